@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import get_language
+
+from portal.accounts.models import User
+from portal.accounts.services import user_default_roles_assign
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Fills our profile fields at sign-up and gives every new user the Researcher role."""
+
+    def save_user(
+        self, request: HttpRequest, user: User, form: Any, commit: bool = True
+    ) -> User:
+        data = getattr(form, "cleaned_data", {})
+        user.name = data.get("name", "") or ""
+        language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        if language in dict(settings.LANGUAGES):
+            user.preferred_language = language
+        if not commit:
+            return super().save_user(request, user, form, commit=False)
+        with transaction.atomic():
+            user = super().save_user(request, user, form, commit=True)
+            user_default_roles_assign(user=user)
+        return user

@@ -1,0 +1,88 @@
+"""Every write on accounts goes through these functions."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from portal.accounts import personal_data
+from portal.accounts.models import User
+from portal.accounts.roles import DEFAULT_ROLES, Role
+from portal.reference.models import Country
+
+
+def user_roles_assign(*, user: User, roles: tuple[str, ...] | list[str]) -> None:
+    """Add the user to the given role groups (groups exist: a data migration creates them)."""
+    groups = Group.objects.filter(name__in=list(roles))
+    user.groups.add(*groups)
+
+
+def user_default_roles_assign(*, user: User) -> None:
+    user_roles_assign(user=user, roles=list(DEFAULT_ROLES))
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    password: str | None,
+    name: str = "",
+    organisation_name: str = "",
+    country: Country | None = None,
+    preferred_language: str = "en",
+    roles: tuple[str, ...] = (),
+    is_staff: bool = False,
+) -> User:
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        name=name,
+        organisation_name=organisation_name,
+        country=country,
+        preferred_language=preferred_language,
+        is_staff=is_staff,
+    )
+    user_default_roles_assign(user=user)
+    if roles:
+        user_roles_assign(user=user, roles=roles)
+    return user
+
+
+def user_profile_update(
+    *,
+    user: User,
+    name: str,
+    organisation_name: str,
+    country: Country | None,
+    preferred_language: str,
+) -> User:
+    user.name = name
+    user.organisation_name = organisation_name
+    user.country = country
+    user.preferred_language = preferred_language
+    user.save(update_fields=["name", "organisation_name", "country", "preferred_language"])
+    return user
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Erase everything the portal holds about the user, app by app, then the account."""
+    for section in personal_data.sections():
+        if section.erase is not None:
+            section.erase(user)
+    user.delete()
+
+
+def user_export(*, user: User) -> dict[str, object]:
+    return personal_data.export(user)
+
+
+__all__ = [
+    "Role",
+    "user_create",
+    "user_default_roles_assign",
+    "user_delete",
+    "user_export",
+    "user_profile_update",
+    "user_roles_assign",
+]

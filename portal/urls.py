@@ -1,0 +1,29 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
+
+from portal.pages import views as pages_views
+
+urlpatterns = [
+    path("healthz", pages_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("portal.pages.urls")),
+    path("accounts/", include("portal.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("cooperation.urls")),
+    path("newsletter/", include("portal.newsletter.urls")),
+    path("events/", include("events.urls")),
+    path("twinning/", include("twinning.urls")),
+    path("contact-points/", include("fp7_contacts.urls")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
+
+admin.site.site_header = _("EU-Russia STI Cooperation Portal")
+admin.site.site_title = _("EU-Russia STI Cooperation Portal")
