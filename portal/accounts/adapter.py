@@ -15,9 +15,7 @@ from portal.accounts.services import user_default_roles_assign
 class AccountAdapter(DefaultAccountAdapter):
     """Fills our profile fields at sign-up and gives every new user the Researcher role."""
 
-    def save_user(
-        self, request: HttpRequest, user: User, form: Any, commit: bool = True
-    ) -> User:
+    def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
         data = getattr(form, "cleaned_data", {})
         user.name = data.get("name", "") or ""
         language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]

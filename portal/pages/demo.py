@@ -11,8 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 
-
-
 @dataclass(frozen=True)
 class DemoSeeder:
     key: str

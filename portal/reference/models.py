@@ -6,7 +6,6 @@ the active language, so templates and forms show the right one without extra que
 
 from __future__ import annotations
 
-
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -19,13 +18,13 @@ class BilingualLabelMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.label
+
     @property
     def label(self) -> str:
         language = (get_language() or "en").split("-")[0]
         return self.name_ru if language == "ru" and self.name_ru else self.name_en
-
-    def __str__(self) -> str:
-        return self.label
 
 
 class ThematicPriority(BilingualLabelMixin):

@@ -1,0 +1,60 @@
+# EU-Russia STI Cooperation Portal: `make run` and `make test` do all set-up on a fresh machine
+# that has only Python 3.11.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export DJANGO_SETTINGS_MODULE := portal.settings
+export PYTHONUNBUFFERED := 1
+
+.PHONY: run test install install-dev serve lint format migrations messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## run: install, migrate, compile translations, load demo data, serve with worker and beat
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py compile_translations
+	$(BIN)/python manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:8000/ with a Celery worker and beat (Ctrl-C stops all)."
+	$(BIN)/honcho -f Procfile start
+
+## test: lint, then the whole pytest suite
+test: install-dev
+	$(BIN)/python manage.py compile_translations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## messages: refresh the catalogues after changing strings (needs GNU gettext)
+messages: install
+	$(BIN)/python manage.py makemessages --all --no-location --no-obsolete
+	$(BIN)/python manage.py compile_translations
+
+bench: install-dev
+	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+pytestmark = pytest.mark.django_db
+
+SECTIONS = [
+    "/{lang}/",
+    "/{lang}/partners/",
+    "/{lang}/calls/",
+    "/{lang}/events/",
+    "/{lang}/twinning/",
+    "/{lang}/contact-points/",
+    "/{lang}/newsletter/",
+    "/{lang}/privacy/",
+    "/{lang}/accessibility/",
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("path", SECTIONS)
+def test_public_pages_render_in_both_languages_without_queries(
+    client, django_assert_num_queries, path, lang
+):
+    with django_assert_num_queries(0):
+        response = client.get(path.format(lang=lang))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{lang}">' in html
+    assert 'href="#main"' in html
+    assert '<main id="main"' in html
+
+
+def test_root_redirects_to_a_language_prefix(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url == "/en/"
+
+
+def test_root_follows_the_browser_language(client):
+    response = client.get("/", headers={"accept-language": "ru-RU,ru;q=0.9"})
+    assert response.url == "/ru/"
+
+
+def test_home_page_is_in_russian_on_the_russian_prefix(client):
+    with translation.override("ru"):
+        expected = translation.gettext("What the portal offers")
+    assert expected != "What the portal offers", "Russian catalogue is missing this string"
+
+    response = client.get("/ru/")
+
+    assert expected in response.content.decode()
+
+
+def test_language_switch_keeps_the_page(client):
+    response = client.post("/i18n/setlang/", {"language": "ru", "next": "/en/calls/"})
+    assert response.status_code == 302
+    assert response.url == "/ru/calls/"
+
+
+def test_unknown_page_is_a_404_not_a_500(client):
+    assert client.get("/en/no-such-page/").status_code == 404
+
+
+def test_header_shows_account_menu_for_visitors_and_members(client):
+    from tests.accounts.factories import UserFactory
+
+    html = client.get("/en/").content.decode()
+    assert "/en/accounts/login/" in html
+    assert "/en/accounts/signup/" in html
+
+    client.force_login(UserFactory())
+    html = client.get("/en/").content.decode()
+    assert "/en/accounts/profile/" in html
+    assert "/en/accounts/logout/" in html
