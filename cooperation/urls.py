@@ -1,10 +1,8 @@
-from django.urls import path
+"""URLs of the cooperation app: public pages (urls_public) and member workflows (urls_manage)."""
 
-from cooperation import views
+from cooperation.urls_manage import urlpatterns as manage_patterns
+from cooperation.urls_public import urlpatterns as public_patterns
 
 app_name = "cooperation"
 
-urlpatterns = [
-    path("partners/", views.partner_index, name="partner_index"),
-    path("calls/", views.call_index, name="call_index"),
-]
+urlpatterns = public_patterns + manage_patterns

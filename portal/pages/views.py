@@ -6,10 +6,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.pages import health
+from portal.pages.home import render_blocks
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/home.html")
+    return render(request, "pages/home.html", {"blocks": render_blocks(request)})
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
