@@ -1,0 +1,91 @@
+"""Production settings: `check --deploy` is clean, and missing secrets stop the portal at start.
+
+Each test runs manage.py in a fresh interpreter, because settings are read once at import.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# Variables the settings read; the subprocess starts without any of them, so the caller's
+# environment cannot change the outcome. DATABASE_URL and REDIS_URL are passed through.
+_SETTINGS_PREFIXES = ("DJANGO_", "PORTAL_", "CELERY_", "ORCID_", "EMAIL_URL")
+_PASSED_THROUGH = ("DATABASE_URL", "REDIS_URL")
+
+
+def _production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_SETTINGS_PREFIXES)}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "DJANGO_ALLOWED_HOSTS": "portal.example.org",
+            "PORTAL_VAR_DIR": str(tmp_path / "var"),
+        }
+    )
+    for name in _PASSED_THROUGH:
+        if os.environ.get(name):
+            env[name] = os.environ[name]
+    for name, value in overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _final_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    lines = result.stderr.strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
+    env = _production_env(tmp_path)
+    assert len(env["DJANGO_SECRET_KEY"]) >= 50
+
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
+    env = _production_env(tmp_path, DJANGO_SECRET_KEY=None)
+
+    result = _manage("check", env=env)
+
+    assert result.returncode != 0
+    error = _final_error_line(result)
+    assert error.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
+    assert "DJANGO_SECRET_KEY" in error
+
+
+def test_production_refuses_to_start_without_allowed_hosts(tmp_path: Path) -> None:
+    env = _production_env(tmp_path, DJANGO_ALLOWED_HOSTS=None)
+
+    result = _manage("check", env=env)
+
+    assert result.returncode != 0
+    error = _final_error_line(result)
+    assert error.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
+    assert "DJANGO_ALLOWED_HOSTS" in error
+    assert "DJANGO_SECRET_KEY" not in error
