@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := portal.settings
 export PYTHONUNBUFFERED := 1
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: run test install install-dev serve lint format migrations messages bench clean
 
