@@ -1,0 +1,7 @@
+from django.urls import path
+
+from events.views import public
+
+urlpatterns = [
+    path("", public.index, name="index"),
+]
