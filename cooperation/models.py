@@ -94,6 +94,11 @@ class Organisation(SearchableMixin):
         unique=True,
         validators=[ROR_VALIDATOR],
     )
+    # Set by the CORDIS import for organisations it created without a valid PIC, so that the
+    # same file imported again finds them: "<ISO country>:<normalised name>" (see cordis.py).
+    cordis_key = models.CharField(
+        _("CORDIS key"), max_length=200, null=True, blank=True, unique=True, editable=False
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )

@@ -1,0 +1,450 @@
+"""FilterSets of the public lists, with facet counts.
+
+Every facet is counted over the rows the *other* filters select (standard faceting: choosing a
+country does not hide the other countries), in one grouped query per facet. Filters on to-many
+relations go through ``pk IN (subquery)`` so that rows are never duplicated and no ``DISTINCT``
+is needed next to the search annotations.
+
+Invalid values (an unknown country code, a theme id that is not a number, ...) become form errors
+shown in the filter panel; the invalid filter is then ignored, the others still apply.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Count, Model, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.models import (
+    CallDeadline,
+    CooperationOffer,
+    FundingCall,
+    Organisation,
+    ResearcherProfile,
+)
+from portal.reference.models import Country, ThematicPriority
+
+DEADLINE_WINDOWS = (7, 30, 90)
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption]
+    multiple: bool = True
+
+    @property
+    def selected(self) -> list[FacetOption]:
+        return [o for o in self.options if o.selected]
+
+
+def _label(name_en: str | None, name_ru: str | None) -> str:
+    language = (get_language() or "en").split("-")[0]
+    if language == "ru" and name_ru:
+        return name_ru
+    return name_en or name_ru or ""
+
+
+def _is_empty(value: Any) -> bool:
+    """No choice made (a model multiple choice gives ``none()`` then; it runs no query)."""
+    if value is None or value == "":
+        return True
+    return isinstance(value, QuerySet | list | tuple | set) and len(value) == 0
+
+
+def _restrict_to(qs: QuerySet[Any], model: type[Model], lookup: str, values: Any) -> QuerySet[Any]:
+    """Rows whose to-many ``lookup`` hits any of ``values``, without duplicating rows."""
+    return qs.filter(pk__in=model._default_manager.filter(**{f"{lookup}__in": values}).values("pk"))
+
+
+class FacetedFilterSet(django_filters.FilterSet):
+    """A FilterSet that can apply all its filters but some, and count facets.
+
+    Facet counts use plain ``COUNT``: filters on to-many relations are subqueries, so the only
+    join of a facet query is the grouped relation itself, and a many-to-many table holds each
+    (row, value) pair once.
+    """
+
+    #: filter names that are facets, in display order
+    facet_names: Sequence[str] = ()
+
+    def __init__(
+        self,
+        data: Any = None,
+        queryset: QuerySet[Any] | None = None,
+        *,
+        now: datetime.datetime | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, queryset, **kwargs)
+        self.now = now or timezone.now()
+
+    # -- filtering ------------------------------------------------------------------------
+    def cleaned(self) -> dict[str, Any]:
+        """The valid part of the input (invalid fields are left out, with their errors)."""
+        self.errors  # noqa: B018 - validates the form
+        return self.form.cleaned_data
+
+    def apply(self, queryset: QuerySet[Any], exclude: Iterable[str] = ()) -> QuerySet[Any]:
+        excluded = set(exclude)
+        for name, value in self.cleaned().items():
+            if name not in excluded and not _is_empty(value):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def selected_values(self, name: str) -> set[str]:
+        value = self.cleaned().get(name)
+        if _is_empty(value):
+            return set()
+        if isinstance(value, str):
+            return {value}
+        if isinstance(value, Model):
+            return {self._value_of(value)}
+        return {self._value_of(v) if isinstance(v, Model) else str(v) for v in value}
+
+    @staticmethod
+    def _value_of(obj: Model) -> str:
+        return obj.code if isinstance(obj, Country) else str(obj.pk)
+
+    # -- facets ---------------------------------------------------------------------------
+    def active(self) -> bool:
+        """Whether any valid filter value is chosen."""
+        return any(not _is_empty(value) for value in self.cleaned().values())
+
+    def facets(self, queryset: QuerySet[Any]) -> dict[str, Facet]:
+        """Every facet counted over ``queryset`` narrowed by all filters but its own."""
+        result: dict[str, Facet] = {}
+        for name in self.facet_names:
+            narrowed = self.apply(queryset, exclude={name}).order_by()
+            counter = getattr(self, f"facet_{name}")
+            options = counter(narrowed, self.selected_values(name))
+            field = self.form.fields[name]
+            result[name] = Facet(
+                name=name,
+                label=str(field.label),
+                options=options,
+                multiple=isinstance(
+                    self.filters[name],
+                    django_filters.MultipleChoiceFilter | django_filters.ModelMultipleChoiceFilter,
+                ),
+            )
+        return result
+
+    def _count_choices(
+        self, qs: QuerySet[Any], field: str, choices: Iterable[tuple[str, Any]], selected: set[str]
+    ) -> list[FacetOption]:
+        counts = {
+            row[field]: row["n"]
+            for row in qs.values(field).annotate(n=Count("pk")).order_by()
+            if row[field] is not None
+        }
+        return [
+            FacetOption(str(value), str(label), counts.get(value, 0), str(value) in selected)
+            for value, label in choices
+            if counts.get(value) or str(value) in selected
+        ]
+
+    def _count_countries(self, qs: QuerySet[Any], path: str, name: str) -> list[FacetOption]:
+        selected = self.selected_values(name)
+        rows = (
+            qs.values(f"{path}__code", f"{path}__name_en", f"{path}__name_ru")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        options = {
+            row[f"{path}__code"]: FacetOption(
+                row[f"{path}__code"],
+                _label(row[f"{path}__name_en"], row[f"{path}__name_ru"]),
+                row["n"],
+                row[f"{path}__code"] in selected,
+            )
+            for row in rows
+            if row[f"{path}__code"]
+        }
+        self._add_missing_selected(options, name)
+        return sorted(options.values(), key=lambda o: (-o.count, o.label.casefold()))
+
+    def _count_themes(self, qs: QuerySet[Any], path: str, name: str) -> list[FacetOption]:
+        selected = self.selected_values(name)
+        rows = (
+            qs.values(f"{path}__pk", f"{path}__name_en", f"{path}__name_ru", f"{path}__position")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        positions: dict[str, tuple[int, str]] = {}
+        options: dict[str, FacetOption] = {}
+        for row in rows:
+            pk = row[f"{path}__pk"]
+            if pk is None:
+                continue
+            value = str(pk)
+            options[value] = FacetOption(
+                value,
+                _label(row[f"{path}__name_en"], row[f"{path}__name_ru"]),
+                row["n"],
+                value in selected,
+            )
+            positions[value] = (row[f"{path}__position"] or 0, value)
+        self._add_missing_selected(options, name)
+        return sorted(options.values(), key=lambda o: positions.get(o.value, (10_000, o.value)))
+
+    def _add_missing_selected(self, options: dict[str, FacetOption], name: str) -> None:
+        """A chosen value with no rows left still shows, so that it can be unticked."""
+        for obj in self.cleaned().get(name) or ():
+            key = self._value_of(obj)
+            if key not in options:
+                label = _label(obj.name_en, obj.name_ru)
+                options[key] = FacetOption(key, label, 0, True)
+
+
+def _country_filter(**kwargs: Any) -> django_filters.ModelMultipleChoiceFilter:
+    return django_filters.ModelMultipleChoiceFilter(
+        queryset=Country.objects.all(), to_field_name="code", **kwargs
+    )
+
+
+MAX_ID = 2**63 - 1
+
+
+class IdMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    """Ids are checked to be numbers the database can hold before it is asked about them."""
+
+    def _check_values(self, value: Any) -> list[Any]:
+        for pk in value if isinstance(value, list | tuple) else ():
+            try:
+                number = int(str(pk))
+            except ValueError:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                ) from None
+            if not 0 < number <= MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
+class IdMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = IdMultipleChoiceField
+
+
+def _theme_filter(**kwargs: Any) -> django_filters.ModelMultipleChoiceFilter:
+    return IdMultipleChoiceFilter(
+        queryset=ThematicPriority.objects.all(), label=_("Theme"), **kwargs
+    )
+
+
+class OrganisationFilterSet(FacetedFilterSet):
+    country = _country_filter(label=_("Country"), method="filter_country")
+    type = django_filters.MultipleChoiceFilter(
+        choices=Organisation.Type.choices, label=_("Type"), method="filter_type"
+    )
+    theme = _theme_filter(method="filter_theme")
+
+    facet_names = ("country", "type", "theme")
+
+    class Meta:
+        model = Organisation
+        fields: list[str] = []
+
+    def filter_country(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return qs.filter(country__in=value)
+
+    def filter_type(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return qs.filter(type__in=value)
+
+    def filter_theme(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return _restrict_to(qs, Organisation, "themes", value)
+
+    def facet_country(self, qs: QuerySet[Any], selected: set[str]) -> list[FacetOption]:
+        return self._count_countries(qs, "country", "country")
+
+    def facet_type(self, qs: QuerySet[Any], selected: set[str]) -> list[FacetOption]:
+        return self._count_choices(qs, "type", Organisation.Type.choices, selected)
+
+    def facet_theme(self, qs: QuerySet[Any], selected: set[str]) -> list[FacetOption]:
+        return self._count_themes(qs, "themes", "theme")
+
+
+class ResearcherFilterSet(FacetedFilterSet):
+    country = _country_filter(label=_("Country"), method="filter_country")
+    theme = _theme_filter(method="filter_theme")
+
+    facet_names = ("country", "theme")
+
+    class Meta:
+        model = ResearcherProfile
+        fields: list[str] = []
+
+    def filter_country(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return qs.filter(organisation__country__in=value)
+
+    def filter_theme(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return _restrict_to(qs, ResearcherProfile, "themes", value)
+
+    def facet_country(self, qs: QuerySet[Any], selected: set[str]) -> list[FacetOption]:
+        return self._count_countries(qs, "organisation__country", "country")
+
+    def facet_theme(self, qs: QuerySet[Any], selected: set[str]) -> list[FacetOption]:
+        return self._count_themes(qs, "themes", "theme")
+
+
+class OfferFilterSet(FacetedFilterSet):
+    type = django_filters.MultipleChoiceFilter(
+        choices=CooperationOffer.Type.choices, label=_("Type of offer"), method="filter_type"
+    )
+    country = _country_filter(label=_("Country of the organisation"), method="filter_country")
+    theme = _theme_filter(method="filter_theme")
+    programme = django_filters.MultipleChoiceFilter(
+        choices=FundingCall.Programme.choices,
+        label=_("Programme of the call"),
+        method="filter_programme",
+    )
+
+    facet_names = ("type", "country", "theme", "programme")
+
+    class Meta:
+        model = CooperationOffer
+        fields: list[str] = []
+
+    def filter_type(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return qs.filter(type__in=value)
+
+    def filter_country(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return qs.filter(organisation__country__in=value)
+
+    def filter_theme(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return _restrict_to(qs, CooperationOffer, "themes", value)
+
+    def filter_programme(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return qs.filter(call__programme__in=value)
+
+    def facet_type(self, qs: QuerySet[Any], selected: set[str]) -> list[FacetOption]:
+        return self._count_choices(qs, "type", CooperationOffer.Type.choices, selected)
+
+    def facet_country(self, qs: QuerySet[Any], selected: set[str]) -> list[FacetOption]:
+        return self._count_countries(qs, "organisation__country", "country")
+
+    def facet_theme(self, qs: QuerySet[Any], selected: set[str]) -> list[FacetOption]:
+        return self._count_themes(qs, "themes", "theme")
+
+    def facet_programme(self, qs: QuerySet[Any], selected: set[str]) -> list[FacetOption]:
+        return self._count_choices(qs, "call__programme", FundingCall.Programme.choices, selected)
+
+
+def call_status_expression(now: datetime.datetime) -> Case:
+    """The status of a call at ``now`` as SQL, the same rule as ``FundingCall.status_at``."""
+    return Case(
+        When(opens_at__gt=now, then=Value(FundingCall.Status.FORTHCOMING.value)),
+        When(
+            Q(closes_at__isnull=True) | Q(closes_at__gte=now),
+            then=Value(FundingCall.Status.OPEN.value),
+        ),
+        default=Value(FundingCall.Status.CLOSED.value),
+    )
+
+
+def _deadline_window_choices() -> list[tuple[str, Any]]:
+    return [
+        ("7", _("Deadline within 7 days")),
+        ("30", _("Deadline within 30 days")),
+        ("90", _("Deadline within 90 days")),
+    ]
+
+
+class CallFilterSet(FacetedFilterSet):
+    programme = django_filters.MultipleChoiceFilter(
+        choices=FundingCall.Programme.choices, label=_("Programme"), method="filter_programme"
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=FundingCall.Status.choices, label=_("Status"), method="filter_status"
+    )
+    deadline = django_filters.ChoiceFilter(
+        choices=_deadline_window_choices(),
+        label=_("Closing soon"),
+        method="filter_deadline",
+        empty_label=_("Any deadline"),
+    )
+    theme = _theme_filter(method="filter_theme")
+    country = _country_filter(label=_("Eligible country"), method="filter_country")
+
+    facet_names = ("status", "deadline", "programme", "theme", "country")
+
+    class Meta:
+        model = FundingCall
+        fields: list[str] = []
+
+    def filter_programme(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return qs.filter(programme__in=value)
+
+    def filter_status(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        now = self.now
+        rules = {
+            FundingCall.Status.FORTHCOMING: Q(opens_at__gt=now),
+            FundingCall.Status.OPEN: Q(opens_at__lte=now)
+            & (Q(closes_at__isnull=True) | Q(closes_at__gte=now)),
+            FundingCall.Status.CLOSED: Q(opens_at__lte=now, closes_at__lt=now),
+        }
+        condition = Q()
+        for status in value:
+            condition |= rules[status]
+        return qs.filter(condition)
+
+    def _window(self, days: int) -> Q:
+        """Calls with a deadline between now and ``days`` days from now."""
+        upcoming = CallDeadline.objects.filter(
+            deadline__gte=self.now, deadline__lte=self.now + datetime.timedelta(days=days)
+        )
+        return Q(pk__in=upcoming.values("call_id"))
+
+    def filter_deadline(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return qs.filter(self._window(int(value)))
+
+    def filter_theme(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return _restrict_to(qs, FundingCall, "themes", value)
+
+    def filter_country(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return _restrict_to(qs, FundingCall, "eligible_countries", value)
+
+    def facet_programme(self, qs: QuerySet[Any], selected: set[str]) -> list[FacetOption]:
+        return self._count_choices(qs, "programme", FundingCall.Programme.choices, selected)
+
+    def facet_status(self, qs: QuerySet[Any], selected: set[str]) -> list[FacetOption]:
+        annotated = qs.annotate(call_status=call_status_expression(self.now))
+        return self._count_choices(annotated, "call_status", FundingCall.Status.choices, selected)
+
+    def facet_deadline(self, qs: QuerySet[Any], selected: set[str]) -> list[FacetOption]:
+        counts = qs.aggregate(
+            **{f"d{days}": Count("pk", filter=self._window(days)) for days in DEADLINE_WINDOWS}
+        )
+        return [
+            FacetOption(value, str(label), counts[f"d{value}"], value in selected)
+            for value, label in _deadline_window_choices()
+        ]
+
+    def facet_theme(self, qs: QuerySet[Any], selected: set[str]) -> list[FacetOption]:
+        return self._count_themes(qs, "themes", "theme")
+
+    def facet_country(self, qs: QuerySet[Any], selected: set[str]) -> list[FacetOption]:
+        return self._count_countries(qs, "eligible_countries", "country")

@@ -1,0 +1,286 @@
+"""Import of organisations and their project participations from CORDIS files.
+
+The file is read twice. The first pass checks its structure only (encoding, header, quoting) and
+counts the rows; a structurally broken file raises ``CordisFileError`` before anything is
+written. The second pass imports every row in one transaction, in batches: a row with bad data
+(unknown country, empty name, non-numeric contribution, ...) is skipped with its line and reason,
+and the rest is imported.
+
+Keys, so that importing the same file twice leaves the same rows:
+- an organisation by its PIC (the CORDIS organisation id when it has nine digits), otherwise by
+  ``Organisation.cordis_key`` (country plus normalised name);
+- a participation by (organisation, programme, project reference), the model's unique constraint;
+  a second row for the same key within one file is skipped as a duplicate.
+
+Organisations are created with the data of their first valid row and published. The import never
+overwrites the name, type, country, city or website of an organisation that already exists (it
+may have been edited since, or created by its members with the same PIC); it only adds or updates
+participations and recomputes the FP7 track record from them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TextIO
+
+from django.db import connection, transaction
+from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from cooperation import cordis, indexing
+from cooperation.cordis import CordisFileError, ParticipationRow, RowError
+from cooperation.models import Organisation, OrganisationParticipation
+from portal.reference.models import Country
+
+__all__ = ["CordisFileError", "ImportReport", "SkippedRow", "cordis_import"]
+
+BATCH_SIZE = 1000
+# pg_advisory_xact_lock key: concurrent imports run one after the other instead of colliding on
+# the unique PIC. SQLite needs none: its transactions are IMMEDIATE, so writers are serialised.
+IMPORT_LOCK_KEY = 0x434F5244  # "CORD"
+PROGRESS_EVERY = 5000
+PARTICIPATION_FIELDS = (
+    "project_rcn",
+    "project_acronym",
+    "role",
+    "ec_contribution",
+    "end_of_participation",
+)
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    line: int
+    kind: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    layout: str = ""
+    programme: str = ""
+    rows: int = 0
+    imported: int = 0
+    skipped: list[SkippedRow] = field(default_factory=list)
+    organisations_created: int = 0
+    organisations_existing: int = 0
+    participations_created: int = 0
+    participations_updated: int = 0
+    participations_unchanged: int = 0
+
+    def skipped_by_kind(self) -> list[tuple[str, int]]:
+        return Counter(row.kind for row in self.skipped).most_common()
+
+
+@contextmanager
+def _open(path: Path) -> Iterator[tuple[cordis.Header, Iterator[cordis.Record]]]:
+    with path.open("rb") as handle:
+        yield cordis.open_records(handle)
+
+
+def _chunks(ids: list[int], size: int = BATCH_SIZE) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+class _Importer:
+    """The database side of one import: resolves organisations and writes in batches."""
+
+    def __init__(
+        self, *, report: ImportReport, programme: str, country_ids: dict[str, int]
+    ) -> None:
+        self.report = report
+        self.programme = programme
+        self.country_ids = country_ids
+        self.organisation_ids: dict[str, int] = {}  # ParticipationRow.organisation_key -> pk
+        self.touched: set[int] = set()  # organisations whose participations were written
+        self.created: list[int] = []
+
+    def write(self, rows: list[ParticipationRow]) -> None:
+        if rows:
+            self._resolve_organisations(rows)
+            self._write_participations(rows)
+
+    def _resolve_organisations(self, rows: list[ParticipationRow]) -> None:
+        missing: dict[str, ParticipationRow] = {}
+        for row in rows:
+            if row.organisation_key not in self.organisation_ids:
+                missing.setdefault(row.organisation_key, row)
+        if not missing:
+            return
+        pics = [row.pic for row in missing.values() if row.pic]
+        keys = [row.cordis_key for row in missing.values() if row.cordis_key]
+        existing = [
+            (f"pic:{pic}", pk)
+            for pic, pk in Organisation.objects.filter(pic__in=pics).values_list("pic", "pk")
+        ] + [
+            (f"key:{key}", pk)
+            for key, pk in Organisation.objects.filter(cordis_key__in=keys).values_list(
+                "cordis_key", "pk"
+            )
+        ]
+        self.organisation_ids.update(existing)
+        self.report.organisations_existing += len(existing)
+        new = [
+            Organisation(
+                name=row.name,
+                short_name=row.short_name,
+                type=row.type,
+                country_id=self.country_ids[row.country],
+                city=row.city,
+                website=row.website,
+                pic=row.pic,
+                cordis_key=row.cordis_key,
+                status=Organisation.Status.PUBLISHED,
+            )
+            for key, row in missing.items()
+            if key not in self.organisation_ids
+        ]
+        Organisation.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        for organisation in new:
+            key = (
+                f"pic:{organisation.pic}" if organisation.pic else f"key:{organisation.cordis_key}"
+            )
+            self.organisation_ids[key] = organisation.pk
+            self.created.append(organisation.pk)
+        self.report.organisations_created += len(new)
+
+    def _write_participations(self, rows: list[ParticipationRow]) -> None:
+        organisation_ids = {self.organisation_ids[row.organisation_key] for row in rows}
+        existing = {
+            (participation.organisation_id, participation.project_reference): participation
+            for participation in OrganisationParticipation.objects.filter(
+                programme=self.programme,
+                organisation_id__in=organisation_ids,
+                project_reference__in={row.project_reference for row in rows},
+            ).only("organisation_id", "project_reference", *PARTICIPATION_FIELDS)
+        }
+        new: list[OrganisationParticipation] = []
+        changed: list[OrganisationParticipation] = []
+        for row in rows:
+            organisation_id = self.organisation_ids[row.organisation_key]
+            values = {name: getattr(row, name) for name in PARTICIPATION_FIELDS}
+            participation = existing.get((organisation_id, row.project_reference))
+            if participation is None:
+                new.append(
+                    OrganisationParticipation(
+                        organisation_id=organisation_id,
+                        programme=self.programme,
+                        project_reference=row.project_reference,
+                        **values,
+                    )
+                )
+            elif any(getattr(participation, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(participation, name, value)
+                changed.append(participation)
+            else:
+                self.report.participations_unchanged += 1
+        OrganisationParticipation.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        OrganisationParticipation.objects.bulk_update(
+            changed, PARTICIPATION_FIELDS, batch_size=BATCH_SIZE
+        )
+        self.report.participations_created += len(new)
+        self.report.participations_updated += len(changed)
+        self.touched |= organisation_ids
+
+    def finish(self) -> None:
+        """Recompute the track records, and the search columns of the new organisations.
+
+        The import changes no searchable text (names, city, country, themes, keywords) of the
+        organisations that already existed, so only the ones it created are indexed.
+        """
+        for ids in _chunks(sorted(self.touched)):
+            organisation_track_record_refresh(ids=ids)
+        for ids in _chunks(self.created):
+            indexing.organisation_index(ids=ids)
+
+
+def organisation_track_record_refresh(*, ids: Iterable[int]) -> None:
+    """Recompute ``Organisation.fp7_*`` from the organisations' FP7 participation rows."""
+    fp7 = (
+        OrganisationParticipation.objects.filter(organisation=OuterRef("pk"), programme="FP7")
+        .order_by()
+        .values("organisation")
+    )
+    coordinations = fp7.filter(role=OrganisationParticipation.Role.COORDINATOR)
+    Organisation.objects.filter(pk__in=list(ids)).update(
+        fp7_participations=Coalesce(Subquery(fp7.annotate(n=Count("pk")).values("n")), 0),
+        fp7_coordinations=Coalesce(Subquery(coordinations.annotate(n=Count("pk")).values("n")), 0),
+        fp7_ec_contribution=Coalesce(
+            Subquery(fp7.annotate(total=Sum("ec_contribution")).values("total")),
+            Value(Decimal(0)),
+            output_field=DecimalField(max_digits=16, decimal_places=2),
+        ),
+    )
+
+
+def cordis_import(
+    *, path: Path, programme: str = "FP7", stdout: TextIO | None = None
+) -> ImportReport:
+    """Import a CORDIS organisations file; see the module docstring for the rules.
+
+    Raises ``CordisFileError`` (nothing imported) when the file is structurally broken, and
+    ``OSError`` when it cannot be opened. ``programme`` labels the participations: FP7 for the
+    FP7 layout; ``organization.csv`` files exist for FP7, H2020 and Horizon Europe alike.
+    """
+    if programme not in cordis.PROGRAMMES:
+        raise ValueError(f"Unknown programme {programme!r}; expected one of {cordis.PROGRAMMES}")
+
+    def say(message: str) -> None:
+        if stdout is not None:
+            stdout.write(f"{message}\n")
+
+    # Pass 1: structure only. Nothing is written unless the whole file can be read.
+    with _open(path) as (header, records):
+        total = sum(1 for _record in records)
+    report = ImportReport(layout=header.layout.label, programme=programme)
+    say(
+        _("%(file)s: %(layout)s, %(total)d rows.")
+        % {"file": path.name, "layout": header.layout.label, "total": total}
+    )
+
+    country_ids = dict(Country.objects.values_list("code", "pk"))
+    importer = _Importer(report=report, programme=programme, country_ids=country_ids)
+    first_line: dict[tuple[str, str], int] = {}
+    # Pass 2: everything in one transaction, so an unexpected failure leaves nothing behind.
+    with transaction.atomic(), _open(path) as (header, records):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+        batch: list[ParticipationRow] = []
+        for record in records:
+            report.rows += 1
+            try:
+                row = cordis.parse_row(record, header, countries=country_ids.keys())
+                key = (row.organisation_key, row.project_reference)
+                if key in first_line:
+                    raise RowError(
+                        _("duplicate participation"),
+                        _(
+                            "the organisation already takes part in project %(project)s on "
+                            "line %(line)d."
+                        )
+                        % {"project": row.project_reference, "line": first_line[key]},
+                    )
+            except RowError as exc:
+                report.skipped.append(SkippedRow(record.line, exc.kind, exc.reason))
+                continue
+            first_line[key] = record.line
+            batch.append(row)
+            if len(batch) >= BATCH_SIZE:
+                importer.write(batch)
+                report.imported += len(batch)
+                batch = []
+            if report.rows % PROGRESS_EVERY == 0:
+                say(_("%(done)d of %(total)d rows read.") % {"done": report.rows, "total": total})
+        importer.write(batch)
+        report.imported += len(batch)
+        importer.finish()
+    return report

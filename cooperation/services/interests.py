@@ -1,0 +1,110 @@
+"""Every write on expressions of interest.
+
+A logged-in user expresses interest in someone else's published offer, once (a database
+constraint makes that race-free). The author accepts or declines; only an accepted interest shows
+each side the other's contact details. Notifications go out by Celery after commit.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.models import CooperationOffer, ExpressionOfInterest, Organisation
+from cooperation.services.offers import WorkflowError
+from portal.accounts.models import User
+
+Status = ExpressionOfInterest.Status
+
+
+def sender_organisation_choices(*, user: User) -> Q:
+    """ "One of theirs": organisations the user is a member of or names in their profile."""
+    return Q(members=user) | Q(researchers__user=user)
+
+
+def interest_create(
+    *,
+    offer: CooperationOffer,
+    sender: User,
+    message: str,
+    sender_organisation: Organisation | None = None,
+) -> ExpressionOfInterest:
+    if offer.author_id == sender.pk:
+        raise ValidationError(_("You cannot express interest in your own offer."), code="own_offer")
+    today = timezone.localdate()
+    if offer.status != CooperationOffer.Status.PUBLISHED or (
+        offer.expires_on is not None and offer.expires_on < today
+    ):
+        raise ValidationError(_("This offer is no longer open."), code="not_published")
+    if (
+        sender_organisation is not None
+        and not Organisation.objects.filter(sender_organisation_choices(user=sender))
+        .filter(pk=sender_organisation.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "sender_organisation": ValidationError(
+                    _("Choose one of your organisations."), code="not_yours"
+                )
+            }
+        )
+    interest = ExpressionOfInterest(
+        offer=offer,
+        sender=sender,
+        sender_organisation=sender_organisation,
+        message=message,
+        status=Status.PENDING,
+        created_at=timezone.now(),
+    )
+    # The (offer, sender) constraint is left to the database: checking first could be raced.
+    interest.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            interest.save()
+            transaction.on_commit(lambda: _notify_received(interest.pk))
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("You have already expressed interest in this offer."), code="duplicate"
+        ) from exc
+    return interest
+
+
+def _decide(interest: ExpressionOfInterest, *, user: User, status: str) -> ExpressionOfInterest:
+    if interest.offer.author_id != user.pk:
+        raise WorkflowError(_("Only the offer's author can answer this expression of interest."))
+    now = timezone.now()
+    with transaction.atomic():
+        changed = ExpressionOfInterest.objects.filter(pk=interest.pk, status=Status.PENDING).update(
+            status=status, decided_at=now
+        )
+        if not changed:
+            raise WorkflowError(_("This expression of interest has already been answered."))
+        transaction.on_commit(lambda: _notify_decided(interest.pk))
+    interest.status = status
+    interest.decided_at = now
+    return interest
+
+
+def interest_accept(*, interest: ExpressionOfInterest, user: User) -> ExpressionOfInterest:
+    """Pending → accepted: both sides now see each other's contact details."""
+    return _decide(interest, user=user, status=Status.ACCEPTED)
+
+
+def interest_decline(*, interest: ExpressionOfInterest, user: User) -> ExpressionOfInterest:
+    return _decide(interest, user=user, status=Status.DECLINED)
+
+
+def _notify_received(interest_id: int) -> None:
+    from cooperation.tasks import interest_received_notify
+
+    interest_received_notify.delay(interest_id=interest_id)
+
+
+def _notify_decided(interest_id: int) -> None:
+    from cooperation.tasks import interest_decided_notify
+
+    interest_decided_notify.delay(interest_id=interest_id)

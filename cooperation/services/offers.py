@@ -1,0 +1,360 @@
+"""Every write on cooperation offers, and their workflow.
+
+draft → submitted (author) → published (site or NCP staff, never the author) → expired (beat task)
+or closed (author). A reviewer may instead return a submitted offer to draft with a comment.
+Transitions are conditional UPDATEs on the expected status, so a concurrent or repeated request
+changes nothing and gets a ``WorkflowError`` with a message for the user.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cooperation import indexing
+from cooperation.models import CooperationOffer, FundingCall, Organisation
+from portal.accounts.models import User
+from portal.reference.models import Country, ThematicPriority
+
+Status = CooperationOffer.Status
+
+DEFAULT_VALIDITY_MONTHS = 12
+EXPIRY_REMINDER_DAYS = 14
+
+EDITABLE_FIELDS = (
+    "organisation",
+    "type",
+    "title",
+    "summary",
+    "description",
+    "sought_organisation_types",
+    "sought_role",
+    "call",
+    "expires_on",
+)
+
+
+class WorkflowError(Exception):
+    """A transition that the object's current state does not allow; ``message`` says why."""
+
+    def __init__(self, message: object) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` plus ``months`` calendar months, clamped to the end of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def offer_default_expiry(*, published_on: datetime.date, call: FundingCall | None) -> datetime.date:
+    """12 months after publication, or the linked call's final deadline if that is earlier."""
+    expiry = add_months(published_on, DEFAULT_VALIDITY_MONTHS)
+    if call is not None and call.closes_at is not None:
+        expiry = min(expiry, timezone.localdate(call.closes_at))
+    return expiry
+
+
+def _author_organisation_ids(author: User) -> set[int]:
+    return set(
+        Organisation.objects.filter(Q(members=author) | Q(researchers__user=author)).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _validate(
+    *,
+    author: User,
+    organisation: Organisation | None,
+    sought_organisation_types: list[str],
+    call: FundingCall | None,
+    expires_on: datetime.date | None,
+) -> None:
+    errors: dict[str, list[ValidationError]] = {}
+    if organisation is not None and organisation.pk not in _author_organisation_ids(author):
+        errors["organisation"] = [
+            ValidationError(_("Choose one of your organisations."), code="not_yours")
+        ]
+    unknown = set(sought_organisation_types) - set(Organisation.Type.values)
+    if unknown:
+        errors["sought_organisation_types"] = [
+            ValidationError(_("Unknown organisation type."), code="invalid_choice")
+        ]
+    if call is not None and call.closes_at is not None and call.closes_at < timezone.now():
+        errors["call"] = [ValidationError(_("This call has closed."), code="call_closed")]
+    today = timezone.localdate()
+    if expires_on is not None:
+        if expires_on <= today:
+            errors.setdefault("expires_on", []).append(
+                ValidationError(_("The expiry date must be in the future."), code="past")
+            )
+        elif expires_on > add_months(today, DEFAULT_VALIDITY_MONTHS):
+            errors.setdefault("expires_on", []).append(
+                ValidationError(
+                    _("An offer runs for at most 12 months; leave the date empty for that."),
+                    code="too_late",
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def offer_create(
+    *,
+    author: User,
+    type: str,
+    title: str,
+    summary: str,
+    description: str = "",
+    organisation: Organisation | None = None,
+    themes: Iterable[ThematicPriority] = (),
+    sought_countries: Iterable[Country] = (),
+    sought_organisation_types: Iterable[str] = (),
+    sought_role: str = CooperationOffer.PartnerRole.ANY,
+    call: FundingCall | None = None,
+    expires_on: datetime.date | None = None,
+) -> CooperationOffer:
+    """A draft offer by ``author``."""
+    types = sorted(set(sought_organisation_types))
+    _validate(
+        author=author,
+        organisation=organisation,
+        sought_organisation_types=types,
+        call=call,
+        expires_on=expires_on,
+    )
+    offer = CooperationOffer(
+        author=author,
+        organisation=organisation,
+        type=type,
+        title=title,
+        summary=summary,
+        description=description,
+        sought_organisation_types=types,
+        sought_role=sought_role,
+        call=call,
+        expires_on=expires_on,
+        status=Status.DRAFT,
+        created_at=timezone.now(),
+    )
+    offer.full_clean()
+    offer.save()
+    offer.themes.set(list(themes))
+    offer.sought_countries.set(list(sought_countries))
+    indexing.offer_index(ids=[offer.pk])
+    return offer
+
+
+@transaction.atomic
+def offer_update(
+    *,
+    offer: CooperationOffer,
+    type: str,
+    title: str,
+    summary: str,
+    description: str = "",
+    organisation: Organisation | None = None,
+    themes: Iterable[ThematicPriority] = (),
+    sought_countries: Iterable[Country] = (),
+    sought_organisation_types: Iterable[str] = (),
+    sought_role: str = CooperationOffer.PartnerRole.ANY,
+    call: FundingCall | None = None,
+    expires_on: datetime.date | None = None,
+) -> CooperationOffer:
+    """Change a draft (a submitted or published offer is not edited behind its reviewer)."""
+    locked = (
+        CooperationOffer.objects.select_for_update(of=("self",))
+        .select_related("author")
+        .get(pk=offer.pk)
+    )
+    if locked.status != Status.DRAFT:
+        raise WorkflowError(_("Only a draft offer can be edited."))
+    types = sorted(set(sought_organisation_types))
+    _validate(
+        author=locked.author,
+        organisation=organisation,
+        sought_organisation_types=types,
+        call=call,
+        expires_on=expires_on,
+    )
+    offer.organisation = organisation
+    offer.type = type
+    offer.title = title
+    offer.summary = summary
+    offer.description = description
+    offer.sought_organisation_types = types
+    offer.sought_role = sought_role
+    offer.call = call
+    offer.expires_on = expires_on
+    offer.full_clean()
+    offer.save(update_fields=list(EDITABLE_FIELDS))
+    offer.themes.set(list(themes))
+    offer.sought_countries.set(list(sought_countries))
+    indexing.offer_index(ids=[offer.pk])
+    return offer
+
+
+def _transition(
+    offer: CooperationOffer,
+    *,
+    from_statuses: Iterable[str],
+    to_status: str,
+    error: object,
+    **changes: object,
+) -> CooperationOffer:
+    """One conditional UPDATE: it changes the row only if it is still in an expected state."""
+    changed = CooperationOffer.objects.filter(pk=offer.pk, status__in=list(from_statuses)).update(
+        status=to_status, **changes
+    )
+    if not changed:
+        offer.refresh_from_db(fields=["status"])
+        raise WorkflowError(error)
+    offer.status = to_status
+    for field, value in changes.items():
+        setattr(offer, field, value)
+    return offer
+
+
+@transaction.atomic
+def offer_submit(*, offer: CooperationOffer, user: User) -> CooperationOffer:
+    if offer.author_id != user.pk:
+        raise WorkflowError(_("Only the author can submit this offer."))
+    return _transition(
+        offer,
+        from_statuses=[Status.DRAFT],
+        to_status=Status.SUBMITTED,
+        error=_("Only a draft offer can be submitted for review."),
+        submitted_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def offer_publish(*, offer: CooperationOffer, reviewer: User) -> CooperationOffer:
+    """Submitted → published, expiring at the earlier of 12 months and the call's deadline.
+
+    An expiry the author chose earlier than that stands. The author receives an e-mail.
+    """
+    if offer.author_id == reviewer.pk:
+        raise WorkflowError(_("You cannot review your own offer."))
+    now = timezone.now()
+    today = timezone.localdate(now)
+    call = FundingCall.objects.filter(pk=offer.call_id).first() if offer.call_id else None
+    expiry = offer_default_expiry(published_on=today, call=call)
+    if offer.expires_on is not None:
+        expiry = min(expiry, offer.expires_on)
+    if expiry < today:
+        raise WorkflowError(
+            _("The offer's expiry date or its call's deadline has passed; return it to the author.")
+        )
+    _transition(
+        offer,
+        from_statuses=[Status.SUBMITTED],
+        to_status=Status.PUBLISHED,
+        error=_("Only an offer submitted for review can be published."),
+        published_at=now,
+        expires_on=expiry,
+        reviewed_by=reviewer,
+        expiry_reminder_sent_at=None,
+    )
+    _notify_review(offer_id=offer.pk, decision="published", comment="")
+    return offer
+
+
+@transaction.atomic
+def offer_return_to_draft(
+    *, offer: CooperationOffer, reviewer: User, comment: str
+) -> CooperationOffer:
+    """Submitted → draft; the comment goes to the author by e-mail."""
+    if offer.author_id == reviewer.pk:
+        raise WorkflowError(_("You cannot review your own offer."))
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError(
+            {"comment": _("Tell the author what to change.")}, code="comment_required"
+        )
+    _transition(
+        offer,
+        from_statuses=[Status.SUBMITTED],
+        to_status=Status.DRAFT,
+        error=_("Only an offer submitted for review can be returned to its author."),
+        reviewed_by=reviewer,
+    )
+    _notify_review(offer_id=offer.pk, decision="returned", comment=comment)
+    return offer
+
+
+@transaction.atomic
+def offer_close(*, offer: CooperationOffer, user: User) -> CooperationOffer:
+    """The author withdraws the offer (from any state but expired or closed)."""
+    if offer.author_id != user.pk:
+        raise WorkflowError(_("Only the author can close this offer."))
+    return _transition(
+        offer,
+        from_statuses=[Status.DRAFT, Status.SUBMITTED, Status.PUBLISHED],
+        to_status=Status.CLOSED,
+        error=_("This offer is already closed or expired."),
+    )
+
+
+def offers_expire(*, today: datetime.date | None = None) -> int:
+    """Published offers whose expiry date has passed become expired. Safe to run repeatedly."""
+    today = today or timezone.localdate()
+    return CooperationOffer.objects.filter(status=Status.PUBLISHED, expires_on__lt=today).update(
+        status=Status.EXPIRED
+    )
+
+
+def offer_expiry_reminder_send(
+    *,
+    offer_id: int,
+    send: Callable[[CooperationOffer], None],
+    today: datetime.date | None = None,
+    days: int = EXPIRY_REMINDER_DAYS,
+) -> bool:
+    """Remind the author once that a published offer expires within ``days``.
+
+    Locks the row, checks it still needs a reminder, calls ``send(offer)`` and records
+    ``expiry_reminder_sent_at`` in the same transaction: a failed send records nothing and a
+    second run finds the reminder sent. Returns whether a reminder went out.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        offer = (
+            CooperationOffer.objects.select_for_update(of=("self",))
+            .select_related("author", "organisation")
+            .filter(
+                pk=offer_id,
+                status=Status.PUBLISHED,
+                expiry_reminder_sent_at__isnull=True,
+                expires_on__gte=today,
+                expires_on__lte=today + datetime.timedelta(days=days),
+            )
+            .first()
+        )
+        if offer is None:
+            return False
+        send(offer)
+        offer.expiry_reminder_sent_at = timezone.now()
+        offer.save(update_fields=["expiry_reminder_sent_at"])
+    return True
+
+
+def _notify_review(*, offer_id: int, decision: str, comment: str) -> None:
+    from cooperation.tasks import offer_reviewed_notify
+
+    transaction.on_commit(
+        lambda: offer_reviewed_notify.delay(offer_id=offer_id, decision=decision, comment=comment)
+    )

@@ -1,0 +1,117 @@
+"""Attendee-side forms: registration (built from the event's questions), CSV upload of
+attendees, and the check-in code. Organisers' event forms live in ``events/forms_organiser.py``.
+
+Forms only parse input; the services check it again (answers, capacity, windows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.validators import FileExtensionValidator
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Question
+from events.services.registrations import ANSWER_TEXT_MAX, CSV_MAX_BYTES
+
+
+def _choices(question: Question) -> list[tuple[str, str]]:
+    result = []
+    for choice in question.choices or []:
+        if isinstance(choice, dict):
+            value = str(choice.get("value", choice.get("label", "")))
+            result.append((value, str(choice.get("label", value))))
+        else:
+            result.append((str(choice), str(choice)))
+    return result
+
+
+class RegistrationForm(forms.Form):
+    """One field per question of the event (``q_<id>``), then the public-list consent."""
+
+    consent_public_list = forms.BooleanField(
+        label=_("Show my name and organisation on the event's public list of participants"),
+        required=False,
+        help_text=_("Optional. You can register without appearing on the list."),
+    )
+
+    def __init__(self, *args: Any, questions: Iterable[Question], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        consent = self.fields.pop("consent_public_list")
+        for question in self.questions:
+            self.fields[self.field_name(question)] = self._field_for(question)
+        self.fields["consent_public_list"] = consent
+
+    @staticmethod
+    def field_name(question: Question) -> str:
+        return f"q_{question.pk}"
+
+    @staticmethod
+    def _field_for(question: Question) -> forms.Field:
+        common: dict[str, Any] = {
+            "label": question.label,
+            "required": question.required,
+            "help_text": question.help_text,
+        }
+        if question.kind == Question.Kind.SINGLE:
+            return forms.ChoiceField(choices=_choices(question), widget=forms.RadioSelect, **common)
+        if question.kind == Question.Kind.MULTIPLE:
+            return forms.MultipleChoiceField(
+                choices=_choices(question), widget=forms.CheckboxSelectMultiple, **common
+            )
+        if question.kind == Question.Kind.CHECKBOX:
+            return forms.BooleanField(**common)
+        return forms.CharField(
+            max_length=ANSWER_TEXT_MAX,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            **common,
+        )
+
+    def answers(self) -> dict[str, Any]:
+        """The cleaned answers keyed by question id (str), as the service takes them."""
+        return {
+            str(question.pk): self.cleaned_data.get(self.field_name(question))
+            for question in self.questions
+        }
+
+
+class RegistrationImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        validators=[FileExtensionValidator(["csv", "txt"])],
+        help_text=_(
+            "UTF-8 text with a header line naming the columns “name” and “email” (optionally "
+            "“language”: en or ru), separated by commas or semicolons. At most 10,000 rows."
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > CSV_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)d MB."),
+                params={"size": CSV_MAX_BYTES // (1024 * 1024)},
+                code="too_large",
+            )
+        return upload
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Ticket code"),
+        max_length=300,
+        help_text=_("Scan the QR code of the ticket or type the code, then press Enter."),
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "autocapitalize": "off",
+                "autocorrect": "off",
+                "spellcheck": "false",
+                "enterkeyhint": "go",
+            }
+        ),
+    )

@@ -1,0 +1,262 @@
+"""Attendee pages: register, the ticket (QR code, cancel), claiming a registration an organiser
+made, and the organisers' check-in page.
+
+The ticket code is the capability: whoever holds the personal link (mailed to the attendee, and
+shown to the logged-in owner) sees the ticket and may cancel it. Ticket pages are therefore
+never indexed, never cached by shared caches and never leak their URL as a referrer.
+"""
+
+from __future__ import annotations
+
+import io
+import urllib.parse
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from events.exceptions import CheckInError, RegistrationError
+from events.forms import CheckInForm, RegistrationForm
+from events.models import Event, Registration
+from events.permissions import can_manage_event
+from events.services.registrations import (
+    OPEN_STATUSES,
+    TICKET_CODE_RE,
+    register_page_state,
+    registration_cancel,
+    registration_check_in,
+    registration_claim,
+    registration_closed_reason,
+    registration_create,
+    registration_for_claim_token,
+    waitlist_position,
+)
+
+Status = Registration.Status
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Headers of pages whose URL is a secret (ticket, claim link)."""
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _ticket_or_404(code: str) -> Registration:
+    if not TICKET_CODE_RE.match(code):
+        raise Http404
+    return get_object_or_404(
+        Registration.objects.select_related("event", "event__country"), ticket_code=code
+    )
+
+
+def _status_message(registration: Registration) -> str:
+    if registration.status == Status.CONFIRMED:
+        return _("You are registered. We have sent the confirmation to %(email)s.") % {
+            "email": registration.email
+        }
+    if registration.status == Status.WAITLISTED:
+        return _(
+            "The event is fully booked, so you are on the waiting list. If a place becomes "
+            "free, it is yours automatically and we will tell you by e-mail."
+        )
+    return _(
+        "Thank you. The organisers approve registrations for this event; we will tell you "
+        "by e-mail when they have decided."
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(
+        Event.objects.exclude(status=Event.Status.DRAFT)
+        .select_related("country")
+        .prefetch_related("questions"),
+        slug=slug,
+    )
+    questions = list(event.questions.all())
+    closed = registration_closed_reason(event)
+    form = RegistrationForm(request.POST if request.method == "POST" else None, questions=questions)
+    error = None
+    if request.method == "POST" and closed is None and form.is_valid():
+        try:
+            registration = registration_create(
+                event=event,
+                user=request.user,
+                answers=form.answers(),
+                consent_public_list=form.cleaned_data["consent_public_list"],
+            )
+        except RegistrationError as exc:
+            mine = exc.registration
+            if exc.code == "already_registered" and mine and mine.user_id == request.user.pk:
+                messages.info(request, str(exc))
+                return redirect("events:ticket", code=mine.ticket_code)
+            if exc.code == "already_registered" and mine and mine.user_id is None:
+                error = _(
+                    "The organisers have already registered you with this e-mail address. "
+                    "Open the link in the invitation e-mail to see your ticket."
+                )
+            else:
+                error = str(exc)
+        else:
+            messages.success(request, _status_message(registration))
+            return redirect("events:ticket", code=registration.ticket_code)
+    elif request.method == "POST" and closed is not None:
+        error = closed
+    existing, free = register_page_state(event=event, user=request.user)
+    context = {
+        "event": event,
+        "form": form,
+        "error": error,
+        "closed": closed,
+        "existing": existing,
+        "seats_left": free if closed is None and existing is None else None,
+    }
+    return render(request, "events/attendee/register.html", context, status=400 if error else 200)
+
+
+def _qr(code: str) -> segno.QRCode:
+    return segno.make(code, error="m", micro=False)
+
+
+@require_GET
+def ticket(request: HttpRequest, code: str) -> HttpResponse:
+    registration = _ticket_or_404(code)
+    event = registration.event
+    answers = []
+    if registration.answers:
+        for question in event.questions.all():
+            value = registration.answers.get(str(question.pk))
+            if value in (None, "", [], False):
+                continue
+            if value is True:
+                value = _("Yes")
+            elif isinstance(value, list):
+                value = ", ".join(str(v) for v in value)
+            answers.append((question.label, value))
+    qr_svg = (
+        _qr(registration.ticket_code)
+        .svg_inline(scale=6, border=2, title=_("QR code of the ticket"))
+        .replace("<svg ", '<svg role="img" ', 1)
+    )
+    context = {
+        "registration": registration,
+        "event": event,
+        "is_owner": request.user.is_authenticated and registration.user_id == request.user.pk,
+        "position": waitlist_position(registration),
+        "answers": answers,
+        "qr_svg": mark_safe(qr_svg),  # noqa: S308 - generated by segno from our own code
+        "can_cancel": registration.status in OPEN_STATUSES and event.ends_at > timezone.now(),
+        "seated": registration.status in Registration.SEATED,
+    }
+    return _private(render(request, "events/attendee/ticket.html", context))
+
+
+@require_GET
+def ticket_qr(request: HttpRequest, code: str) -> HttpResponse:
+    registration = _ticket_or_404(code)
+    buffer = io.BytesIO()
+    _qr(registration.ticket_code).save(buffer, kind="svg", scale=8, border=2)
+    return _private(HttpResponse(buffer.getvalue(), content_type="image/svg+xml"))
+
+
+@require_http_methods(["GET", "POST"])
+def ticket_cancel(request: HttpRequest, code: str) -> HttpResponse:
+    registration = _ticket_or_404(code)
+    if request.method == "POST":
+        if not request.POST.get("confirm"):
+            messages.error(request, _("Tick the box to confirm that you want to cancel."))
+            return redirect("events:ticket_cancel", code=registration.ticket_code)
+        if registration.event.ends_at < timezone.now():
+            messages.error(
+                request, _("This event is over; the registration can no longer be cancelled.")
+            )
+            return redirect("events:ticket", code=registration.ticket_code)
+        owner = request.user.is_authenticated and registration.user_id == request.user.pk
+        try:
+            registration_cancel(registration=registration, by=request.user if owner else None)
+        except RegistrationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your registration is cancelled."))
+        return redirect("events:ticket", code=registration.ticket_code)
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "can_cancel": registration.status in OPEN_STATUSES
+        and registration.event.ends_at > timezone.now(),
+    }
+    return _private(render(request, "events/attendee/ticket_cancel.html", context))
+
+
+@require_http_methods(["GET", "POST"])
+def claim(request: HttpRequest, token: str) -> HttpResponse:
+    registration = registration_for_claim_token(token)
+    error = None
+    if request.user.is_authenticated:
+        pk = token.partition(".")[0]
+        if registration is None and pk.isdigit():
+            # Claimed before by this user: the link simply leads to the ticket again.
+            own = Registration.objects.filter(pk=int(pk), user=request.user).first()
+            if own is not None:
+                return redirect("events:ticket", code=own.ticket_code)
+        if request.method == "POST" and registration is not None:
+            try:
+                claimed = registration_claim(token=token, user=request.user)
+            except RegistrationError as exc:
+                error = str(exc)
+            else:
+                messages.success(request, _("The registration is now linked to your account."))
+                return redirect("events:ticket", code=claimed.ticket_code)
+    next_query = urllib.parse.urlencode({"next": request.path})
+    context = {
+        "registration": registration,
+        "event": registration.event if registration else None,
+        "error": error,
+        "login_url": f"{reverse('account_login')}?{next_query}",
+        "signup_url": f"{reverse('account_signup')}?{next_query}",
+    }
+    status = 404 if registration is None else (400 if error else 200)
+    return _private(render(request, "events/attendee/claim.html", context, status=status))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_in(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(Event, slug=slug)
+    if not can_manage_event(request.user, event):
+        raise PermissionDenied
+    form = CheckInForm(request.POST if request.method == "POST" else None)
+    checked_in: Registration | None = None
+    refusal: CheckInError | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            checked_in = registration_check_in(
+                event=event, code=form.cleaned_data["code"], by=request.user
+            )
+        except CheckInError as exc:
+            refusal = exc
+        form = CheckInForm()  # empty and focused for the next ticket
+    counts = Registration.objects.filter(event=event).aggregate(
+        checked_in=Count("pk", filter=Q(status=Status.CHECKED_IN)),
+        expected=Count("pk", filter=Q(status__in=Registration.SEATED)),
+    )
+    context = {
+        "event": event,
+        "form": form,
+        "checked_in": checked_in,
+        "refusal": refusal,
+        "counts": counts,
+    }
+    return render(request, "events/attendee/check_in.html", context)

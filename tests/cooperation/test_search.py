@@ -1,0 +1,451 @@
+"""Search across scripts (cooperation/search.py) and the demo seeder that feeds it.
+
+Full-text behaviour (stemming, transliteration, trigram, websearch syntax, highlighting,
+weights) runs on PostgreSQL only (``postgres_only``; CI always has it). Bad input, the
+``icontains`` fallback, counting and the seeder run on every database.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.utils.safestring import SafeData
+
+from cooperation import search
+from cooperation.models import CooperationOffer, FundingCall, Organisation, ResearcherProfile
+from tests.accounts.factories import UserFactory
+from tests.cooperation.factories import (
+    FundingCallFactory,
+    OfferFactory,
+    OrganisationFactory,
+    ResearcherProfileFactory,
+    country,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def org(name: str, name_alt: str = "", description: str = "", **kwargs: object) -> Organisation:
+    return OrganisationFactory(name=name, name_alt=name_alt, description=description, **kwargs)
+
+
+def found(query: str, qs: object = None) -> list[str]:
+    rows = search.search_queryset(qs if qs is not None else Organisation.objects.all(), query)
+    return [row.name for row in rows]
+
+
+# -- normalising ------------------------------------------------------------------------------
+
+
+def test_clean_query_strips_nul_and_control_characters_and_caps_length():
+    assert search.clean_query("  Tomsk\x00 State\tUniversity\n ") == "Tomsk State University"
+    assert "\x00" not in search.clean_query("\x00" * 50 + "a")
+    assert len(search.clean_query("x" * 10_000)) == search.MAX_QUERY_LENGTH
+    assert len(search.clean_query("word " * 5_000)) <= search.MAX_QUERY_LENGTH
+    assert search.clean_query(None) == ""
+    assert search.clean_query("\x00\x01 \u200b") == ""
+
+
+def test_name_variants_add_transliterations_in_both_directions():
+    variants = search.name_variants("Томский государственный университет", "Tomsk", "Tomsk")
+    assert variants.splitlines() == [
+        "Томский государственный университет",
+        "Tomskiy gosudarstvennyy universitet",
+        "Tomsk",
+    ]
+    romanised = search.name_variants("MOSKOVSKIY GOSUDARSTVENNYY UNIVERSITET")
+    assert "московский государственный университет" in romanised
+    assert search.name_variants("Université de Strasbourg").splitlines() == [
+        "Université de Strasbourg",
+        "Universite de Strasbourg",
+    ]
+    # An English name gets no made-up Cyrillic variant
+    assert search.name_variants("Fraunhofer Institute for Laser Technology").count("\n") == 0
+    assert search.name_variants("", None) == ""
+
+
+def test_transliteration_helpers():
+    assert search.to_latin("Ярославль Щёлково") == "Yaroslavl Shchelkovo"
+    assert search.to_cyrillic("Sankt-Peterburgskiy gosudarstvennyy") == (
+        "санкт-петербургский государственный"
+    )
+    assert search.fold("Łódź Ёлки") == "Lodz Елки"
+
+
+def test_parse_query_separates_excluded_terms():
+    parsed = search.parse_query('laser "solid state" -medical OR -"space weather" x')
+    assert parsed.positive == ("laser", '"solid state"', "OR", "x")
+    assert parsed.negative == ("medical", '"space weather"')
+    assert search.parse_query("-only -excluded").positive == ()
+    assert search.parse_query('"').positive == ()
+
+
+# -- PostgreSQL full text ---------------------------------------------------------------------
+
+
+def test_latin_query_finds_cyrillic_name(postgres_only):
+    org("Томский государственный университет")
+    org("Новосибирский государственный университет")
+    assert found("Tomsk") == ["Томский государственный университет"]
+    assert found("Tomskiy universitet") == ["Томский государственный университет"]
+
+
+def test_cyrillic_query_finds_romanised_name(postgres_only):
+    org("MOSKOVSKIY GOSUDARSTVENNYY UNIVERSITET", country=country("RU"))
+    org("Tomsk State University")
+    assert found("Московский") == ["MOSKOVSKIY GOSUDARSTVENNYY UNIVERSITET"]
+    # inflected: through the Cyrillic variant stored for the romanised name
+    assert found("Московского университета") == ["MOSKOVSKIY GOSUDARSTVENNYY UNIVERSITET"]
+
+
+def test_misspelled_name_is_found_by_trigram(postgres_only):
+    org("Fraunhofer-Institut für Lasertechnik ILT", description="Laser technology.")
+    org("Politechnika Warszawska")
+    assert found("Fraunhoffer") == ["Fraunhofer-Institut für Lasertechnik ILT"]
+    assert found("Politechnica Warszawska") == ["Politechnika Warszawska"]
+    assert found("Fraunhoffer -laser") == []  # exclusions apply to trigram matches too
+
+
+def test_russian_stemming(postgres_only):
+    org("Новосибирский государственный университет")
+    org("Институт катализа", description="Исследования катализаторов и нанотехнологий.")
+    assert found("университетами") == ["Новосибирский государственный университет"]
+    assert found("катализаторами") == ["Институт катализа"]
+
+
+def test_english_stemming(postgres_only):
+    org("Alpha", description="We run laboratories studying catalysts.")
+    org("Beta", description="Marine biology.")
+    assert found("laboratory catalyst") == ["Alpha"]
+    assert found("studies") == ["Alpha"]
+
+
+def test_accents_are_folded(postgres_only):
+    org("Université de Strasbourg")
+    org("Beta GmbH", description="Partner of the École polytechnique in Łódź.")
+    assert found("Universite") == ["Université de Strasbourg"]
+    assert found("Université") == ["Université de Strasbourg"]
+    assert found("ecole lodz") == ["Beta GmbH"]
+    assert found("École Łódź") == ["Beta GmbH"]
+
+
+def test_websearch_syntax(postgres_only):
+    org("Institute of Solid State Physics")
+    org("State Institute of Physics", description="Solid results.")
+    org("Tomsk Polytechnic University")
+    assert found('"solid state"') == ["Institute of Solid State Physics"]
+    assert found("institute -solid") == []  # both mention "solid"
+    assert found('institute -"solid state"') == ["State Institute of Physics"]
+    assert sorted(found("tomsk OR solid")) == [
+        "Institute of Solid State Physics",
+        "State Institute of Physics",
+        "Tomsk Polytechnic University",
+    ]
+    assert found("physics -Томск") == found("physics")  # exclusion in the other script
+    assert found("polytechnic -Томск") == []
+
+
+def test_headline_highlights_matches_and_is_html_safe(postgres_only):
+    org(
+        "Optics Lab",
+        description='Lasers & optics: a < b, "quotes" and <script>alert(1)</script> tags.',
+    )
+    [row] = search.search_queryset(Organisation.objects.all(), "lasers")
+    assert isinstance(row.headline, SafeData)
+    assert "<mark>Lasers</mark>" in row.headline
+    assert "&amp;" in row.headline
+    assert "&lt;" in row.headline
+    assert "<script" not in row.headline
+    assert row.headline.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+def test_headline_ignores_marker_characters_in_the_text(postgres_only):
+    org("Marker Lab", description="Photonics \ue000 research \ue001 in Jena.")
+    [row] = search.search_queryset(Organisation.objects.all(), "photonics")
+    assert row.headline.count("<mark>") == row.headline.count("</mark>") == 1
+
+
+def test_name_match_ranks_above_description_only_match(postgres_only):
+    org("Acme Laboratories", description="We apply graphene coatings to steel.")
+    org("Graphene Research Centre", description="Two-dimensional materials.")
+    org("Unrelated", description="Marine biology.")
+    rows = list(search.search_queryset(Organisation.objects.all(), "graphene"))
+    assert [r.name for r in rows] == ["Graphene Research Centre", "Acme Laboratories"]
+    assert rows[0].rank > rows[1].rank > 0
+
+
+def test_keywords_and_themes_in_both_languages_are_searchable(postgres_only):
+    org("Alpha", keywords="вечная мерзлота, permafrost")
+    assert found("мерзлоты") == ["Alpha"]
+    assert found("permafrost") == ["Alpha"]
+    assert found("Germany") == ["Alpha"]  # the country, in English ...
+    assert found("Германия") == ["Alpha"]  # ... and in Russian
+
+
+def test_other_searchable_models(postgres_only):
+    user = UserFactory(name="Анна Иванова")
+    ResearcherProfileFactory(user=user, organisation=org("Томский государственный университет"))
+    OfferFactory(title="Партнёры для проекта по вечной мерзлоте")
+    FundingCallFactory(identifier="HORIZON-CL5-2027-D3-01", title="Energy supply")
+    profiles = search.search_queryset(ResearcherProfile.objects.all(), "Anna Ivanova")
+    assert [p.user.name for p in profiles] == ["Анна Иванова"]
+    offers = search.search_queryset(CooperationOffer.objects.all(), "merzlota")
+    assert [o.title for o in offers] == ["Партнёры для проекта по вечной мерзлоте"]
+    calls = search.search_queryset(FundingCall.objects.all(), "HORIZON-CL5-2027-D3-01")
+    assert [c.identifier for c in calls] == ["HORIZON-CL5-2027-D3-01"]
+
+
+def test_candidates_are_capped_and_counted_as_more(postgres_only, monkeypatch):
+    monkeypatch.setattr(search, "SEARCH_LIMIT", 4)
+    for letter in "abcdef":
+        org(f"Other {letter}", description="A partner of every university in town.")
+    for n in range(6):
+        org(f"University {n}")
+    everything = Organisation.objects.all()
+    rows = list(search.search_queryset(everything, "university"))
+    assert len(rows) == 5  # SEARCH_LIMIT + 1 candidates, ranked: names first
+    names = [r.name for r in rows]
+    assert names == sorted(names, key=lambda n: not n.startswith("University"))
+    count = search.capped_count(search.search_queryset(everything, "university"))
+    assert (count.value, count.capped) == (4, True)
+    one = search.capped_count(search.search_queryset(everything, "University 3"))
+    assert (one.value, one.capped) == (1, False)
+
+
+def test_search_filters_first_and_then_never_searches_again(
+    postgres_only, django_assert_num_queries
+):
+    org("Tomsk State University", country=country("RU"))
+    org("Tomsk Polytechnic University", country=country("DE"))
+    base = Organisation.objects.filter(country__code="RU")
+    with django_assert_num_queries(1):  # the candidates, ranked
+        rows = search.search_queryset(base, "tomsk university")
+    with django_assert_num_queries(1):
+        assert [r.name for r in rows] == ["Tomsk State University"]
+    with django_assert_num_queries(1):
+        assert rows.all().count() == 1
+    nothing = search.search_queryset(base, "zzzz")  # words, then (time-limited) trigrams
+    with django_assert_num_queries(0):  # and no query at all afterwards
+        assert list(nothing) == []
+
+
+@pytest.mark.parametrize("in_transaction", [True, False])
+def test_slow_trigram_search_gives_up_and_leaves_the_connection_usable(
+    postgres_only, monkeypatch, in_transaction
+):
+    from django.db import transaction
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    org("Alpha")
+    slow = Organisation.objects.filter(
+        RawSQL("pg_sleep(0.3)::text IS NOT NULL", (), output_field=BooleanField())
+    ).values_list("pk", flat=True)
+
+    def check() -> None:
+        assert search._within_time_limit(slow, 50) == []
+        assert list(search._within_time_limit(Organisation.objects.values_list("name"), 5000)) == [
+            ("Alpha",)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone()[0] == "0"
+        assert Organisation.objects.count() == 1
+
+    if in_transaction:
+        with transaction.atomic():
+            check()
+    else:
+        check()
+
+
+def test_reuse_searches_runs_the_same_search_once(postgres_only, django_assert_num_queries):
+    org("Tomsk State University")
+    base = Organisation.objects.all()
+    with search.reuse_searches():
+        with django_assert_num_queries(1):
+            first = search.search_queryset(base, "tomsk")
+            second = search.search_queryset(base.order_by("name"), "tomsk")
+        with django_assert_num_queries(1):  # other rows: searched again
+            search.search_queryset(base.filter(country__code="DE"), "tomsk")
+        with django_assert_num_queries(1):  # another query too
+            search.search_queryset(base, "Tomsk State")
+        org("Tomsk Polytechnic University")
+        assert len(first.all()) == len(second.all()) == 1  # as searched before
+    assert len(search.search_queryset(base, "tomsk")) == 2  # a new block sees new rows
+
+
+# -- every database ---------------------------------------------------------------------------
+
+BAD_INPUTS = [
+    '"',
+    '""',
+    "'",
+    "&|!:*()",
+    "a & b | !c:* (d)",
+    "x" * 10_000,
+    "a\x00b",
+    "\x00",
+    "😀",
+    "🧪 Tomsk 😀 Томск",
+    "Tomsk университет Université",
+    "-",
+    "--",
+    "OR",
+    "-foo",
+    "(((",
+    "a:*",
+    "!!",
+    "\\",
+    "%_",
+    "<script>alert(1)</script>",
+    "'; DROP TABLE cooperation_organisation; --",
+    "\ud800",
+    "the",
+    "и",
+]
+
+
+@pytest.mark.parametrize("query", BAD_INPUTS)
+def test_bad_input_never_fails(query):
+    org("Томский государственный университет", "Tomsk State University")
+    rows = search.search_queryset(Organisation.objects.all(), query)
+    assert isinstance(list(rows), list)
+    assert search.capped_count(rows).value >= 0
+    assert isinstance(list(search.simple_search(Organisation.objects.all(), query)), list)
+
+
+def test_empty_or_only_excluding_query_returns_everything_unranked():
+    org("Alpha")
+    org("Beta")
+    for query in ("", "   ", "-alpha", None):
+        rows = list(search.search_queryset(Organisation.objects.order_by("name"), query))
+        assert [r.name for r in rows] == ["Alpha", "Beta"]
+        assert {r.rank for r in rows} == {0.0}
+        assert {r.headline for r in rows} == {None}
+
+
+def test_search_finds_transliterations_on_any_database():
+    org("Томский государственный университет")
+    org("MOSKOVSKIY GOSUDARSTVENNYY UNIVERSITET")
+    org("Université de Strasbourg")
+    assert found("Tomsk") == ["Томский государственный университет"]
+    assert found("Московский") == ["MOSKOVSKIY GOSUDARSTVENNYY UNIVERSITET"]
+    assert found("universite strasbourg") == ["Université de Strasbourg"]
+
+
+def test_simple_search_fallback_works_on_any_database():
+    org("Томский государственный университет", description="Климат Сибири")
+    org("MOSKOVSKIY GOSUDARSTVENNYY UNIVERSITET")
+    org("Acme", description="Partner of TOMSK universities")
+    org("Université de Strasbourg")
+    qs = Organisation.objects.all()
+
+    def simple(query: str) -> list[str]:
+        return [r.name for r in search.simple_search(qs, query)]
+
+    assert simple("Tomsk") == ["Томский государственный университет", "Acme"]  # names first
+    assert simple("томский") == ["Томский государственный университет"]  # any case
+    assert simple("Московский") == ["MOSKOVSKIY GOSUDARSTVENNYY UNIVERSITET"]
+    assert simple("moskovskiy") == ["MOSKOVSKIY GOSUDARSTVENNYY UNIVERSITET"]
+    assert simple("Universite Strasbourg") == ["Université de Strasbourg"]
+    assert simple("климат") == ["Томский государственный университет"]
+    assert simple("tomsk nowhere") == []
+    rows = list(search.simple_search(qs, "Tomsk"))
+    assert rows[0].rank > rows[1].rank
+    assert rows[0].headline is None
+
+
+def test_capped_count_reads_at_most_cap_plus_one_rows(django_assert_num_queries):
+    for n in range(5):
+        org(f"Org {n}")
+    with django_assert_num_queries(1):
+        count = search.capped_count(Organisation.objects.all(), cap=3)
+    assert (count.value, count.capped, int(count)) == (3, True, 3)
+    assert search.capped_count(Organisation.objects.all(), cap=5) == search.CappedCount(5, False)
+
+
+def test_vectors_are_kept_on_postgres_only():
+    alpha = org("Alpha")
+    alpha.refresh_from_db()
+    if connection.vendor == "postgresql":
+        assert alpha.search_vector
+    else:
+        assert alpha.search_vector is None
+
+
+# -- demo data ---------------------------------------------------------------------------------
+
+
+def _counts() -> tuple[int, int, int, int]:
+    return (
+        Organisation.objects.count(),
+        ResearcherProfile.objects.count(),
+        FundingCall.objects.count(),
+        CooperationOffer.objects.count(),
+    )
+
+
+def test_seed_cooperation_is_idempotent_at_scale_1():
+    from cooperation.demo import CALLS, OFFERS, ORGANISATIONS, RESEARCHERS, seed_cooperation
+    from portal.accounts.demo import seed_users
+
+    seed_users(scale=1)
+    assert seed_cooperation(scale=1) > 0
+    counts = _counts()
+    assert counts == (len(ORGANISATIONS), len(RESEARCHERS), len(CALLS), len(OFFERS))
+    assert counts[0] >= 40
+    assert counts[1] >= 12
+    assert counts[2] >= 15
+    assert counts[3] >= 20
+    assert seed_cooperation(scale=1) == 0
+    assert _counts() == counts
+
+    offers = CooperationOffer.objects.all()
+    assert set(offers.values_list("status", flat=True)) == {CooperationOffer.Status.PUBLISHED}
+    assert set(offers.values_list("type", flat=True)) == set(CooperationOffer.Type.values)
+    statuses = {call.status for call in FundingCall.objects.all()}
+    assert statuses == {"open", "forthcoming", "closed"}
+    assert all(
+        call.closes_at == max(d.deadline for d in call.deadlines.all())
+        for call in FundingCall.objects.prefetch_related("deadlines")
+    )
+    assert (
+        Organisation.objects.filter(country__code="RU", federal_subject__isnull=True).count() == 0
+    )
+    assert found("Tomsk", Organisation.objects.filter(status="published"))[:2] == [
+        "Томский государственный университет",
+        "Томский политехнический университет",
+    ]
+    if connection.vendor == "postgresql":
+        assert not Organisation.objects.filter(search_vector__isnull=True).exists()
+
+
+def test_seed_cooperation_at_scale_300():
+    from cooperation.demo import seed_cooperation
+    from cooperation.indexing import offer_index, organisation_index
+    from portal.accounts.demo import seed_users
+
+    seed_users(scale=1)
+    created = seed_cooperation(scale=300)
+    assert created > 300
+    assert Organisation.objects.count() == 300
+    assert CooperationOffer.objects.count() == 60
+    assert seed_cooperation(scale=300) == 0
+    assert (Organisation.objects.count(), CooperationOffer.objects.count()) == (300, 60)
+    assert Organisation.objects.filter(search_names="").count() == 0
+    assert Organisation.objects.filter(themes__isnull=True).count() == 0
+    if connection.vendor == "postgresql":
+        assert not Organisation.objects.filter(search_vector__isnull=True).exists()
+        assert not CooperationOffer.objects.filter(search_vector__isnull=True).exists()
+    # The search columns written by the bulk insert are those the services' indexing computes
+    for model, index in ((Organisation, organisation_index), (CooperationOffer, offer_index)):
+        columns = ("pk", "search_names", "search_terms", "search_vector")
+        sample = list(model.objects.order_by("-pk").values_list(*columns)[:5])
+        index(ids=[row[0] for row in sample])
+        assert sample == list(model.objects.order_by("-pk").values_list(*columns)[:5])
+    # Words of every frequency: very common, common and rare
+    published = Organisation.objects.filter(status="published")
+    university = search.capped_count(search.search_queryset(published, "university")).value
+    assert university > 50
+    assert 0 < search.capped_count(search.search_queryset(published, "Novosibirsk")).value < 50

@@ -1,0 +1,250 @@
+"""Capacity under real concurrency (PostgreSQL): many threads, each with its own database
+connection, register, cancel, import and check in at the same time. The counts must be exact:
+never more seats taken than the capacity, nobody twice, the waiting list in order."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import translation
+
+from events.exceptions import CheckInError, RegistrationError
+from events.models import Event, Registration
+from events.services import registrations as services
+from events.services.registrations import (
+    registration_cancel,
+    registration_check_in,
+    registration_create,
+    registrations_import_csv,
+    seats_taken,
+)
+from tests.events.factories import attendee, capture_tasks, quick_event
+
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_only", "transactional_db")]
+Status = Registration.Status
+THREADS_TIMEOUT = 120
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages are asserted in English; a previous /ru/ request may have left Russian active."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _no_broker(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
+    """Record the e-mail tasks instead of sending them to the broker."""
+    return capture_tasks(monkeypatch, run=False)
+
+
+def run_at_once(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run every call in its own thread, released together; results or exceptions in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def work(index: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = call()
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connection.close()  # each thread had its own connection
+
+    threads = [threading.Thread(target=work, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(THREADS_TIMEOUT)
+        assert not thread.is_alive(), "a thread hung"
+    return results
+
+
+def status_counts(event: Event) -> Counter[str]:
+    return Counter(event.registrations.values_list("status", flat=True))
+
+
+def assert_no_duplicates(event: Event) -> None:
+    by_user = (
+        event.registrations.exclude(user=None)
+        .values("user")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    )
+    assert not by_user.exists()
+
+
+def test_many_simultaneous_registrations_fill_exactly_the_capacity():
+    event = quick_event(capacity=5, waitlist_enabled=True)
+    users = [attendee() for _ in range(40)]
+
+    results = run_at_once(
+        [lambda u=u: registration_create(event=event, user=u, answers={}) for u in users]
+    )
+
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert errors == []
+    assert Counter(r.status for r in results) == {Status.CONFIRMED: 5, Status.WAITLISTED: 35}
+    assert status_counts(event) == {Status.CONFIRMED: 5, Status.WAITLISTED: 35}
+    assert seats_taken(event) == 5
+    assert event.registrations.count() == 40
+    assert_no_duplicates(event)
+
+
+def test_without_a_waiting_list_the_others_are_told_it_is_full():
+    event = quick_event(capacity=5, waitlist_enabled=False)
+    users = [attendee() for _ in range(30)]
+
+    results = run_at_once(
+        [lambda u=u: registration_create(event=event, user=u, answers={}) for u in users]
+    )
+
+    registered = [r for r in results if isinstance(r, Registration)]
+    refused = [r for r in results if isinstance(r, RegistrationError)]
+    assert len(registered) == 5
+    assert len(refused) == 25
+    assert {e.code for e in refused} == {"full"}
+    assert status_counts(event) == {Status.CONFIRMED: 5}
+
+
+def test_the_same_person_submitting_many_times_at_once_is_registered_once():
+    event = quick_event(capacity=5)
+    user = attendee()
+
+    results = run_at_once(
+        [lambda: registration_create(event=event, user=user, answers={}) for _ in range(12)]
+    )
+
+    assert sum(isinstance(r, Registration) for r in results) == 1
+    assert {r.code for r in results if isinstance(r, RegistrationError)} == {"already_registered"}
+    assert event.registrations.count() == 1
+
+
+def test_cancellations_and_registrations_at_once_keep_the_invariant_and_the_order():
+    event = quick_event(capacity=10)
+    seated = [registration_create(event=event, user=attendee(), answers={}) for _ in range(10)]
+    waiting = [registration_create(event=event, user=attendee(), answers={}) for _ in range(10)]
+    newcomers = [attendee() for _ in range(15)]
+
+    calls: list[Callable[[], Any]] = [
+        lambda r=r: registration_cancel(registration=r, by=None) for r in seated[:6]
+    ]
+    calls += [lambda u=u: registration_create(event=event, user=u, answers={}) for u in newcomers]
+    results = run_at_once(calls)
+
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert status_counts(event) == {
+        Status.CONFIRMED: 10,
+        Status.WAITLISTED: 4 + 15,
+        Status.CANCELLED: 6,
+    }
+    # Freed seats went to the people who were waiting, first come first served.
+    promoted = set(
+        event.registrations.filter(
+            pk__in=[w.pk for w in waiting], status=Status.CONFIRMED
+        ).values_list("pk", flat=True)
+    )
+    assert promoted == {w.pk for w in waiting[:6]}
+    assert not event.registrations.filter(user__in=newcomers, status=Status.CONFIRMED).exists()
+    assert_no_duplicates(event)
+
+
+def test_imports_and_registrations_at_once_respect_the_capacity():
+    event = quick_event(capacity=15)
+    boss = event.organisers.get()
+    files = [
+        "name,email\n" + "".join(f"F{f} P{i},f{f}p{i}@import.example\n" for i in range(10))
+        for f in range(3)
+    ]
+    users = [attendee() for _ in range(10)]
+    calls: list[Callable[[], Any]] = [
+        lambda text=text: registrations_import_csv(
+            event=event, file=io.BytesIO(text.encode()), by=boss
+        )
+        for text in files
+    ]
+    calls += [lambda u=u: registration_create(event=event, user=u, answers={}) for u in users]
+
+    results = run_at_once(calls)
+
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert status_counts(event) == {Status.CONFIRMED: 15, Status.WAITLISTED: 25}
+
+
+def test_one_ticket_at_two_doors_is_checked_in_once():
+    event = quick_event(capacity=5)
+    door = event.organisers.get()
+    ticket = registration_create(event=event, user=attendee(), answers={})
+
+    results = run_at_once(
+        [
+            lambda: registration_check_in(event=event, code=ticket.ticket_code, by=door)
+            for _ in range(8)
+        ]
+    )
+
+    assert sum(isinstance(r, Registration) for r in results) == 1
+    assert {r.code for r in results if isinstance(r, CheckInError)} == {"already_checked_in"}
+
+
+def test_cancel_and_check_in_racing_end_in_one_consistent_state():
+    event = quick_event(capacity=20)
+    door = event.organisers.get()
+    for _ in range(10):
+        ticket = registration_create(event=event, user=attendee(), answers={})
+        cancel, check_in = run_at_once(
+            [
+                lambda t=ticket: registration_cancel(registration=t, by=None),
+                lambda t=ticket: registration_check_in(event=event, code=t.ticket_code, by=door),
+            ]
+        )
+        ticket.refresh_from_db()
+        if ticket.status == Status.CHECKED_IN:
+            assert isinstance(check_in, Registration)
+            assert isinstance(cancel, RegistrationError)
+            assert cancel.code == "checked_in"
+        else:
+            assert ticket.status == Status.CANCELLED
+            assert isinstance(cancel, Registration)
+            assert isinstance(check_in, CheckInError)
+            assert check_in.code == "cancelled"
+
+
+def test_a_lock_held_too_long_gives_a_clear_try_again(monkeypatch):
+    monkeypatch.setattr(services, "LOCK_TIMEOUT", "200ms")
+    event = quick_event(capacity=5)
+    user = attendee()
+    locked = threading.Event()
+    release = threading.Event()
+
+    def hold_the_lock() -> None:
+        try:
+            with transaction.atomic():
+                Event.objects.select_for_update().get(pk=event.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        with pytest.raises(RegistrationError) as caught:
+            registration_create(event=event, user=user, answers={})
+        assert caught.value.code == "busy"
+        assert "try again" in str(caught.value)
+    finally:
+        release.set()
+        holder.join(10)
+    assert not event.registrations.exists()
+    # Once the lock is free, the same registration goes through.
+    assert registration_create(event=event, user=user, answers={}).status == Status.CONFIRMED
