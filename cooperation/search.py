@@ -8,6 +8,8 @@ Public interface used by selectors, indexing, the demo seeder and benchmarks:
   and ``headline`` (safe HTML with ``<mark>`` around matched words, or None), ordered by
   descending rank. At most ``SEARCH_LIMIT + 1`` rows: counts and facets over it are bounded
   too; ``capped_count(rows)`` says "200+" when there are more matches than the limit.
+- ``search_with_pool(qs, query) -> (qs, pool)``: the same, with the ranked candidates
+  ``[(pk, rank), ...]`` (None when no pool is ranked: no words, or not PostgreSQL).
 - ``clean_query(raw) -> str``: the query as it will be searched ('' when nothing is left).
 - ``capped_count(qs, cap=SEARCH_LIMIT) -> CappedCount``: a ``count()`` that stops at ``cap``.
 - ``simple_search(qs, query)``: the ``icontains`` search used when the database is not
@@ -42,7 +44,8 @@ a search only ever looks at ``SEARCH_LIMIT + 1`` candidates:
    for a very common word, the GIN index for a rarer one) and ranks just those with ``ts_rank``
    in the same statement; names weigh most (A), so name matches come first;
 2. only if nothing matches, a second query takes up to ``SEARCH_LIMIT + 1`` names that are
-   similar by trigrams (GIN trigram index);
+   similar by trigrams (GIN trigram index), within ``TRIGRAM_TIME_LIMIT_MS`` (a misspelled
+   very common word has tens of thousands of trigram candidates to check);
 3. the queryset returned selects these rows by primary key with their rank, so the page, its
    count and its facets read at most ``SEARCH_LIMIT + 1`` rows each and never search again;
    ``ts_headline`` runs only for the rows of the page.
@@ -330,7 +333,9 @@ class TsQueries:
     excluded: Any
 
 
+@functools.lru_cache(maxsize=256)
 def build_tsquery(parsed: ParsedQuery) -> TsQueries:
+    """The tsqueries of ``parsed`` (cached: Django copies expressions when it uses them)."""
     positive: Any = None
     for variant in _script_variants(parsed.positive):
         positive = _websearch(variant) if positive is None else positive | _websearch(variant)
@@ -537,21 +542,35 @@ def search_queryset(qs: models.QuerySet[M], query: str) -> models.QuerySet[M]:
     applied afterwards can only narrow the candidates. An empty query (or one that only
     excludes words) returns ``qs`` unchanged, with rank 0 and no headline.
     """
+    return search_with_pool(qs, query)[0]
+
+
+def search_with_pool(
+    qs: models.QuerySet[M], query: str
+) -> tuple[models.QuerySet[M], list[tuple[int, float]] | None]:
+    """``search_queryset(qs, query)`` and its ranked candidates ``(pk, rank)``, best first.
+
+    The candidates are None when the search ranks no pool (no words to find, or not
+    PostgreSQL): the queryset is then the only answer. With a pool, a page can count
+    (``len(pool)``, "200+" beyond ``SEARCH_LIMIT``) and facet over its ids without searching
+    or counting again.
+    """
     text = clean_query(query)
     parsed = parse_query(text)
     if not parsed.positive:
-        return _unsearched(qs)
+        return _unsearched(qs), None
     if connections[qs.db].vendor != "postgresql":
-        return simple_search(qs, text)
+        return simple_search(qs, text), None
     pool = ranked_pool(qs, parsed)
     if not pool:
-        return _unsearched(qs.none())
+        return _unsearched(qs.none()), []
     headline = _headline(qs.model, build_tsquery(parsed).positive)
-    return (
+    rows = (
         qs.filter(InPool([pk for pk, _rank in pool]))
         .annotate(rank=PoolRank(pool), headline=headline)
         .order_by("-rank", "pk")
     )
+    return rows, pool
 
 
 # -- the fallback for other databases --------------------------------------------------------
@@ -685,6 +704,7 @@ __all__ = [
     "name_variants",
     "refresh_vectors",
     "search_queryset",
+    "search_with_pool",
     "simple_search",
     "to_cyrillic",
     "to_latin",

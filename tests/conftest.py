@@ -7,6 +7,7 @@ because CI has the real PostgreSQL, Redis and Chromium that the skippable tests 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
@@ -55,3 +56,12 @@ def redis_only() -> None:
 
     if not settings.REDIS_URL:
         pytest.skip("needs Redis: set REDIS_URL")
+
+
+@pytest.fixture(autouse=True)
+def _celery_not_eager_after_test() -> Iterator[None]:
+    """A test that switches Celery to eager mode must not leak it into the next test."""
+    from portal.celery_app import app as celery_app
+
+    yield
+    celery_app.conf.task_always_eager = False

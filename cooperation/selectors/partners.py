@@ -4,33 +4,41 @@ Also the listing machinery shared by the offer and call lists (``ListSpec``, ``L
 ``build_list``, ``filtered_rows``): search, filters, sorting, facets and pagination, with a
 constant number of queries whatever the page size:
 
-1. ``COUNT`` of the filtered rows,
+1. the total and the facets: one query when the FilterSet has a ``summary`` (organisations; a
+   UNION ALL of grouped counts; without a search it comes from the cache for a minute),
+   otherwise ``COUNT`` of the filtered rows and one grouped query per facet,
 2. the rows of the page (with ``select_related``),
 3. one query per ``prefetch_related`` lookup,
-4. one grouped query per facet,
 
-plus one query per model-choice filter that is used (the form checks that the ids exist).
+plus one query per model-choice filter that is used (the form checks that the ids exist) and,
+on PostgreSQL, the search's own query (twice when filters are chosen: results and facets).
+With a search the total is the number of ranked candidates ("200+" when capped), not a COUNT.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import F, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.db.models.functions import Lower
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cooperation import permissions, search
 from cooperation.filters import Facet, FacetedFilterSet, OrganisationFilterSet, ResearcherFilterSet
 from cooperation.models import CooperationOffer, Organisation, ResearcherProfile
+from portal.reference.models import ThematicPriority
 
 MAX_PAGE_SIZE = 500
 SEARCH_COLUMNS = ("search_vector", "search_names", "search_terms")
@@ -53,6 +61,14 @@ class ListSpec:
     annotate: Callable[[QuerySet[Any], datetime.datetime], QuerySet[Any]] | None = None
     #: decorates the loaded rows of a page (no queries)
     post_process: Callable[[list[Any], datetime.datetime], None] | None = None
+    #: without a search, keep the total and facets (``FilterSet.summary``) this many seconds
+    #: in the cache, keyed by the filters and a generation bumped on every write (0: never)
+    browse_cache_seconds: int = 0
+    #: loads what the page shows of its rows' relations in place of ``prefetch_related``
+    #: (which the CSV export still uses): a cheaper query than Django's prefetching
+    attach: Callable[[list[Any]], None] | None = None
+    #: the cache generation key of ``browse_cache_seconds``
+    cache_namespace: str = ""
 
 
 @dataclass
@@ -64,6 +80,8 @@ class ListResult:
     query: str = ""
     sort: str = ""
     sort_options: list[tuple[str, str]] = field(default_factory=list)
+    #: the search found more rows than it ranks: show the total as "200+"
+    total_capped: bool = False
 
     @property
     def rows(self) -> list[Any]:
@@ -87,6 +105,16 @@ class FilteredRows:
     sort: str
     sort_options: list[tuple[str, str]]
     now: datetime.datetime
+    #: the ranked candidates of the search ``(pk, rank)``, when it ranks a pool (PostgreSQL)
+    pool: list[tuple[int, float]] | None = None
+
+    def facet_pool(self) -> list[int]:
+        """The ids facets are counted over when the search ranked a pool (``facet_base``)."""
+        assert self.pool is not None
+        if not self.filterset.active():
+            return [pk for pk, _rank in self.pool]
+        _rows, pool = search.search_with_pool(self.base, self.query)
+        return [pk for pk, _rank in pool or ()]
 
     def facet_base(self) -> QuerySet[Any]:
         """The rows facets are counted over: the search's matches, before any filter.
@@ -134,7 +162,10 @@ def filtered_rows(
     filterset = spec.filterset_class(data, queryset=base, now=now)
     # Filters first, then the search: the search ranks a bounded pool of the rows it is given.
     filtered = filterset.apply(base)
-    rows = search.search_queryset(filtered, query) if query else filtered
+    pool: list[tuple[int, float]] | None = None
+    rows = filtered
+    if query:
+        rows, pool = search.search_with_pool(filtered, query)
     searched = rows
     if spec.annotate is not None:
         rows = spec.annotate(rows, now)
@@ -154,7 +185,7 @@ def filtered_rows(
         rows = rows.select_related(*spec.select_related)
     if spec.prefetch_related:
         rows = rows.prefetch_related(*spec.prefetch_related)
-    return FilteredRows(rows, base, searched, filterset, query, chosen, sort_options, now)
+    return FilteredRows(rows, base, searched, filterset, query, chosen, sort_options, now, pool)
 
 
 def build_list(
@@ -168,21 +199,98 @@ def build_list(
 ) -> ListResult:
     found = filtered_rows(spec, base, params, now=now)
     page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
-    paginator = Paginator(found.rows, page_size)
-    # Out of range: the last page; not a number: the first page (never an error).
-    page_obj = paginator.get_page(page)
-    page_obj.object_list = list(page_obj.object_list)
+    filterset = found.filterset
+    capped = False
+    summary: tuple[int, dict[str, Facet]] | None = None
+    if found.pool is not None:
+        # A ranked search: the total is the number of candidates ("200+" when capped), the
+        # facets one query over the candidates' ids; no COUNT, no search again.
+        total = min(len(found.pool), search.SEARCH_LIMIT)
+        capped = len(found.pool) > search.SEARCH_LIMIT
+        summary = filterset.summary(found.facet_pool())
+        if summary is not None:
+            summary = (total, summary[1])
+    elif found.query:
+        summary = filterset.summary(found.facet_base())
+    else:
+        summary = _browse_summary(spec, filterset, found.base)
+
+    rows = found.rows
+    if spec.attach is not None:
+        rows = rows.prefetch_related(None)
+    paginator = Paginator(rows, page_size)
+    if summary is not None:
+        paginator.count = summary[0]  # known: Paginator need not COUNT
+    if found.pool is not None and found.sort == RELEVANCE:
+        # The pool is in page order already: load just the ids of the page.
+        ids = [pk for pk, _rank in found.pool[: search.SEARCH_LIMIT]]
+        paginator = Paginator(ids, page_size)
+        page_obj = paginator.get_page(page)
+        page_obj.object_list = (
+            list(rows.filter(search.InPool(list(page_obj.object_list))))
+            if page_obj.object_list
+            else []
+        )
+    else:
+        # Out of range: the last page; not a number: the first page (never an error).
+        page_obj = paginator.get_page(page)
+        page_obj.object_list = list(page_obj.object_list)
+    if spec.attach is not None and page_obj.object_list:
+        spec.attach(page_obj.object_list)
     if spec.post_process is not None:
         spec.post_process(page_obj.object_list, found.now)
+    if summary is None:
+        total, facets = paginator.count, filterset.facets(found.facet_base())
+    else:
+        total, facets = summary
     return ListResult(
         page=page_obj,
-        facets=found.filterset.facets(found.facet_base()),
-        total=paginator.count,
-        filterset=found.filterset,
+        facets=facets,
+        total=total,
+        filterset=filterset,
         query=found.query,
         sort=found.sort,
         sort_options=found.sort_options,
+        total_capped=capped,
     )
+
+
+def _browse_summary(
+    spec: ListSpec, filterset: FacetedFilterSet, base: QuerySet[Any]
+) -> tuple[int, dict[str, Facet]] | None:
+    """Total and facets without a search, from the cache for ``spec.browse_cache_seconds``.
+
+    Browsing counts the whole published registry (100,000 rows): the counts may be a minute
+    old (a write to the list's model starts a new cache generation). Never used for searches.
+    """
+    if not spec.browse_cache_seconds:
+        return filterset.summary(base)
+    cleaned = filterset.cleaned()
+    filters = sorted(
+        (name, sorted(filterset.selected_values(name))) for name in cleaned if name != "q"
+    )
+    generation = cache.get_or_set(_generation_key(spec.cache_namespace), 0)
+    raw = repr((spec.cache_namespace, generation, get_language(), filters))
+    key = "list-summary:" + hashlib.sha256(raw.encode()).hexdigest()
+    summary = cache.get(key)
+    if summary is None:
+        summary = filterset.summary(base)
+        if summary is not None:
+            cache.set(key, summary, spec.browse_cache_seconds)
+    return summary
+
+
+def _generation_key(namespace: str) -> str:
+    return f"list-summary-generation:{namespace}"
+
+
+def invalidate_browse_summaries(namespace: str) -> None:
+    """Start a new cache generation: cached totals and facets of ``namespace`` are not used."""
+    key = _generation_key(namespace)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, None)
 
 
 # -- organisations --------------------------------------------------------------------------
@@ -202,6 +310,47 @@ ORGANISATION_LIST = ListSpec(
     default_sort="name",
     select_related=("country",),
     prefetch_related=("themes",),
+    browse_cache_seconds=60,
+    cache_namespace="organisations",
+    attach=lambda rows: _attach_themes(rows),
+)
+
+
+def _attach_themes(rows: list[Organisation]) -> None:
+    """``row.theme_list``: the themes of each row in theme order, in one small query."""
+    by_pk: dict[int, Organisation] = {}
+    for row in rows:
+        row.theme_list = []  # type: ignore[attr-defined]
+        by_pk[row.pk] = row
+    pairs = (
+        Organisation.themes.through.objects.filter(organisation_id__in=list(by_pk))
+        .order_by("thematicpriority__position", "thematicpriority__code")
+        .values_list(
+            "organisation_id",
+            "thematicpriority_id",
+            "thematicpriority__code",
+            "thematicpriority__name_en",
+            "thematicpriority__name_ru",
+        )
+    )
+    themes: dict[int, ThematicPriority] = {}
+    for organisation_id, pk, code, name_en, name_ru in pairs:
+        theme = themes.get(pk)
+        if theme is None:
+            theme = themes[pk] = ThematicPriority(pk=pk, code=code, name_en=name_en, name_ru=name_ru)
+        by_pk[organisation_id].theme_list.append(theme)  # type: ignore[attr-defined]
+
+
+def _organisation_changed(**kwargs: Any) -> None:
+    invalidate_browse_summaries(ORGANISATION_LIST.cache_namespace)
+
+
+# Writes through the ORM start a new generation at once; bulk writes (imports, seeding) show
+# within ``browse_cache_seconds``.
+post_save.connect(_organisation_changed, sender=Organisation, dispatch_uid="org-list-save")
+post_delete.connect(_organisation_changed, sender=Organisation, dispatch_uid="org-list-delete")
+m2m_changed.connect(
+    _organisation_changed, sender=Organisation.themes.through, dispatch_uid="org-list-themes"
 )
 
 

@@ -98,36 +98,73 @@ def _busy() -> RegistrationError:
     )
 
 
-def _lock_event(event_id: int) -> Event:
+def _lock_sql(*, with_state: bool) -> str:
+    """The SELECT that reads the locked event row (and, ``with_state``, its seat counts and
+    this person's matching rows) after the lock is held: it runs as its own statement, so on
+    PostgreSQL it takes a fresh snapshot and sees every registration committed before the lock
+    was granted (a subquery of the locking statement itself would count from the older
+    snapshot taken before it waited)."""
+    qn = connection.ops.quote_name
+    event_table = qn(Event._meta.db_table)
+    if not with_state:
+        return f"SELECT * FROM {event_table} WHERE id = %s"  # noqa: S608 - constants only
+    registration_table = qn(Registration._meta.db_table)
+    return (
+        f"SELECT e.*, COALESCE(s.seated, 0) AS state_seated, "  # noqa: S608 - constants only
+        f"COALESCE(s.waiting, 0) AS state_waiting, COALESCE(s.matches, 0) AS state_matches "
+        f"FROM {event_table} e LEFT JOIN ("
+        f"SELECT event_id, "
+        f"SUM(CASE WHEN status IN (%s, %s) THEN 1 ELSE 0 END) AS seated, "
+        f"SUM(CASE WHEN status = %s THEN 1 ELSE 0 END) AS waiting, "
+        f"SUM(CASE WHEN LOWER(email) = %s OR user_id = %s THEN 1 ELSE 0 END) AS matches "
+        f"FROM {registration_table} WHERE event_id = %s GROUP BY event_id"
+        f") s ON s.event_id = e.id WHERE e.id = %s"
+    )
+
+
+def _lock_event(event_id: int, *, state_of: tuple[str, int | None] | None = None) -> Event:
     """Lock the event row for the rest of the current transaction and return it fresh.
 
-    On PostgreSQL the lock timeout is set in the same round trip as the locking SELECT (two
-    statements in one execute): registration is all round trips to the database.
+    Registration is all round trips to the database, so everything is sent at once. On
+    PostgreSQL one execute carries three statements: the lock timeout, the locking SELECT and
+    the read of the row; with ``state_of`` (e-mail, user id) the read also counts the seats
+    taken, the people waiting and this person's rows at the event (``_state``), so a
+    registration locks and counts in one round trip. On SQLite the transaction already holds
+    the database's write lock (``BEGIN IMMEDIATE``): the read is the only statement.
     """
+    state_params: list[Any] = []
+    if state_of is not None:
+        email, user_id = state_of
+        seated_statuses = list(Registration.SEATED)
+        state_params = [*seated_statuses, Status.WAITLISTED, email, user_id, event_id]
+    read = _lock_sql(with_state=state_of is not None)
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(Event._meta.db_table)
-        rows = list(
-            Event.objects.raw(
-                f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'; "  # noqa: S608 - constants only
-                f"SELECT * FROM {table} WHERE id = %s FOR UPDATE",
-                [event_id],
-            )
+        sql = (
+            f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'; "  # noqa: S608 - constants only
+            f"SELECT 1 FROM {table} WHERE id = %s FOR UPDATE; {read}"
         )
-        if not rows:
-            raise RegistrationError(_("This event no longer exists."), code="no_event")
-        return rows[0]
-    try:
-        return Event.objects.select_for_update().get(pk=event_id)
-    except Event.DoesNotExist as exc:
-        raise RegistrationError(_("This event no longer exists."), code="no_event") from exc
+        params: list[Any] = [event_id, *state_params, event_id]
+    else:
+        sql, params = read, [*state_params, event_id]
+    rows = list(Event.objects.raw(sql, params))
+    if not rows:
+        raise RegistrationError(_("This event no longer exists."), code="no_event")
+    return rows[0]
 
 
 @contextlib.contextmanager
-def _event_locked(event_id: int) -> Iterator[Event]:
-    """``with _event_locked(pk) as event:`` one transaction holding the event's row lock."""
+def _event_locked(
+    event_id: int, *, state_of: tuple[str, int | None] | None = None
+) -> Iterator[Event]:
+    """``with _event_locked(pk) as event:`` one transaction holding the event's row lock.
+
+    ``state_of=(email, user_id)``: the event also carries the counts of ``_state``, read under
+    the lock in the same round trip (see ``_locked_state``).
+    """
     try:
         with transaction.atomic():
-            yield _lock_event(event_id)
+            yield _lock_event(event_id, state_of=state_of)
     except OperationalError as exc:
         if _is_lock_timeout(exc):
             raise _busy() from exc
@@ -164,6 +201,16 @@ def _state(
     )
     rows = _existing(event, email=email or "", user_id=user_id) if totals["matches"] else []
     return totals["seated"], totals["waiting"], rows
+
+
+def _locked_state(
+    event: Event, *, email: str, user_id: int | None
+) -> tuple[int, int, list[Registration]]:
+    """``_state`` of an event locked with ``state_of=(email, user_id)``: the counts came with
+    the row; only a person who has rows at the event costs a second query."""
+    matches = int(event.state_matches)  # type: ignore[attr-defined]
+    rows = _existing(event, email=email, user_id=user_id) if matches else []
+    return int(event.state_seated), int(event.state_waiting), rows  # type: ignore[attr-defined]
 
 
 def seats_taken(event: Event) -> int:
@@ -425,9 +472,9 @@ def registration_create(
     email = user.email.strip().lower()
     duplicate = _("You are already registered for this event.")
     try:
-        with _event_locked(event.pk) as locked:
+        with _event_locked(event.pk, state_of=(email, user.pk)) as locked:
             _check_open(locked, now)  # the fresh row: it may have changed meanwhile
-            seated, waiting, rows = _state(locked, email=email, user_id=user.pk)
+            seated, waiting, rows = _locked_state(locked, email=email, user_id=user.pk)
             reuse = _reusable(rows, user_id=user.pk, duplicate_message=duplicate)
             status = _place(
                 locked,
@@ -582,10 +629,10 @@ def registration_create_by_organiser(
     user = User.objects.annotate(email_lower=Lower("email")).filter(email_lower=email).first()
     duplicate = _("%(email)s is already registered for this event.") % {"email": email}
     try:
-        with _event_locked(event.pk) as locked:
+        user_id = user.pk if user else None
+        with _event_locked(event.pk, state_of=(email, user_id)) as locked:
             _check_organiser_can_add(locked, now)
-            user_id = user.pk if user else None
-            seated, waiting, rows = _state(locked, email=email, user_id=user_id)
+            seated, waiting, rows = _locked_state(locked, email=email, user_id=user_id)
             reuse = _reusable(rows, user_id=user_id, duplicate_message=duplicate)
             status = _place(locked, now=now, needs_approval=False, counts=(seated, waiting))
             registration = reuse or Registration(event=locked)

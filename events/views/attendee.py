@@ -47,7 +47,10 @@ Status = Registration.Status
 def _private(response: HttpResponse) -> HttpResponse:
     """Headers of pages whose URL is a secret (ticket, claim link)."""
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on the page's
+    # own form POSTs (cancel, claim) and Django's CSRF origin check refuses them. The secret URL
+    # still never leaves the site.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

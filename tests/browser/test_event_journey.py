@@ -66,8 +66,10 @@ def eager_celery(settings: Any) -> Iterator[None]:
     enqueued after commit) would wait in the broker for ever. The Celery app read its
     configuration when it was first used, so its ``conf`` is switched as well as the setting.
     """
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Read the app's value before touching the setting: the first read of ``conf`` loads it from
+    # the settings, and would otherwise record the eager value as the one to restore.
     previous = celery_app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     celery_app.conf.task_always_eager = True
     try:
         yield

@@ -390,3 +390,47 @@ def test_call_bad_deadline_window(calls, bad):
     assert result.total == 7
     if bad:
         assert "deadline" in result.errors
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"country": "RU"},
+        {"type": ["university", "sme"]},
+        {"theme": "ICT"},
+        {"country": ["RU", "DE"], "theme": "ICT", "type": "university"},
+        {"country": "XX", "type": "nonsense"},
+    ],
+)
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_one_query_summary_counts_like_the_facet_queries(organisations, params, lang):
+    """``OrganisationFilterSet.summary`` (one UNION ALL query) == ``facets`` + ``COUNT``."""
+    from cooperation.filters import OrganisationFilterSet
+    from cooperation.selectors.partners import as_querydict, organisation_public_queryset
+
+    if params.get("theme") == "ICT":
+        params = {**params, "theme": str(theme("ICT").pk)}
+    base = organisation_public_queryset()
+    with translation.override(lang):
+        filterset = OrganisationFilterSet(as_querydict(params), queryset=base)
+        total, facets = filterset.summary(base)
+        assert total == filterset.apply(base).count()
+        assert facets == filterset.facets(base)
+        # The same over primary keys (the pool of a search), the draft left out.
+        by_ids = filterset.summary([o.pk for o in organisations.values()][:-1])
+        assert by_ids == (total, facets)
+
+
+def test_browse_summary_is_cached_until_an_organisation_is_written(
+    organisations, django_assert_num_queries
+):
+    assert organisation_list({}).total == 4
+    with django_assert_num_queries(2):  # rows and themes: total and facets are cached
+        assert organisation_list({}).total == 4
+    OrganisationFactory(name="E", country=country("DE"))
+    result = organisation_list({})
+    assert result.total == 5
+    assert counts(result, "country")["DE"] == 2
+    organisations["a"].themes.clear()
+    assert str(theme("HEALTH").pk) not in counts(organisation_list({}), "theme")

@@ -451,8 +451,9 @@ def searches(n: int) -> int:
     return n if connection.vendor == "postgresql" else 0
 
 
-# count, rows (+country), themes, facets: country, type, theme
-ORGANISATION_LIST_QUERIES = 6
+# total and facets (one UNION ALL query: the COUNT and the three facet queries went into it),
+# rows (+country), themes (a values query instead of the prefetch)
+ORGANISATION_LIST_QUERIES = 3
 # count, rows (+user, organisation, country), themes, facets: country, theme
 RESEARCHER_LIST_QUERIES = 5
 # count, rows (+organisation, country, call), themes, facets: type, country, theme, programme
@@ -466,7 +467,7 @@ CALL_LIST_QUERIES = 8
     ("path", "queries"),
     [
         # With no rows only the count and the facets are queried (no page, no prefetch).
-        ("/{lang}/partners/", ORGANISATION_LIST_QUERIES - 2),
+        ("/{lang}/partners/", ORGANISATION_LIST_QUERIES - 2),  # total and facets only
         ("/{lang}/partners/?kind=researchers", RESEARCHER_LIST_QUERIES - 2),
         ("/{lang}/offers/", OFFER_LIST_QUERIES - 2),
         ("/{lang}/calls/", CALL_LIST_QUERIES - 2),
@@ -496,15 +497,18 @@ def test_organisation_list_queries_are_constant(client, django_assert_num_querie
 
     from cooperation.selectors.partners import organisation_list
 
-    with django_assert_num_queries(ORGANISATION_LIST_QUERIES):
+    # Browsing again: the total and facets come from the cache (browse only, never a search).
+    with django_assert_num_queries(ORGANISATION_LIST_QUERIES - 1):
         result = organisation_list({}, page=1, page_size=page_size)
     assert len(result.page.object_list) == min(rows, page_size)
     assert result.total == rows
 
     # On PostgreSQL the search finds and ranks its candidates in one query when it is called:
-    # once for the results and, when filters are chosen, once for the facets.
+    # once for the results and, when filters are chosen, once for the facets. The total is
+    # the number of candidates (no COUNT), the facets one query over their ids.
     with django_assert_num_queries(ORGANISATION_LIST_QUERIES + searches(1)):
-        organisation_list({"q": "Organisation"}, page=2, page_size=page_size)
+        searched = organisation_list({"q": "Organisation"}, page=2, page_size=page_size)
+    assert searched.total == rows
 
     # A used model-choice filter adds the form's check that the ids exist, whatever the rows.
     ict = theme("ICT")
@@ -727,3 +731,14 @@ def test_huge_search_text_is_cut_and_echoed_safely(client, registry):
 def test_detail_urls_with_bad_ids_are_404(client):
     for path in ("/en/partners/organisations/abc/", "/en/offers/-1/", "/ru/calls/1.5/"):
         assert client.get(path).status_code == 404
+
+
+def test_a_capped_search_shows_its_total_with_a_plus(client, postgres_only, monkeypatch):
+    from cooperation import search
+
+    _organisations(5)
+    monkeypatch.setattr(search, "SEARCH_LIMIT", 3)
+    response = client.get(url("partner_index"), {"q": "Organisation", "per_page": 10})
+    html = response.content.decode()
+    assert re.search(r"3\+\s+results", html)
+    assert html.count('class="result"') == 3
