@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 from portal.accounts.roles import Role
 
 if TYPE_CHECKING:
-    from portal.accounts.models import User
-
     from events.models import Event
+    from portal.accounts.models import User
 
 
 def is_site_staff(user: User) -> bool:
