@@ -67,7 +67,11 @@ def _is_empty(value: Any) -> bool:
     """No choice made (a model multiple choice gives ``none()`` then; it runs no query)."""
     if value is None or value == "":
         return True
-    return isinstance(value, QuerySet | list | tuple | set) and len(value) == 0
+    if isinstance(value, QuerySet):
+        # none() is known to be empty without asking (len() compiles it to find out); a
+        # choice made has been read already by the form (its check that the values exist)
+        return value.query.is_empty() or len(value) == 0
+    return isinstance(value, list | tuple | set) and len(value) == 0
 
 
 def _restrict_to(qs: QuerySet[Any], model: type[Model], lookup: str, values: Any) -> QuerySet[Any]:
@@ -96,6 +100,16 @@ class FacetedFilterSet(django_filters.FilterSet):
     ) -> None:
         super().__init__(data, queryset, **kwargs)
         self.now = now or timezone.now()
+
+    def get_form_class(self) -> type[Any]:
+        """The form class, built once per FilterSet class (the fields are the same every time;
+        every form copies them). django-filters builds a new class for every request."""
+        cls = type(self)
+        form_class = cls.__dict__.get("_cached_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            cls._cached_form_class = form_class  # type: ignore[attr-defined]
+        return form_class
 
     # -- filtering ------------------------------------------------------------------------
     def cleaned(self) -> dict[str, Any]:
@@ -319,7 +333,7 @@ class OrganisationFilterSet(FacetedFilterSet):
         flags["type"] = in_list("o.type", types) if types else "1 = 1"
         themes = [t.pk for t in cleaned.get("theme") or ()]
         flags["theme"] = (
-            f"EXISTS (SELECT 1 FROM {themes_table} x WHERE x.organisation_id = o.id AND "
+            f"EXISTS (SELECT 1 FROM {themes_table} x WHERE x.organisation_id = o.id AND "  # noqa: S608
             f"{in_list('x.thematicpriority_id', themes)})"
             if themes
             else "1 = 1"
@@ -336,6 +350,7 @@ class OrganisationFilterSet(FacetedFilterSet):
             sub_sql, sub_params = candidates.order_by().values("pk").query.sql_with_params()
             where = f"o.id IN ({sub_sql})"
             params.extend(sub_params)
+        # Only quoted table names, fixed column names and placeholders are put in the text.
         sql = f"""
             WITH c AS (
                 SELECT o.id, o.country_id, o.type, ({flags["country"]}) AS fc,
@@ -356,7 +371,7 @@ class OrganisationFilterSet(FacetedFilterSet):
                   JOIN {themes_table} x ON x.organisation_id = c.id
                   WHERE fc AND ft GROUP BY x.thematicpriority_id) g
             JOIN {theme_table} t ON t.id = g.tid
-        """
+        """  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()

@@ -542,7 +542,13 @@ def search_queryset(qs: models.QuerySet[M], query: str) -> models.QuerySet[M]:
     applied afterwards can only narrow the candidates. An empty query (or one that only
     excludes words) returns ``qs`` unchanged, with rank 0 and no headline.
     """
-    return search_with_pool(qs, query)[0]
+    text = clean_query(query)
+    parsed = parse_query(text)
+    if not parsed.positive:
+        return _unsearched(qs)
+    if connections[qs.db].vendor != "postgresql":
+        return simple_search(qs, text)
+    return searched_rows(qs, query, ranked_pool(qs, parsed))
 
 
 def search_with_pool(
@@ -555,22 +561,47 @@ def search_with_pool(
     (``len(pool)``, "200+" beyond ``SEARCH_LIMIT``) and facet over its ids without searching
     or counting again.
     """
-    text = clean_query(query)
-    parsed = parse_query(text)
-    if not parsed.positive:
-        return _unsearched(qs), None
-    if connections[qs.db].vendor != "postgresql":
-        return simple_search(qs, text), None
-    pool = ranked_pool(qs, parsed)
+    pool = search_candidates(qs, query)
+    return searched_rows(qs, query, pool), pool
+
+
+def search_candidates(qs: models.QuerySet[Any], query: str) -> list[tuple[int, float]] | None:
+    """The pool of ``search_with_pool(qs, query)`` alone (one query): None when no pool is
+    ranked (no words to find, or not PostgreSQL)."""
+    parsed = parse_query(clean_query(query))
+    if not parsed.positive or connections[qs.db].vendor != "postgresql":
+        return None
+    return ranked_pool(qs, parsed)
+
+
+def searched_rows(
+    qs: models.QuerySet[M], query: str, pool: list[tuple[int, float]] | None
+) -> models.QuerySet[M]:
+    """The queryset of ``search_with_pool(qs, query)`` given its ``pool`` (no search again)."""
+    if pool is None:  # nothing to rank, or not PostgreSQL: no pool query runs
+        return search_queryset(qs, query)
     if not pool:
-        return _unsearched(qs.none()), []
+        return _unsearched(qs.none())
+    return _pool_rows(qs, parse_query(clean_query(query)), pool).order_by("-rank", "pk")
+
+
+def _pool_rows(
+    qs: models.QuerySet[M], parsed: ParsedQuery, pool: list[tuple[int, float]]
+) -> models.QuerySet[M]:
     headline = _headline(qs.model, build_tsquery(parsed).positive)
-    rows = (
-        qs.filter(InPool([pk for pk, _rank in pool]))
-        .annotate(rank=PoolRank(pool), headline=headline)
-        .order_by("-rank", "pk")
+    return qs.filter(InPool([pk for pk, _rank in pool])).annotate(
+        rank=PoolRank(pool), headline=headline
     )
-    return rows, pool
+
+
+def pool_queryset(
+    qs: models.QuerySet[M], query: str, pool: list[tuple[int, float]]
+) -> models.QuerySet[M]:
+    """The rows of ``pool`` (candidates of ``search_with_pool(qs, query)``, or some of them:
+    a page) with ``headline``, unordered; no search runs again (PostgreSQL). Without ``rank``
+    (the pool has it): a page reads its rows by id and puts them in the pool's order."""
+    headline = _headline(qs.model, build_tsquery(parse_query(clean_query(query))).positive)
+    return qs.filter(InPool([pk for pk, _rank in pool])).annotate(headline=headline).order_by()
 
 
 # -- the fallback for other databases --------------------------------------------------------
@@ -702,9 +733,12 @@ __all__ = [
     "clean_query",
     "fold",
     "name_variants",
+    "pool_queryset",
     "refresh_vectors",
+    "search_candidates",
     "search_queryset",
     "search_with_pool",
+    "searched_rows",
     "simple_search",
     "to_cyrillic",
     "to_latin",
