@@ -1,0 +1,83 @@
+"""Site staff manage reference and domain data in the Django admin."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from cooperation.models import FundingCall
+
+pytestmark = pytest.mark.django_db
+
+CHANGELISTS = [
+    "admin:accounts_user_changelist",
+    "admin:reference_country_changelist",
+    "admin:reference_federalsubject_changelist",
+    "admin:cooperation_organisation_changelist",
+    "admin:cooperation_researcherprofile_changelist",
+    "admin:cooperation_fundingcall_changelist",
+    "admin:cooperation_cooperationoffer_changelist",
+    "admin:cooperation_expressionofinterest_changelist",
+    "admin:events_event_changelist",
+    "admin:events_registration_changelist",
+]
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    admin = django_user_model.objects.create_superuser(email="root@example.org", password="x")
+    client.force_login(admin)
+    return client
+
+
+@pytest.mark.parametrize("name", CHANGELISTS)
+def test_admin_lists_open_for_staff(staff_client, name):
+    assert staff_client.get(reverse(name)).status_code == 200
+    assert staff_client.get(reverse(name).replace("/changelist/", "/add/")).status_code in (
+        200,
+        403,
+    )
+
+
+def test_admin_is_closed_to_non_staff(client, django_user_model):
+    user = django_user_model.objects.create_user(email="user@example.org", password="x")
+    client.force_login(user)
+    response = client.get(reverse("admin:cooperation_fundingcall_changelist"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response.url
+
+
+def test_saving_a_call_in_the_admin_stores_its_final_deadline(staff_client):
+    response = staff_client.post(
+        reverse("admin:cooperation_fundingcall_add"),
+        {
+            "programme": "horizon_europe",
+            "identifier": "HORIZON-CL4-2027-01",
+            "title": "Photonics for a green transition / Фотоника для зелёного перехода",
+            "opens_at_0": "2027-01-10",
+            "opens_at_1": "09:00:00",
+            "currency": "EUR",
+            "created_at_0": "2026-11-21",
+            "created_at_1": "10:00:00",
+            "deadlines-TOTAL_FORMS": "2",
+            "deadlines-INITIAL_FORMS": "0",
+            "deadlines-MIN_NUM_FORMS": "0",
+            "deadlines-MAX_NUM_FORMS": "1000",
+            "deadlines-0-deadline_0": "2027-03-01",
+            "deadlines-0-deadline_1": "17:00:00",
+            "deadlines-0-timezone": "Europe/Brussels",
+            "deadlines-1-deadline_0": "2027-09-15",
+            "deadlines-1-deadline_1": "17:00:00",
+            "deadlines-1-timezone": "Europe/Brussels",
+        },
+    )
+
+    assert response.status_code == 302, [
+        line for line in response.content.decode().splitlines() if "error" in line
+    ]
+    call = FundingCall.objects.get(identifier="HORIZON-CL4-2027-01")
+    # 17:00 in Brussels (CEST, UTC+2) is 15:00 UTC.
+    assert call.closes_at == datetime.datetime(2027, 9, 15, 15, 0, tzinfo=datetime.UTC)
+    assert "Фотоника" in call.search_names
