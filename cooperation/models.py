@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.reference.models import Country, FederalSubject, ThematicPriority
+from portal.validators import validate_timezone
 
 PIC_VALIDATOR = RegexValidator(r"^\d{9}$", _("A PIC has nine digits."))
 ROR_VALIDATOR = RegexValidator(
@@ -270,18 +271,11 @@ class FundingCall(SearchableMixin):
         return self.status_at()
 
 
-def _valid_timezone(value: str) -> None:
-    from django.core.exceptions import ValidationError
-
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("Unknown time zone: %(tz)s"), params={"tz": value})
-
-
 class CallDeadline(models.Model):
     call = models.ForeignKey(FundingCall, on_delete=models.CASCADE, related_name="deadlines")
     deadline = models.DateTimeField(_("deadline"))
     timezone = models.CharField(
-        _("time zone"), max_length=64, default="Europe/Brussels", validators=[_valid_timezone]
+        _("time zone"), max_length=64, default="Europe/Brussels", validators=[validate_timezone]
     )
     label = models.CharField(_("label"), max_length=100, blank=True)
 

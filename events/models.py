@@ -10,7 +10,6 @@ import secrets
 import zoneinfo
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -18,11 +17,7 @@ from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.reference.models import Country, ThematicPriority
-
-
-def _valid_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("Unknown time zone: %(tz)s"), params={"tz": value})
+from portal.validators import validate_timezone
 
 
 def new_ticket_code() -> str:
@@ -69,7 +64,7 @@ class Event(models.Model):
         related_name="+",
     )
     timezone = models.CharField(
-        _("time zone"), max_length=64, default="Europe/Brussels", validators=[_valid_timezone]
+        _("time zone"), max_length=64, default="Europe/Brussels", validators=[validate_timezone]
     )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))

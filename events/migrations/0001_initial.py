@@ -4,6 +4,7 @@ import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
 import events.models
+import portal.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -31,7 +32,7 @@ class Migration(migrations.Migration):
                 ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
                 ('online_url', models.URLField(blank=True, max_length=500, verbose_name='online link')),
                 ('city', models.CharField(blank=True, max_length=120, verbose_name='city')),
-                ('timezone', models.CharField(default='Europe/Brussels', max_length=64, validators=[events.models._valid_timezone], verbose_name='time zone')),
+                ('timezone', models.CharField(default='Europe/Brussels', max_length=64, validators=[portal.validators.validate_timezone], verbose_name='time zone')),
                 ('starts_at', models.DateTimeField(verbose_name='starts')),
                 ('ends_at', models.DateTimeField(verbose_name='ends')),
                 ('registration_opens_at', models.DateTimeField(blank=True, null=True, verbose_name='registration opens')),
