@@ -10,6 +10,8 @@ Public interface used by selectors, indexing, the demo seeder and benchmarks:
   too; ``capped_count(rows)`` says "200+" when there are more matches than the limit.
 - ``search_with_pool(qs, query) -> (qs, pool)``: the same, with the ranked candidates
   ``[(pk, rank), ...]`` (None when no pool is ranked: no words, or not PostgreSQL).
+- ``search_candidates(qs, query, fields=()) -> pool``: the pool alone (one query); a ``Pool``
+  (a list) whose ``fields`` maps each pk to the values of ``fields``, read by the same query.
 - ``clean_query(raw) -> str``: the query as it will be searched ('' when nothing is left).
 - ``capped_count(qs, cap=SEARCH_LIMIT) -> CappedCount``: a ``count()`` that stops at ``cap``.
 - ``simple_search(qs, query)``: the ``icontains`` search used when the database is not
@@ -82,7 +84,7 @@ from django.contrib.postgres.search import (
 from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connections, models, transaction
 from django.db.models import BooleanField, Case, F, FloatField, Func, Q, TextField, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression, RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -333,9 +335,51 @@ class TsQueries:
     excluded: Any
 
 
+class _CompiledTsQuery(SearchQuery):
+    """A tsquery expression compiled once: the SQL of ``inner``, kept per database vendor.
+
+    Resolving and compiling combined ``SearchQuery`` objects (copies of every part) costs
+    more than running a rare search; their SQL never changes, so it is compiled once and used
+    as is. Immutable: resolving returns the expression itself.
+    """
+
+    output_field = SearchQueryField()
+
+    def __init__(self, inner: Any) -> None:
+        # A SearchQuery (the ``search_vector=`` lookup takes it as a tsquery as is), without
+        # SearchQuery's arguments: it has no parts of its own.
+        Expression.__init__(self, output_field=SearchQueryField())
+        self.source_expressions: list[Any] = []
+        self.extra: dict[str, Any] = {}
+        self.inner = inner
+        self._sql: dict[str, tuple[str, tuple[Any, ...]]] = {}
+
+    def get_source_expressions(self) -> list[Any]:
+        return []
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        pass
+
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> _CompiledTsQuery:
+        return self
+
+    def copy(self) -> _CompiledTsQuery:
+        return self
+
+    def relabeled_clone(self, change_map: Any) -> _CompiledTsQuery:
+        return self  # no columns
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        compiled = self._sql.get(connection.vendor)
+        if compiled is None:
+            sql, params = compiler.compile(self.inner.resolve_expression(compiler.query))
+            compiled = self._sql[connection.vendor] = (sql, tuple(params))
+        return compiled[0], list(compiled[1])
+
+
 @functools.lru_cache(maxsize=256)
 def build_tsquery(parsed: ParsedQuery) -> TsQueries:
-    """The tsqueries of ``parsed`` (cached: Django copies expressions when it uses them)."""
+    """The tsqueries of ``parsed`` (cached, each compiled once: ``_CompiledTsQuery``)."""
     positive: Any = None
     for variant in _script_variants(parsed.positive):
         positive = _websearch(variant) if positive is None else positive | _websearch(variant)
@@ -344,7 +388,11 @@ def build_tsquery(parsed: ParsedQuery) -> TsQueries:
         for variant in _script_variants([term]):
             excluded = _websearch(variant) if excluded is None else excluded | _websearch(variant)
     match = positive if excluded is None else positive & _NotQuery(excluded)
-    return TsQueries(match=match, positive=positive, excluded=excluded)
+    return TsQueries(
+        match=_CompiledTsQuery(match),
+        positive=_CompiledTsQuery(positive),
+        excluded=None if excluded is None else _CompiledTsQuery(excluded),
+    )
 
 
 class HeadlineField(TextField):
@@ -448,24 +496,37 @@ def reuse_searches() -> Iterator[None]:
             _reused.reset(token)
 
 
-def ranked_pool(qs: models.QuerySet[Any], parsed: ParsedQuery) -> list[tuple[int, float]]:
+class Pool(list):  # type: ignore[type-arg]
+    """The ranked candidates ``[(pk, rank), ...]`` (a list), with ``fields``: for each pk the
+    values of the columns asked for (``ranked_pool(..., fields=...)``), read by the same query.
+    """
+
+    fields: dict[int, tuple[Any, ...]]
+
+
+def ranked_pool(
+    qs: models.QuerySet[Any], parsed: ParsedQuery, fields: tuple[str, ...] = ()
+) -> list[tuple[int, float]]:
     """``(pk, rank)`` of at most ``SEARCH_LIMIT + 1`` matching rows of ``qs``, best first; the
-    same list again inside ``reuse_searches()`` for the same rows and query."""
+    same list again inside ``reuse_searches()`` for the same rows and query. A ``Pool``: the
+    values of ``fields`` of each row are in ``pool.fields`` (the same statement reads them)."""
     memo = _reused.get()
     if memo is None:
-        return _ranked_pool(qs, parsed)
+        return _ranked_pool(qs, parsed, fields)
     try:
         unordered = qs.order_by()
         sql, params = unordered.query.get_compiler(using=qs.db).as_sql()
     except EmptyResultSet:
         return []
-    key = (qs.db, qs.model, sql, tuple(map(repr, params)), parsed, SEARCH_LIMIT)
+    key = (qs.db, qs.model, sql, tuple(map(repr, params)), parsed, SEARCH_LIMIT, fields)
     if key not in memo:
-        memo[key] = _ranked_pool(qs, parsed)
+        memo[key] = _ranked_pool(qs, parsed, fields)
     return memo[key]
 
 
-def _ranked_pool(qs: models.QuerySet[Any], parsed: ParsedQuery) -> list[tuple[int, float]]:
+def _ranked_pool(
+    qs: models.QuerySet[Any], parsed: ParsedQuery, fields: tuple[str, ...] = ()
+) -> Pool:
     """``(pk, rank)`` of at most ``SEARCH_LIMIT + 1`` matching rows of ``qs``, best first.
 
     One query: the first rows that match (``LIMIT`` without ``ORDER BY``, so PostgreSQL stops
@@ -476,11 +537,7 @@ def _ranked_pool(qs: models.QuerySet[Any], parsed: ParsedQuery) -> list[tuple[in
     queries = build_tsquery(parsed)
     limit = SEARCH_LIMIT + 1
     base = qs.order_by()
-    rows = list(
-        base.filter(search_vector=queries.match)
-        .annotate(_rank=SearchRank(F("search_vector"), queries.positive))
-        .values_list("pk", "_rank")[:limit]
-    )
+    rows = _pool_query_rows(base, parsed, fields, limit)
     text = parsed.plain_text
     if not rows and len(text) >= MIN_TRIGRAM_LENGTH:
         similar = base.filter(search_names__trigram_word_similar=text)
@@ -489,11 +546,53 @@ def _ranked_pool(qs: models.QuerySet[Any], parsed: ParsedQuery) -> list[tuple[in
         # Below any full-text rank of a real match, so that the two never mix up.
         similarity = TrigramWordSimilarity(Value(text), "search_names") * Value(0.01)
         rows = _within_time_limit(
-            similar.annotate(_rank=similarity).values_list("pk", "_rank")[:limit],
+            similar.annotate(_rank=similarity).values_list("pk", "_rank", *fields)[:limit],
             TRIGRAM_TIME_LIMIT_MS,
         )
     rows.sort(key=lambda row: (-row[1], row[0]))
-    return rows
+    pool = Pool((row[0], row[1]) for row in rows)
+    pool.fields = {row[0]: tuple(row[2:]) for row in rows}
+    return pool
+
+
+#: the SQL of pool queries already compiled: (db, base SQL, its params, query, fields, limit)
+#: -> (SQL, params). Compiling the search expressions costs more than running a rare search.
+_POOL_SQL: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+_POOL_SQL_SIZE = 512
+
+
+def _pool_query_rows(
+    base: models.QuerySet[Any], parsed: ParsedQuery, fields: tuple[str, ...], limit: int
+) -> list[tuple[Any, ...]]:
+    """``(pk, rank, *fields)`` of the first ``limit`` rows of ``base`` matching ``parsed``.
+
+    The statement is a function of the SQL of ``base`` and its parameters, the query and the
+    columns: it is compiled once and kept (``_POOL_SQL``), then run on a cursor.
+    """
+    try:
+        base_sql, base_params = base.query.get_compiler(using=base.db).as_sql()
+    except EmptyResultSet:
+        return []
+    key = (base.db, base_sql, tuple(map(repr, base_params)), parsed, fields, limit)
+    compiled = _POOL_SQL.get(key)
+    if compiled is None:
+        queries = build_tsquery(parsed)
+        pool = (
+            base.filter(search_vector=queries.match)
+            .annotate(_rank=SearchRank(F("search_vector"), queries.positive))
+            .values_list("pk", "_rank", *fields)[:limit]
+        )
+        try:
+            sql, params = pool.query.get_compiler(using=base.db).as_sql()
+        except EmptyResultSet:
+            return []
+        compiled = (sql, tuple(params))
+        if len(_POOL_SQL) >= _POOL_SQL_SIZE:
+            _POOL_SQL.clear()
+        _POOL_SQL[key] = compiled
+    with connections[base.db].cursor() as cursor:
+        cursor.execute(compiled[0], compiled[1])
+        return cursor.fetchall()
 
 
 def _within_time_limit(qs: models.QuerySet[Any], milliseconds: int) -> list[Any]:
@@ -565,13 +664,16 @@ def search_with_pool(
     return searched_rows(qs, query, pool), pool
 
 
-def search_candidates(qs: models.QuerySet[Any], query: str) -> list[tuple[int, float]] | None:
+def search_candidates(
+    qs: models.QuerySet[Any], query: str, fields: tuple[str, ...] = ()
+) -> list[tuple[int, float]] | None:
     """The pool of ``search_with_pool(qs, query)`` alone (one query): None when no pool is
-    ranked (no words to find, or not PostgreSQL)."""
+    ranked (no words to find, or not PostgreSQL). A ``Pool``: ``pool.fields[pk]`` holds the
+    values of ``fields`` (column names) of each candidate, read by the same query."""
     parsed = parse_query(clean_query(query))
     if not parsed.positive or connections[qs.db].vendor != "postgresql":
         return None
-    return ranked_pool(qs, parsed)
+    return ranked_pool(qs, parsed, tuple(fields))
 
 
 def searched_rows(
@@ -729,6 +831,7 @@ __all__ = [
     "SEARCH_CONFIG",
     "SEARCH_LIMIT",
     "CappedCount",
+    "Pool",
     "capped_count",
     "clean_query",
     "fold",

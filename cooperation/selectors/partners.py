@@ -139,6 +139,14 @@ class FilteredRows:
         _rows, pool = search.search_with_pool(self.base, self.query)
         return [pk for pk, _rank in pool or ()]
 
+    def facet_fields(self) -> Mapping[int, tuple[Any, ...]] | None:
+        """The ``FilterSet.pool_fields`` of every id of ``facet_pool()``, read with the pool
+        (``{pk: values}``), or None when they were not (filters chosen: the facets count
+        another pool, found by searching ``base`` again)."""
+        if self.filterset.active():
+            return None
+        return getattr(self.pool, "fields", None)
+
     def facet_base(self) -> QuerySet[Any]:
         """The rows facets are counted over: the search's matches, before any filter.
 
@@ -185,7 +193,11 @@ def filtered_rows(
     filterset = spec.filterset_class(data, queryset=base, now=now)
     # Filters first, then the search: the search ranks a bounded pool of the rows it is given.
     filtered = filterset.apply(base)
-    pool = search.search_candidates(filtered, query) if query else None
+    pool = (
+        search.search_candidates(filtered, query, spec.filterset_class.pool_fields)
+        if query
+        else None
+    )
 
     def shape(rows: QuerySet[Any]) -> QuerySet[Any]:
         if spec.annotate is not None:
@@ -240,7 +252,7 @@ def build_list(
         # facets one query over the candidates' ids; no COUNT, no search again.
         total = min(len(found.pool), search.SEARCH_LIMIT)
         capped = len(found.pool) > search.SEARCH_LIMIT
-        summary = filterset.summary(found.facet_pool())
+        summary = filterset.summary(found.facet_pool(), known=found.facet_fields())
         if summary is not None:
             summary = (total, summary[1])
     elif found.query:
@@ -248,14 +260,6 @@ def build_list(
     else:
         summary = _browse_summary(spec, filterset, found.base)
 
-    rows = found.rows
-    if spec.attach is not None:
-        rows = rows.prefetch_related(None)
-    if spec.page_annotate is not None:
-        rows = spec.page_annotate(rows)
-    paginator = Paginator(rows, page_size)
-    if summary is not None:
-        paginator.count = summary[0]  # known: Paginator need not COUNT
     if found.pool and found.pool_rows is not None and found.sort == RELEVANCE:
         # The pool is in page order already: load just the rows of the page, by id.
         paginator = Paginator(found.pool[: search.SEARCH_LIMIT], page_size)
@@ -273,6 +277,15 @@ def build_list(
                 loaded[pk].rank = rank
                 page_obj.object_list.append(loaded[pk])
     else:
+        # Built only here: a page of a ranked search reads its rows by id (above).
+        rows = found.rows
+        if spec.attach is not None:
+            rows = rows.prefetch_related(None)
+        if spec.page_annotate is not None:
+            rows = spec.page_annotate(rows)
+        paginator = Paginator(rows, page_size)
+        if summary is not None:
+            paginator.count = summary[0]  # known: Paginator need not COUNT
         # Out of range: the last page; not a number: the first page (never an error).
         page_obj = paginator.get_page(page)
         page_obj.object_list = list(page_obj.object_list)

@@ -421,6 +421,29 @@ def test_one_query_summary_counts_like_the_facet_queries(organisations, params, 
         # The same over primary keys (the pool of a search), the draft left out.
         by_ids = filterset.summary([o.pk for o in organisations.values()][:-1])
         assert by_ids == (total, facets)
+        # And with the country and type of each id known (read with a search's pool).
+        ids = [o.pk for o in organisations.values()][:-1]
+        known = {
+            pk: (country_id, kind)
+            for pk, country_id, kind in Organisation.objects.filter(pk__in=ids).values_list(
+                "pk", *OrganisationFilterSet.pool_fields
+            )
+        }
+        assert filterset.summary(ids, known=known) == (total, facets)
+
+
+def test_filtersets_do_not_share_filters(organisations):
+    """Each FilterSet has its own filters, bound to it (a shallow copy of the class's)."""
+    from cooperation.filters import OrganisationFilterSet
+
+    first = OrganisationFilterSet(QueryDict("country=RU"))
+    second = OrganisationFilterSet(QueryDict("country=DE"))
+    assert first.filters["country"] is not second.filters["country"]
+    assert first.filters["country"].parent is first
+    assert second.filters["country"].parent is second
+    base = Organisation.objects.filter(status=Organisation.Status.PUBLISHED)
+    assert {o.country.code for o in first.apply(base)} == {"RU"}
+    assert {o.country.code for o in second.apply(base)} == {"DE"}
 
 
 def test_browse_summary_is_cached_until_an_organisation_is_written(
