@@ -12,7 +12,7 @@ In one run:
 
 - ``BENCH_CLIENTS`` clients (40) each hold their own cookie jar and a session prepared in the
   database for their own user (the same session a login creates). Released together, each one
-  registers for every one of ``BENCH_EVENTS`` events (8, ``BENCH_CAPACITY`` = 25 seats each,
+  registers for every one of ``BENCH_EVENTS`` events (16, ``BENCH_CAPACITY`` = 25 seats each,
   waiting list on, one required question) as a browser does. Before the clock starts, each
   client opens a register page once, as a person does when they first arrive: that gives its
   browser the CSRF cookie and the form's token, which stay valid for the whole session (Django's
@@ -55,7 +55,7 @@ import _common as common
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_events"
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "40"))
-EVENTS = int(os.environ.get("BENCH_EVENTS", "8"))
+EVENTS = int(os.environ.get("BENCH_EVENTS", "16"))
 CAPACITY = int(os.environ.get("BENCH_CAPACITY", "25"))
 HTTP_SECONDS = float(os.environ.get("BENCH_HTTP_SECONDS", "10"))
 HTTP_THREADS = int(os.environ.get("BENCH_HTTP_THREADS", "4"))

@@ -7,7 +7,7 @@ from celery import shared_task
 from django.utils import timezone
 
 
-@shared_task(name="portal.pages.tasks.ping")
+@shared_task(name="portal.pages.tasks.ping", ignore_result=False)
 def ping(*, token: str) -> dict[str, object]:
     """Diagnostics: echo the token with the worker's identity, so a caller sees who ran it."""
     return {"token": token, "pid": os.getpid(), "host": socket.gethostname()}
