@@ -68,6 +68,7 @@ def logged_in_context(browser: Browser, live_server: LiveServer, user: User) -> 
 def test_search_offer_interest_acceptance_reveals_contacts(
     browser: Browser,
     live_server: LiveServer,
+    django_db_serialized_rollback: None,
     smtp_sink: MailSink,
     eager_celery: None,
     axe_report: Callable[[Page], str],
