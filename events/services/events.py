@@ -414,6 +414,11 @@ def event_update(
             locked.organisers.set([*keep, *others])
         _questions_apply(event=locked, items=questions)
         _sessions_apply(event=locked, items=sessions)
+        if "capacity" in changed and locked.status == Event.Status.PUBLISHED:
+            # More seats (or no limit): the waiting list moves up, in order, and is told.
+            from events.services.registrations import event_waitlist_fill
+
+            event_waitlist_fill(event=locked)
     for name in EVENT_FIELDS:
         setattr(event, name, getattr(locked, name))
     return event

@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 
 from events.exceptions import RegistrationError
-from events.models import Registration
+from events.models import Event, Registration
 from events.services.registrations import (
     event_waitlist_fill,
     registration_cancel,
@@ -148,3 +148,25 @@ def test_when_the_limit_is_lifted_nobody_keeps_waiting():
     event.save(update_fields=["capacity"])
     newcomer = register(event)
     assert statuses(w1, w2, newcomer) == [Status.CONFIRMED] * 3
+
+
+def test_raising_the_capacity_promotes_the_waiting_list_in_order(
+    django_capture_on_commit_callbacks,
+):
+    from events.services.events import event_update
+
+    event = quick_event(capacity=1, waitlist_enabled=True, status=Event.Status.PUBLISHED)
+    first, second, third = (register(event) for _ in range(3))
+    assert [r.status for r in (first, second, third)] == [
+        Registration.Status.CONFIRMED,
+        Registration.Status.WAITLISTED,
+        Registration.Status.WAITLISTED,
+    ]
+
+    with django_capture_on_commit_callbacks(execute=False):
+        event_update(event=event, by=event.organisers.get(), capacity=2)
+
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert second.status == Registration.Status.CONFIRMED
+    assert third.status == Registration.Status.WAITLISTED
