@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import Case, Count, Model, Q, QuerySet, Value, When
 from django.http import QueryDict
@@ -34,6 +33,7 @@ from cooperation.models import (
     Organisation,
     ResearcherProfile,
 )
+from portal.filtering import IdMultipleChoiceFilter
 from portal.reference.models import Country, ThematicPriority
 
 DEADLINE_WINDOWS = (7, 30, 90)
@@ -284,35 +284,6 @@ def _country_filter(**kwargs: Any) -> django_filters.ModelMultipleChoiceFilter:
     return django_filters.ModelMultipleChoiceFilter(
         queryset=Country.objects.all(), to_field_name="code", **kwargs
     )
-
-
-MAX_ID = 2**63 - 1
-
-
-class IdMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
-    """Ids are checked to be numbers the database can hold before it is asked about them."""
-
-    def _check_values(self, value: Any) -> list[Any]:
-        for pk in value if isinstance(value, list | tuple) else ():
-            try:
-                number = int(str(pk))
-            except ValueError:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                ) from None
-            if not 0 < number <= MAX_ID:
-                raise ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": pk},
-                )
-        return super()._check_values(value)
-
-
-class IdMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    field_class = IdMultipleChoiceField
 
 
 def _theme_filter(**kwargs: Any) -> django_filters.ModelMultipleChoiceFilter:

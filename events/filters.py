@@ -11,14 +11,13 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Registration
+from portal.filtering import IdMultipleChoiceFilter
 from portal.reference.models import Country, ThematicPriority
 
-MAX_ID = 2**63 - 1
 SEARCH_MAX_LENGTH = 200
 
 
@@ -26,32 +25,6 @@ class WhenChoices:
     UPCOMING = "upcoming"
     PAST = "past"
     choices = ((UPCOMING, _("Upcoming")), (PAST, _("Past")))
-
-
-class IdMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
-    """Ids are checked to be numbers the database can hold before the database is asked."""
-
-    def _check_values(self, value: Any) -> Any:
-        for pk in value if isinstance(value, list | tuple) else ():
-            try:
-                number = int(str(pk))
-            except ValueError:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                ) from None
-            if not 0 < number <= MAX_ID:
-                raise ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": pk},
-                )
-        return super()._check_values(value)
-
-
-class IdMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    field_class = IdMultipleChoiceField
 
 
 def _public_countries(request: Any = None) -> QuerySet[Country]:
