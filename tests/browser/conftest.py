@@ -20,7 +20,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.db import connections
 from django.test.signals import setting_changed
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from tests.mailsink import MailSink, use_mail_sink
@@ -182,3 +182,45 @@ def axe_check(axe_report: Callable[[Page], str]) -> Callable[[Page], None]:
             pytest.fail(report)
 
     return check
+
+
+@pytest.fixture
+def eager_celery(settings: Any) -> Iterator[None]:
+    """Run Celery tasks in the process instead of queueing them.
+
+    Browser tests have no Celery worker: without this, e-mails sent by tasks enqueued after
+    commit would wait in the broker for ever. The Celery app read its configuration when it was
+    first used, so its ``conf`` is switched as well as the setting.
+    """
+    from portal.celery_app import app as celery_app
+
+    # Read the app's value before touching the setting: the first read of ``conf`` loads it from
+    # the settings, and would otherwise record the eager value as the one to restore.
+    previous = celery_app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    celery_app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = previous
+
+
+def log_in(context: BrowserContext, live_server: LiveServer, user: Any) -> BrowserContext:
+    """Give ``context`` a session of ``user`` (made by Django's test client, no login form)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+    return context
+
+
+def new_context(browser: Browser, live_server: LiveServer) -> BrowserContext:
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
+    return context

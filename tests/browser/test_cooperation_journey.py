@@ -10,12 +10,9 @@ axe-core checks every page on the way, in English and Russian.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -23,8 +20,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from cooperation.models import ExpressionOfInterest, Organisation
 from portal.accounts.models import User
-from portal.celery_app import app as celery_app
 from tests.accounts.factories import UserFactory
+from tests.browser.conftest import log_in, new_context
 from tests.cooperation.factories import OfferFactory, OrganisationFactory, country
 from tests.mailsink import MailSink
 
@@ -36,33 +33,8 @@ def url(name: str, *args: object, lang: str = "en") -> str:
         return reverse(name, args=args)
 
 
-@pytest.fixture
-def eager_celery(settings: Any) -> Iterator[None]:
-    """No worker runs in browser tests: run the e-mail tasks in the live server's thread."""
-    previous = celery_app.conf.task_always_eager
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    celery_app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        celery_app.conf.task_always_eager = previous
-
-
 def logged_in_context(browser: Browser, live_server: LiveServer, user: User) -> BrowserContext:
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    context.set_default_timeout(10_000)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context
+    return log_in(new_context(browser, live_server), live_server, user)
 
 
 def test_search_offer_interest_acceptance_reveals_contacts(

@@ -14,11 +14,8 @@ import datetime
 import time
 import zoneinfo
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -27,8 +24,8 @@ from pytest_django.live_server_helper import LiveServer
 from events.models import Event, Question, Registration
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.celery_app import app as celery_app
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.browser.conftest import log_in
 from tests.mailsink import MailSink, ReceivedMail
 
 pytestmark = pytest.mark.browser
@@ -59,25 +56,6 @@ def wait_for_mail(
 
 
 @pytest.fixture
-def eager_celery(settings: Any) -> Iterator[None]:
-    """Run Celery tasks in the process instead of queueing them.
-
-    Browser tests have no Celery worker: without this, the registration e-mails (sent by tasks
-    enqueued after commit) would wait in the broker for ever. The Celery app read its
-    configuration when it was first used, so its ``conf`` is switched as well as the setting.
-    """
-    # Read the app's value before touching the setting: the first read of ``conf`` loads it from
-    # the settings, and would otherwise record the eager value as the one to restore.
-    previous = celery_app.conf.task_always_eager
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    celery_app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        celery_app.conf.task_always_eager = previous
-
-
-@pytest.fixture
 def other_contexts(
     browser: Browser, live_server: LiveServer
 ) -> Iterator[Callable[[], BrowserContext]]:
@@ -96,14 +74,8 @@ def other_contexts(
 
 
 def logged_in_page(context: BrowserContext, live_server: LiveServer, user: User) -> Page:
-    """A page of ``context`` with ``user`` logged in (a session made by Django's test client)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
-    return context.new_page()
+    """A page of ``context`` with ``user`` logged in."""
+    return log_in(context, live_server, user).new_page()
 
 
 def local(value: datetime.datetime) -> str:
