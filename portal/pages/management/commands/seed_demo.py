@@ -4,6 +4,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from portal.pages.demo import seeders
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, scale: int, **options: Any) -> None:
         if scale < 1 or scale > 1_000_000:
-            raise CommandError("--scale must be between 1 and 1000000.")
+            raise CommandError(_("--scale must be between 1 and 1000000."))
         for seeder in seeders():
             started = time.monotonic()
             created = seeder.run(scale=scale)
