@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils import timezone as dj_timezone
@@ -25,6 +26,7 @@ from cooperation.models import (
     ResearcherProfile,
 )
 from cooperation.services.calls import call_deadlines_refresh
+from cooperation.services.organisations import organisation_list_invalidate
 
 # Links typed without a scheme are taken as https (Django 6 default).
 URL_FIELD_OVERRIDES = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
@@ -51,6 +53,15 @@ class OrganisationAdmin(admin.ModelAdmin):
     ) -> None:
         super().save_related(request, form, formsets, change)
         indexing.organisation_index(ids=[form.instance.pk])
+        organisation_list_invalidate()
+
+    def delete_model(self, request: HttpRequest, obj: Organisation) -> None:
+        super().delete_model(request, obj)
+        organisation_list_invalidate()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        super().delete_queryset(request, queryset)
+        organisation_list_invalidate()
 
 
 @admin.register(ResearcherProfile)

@@ -8,41 +8,21 @@ apostrophe.
 
 from __future__ import annotations
 
-import csv
 import datetime
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cooperation.models import CooperationOffer, FundingCall, Organisation
 from cooperation.selectors.calls import call_rows
 from cooperation.selectors.offers_public import offer_rows
 from cooperation.selectors.partners import FilteredRows, organisation_rows, researcher_rows
+from portal.csv_export import csv_response
 
-BOM = "\ufeff"
 CHUNK_SIZE = 500
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-class _Echo:
-    """A file-like object whose ``write`` hands the line back to the generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        value = value.replace("\x00", "")
-        if value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-    return value
 
 
 def _themes(obj: Any) -> str:
@@ -51,31 +31,6 @@ def _themes(obj: Any) -> str:
 
 def _utc(value: Any) -> str:
     return value.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC") if value else ""
-
-
-def csv_response(
-    request: HttpRequest,
-    *,
-    filename: str,
-    header: Callable[[], Sequence[str]],
-    rows: Callable[[], Iterable[Sequence[Any]]],
-) -> StreamingHttpResponse:
-    language = translation.get_language()
-
-    def stream() -> Iterator[str]:
-        # The body is produced after the view returns: keep the page's language.
-        with translation.override(language):
-            writer = csv.writer(_Echo())
-            yield BOM
-            yield writer.writerow(header())
-            for row in rows():
-                yield writer.writerow([cell(v) for v in row])
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    stamp = timezone.now().strftime("%Y-%m-%d")
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
-    response["X-Robots-Tag"] = "noindex"
-    return response
 
 
 def _iterate(found: FilteredRows, *extra_prefetch: str) -> Iterator[Any]:
@@ -125,7 +80,7 @@ def organisation_csv(request: HttpRequest) -> StreamingHttpResponse:
                 request.build_absolute_uri(url),
             ]
 
-    return csv_response(request, filename="organisations", header=header, rows=rows)
+    return csv_response(filename="organisations", header=header, rows=rows)
 
 
 def researcher_csv(request: HttpRequest) -> StreamingHttpResponse:
@@ -158,7 +113,7 @@ def researcher_csv(request: HttpRequest) -> StreamingHttpResponse:
                 request.build_absolute_uri(url),
             ]
 
-    return csv_response(request, filename="researchers", header=header, rows=rows)
+    return csv_response(filename="researchers", header=header, rows=rows)
 
 
 def offer_csv(request: HttpRequest) -> StreamingHttpResponse:
@@ -196,7 +151,7 @@ def offer_csv(request: HttpRequest) -> StreamingHttpResponse:
                 request.build_absolute_uri(url),
             ]
 
-    return csv_response(request, filename="cooperation-offers", header=header, rows=rows)
+    return csv_response(filename="cooperation-offers", header=header, rows=rows)
 
 
 def call_csv(request: HttpRequest) -> StreamingHttpResponse:
@@ -240,4 +195,4 @@ def call_csv(request: HttpRequest) -> StreamingHttpResponse:
                 request.build_absolute_uri(url),
             ]
 
-    return csv_response(request, filename="funding-calls", header=header, rows=rows)
+    return csv_response(filename="funding-calls", header=header, rows=rows)

@@ -12,40 +12,26 @@ for multiple choice, a boolean for a checkbox, a string otherwise.
 
 from __future__ import annotations
 
-import csv
 import datetime
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.http import StreamingHttpResponse
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from events.models import Event, Question, Registration
 from events.selectors.events import attendee_export_rows
+from portal.csv_export import cell as escape_cell
+from portal.csv_export import csv_response
 
-BOM = "\ufeff"
 DELIMITER = ";"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-class _Echo:
-    """A file-like object whose ``write`` hands the line back."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 def cell(value: Any) -> Any:
-    if value is None:
-        return ""
+    """Like :func:`portal.csv_export.cell`, with booleans as a translated "Yes" or "No"."""
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    if isinstance(value, str):
-        value = value.replace("\x00", "")
-        if value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-    return value
+    return escape_cell(value)
 
 
 def _utc(value: datetime.datetime | None) -> str:
@@ -65,61 +51,48 @@ def answer_text(question: Question, answers: Mapping[str, Any] | None) -> str:
     return str(value)
 
 
-def attendee_csv_writer() -> Any:
-    return csv.writer(
-        _Echo(), delimiter=DELIMITER, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n"
-    )
-
-
 def attendee_csv(*, event: Event, params: Mapping[str, Any]) -> StreamingHttpResponse:
     """The attendees of ``event`` matching the attendee list's filters, as a CSV download."""
     found = attendee_export_rows(event=event, params=params)
     statuses = dict(Registration.Status.choices)
     languages = dict(Registration._meta.get_field("language").choices or [])
-    language = translation.get_language()
 
-    def stream() -> Iterator[str]:
-        # The body is produced after the view has returned: keep the page's language.
-        with translation.override(language):
-            writer = attendee_csv_writer()
-            yield BOM
-            yield writer.writerow(
-                [
-                    _("Name"),
-                    _("E-mail address"),
-                    _("Organisation"),
-                    _("Status"),
-                    _("Registered (UTC)"),
-                    _("Checked in (UTC)"),
-                    _("Language"),
-                    _("On the public participant list"),
-                    _("Ticket code"),
-                    *[cell(q.label) for q in found.questions],
-                ]
-            )
-            for registration in found.rows:
-                user = registration.user
-                yield writer.writerow(
-                    [
-                        cell(v)
-                        for v in (
-                            registration.name,
-                            registration.email,
-                            user.organisation_name if user else "",
-                            str(statuses.get(registration.status, registration.status)),
-                            _utc(registration.created_at),
-                            _utc(registration.checked_in_at),
-                            str(languages.get(registration.language, registration.language)),
-                            registration.consent_public_list,
-                            registration.ticket_code,
-                            *[answer_text(q, registration.answers) for q in found.questions],
-                        )
-                    ]
-                )
+    def header() -> list[Any]:
+        return [
+            _("Name"),
+            _("E-mail address"),
+            _("Organisation"),
+            _("Status"),
+            _("Registered (UTC)"),
+            _("Checked in (UTC)"),
+            _("Language"),
+            _("On the public participant list"),
+            _("Ticket code"),
+            *[cell(q.label) for q in found.questions],
+        ]
 
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    stamp = timezone.now().strftime("%Y-%m-%d")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-attendees-{stamp}.csv"'
-    response["X-Robots-Tag"] = "noindex"
+    def rows() -> Iterator[list[Any]]:
+        for registration in found.rows:
+            user = registration.user
+            yield [
+                registration.name,
+                registration.email,
+                user.organisation_name if user else "",
+                str(statuses.get(registration.status, registration.status)),
+                _utc(registration.created_at),
+                _utc(registration.checked_in_at),
+                str(languages.get(registration.language, registration.language)),
+                registration.consent_public_list,
+                registration.ticket_code,
+                *[answer_text(q, registration.answers) for q in found.questions],
+            ]
+
+    response = csv_response(
+        filename=f"{event.slug}-attendees",
+        header=header,
+        rows=rows,
+        to_cell=cell,
+        delimiter=DELIMITER,
+    )
     response["Cache-Control"] = "private, no-store"
     return response

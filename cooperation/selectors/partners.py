@@ -31,7 +31,6 @@ from django.db import connections
 from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -417,19 +416,6 @@ def _attach_themes(rows: list[Organisation], facets: dict[str, Facet]) -> None:
         row.theme_list = [theme for theme in themes if theme.value in ids]  # type: ignore[attr-defined]
         # get_type_display() builds the choices dict again for every row
         row.type_label = type_labels.get(row.type, row.type)  # type: ignore[attr-defined]
-
-
-def _organisation_changed(**kwargs: Any) -> None:
-    invalidate_browse_summaries(ORGANISATION_LIST.cache_namespace)
-
-
-# Writes through the ORM start a new generation at once; bulk writes (imports, seeding) show
-# within ``browse_cache_seconds``.
-post_save.connect(_organisation_changed, sender=Organisation, dispatch_uid="org-list-save")
-post_delete.connect(_organisation_changed, sender=Organisation, dispatch_uid="org-list-delete")
-m2m_changed.connect(
-    _organisation_changed, sender=Organisation.themes.through, dispatch_uid="org-list-themes"
-)
 
 
 def organisation_list(params: Mapping[str, str], page: int = 1, page_size: int = 20) -> ListResult:

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from cooperation import cordis, indexing
 from cooperation.cordis import CordisFileError, ParticipationRow, RowError
 from cooperation.models import Organisation, OrganisationParticipation
+from cooperation.services.organisations import organisation_list_invalidate
 from portal.reference.models import Country
 
 __all__ = ["CordisFileError", "ImportReport", "SkippedRow", "cordis_import"]
@@ -200,6 +201,7 @@ class _Importer:
             organisation_track_record_refresh(ids=ids)
         for ids in _chunks(self.created):
             indexing.organisation_index(ids=ids)
+        organisation_list_invalidate()
 
 
 def organisation_track_record_refresh(*, ids: Iterable[int]) -> None:

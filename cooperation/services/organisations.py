@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation import indexing
 from cooperation.models import Organisation
+from cooperation.selectors.partners import ORGANISATION_LIST, invalidate_browse_summaries
 from cooperation.services.offers import WorkflowError
 from portal.accounts.models import User
 from portal.reference.models import Country, FederalSubject, ThematicPriority
@@ -82,6 +83,15 @@ def _save_checked(organisation: Organisation, update_fields: list[str] | None) -
         ) from exc
 
 
+def organisation_list_invalidate() -> None:
+    """Start a new generation of the cached organisation-list totals and facets.
+
+    Every service that writes organisations calls this (bulk writes too); other writes through
+    the ORM (the shell) show within ``ORGANISATION_LIST.browse_cache_seconds``.
+    """
+    invalidate_browse_summaries(ORGANISATION_LIST.cache_namespace)
+
+
 def _reindex(organisation: Organisation) -> None:
     """The organisation's names also feed the search text of its researchers and offers."""
     indexing.organisation_index(ids=[organisation.pk])
@@ -134,6 +144,7 @@ def organisation_create(
     organisation.themes.set(list(themes))
     organisation.members.add(user)
     indexing.organisation_index(ids=[organisation.pk])
+    organisation_list_invalidate()
     return organisation
 
 
@@ -171,6 +182,7 @@ def organisation_update(
     _save_checked(organisation, update_fields=[*EDITABLE_FIELDS, "updated_at"])
     organisation.themes.set(list(themes))
     _reindex(organisation)
+    organisation_list_invalidate()
     return organisation
 
 
@@ -185,6 +197,7 @@ def organisation_publish(*, organisation: Organisation) -> Organisation:
         raise WorkflowError(_("Only a draft organisation can be published."))
     organisation.status = Organisation.Status.PUBLISHED
     organisation.updated_at = now
+    organisation_list_invalidate()
     return organisation
 
 

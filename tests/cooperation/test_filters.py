@@ -13,6 +13,7 @@ from cooperation.models import CooperationOffer, FundingCall, Organisation, Rese
 from cooperation.selectors.calls import call_list
 from cooperation.selectors.offers_public import offer_list
 from cooperation.selectors.partners import ListResult, organisation_list, researcher_list
+from cooperation.services import organisations as organisation_services
 from tests.accounts.factories import UserFactory
 from tests.cooperation.factories import (
     FundingCallFactory,
@@ -453,12 +454,20 @@ def test_browse_summary_is_cached_until_an_organisation_is_written(
     # The rows (and their themes' ids, a query of its own on SQLite): total and facets cached.
     with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
         assert organisation_list({}).total == 4
-    OrganisationFactory(name="E", country=country("DE"))
+    # Writes go through the services, which start a new cache generation.
+    created = organisation_services.organisation_create(
+        user=UserFactory(), name="E", type="sme", country=country("DE")
+    )
+    assert organisation_list({}).total == 4  # a draft is not listed
+    organisation_services.organisation_publish(organisation=created)
     result = organisation_list({})
     assert result.total == 5
     assert counts(result, "country")["DE"] == 2
-    organisations["a"].themes.clear()
-    assert str(theme("HEALTH").pk) not in counts(organisation_list({}), "theme")
+    c = organisations["c"]
+    organisation_services.organisation_update(
+        organisation=c, name=c.name, type=c.type, country=c.country, themes=[]
+    )
+    assert str(theme("ENERGY").pk) not in counts(organisation_list({}), "theme")
 
 
 def test_row_themes_shown_with_the_labels_of_the_theme_facet_or_read(organisations):
