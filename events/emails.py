@@ -23,7 +23,8 @@ from django.utils.translation import gettext
 
 from events import ics
 from events.models import Registration
-from events.services.registrations import claim_token_for, waitlist_position
+from events.selectors.registrations import waitlist_position
+from events.services.registrations import claim_token_for
 
 # Kinds of notification and whether they carry the calendar attachment.
 KINDS: dict[str, bool] = {
@@ -92,8 +93,16 @@ def _message(*, to: str, subject: str, body: str, language: str) -> EmailMessage
     )
 
 
-def registration_email(registration: Registration, kind: str) -> EmailMessage:
-    """The notification ``kind`` (see KINDS) for one registration."""
+_UNKNOWN = object()
+
+
+def registration_email(
+    registration: Registration, kind: str, *, position: Any = _UNKNOWN
+) -> EmailMessage:
+    """The notification ``kind`` (see KINDS) for one registration. ``position`` on the waiting
+    list may be passed in by callers that looked it up for a batch; else it is read here."""
+    if position is _UNKNOWN:
+        position = waitlist_position(registration)
     if kind not in KINDS:
         raise ValueError(f"unknown kind of registration e-mail: {kind}")
     language = recipient_language(registration)
@@ -106,7 +115,7 @@ def registration_email(registration: Registration, kind: str) -> EmailMessage:
             "ticket_url": link,
             "claim_url": claim_url(registration) if registration.claim_token else "",
             "confirmed": registration.status in Registration.SEATED,
-            "position": waitlist_position(registration),
+            "position": position,
             "site_url": settings.SITE_URL.rstrip("/"),
         }
         subject = render_to_string(f"events/email/{kind}_subject.txt", context)

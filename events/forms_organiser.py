@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -403,18 +403,26 @@ class EventEditor:
         data.pop("themes", None)
         return data
 
-    def question_inputs(self) -> list[QuestionInput]:
-        items = []
-        for form in self.questions.forms:
+    @classmethod
+    def _rows(cls, formset: forms.BaseFormSet) -> Iterator[tuple[dict[str, Any], bool]]:
+        """(cleaned data, delete?) of each row that matters: skips blank extra rows and new rows
+        ticked for deletion."""
+        for form in formset.forms:
             data = form.cleaned_data
             if not data or (not form.has_changed() and not data.get("id")):
                 continue
-            if not data.get("id") and self._deleted(form):
+            deleted = cls._deleted(form)
+            if not data.get("id") and deleted:
                 continue
+            yield data, deleted
+
+    def question_inputs(self) -> list[QuestionInput]:
+        items = []
+        for data, deleted in self._rows(self.questions):
             items.append(
                 QuestionInput(
                     pk=data.get("id"),
-                    delete=self._deleted(form),
+                    delete=deleted,
                     label=data.get("label", ""),
                     kind=data.get("kind", Question.Kind.TEXT),
                     required=bool(data.get("required")),
@@ -426,16 +434,11 @@ class EventEditor:
 
     def session_inputs(self) -> list[SessionInput]:
         items = []
-        for form in self.sessions.forms:
-            data = form.cleaned_data
-            if not data or (not form.has_changed() and not data.get("id")):
-                continue
-            if not data.get("id") and self._deleted(form):
-                continue
+        for data, deleted in self._rows(self.sessions):
             items.append(
                 SessionInput(
                     pk=data.get("id"),
-                    delete=self._deleted(form),
+                    delete=deleted,
                     starts_at=data["starts_at"],
                     ends_at=data.get("ends_at"),
                     title=data.get("title", ""),

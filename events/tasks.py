@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import time
 from collections.abc import Callable
+from typing import Any
 
 from celery import shared_task
 from django.core.cache import cache
@@ -25,6 +26,7 @@ from django.utils import timezone
 
 from events import emails
 from events.models import Registration
+from events.selectors.registrations import waitlist_positions
 from events.services import registrations as services
 
 Status = Registration.Status
@@ -56,6 +58,10 @@ def _resolve(kind: str, registration: Registration) -> str:
     return "confirmed" if registration.status == Status.CONFIRMED else "waitlisted"
 
 
+#: e-mail tasks retry when the mail server cannot be reached
+MAIL_RETRY: dict[str, Any] = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
+
+
 def _send_once(key: str, send: Callable[[], None]) -> bool:
     if not cache.add(key, 1, timeout=MARK_TIMEOUT):
         return False
@@ -67,19 +73,16 @@ def _send_once(key: str, send: Callable[[], None]) -> bool:
     return True
 
 
-@shared_task(
-    name="events.tasks.registration_notify",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(name="events.tasks.registration_notify", **MAIL_RETRY)
 def registration_notify(*, registration_ids: list[int], kind: str) -> int:
     """Send the ``kind`` notification to each registration still in the expected state."""
     sent = 0
     registrations = Registration.objects.filter(pk__in=registration_ids).select_related(
         "event", "event__country", "user"
     )
-    for registration in registrations.order_by("pk"):
+    registrations = list(registrations.order_by("pk"))
+    positions = waitlist_positions(registrations=registrations)
+    for registration in registrations:
         resolved = _resolve(kind, registration)
         expected = _EXPECTED.get(resolved)
         if expected is None:
@@ -89,18 +92,15 @@ def registration_notify(*, registration_ids: list[int], kind: str) -> int:
         if registration.status not in statuses or stamp is None:
             continue
         key = f"events:notify:{resolved}:{registration.pk}:{stamp.timestamp()}"
-        message = emails.registration_email(registration, resolved)
+        message = emails.registration_email(
+            registration, resolved, position=positions.get(registration.pk)
+        )
         if _send_once(key, message.send):
             sent += 1
     return sent
 
 
-@shared_task(
-    name="events.tasks.event_message_deliver",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(name="events.tasks.event_message_deliver", **MAIL_RETRY)
 def event_message_deliver(
     *,
     message_id: str,

@@ -193,6 +193,18 @@ def event_get_for_ics(*, slug: str) -> Event | None:
     )
 
 
+def event_get_for_registration(*, slug: str) -> Event | None:
+    """A published or cancelled event (never a draft), with its country and questions
+    (two queries)."""
+    return (
+        Event.objects.exclude(status=Event.Status.DRAFT)
+        .select_related("country")
+        .prefetch_related("questions")
+        .filter(slug=slug)
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class AgendaDay:
     date: datetime.date

@@ -41,7 +41,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -492,27 +492,27 @@ def registration_create(
             registration.claim_token = ""
             registration.created_at = now
             _apply_status(registration, status, now)
-            if reuse is None:
-                registration.save(force_insert=True)
-            else:
-                registration.save(
-                    update_fields=[
-                        *_STATUS_FIELDS,
-                        "user",
-                        "email",
-                        "name",
-                        "answers",
-                        "consent_public_list",
-                        "language",
-                        "claim_token",
-                        "created_at",
-                    ]
-                )
+            _save_placed(
+                registration, reused=reuse is not None, extra_fields=("consent_public_list",)
+            )
             _notify([registration.pk], status)
     except IntegrityError as exc:  # a constraint caught what the checks above did not
         raise RegistrationError(duplicate, code="already_registered") from exc
     registration.event = event
     return registration
+
+
+_PLACED_FIELDS = ("user", "email", "name", "answers", "language", "claim_token", "created_at")
+
+
+def _save_placed(
+    registration: Registration, *, reused: bool, extra_fields: tuple[str, ...] = ()
+) -> None:
+    """Insert a new registration, or update a reused (cancelled/declined) row in place."""
+    if not reused:
+        registration.save(force_insert=True)
+    else:
+        registration.save(update_fields=[*_STATUS_FIELDS, *_PLACED_FIELDS, *extra_fields])
 
 
 def _locked_registration(registration_id: int) -> Registration:
@@ -644,21 +644,7 @@ def registration_create_by_organiser(
             registration.claim_token = "" if user else _new_claim_token()
             registration.created_at = now
             _apply_status(registration, status, now)
-            if reuse is None:
-                registration.save(force_insert=True)
-            else:
-                registration.save(
-                    update_fields=[
-                        *_STATUS_FIELDS,
-                        "user",
-                        "email",
-                        "name",
-                        "answers",
-                        "language",
-                        "claim_token",
-                        "created_at",
-                    ]
-                )
+            _save_placed(registration, reused=reuse is not None)
             _notify([registration.pk], "added")
     except IntegrityError as exc:
         raise RegistrationError(duplicate, code="already_registered") from exc
@@ -1214,38 +1200,3 @@ def registration_reminder_send(
         registration.reminder_sent_at = now
         registration.save(update_fields=["reminder_sent_at"])
     return True
-
-
-# -- reads used by the attendee pages --------------------------------------------------------
-
-
-def waitlist_position(registration: Registration) -> int | None:
-    """1 for the first person on the waiting list; None when not waitlisted."""
-    if registration.status != Status.WAITLISTED or registration.waitlisted_at is None:
-        return None
-    ahead = Registration.objects.filter(
-        Q(waitlisted_at__lt=registration.waitlisted_at)
-        | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk),
-        event_id=registration.event_id,
-        status=Status.WAITLISTED,
-    ).count()
-    return ahead + 1
-
-
-def register_page_state(*, event: Event, user: User) -> tuple[Registration | None, int | None]:
-    """The user's registration at the event (not cancelled) and the free seats (None: no
-    limit), in one query; a second loads the registration only when there is one."""
-    totals = Registration.objects.filter(event=event).aggregate(
-        seated=Count("pk", filter=Q(status__in=Registration.SEATED)),
-        mine=Max("pk", filter=Q(user_id=user.pk) & ~Q(status=Status.CANCELLED)),
-    )
-    existing = Registration.objects.get(pk=totals["mine"]) if totals["mine"] else None
-    free = None if event.capacity is None else max(0, event.capacity - totals["seated"])
-    return existing, free
-
-
-def user_registration(*, event: Event, user: User) -> Registration | None:
-    """The user's registration at the event, if any (by account)."""
-    if not user.is_authenticated:
-        return None
-    return Registration.objects.filter(event=event, user=user).first()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from collections.abc import Iterator
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from events.exceptions import CheckInError
 from events.models import Registration
@@ -23,13 +22,6 @@ from tests.events.factories import attendee, quick_event, register
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Messages are asserted in English; a previous /ru/ request may have left Russian active."""
-    with translation.override("en"):
-        yield
 
 
 def check_in_url(event) -> str:  # type: ignore[no-untyped-def]

@@ -7,13 +7,12 @@ from __future__ import annotations
 import io
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection, transaction
 from django.db.models import Count
-from django.utils import translation
 
 from events.exceptions import CheckInError, RegistrationError
 from events.models import Event, Registration
@@ -30,13 +29,6 @@ from tests.events.factories import attendee, capture_tasks, quick_event
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_only", "transactional_db")]
 Status = Registration.Status
 THREADS_TIMEOUT = 120
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Messages are asserted in English; a previous /ru/ request may have left Russian active."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(autouse=True)

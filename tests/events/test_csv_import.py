@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterator
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.utils import translation
 
 from events.exceptions import ImportFileError, RegistrationError
 from events.models import Registration
@@ -25,13 +23,6 @@ from tests.events.factories import attendee, capture_tasks, notified, quick_even
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Messages are asserted in English; a previous /ru/ request may have left Russian active."""
-    with translation.override("en"):
-        yield
 
 
 def upload(event, text: str | bytes, *, by=None):  # type: ignore[no-untyped-def]

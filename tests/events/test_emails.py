@@ -176,6 +176,22 @@ def test_waitlist_and_promotion_notices(
     assert len(mailoutbox) == 3
 
 
+@pytest.mark.parametrize("waiting", [2, 6])
+def test_waitlist_notices_of_a_batch_read_the_positions_in_one_query(
+    mailoutbox, django_assert_num_queries, waiting
+):
+    event = quick_event(capacity=1)
+    register(event)
+    queue = [register(event, attendee(preferred_language="en")) for _ in range(waiting)]
+    ids = [r.pk for r in reversed(queue)]  # the task sends in id order whatever it is given
+    # the registrations (event, country and user joined), the waiting list
+    with django_assert_num_queries(2):
+        assert tasks.registration_notify(registration_ids=ids, kind="waitlisted") == waiting
+    assert [m.to[0] for m in mailoutbox] == [r.email for r in queue]
+    for place, mail in enumerate(mailoutbox, start=1):
+        assert f"Your position on the list: {place}." in mail.body
+
+
 def test_approval_and_decline_notices(mailoutbox, django_capture_on_commit_callbacks, monkeypatch):
     capture_tasks(monkeypatch, run=True)
     event = quick_event(approval_required=True)

@@ -4,7 +4,6 @@ registering people, claiming, the register and ticket pages, personal data and d
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -13,6 +12,7 @@ from django.utils import timezone, translation
 
 from events.exceptions import RegistrationError
 from events.models import Event, Question, Registration
+from events.selectors.registrations import registration_answers_display
 from events.services.registrations import (
     claim_token_for,
     registration_approve,
@@ -35,13 +35,6 @@ from tests.events.factories import (
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Messages are asserted in English; a previous /ru/ request may have left Russian active."""
-    with translation.override("en"):
-        yield
 
 
 def url(name: str, *args: object, language: str = "en") -> str:
@@ -460,6 +453,24 @@ def test_ticket_page_query_count(client, django_assert_num_queries, logged_in):
     assert "answer 2" in response.content.decode()
 
 
+def test_ticket_answers_are_shown_readably_in_question_order(django_assert_num_queries):
+    event = quick_event(capacity=5)
+    topics = question(event, Question.Kind.TEXT, label="Topics", required=False)
+    meetings = question(event, Question.Kind.CHECKBOX, label="Meetings", required=False)
+    roles = question(event, Question.Kind.MULTIPLE, label="Roles", required=False)
+    registration = register(
+        event,
+        answers={
+            str(topics.pk): "",
+            str(meetings.pk): True,
+            str(roles.pk): ["Partner", "Observer"],
+        },
+    )
+    with django_assert_num_queries(1):
+        shown = registration_answers_display(registration=registration)
+    assert shown == [("Meetings", "Yes"), ("Roles", "Partner, Observer")]
+
+
 def test_cancel_from_the_ticket_page_needs_confirmation(client):
     event = quick_event(capacity=1)
     first = register(event)
@@ -583,3 +594,6 @@ def test_organisers_see_nothing_of_another_events_attendees():
         registration_create_by_organiser(
             event=theirs, email="a@example.org", name="A", by=mine.organisers.get()
         )
+    registration.refresh_from_db()
+    assert registration.status == Status.CONFIRMED
+    assert not Registration.objects.filter(email="a@example.org").exists()

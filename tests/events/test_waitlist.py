@@ -3,32 +3,22 @@ free a seat."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.utils import translation
 
 from events.exceptions import RegistrationError
 from events.models import Event, Registration
+from events.selectors.registrations import waitlist_position
 from events.services.registrations import (
     event_waitlist_fill,
     registration_cancel,
     registration_check_in,
     registration_create_by_organiser,
     seats_taken,
-    waitlist_position,
 )
 from tests.events.factories import capture_tasks, notified, quick_event, register
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Messages are asserted in English; a previous /ru/ request may have left Russian active."""
-    with translation.override("en"):
-        yield
 
 
 def statuses(*registrations: Registration) -> list[str]:
