@@ -31,7 +31,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cooperation.models import Organisation, OrganisationParticipation
 
@@ -74,7 +76,8 @@ class RowError(ValueError):
 @dataclass(frozen=True)
 class Layout:
     key: str
-    label: str
+    # Shown to staff in import messages, in their language.
+    label: str | Promise
     # Our field name -> CORDIS column name. Every column listed here must be in the header.
     columns: dict[str, str]
     # Two columns that tell this layout apart from the other one.
@@ -83,7 +86,7 @@ class Layout:
 
 FP7_LAYOUT = Layout(
     key="fp7",
-    label="FP7 organisations CSV",
+    label=gettext_lazy("CORDIS FP7 organisations file"),
     columns={
         "project_rcn": "projectRcn",
         "project_reference": "projectReference",
@@ -103,7 +106,7 @@ FP7_LAYOUT = Layout(
 )
 PROJECTS_LAYOUT = Layout(
     key="organization.csv",
-    label="CORDIS projects organization.csv",
+    label=gettext_lazy("CORDIS project organisations file (organization.csv)"),
     columns={
         "project_reference": "projectID",
         "project_acronym": "projectAcronym",

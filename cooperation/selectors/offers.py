@@ -10,7 +10,13 @@ import datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from cooperation.models import CooperationOffer, ExpressionOfInterest, FundingCall, Organisation
+from cooperation.models import (
+    CooperationOffer,
+    ExpressionOfInterest,
+    FundingCall,
+    Organisation,
+    ResearcherProfile,
+)
 from cooperation.services.interests import sender_organisation_choices
 from cooperation.services.offers import EXPIRY_REMINDER_DAYS
 from cooperation.services.profiles import profile_organisation_choices
@@ -114,3 +120,12 @@ def call_choices() -> QuerySet[FundingCall]:
     return FundingCall.objects.filter(
         Q(closes_at__isnull=True) | Q(closes_at__gte=timezone.now())
     ).order_by("closes_at", "identifier")
+
+
+def researcher_profile_for_user(*, user: User) -> ResearcherProfile | None:
+    return ResearcherProfile.objects.filter(user=user).first()
+
+
+def interest_sent_for_offer(*, offer: CooperationOffer, user: User) -> ExpressionOfInterest | None:
+    """The user's own expression of interest in ``offer``, if they sent one."""
+    return ExpressionOfInterest.objects.filter(offer=offer, sender=user).first()

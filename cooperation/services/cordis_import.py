@@ -242,7 +242,7 @@ def cordis_import(
     # Pass 1: structure only. Nothing is written unless the whole file can be read.
     with _open(path) as (header, records):
         total = sum(1 for _record in records)
-    report = ImportReport(layout=header.layout.label, programme=programme)
+    report = ImportReport(layout=str(header.layout.label), programme=programme)
     say(
         _("%(file)s: %(layout)s, %(total)d rows.")
         % {"file": path.name, "layout": header.layout.label, "total": total}

@@ -138,7 +138,7 @@ def organisation_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
     user = request.user
-    profile = ResearcherProfile.objects.filter(user=user).first()
+    profile = offer_selectors.researcher_profile_for_user(user=user)
     instance = profile or ResearcherProfile(user=user)
     if request.method == "POST":
         form = ResearcherProfileForm(request.POST, instance=instance, user=user)
@@ -349,7 +349,7 @@ def interest_create(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("cooperation:interest_detail", pk=interest.pk)
     else:
         form = InterestForm(user=user)
-        existing = ExpressionOfInterest.objects.filter(offer=offer, sender=user).first()
+        existing = offer_selectors.interest_sent_for_offer(offer=offer, user=user)
     return _page(
         request, "interest_form.html", {"offer": offer, "form": form, "existing": existing}
     )
