@@ -12,7 +12,7 @@ In one run:
 
 - ``BENCH_CLIENTS`` clients (40) each hold their own cookie jar and a session prepared in the
   database for their own user (the same session a login creates). Released together, each one
-  registers for every one of ``BENCH_EVENTS`` events (16, ``BENCH_CAPACITY`` = 25 seats each,
+  registers for every one of ``BENCH_EVENTS`` events (48, ``BENCH_CAPACITY`` = 25 seats each,
   waiting list on, one required question) as a browser does. Before the clock starts, each
   client opens a register page once, as a person does when they first arrive: that gives its
   browser the CSRF cookie and the form's token, which stay valid for the whole session (Django's
@@ -24,6 +24,10 @@ In one run:
   cost of the load generator, which shares the machine, weighs the same on both sides of the
   ratio); ``pk_rps_light_client`` is the same page measured with _common's lighter http.client
   generator and ``BENCH_HTTP_THREADS`` (4) threads, for reference;
+- the two are measured in ``BENCH_ROUNDS`` (4) alternating rounds: the registrations for a
+  quarter of the events, then a quarter of the pk time, and so on. The machine's speed drifts
+  (a shared virtual machine): measured one after the other, the two rates saw different
+  machines and the ratio moved by ±15 % between runs. Each rate is its total over the rounds;
 - the final counts, read from the database.
 
 The server runs with ``REDIS_URL`` as production does (``BENCH_REDIS_URL``, default
@@ -55,7 +59,9 @@ import _common as common
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_events"
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "40"))
-EVENTS = int(os.environ.get("BENCH_EVENTS", "16"))
+EVENTS = int(os.environ.get("BENCH_EVENTS", "48"))
+#: registrations and the pk page are measured in this many alternating rounds (see main())
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 CAPACITY = int(os.environ.get("BENCH_CAPACITY", "25"))
 HTTP_SECONDS = float(os.environ.get("BENCH_HTTP_SECONDS", "10"))
 HTTP_THREADS = int(os.environ.get("BENCH_HTTP_THREADS", "4"))
@@ -201,14 +207,17 @@ class Client:
         return False, f"POST {response.status_code}"
 
 
-def measure_registrations(
-    base: str, events: list[dict[str, Any]], keys: list[str]
-) -> dict[str, Any]:
+def arrive(base: str, events: list[dict[str, Any]], keys: list[str]) -> list[Client]:
+    """Every client's first visit (the CSRF cookie), outside the clock; it also warms every
+    worker up (templates, connections)."""
     clients = [Client(base, key) for key in keys]
-    # Every client's first visit (the CSRF cookie), outside the clock; it also warms every
-    # worker up (templates, connections).
     for index, client in enumerate(clients):
         client.open_register_page(events[index % len(events)])
+    return clients
+
+
+def measure_registrations(clients: list[Client], events: list[dict[str, Any]]) -> dict[str, Any]:
+    """Every client registers for every one of ``events``, all clients at once."""
     barrier = threading.Barrier(len(clients) + 1)
     lock = threading.Lock()
     done = 0
@@ -243,12 +252,13 @@ def measure_registrations(
     return {"done": done, "failures": len(failures), "seconds": elapsed}
 
 
-def measure_pk_same_clients(base: str, ids: list[int]) -> float:
-    """Requests per second of ``/bench/pk/<id>`` from CLIENTS ``requests`` clients, the same
-    load generator as the registrations, so client overhead weighs the same on both sides."""
+def measure_pk_same_clients(base: str, ids: list[int], seconds: float) -> dict[str, Any]:
+    """Requests of ``/bench/pk/<id>`` for ``seconds`` from CLIENTS ``requests`` clients, the
+    same load generator as the registrations, so client overhead weighs the same on both
+    sides."""
     import requests
 
-    stop_at = time.monotonic() + HTTP_SECONDS
+    stop_at = time.monotonic() + seconds
     lock = threading.Lock()
     done = 0
     errors = 0
@@ -272,9 +282,9 @@ def measure_pk_same_clients(base: str, ids: list[int]) -> float:
         thread.start()
     for thread in threads:
         thread.join()
-    rps = done / (time.monotonic() - started)
-    common.log(f"pk (same clients): {rps:.1f}/s, {errors} errors")
-    return rps
+    elapsed = time.monotonic() - started
+    common.log(f"pk (same clients): {done / elapsed:.1f}/s, {errors} errors")
+    return {"done": done, "seconds": elapsed}
 
 
 def measure_pk_light(host: str, port: int, ids: list[int]) -> float:
@@ -333,8 +343,22 @@ def main() -> dict[str, Any]:
         base = f"http://{host}:{port}"
         ids = [e["id"] for e in events]
         pk_light = measure_pk_light(host, port, ids)  # also warms every worker up
-        registrations = measure_registrations(base, events, keys)
-        pk_rps = measure_pk_same_clients(base, ids)
+        clients = arrive(base, events, keys)
+        # The machine is shared (a virtual machine with 2 cores), and its speed drifts by tens
+        # of percent over a minute: registrations and the pk page are measured in alternating
+        # rounds (a slice of the events, then HTTP_SECONDS / ROUNDS of the pk page), so both
+        # sides of the ratio see the same conditions; the rates are totals over all rounds.
+        registrations = {"done": 0, "failures": 0, "seconds": 0.0}
+        pk = {"done": 0, "seconds": 0.0}
+        rounds = max(1, min(ROUNDS, len(events)))
+        for r in range(rounds):
+            part = measure_registrations(clients, events[r::rounds])
+            for key in registrations:
+                registrations[key] += part[key]
+            part = measure_pk_same_clients(base, ids, HTTP_SECONDS / rounds)
+            for key in pk:
+                pk[key] += part[key]
+        pk_rps = pk["done"] / pk["seconds"]
     clear_redis()
     counts = final_counts(events)
     attempts = CLIENTS * EVENTS
