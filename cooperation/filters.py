@@ -414,8 +414,54 @@ class OrganisationFilterSet(FacetedFilterSet):
         from ``known`` (``pool_fields`` of each candidate); one statement for the labels of the
         countries and the theme counts (PostgreSQL)."""
         connection = connections[Organisation._default_manager.db]
+        sql = self.known_summary_sql(
+            "SELECT unnest(%s::bigint[])", "SELECT unnest(%s::bigint[])", connection
+        )
+        country_ids = {known[pk][0] for pk in candidates} - {None}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [list(country_ids), [int(pk) for pk in candidates]])
+            fetched = cursor.fetchall()
+        return self.known_summary_rows(candidates, known, fetched)
+
+    @staticmethod
+    def known_summary_sql(country_ids_sql: str, organisation_ids_sql: str, connection: Any) -> str:
+        """The statement behind ``_known_summary_rows``: the labels of the countries whose ids
+        ``country_ids_sql`` selects and the theme counts of the organisations whose ids
+        ``organisation_ids_sql`` selects, as rows ``(kind, key, name_en, name_ru, position,
+        n)`` (for a country, n is its id). A search page runs it inside its own statement, with
+        the ids read from its pool."""
         qn = connection.ops.quote_name
         through = Organisation._meta.get_field("themes").remote_field.through._meta
+        # Only quoted table names, fixed column names and the callers' constant SQL.
+        return f"""
+            SELECT 1, k.code, k.name_en, k.name_ru, CAST(NULL AS INTEGER), k.id
+            FROM {qn(Country._meta.db_table)} k WHERE k.id IN ({country_ids_sql})
+            UNION ALL
+            SELECT 3, CAST(t.id AS TEXT), t.name_en, t.name_ru, t.position, g.n
+            FROM (SELECT x.thematicpriority_id AS tid, COUNT(*) AS n
+                  FROM {qn(through.db_table)} x WHERE x.organisation_id IN ({organisation_ids_sql})
+                  GROUP BY x.thematicpriority_id) g
+            JOIN {qn(ThematicPriority._meta.db_table)} t ON t.id = g.tid
+        """  # noqa: S608
+
+    def known_summary(
+        self,
+        candidates: Sequence[int],
+        known: Mapping[int, tuple[Any, ...]],
+        fetched: Iterable[Sequence[Any]],
+    ) -> tuple[int, dict[str, Facet]]:
+        """``summary(candidates, known)`` given the rows of ``known_summary_sql`` (no filter
+        chosen), read by the caller's own statement."""
+        return self._summary_result(self.known_summary_rows(candidates, known, fetched))
+
+    @staticmethod
+    def known_summary_rows(
+        candidates: Sequence[int],
+        known: Mapping[int, tuple[Any, ...]],
+        fetched: Iterable[Sequence[Any]],
+    ) -> list[tuple[Any, ...]]:
+        """The summary rows (see ``_summary_result``) from the rows of ``known_summary_sql``
+        and the country and type of each candidate."""
         countries: Counter[Any] = Counter()
         types: Counter[Any] = Counter()
         for pk in candidates:
@@ -423,20 +469,6 @@ class OrganisationFilterSet(FacetedFilterSet):
             countries[country_id] += 1
             types[kind] += 1
         countries.pop(None, None)
-        # Only quoted table names, fixed column names and placeholders are put in the text.
-        sql = f"""
-            SELECT 1, k.code, k.name_en, k.name_ru, CAST(NULL AS INTEGER), k.id
-            FROM {qn(Country._meta.db_table)} k WHERE k.id = ANY(%s::bigint[])
-            UNION ALL
-            SELECT 3, CAST(t.id AS TEXT), t.name_en, t.name_ru, t.position, g.n
-            FROM (SELECT x.thematicpriority_id AS tid, COUNT(*) AS n
-                  FROM {qn(through.db_table)} x WHERE x.organisation_id = ANY(%s::bigint[])
-                  GROUP BY x.thematicpriority_id) g
-            JOIN {qn(ThematicPriority._meta.db_table)} t ON t.id = g.tid
-        """  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [list(countries), [int(pk) for pk in candidates]])
-            fetched = cursor.fetchall()
         rows: list[tuple[Any, ...]] = [(0, None, None, None, None, len(candidates))]
         for kind, key, name_en, name_ru, position, n in fetched:
             if kind == 1:

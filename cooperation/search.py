@@ -12,6 +12,9 @@ Public interface used by selectors, indexing, the demo seeder and benchmarks:
   ``[(pk, rank), ...]`` (None when no pool is ranked: no words, or not PostgreSQL).
 - ``search_candidates(qs, query, fields=()) -> pool``: the pool alone (one query); a ``Pool``
   (a list) whose ``fields`` maps each pk to the values of ``fields``, read by the same query.
+- ``pool_statement(qs, query, fields=()) -> (sql, params) | None``: the pool's query, to run
+  inside a statement of one's own (a page reading its pool, facets and rows at once), and
+  ``headline_statement(model, query, connection)`` the headline of ``pool_queryset`` as SQL.
 - ``clean_query(raw) -> str``: the query as it will be searched ('' when nothing is left).
 - ``capped_count(qs, cap=SEARCH_LIMIT) -> CappedCount``: a ``count()`` that stops at ``cap``.
 - ``simple_search(qs, query)``: the ``icontains`` search used when the database is not
@@ -564,16 +567,35 @@ _POOL_SQL_SIZE = 512
 def _pool_query_rows(
     base: models.QuerySet[Any], parsed: ParsedQuery, fields: tuple[str, ...], limit: int
 ) -> list[tuple[Any, ...]]:
-    """``(pk, rank, *fields)`` of the first ``limit`` rows of ``base`` matching ``parsed``.
+    """``(pk, rank, *fields)`` of the first ``limit`` rows of ``base`` matching ``parsed``."""
+    compiled = _pool_statement(base, parsed, fields, limit)
+    if compiled is None:
+        return []
+    with connections[base.db].cursor() as cursor:
+        cursor.execute(compiled[0], compiled[1])
+        return cursor.fetchall()
+
+
+def _pool_statement(
+    base: models.QuerySet[Any],
+    parsed: ParsedQuery,
+    fields: tuple[str, ...],
+    limit: int,
+    base_key: Any = None,
+) -> tuple[str, tuple[Any, ...]] | None:
+    """The SQL and parameters of the pool query (None: nothing can match).
 
     The statement is a function of the SQL of ``base`` and its parameters, the query and the
-    columns: it is compiled once and kept (``_POOL_SQL``), then run on a cursor.
+    columns: it is compiled once and kept (``_POOL_SQL``). ``base_key``, when given, stands
+    for the SQL of ``base`` (which then need not be compiled to find the statement).
     """
-    try:
-        base_sql, base_params = base.query.get_compiler(using=base.db).as_sql()
-    except EmptyResultSet:
-        return []
-    key = (base.db, base_sql, tuple(map(repr, base_params)), parsed, fields, limit)
+    if base_key is None:
+        try:
+            base_sql, base_params = base.query.get_compiler(using=base.db).as_sql()
+        except EmptyResultSet:
+            return None
+        base_key = (base_sql, tuple(map(repr, base_params)))
+    key = (base.db, base.model, base_key, parsed, fields, limit)
     compiled = _POOL_SQL.get(key)
     if compiled is None:
         queries = build_tsquery(parsed)
@@ -585,14 +607,55 @@ def _pool_query_rows(
         try:
             sql, params = pool.query.get_compiler(using=base.db).as_sql()
         except EmptyResultSet:
-            return []
+            return None
         compiled = (sql, tuple(params))
         if len(_POOL_SQL) >= _POOL_SQL_SIZE:
             _POOL_SQL.clear()
         _POOL_SQL[key] = compiled
-    with connections[base.db].cursor() as cursor:
-        cursor.execute(compiled[0], compiled[1])
-        return cursor.fetchall()
+    return compiled
+
+
+def pool_statement(
+    qs: models.QuerySet[Any], query: str, fields: tuple[str, ...] = (), *, base_key: Any = None
+) -> tuple[str, tuple[Any, ...]] | None:
+    """The pool query of ``search_candidates(qs, query, fields)`` as SQL and parameters, for a
+    page that runs it inside a statement of its own (``WITH pool AS (...)``): columns
+    ``(pk, rank, *fields)``, at most ``SEARCH_LIMIT + 1`` rows, unordered.
+
+    None when no pool would be ranked (no words to find, not PostgreSQL) or nothing can match.
+    When it finds no row, ``search_candidates`` may still find misspelled names (trigrams).
+    A caller whose ``qs`` is always the same query (the same SQL and parameters) may name it
+    with a hashable ``base_key``: the statement is then found without compiling ``qs``.
+    """
+    parsed = parse_query(clean_query(query))
+    if not parsed.positive or connections[qs.db].vendor != "postgresql":
+        return None
+    return _pool_statement(qs.order_by(), parsed, tuple(fields), SEARCH_LIMIT + 1, base_key)
+
+
+def headline_statement(
+    model: type[models.Model], query: str, connection: Any
+) -> tuple[str, list[Any]]:
+    """The ``headline`` that ``pool_queryset`` annotates, as SQL (columns written as
+    ``"table"."column"`` of ``model``'s table, not aliased) and parameters, for a statement
+    of one's own. Its value becomes HTML with ``highlight_html``. Compiled once per query."""
+    parsed = parse_query(clean_query(query))
+    key = (model, parsed, connection.alias)
+    compiled = _HEADLINE_SQL.get(key)
+    if compiled is None:
+        query_obj = models.sql.Query(model)
+        expression = _headline(model, build_tsquery(parsed).positive)
+        sql, params = query_obj.get_compiler(connection=connection).compile(
+            expression.resolve_expression(query_obj)
+        )
+        compiled = (sql, tuple(params))
+        if len(_HEADLINE_SQL) >= _POOL_SQL_SIZE:
+            _HEADLINE_SQL.clear()
+        _HEADLINE_SQL[key] = compiled
+    return compiled[0], list(compiled[1])
+
+
+_HEADLINE_SQL: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
 
 
 def _within_time_limit(qs: models.QuerySet[Any], milliseconds: int) -> list[Any]:
@@ -835,8 +898,10 @@ __all__ = [
     "capped_count",
     "clean_query",
     "fold",
+    "headline_statement",
     "name_variants",
     "pool_queryset",
+    "pool_statement",
     "refresh_vectors",
     "search_candidates",
     "search_queryset",

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,7 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from cooperation import permissions, search
 from cooperation.filters import Facet, FacetedFilterSet, OrganisationFilterSet, ResearcherFilterSet
 from cooperation.models import CooperationOffer, Organisation, ResearcherProfile
-from portal.reference.models import ThematicPriority
+from portal.reference.models import Country, ThematicPriority
 
 MAX_PAGE_SIZE = 500
 SEARCH_COLUMNS = ("search_vector", "search_names", "search_terms")
@@ -74,6 +75,22 @@ class ListSpec:
     attach: Callable[[list[Any], dict[str, Facet]], None] | None = None
     #: the cache generation key of ``browse_cache_seconds``
     cache_namespace: str = ""
+    #: a ranked search without filters, sorted by relevance: reads the pool, the facets and
+    #: the rows of the page in one statement (``RankedPage``); None when it cannot
+    search_page: Callable[[FilteredRows, int, int], RankedPage | None] | None = None
+
+
+@dataclass(frozen=True)
+class RankedPage:
+    """What ``ListSpec.search_page`` read in one statement."""
+
+    #: the ranked candidates, best first (a ``search.Pool``, with ``fields``)
+    pool: list[tuple[int, float]]
+    #: the facets, counted over the pool
+    facets: dict[str, Facet]
+    #: the rows of page ``number`` in pool order, shaped as the list's rows
+    rows: list[Any]
+    number: int
 
 
 @dataclass
@@ -97,29 +114,48 @@ class ListResult:
         return {name: list(errors) for name, errors in self.filterset.form.errors.items()}
 
 
+_NOT_SEARCHED: Any = object()
+
+
 @dataclass
 class FilteredRows:
     """The filtered, sorted rows of a list before pagination (used by pages, CSV and feeds).
 
     ``rows`` and ``searched`` are built when first used: a page of a ranked search loads its
-    rows by id from the pool and never needs them.
+    rows by id from the pool and never needs them. The pool is found when first used too
+    (``find_pool``), unless a page read it with its rows and facets (``use_pool``).
     """
 
-    make_rows: Callable[[], tuple[QuerySet[Any], QuerySet[Any]]]
+    make_rows: Callable[[FilteredRows], tuple[QuerySet[Any], QuerySet[Any]]]
     base: QuerySet[Any]
     filterset: FacetedFilterSet
     query: str
     sort: str
     sort_options: list[tuple[str, str]]
     now: datetime.datetime
-    #: the ranked candidates of the search ``(pk, rank)``, when it ranks a pool (PostgreSQL)
-    pool: list[tuple[int, float]] | None = None
+    #: ``base`` with the filters applied (what the search ranks)
+    filtered: QuerySet[Any]
+    #: finds the ranked candidates of the search (``search.search_candidates``)
+    find_pool: Callable[[], list[tuple[int, float]] | None] | None = None
     #: the rows of part of ``pool`` (the page) in ``rows``' shape, unordered
     pool_rows: Callable[[list[tuple[int, float]]], QuerySet[Any]] | None = None
+    _pool: Any = field(default=_NOT_SEARCHED, repr=False)
+
+    @property
+    def pool(self) -> list[tuple[int, float]] | None:
+        """The ranked candidates of the search ``(pk, rank)``, when it ranks a pool
+        (PostgreSQL); None without a search or when no pool is ranked."""
+        if self._pool is _NOT_SEARCHED:
+            self._pool = self.find_pool() if self.find_pool is not None else None
+        return self._pool
+
+    def use_pool(self, pool: list[tuple[int, float]]) -> None:
+        """The pool, as found by a statement that read the page with it."""
+        self._pool = pool
 
     @functools.cached_property
     def _made(self) -> tuple[QuerySet[Any], QuerySet[Any]]:
-        return self.make_rows()
+        return self.make_rows(self)
 
     @property
     def rows(self) -> QuerySet[Any]:
@@ -192,11 +228,9 @@ def filtered_rows(
     filterset = spec.filterset_class(data, queryset=base, now=now)
     # Filters first, then the search: the search ranks a bounded pool of the rows it is given.
     filtered = filterset.apply(base)
-    pool = (
-        search.search_candidates(filtered, query, spec.filterset_class.pool_fields)
-        if query
-        else None
-    )
+
+    def find_pool() -> list[tuple[int, float]] | None:
+        return search.search_candidates(filtered, query, spec.filterset_class.pool_fields)
 
     def shape(rows: QuerySet[Any]) -> QuerySet[Any]:
         if spec.annotate is not None:
@@ -220,16 +254,26 @@ def filtered_rows(
     if chosen not in valid:
         chosen = RELEVANCE if query else spec.default_sort
 
-    def make_rows() -> tuple[QuerySet[Any], QuerySet[Any]]:
-        searched = search.searched_rows(filtered, query, pool) if query else filtered
+    def make_rows(found: FilteredRows) -> tuple[QuerySet[Any], QuerySet[Any]]:
+        searched = search.searched_rows(filtered, query, found.pool) if query else filtered
         rows = searched
         if chosen != RELEVANCE:
             rows = rows.order_by(*spec.sorts[chosen][1])
         return shape(rows), searched
 
-    return FilteredRows(
-        make_rows, base, filterset, query, chosen, sort_options, now, pool, pool_rows
+    found = FilteredRows(
+        make_rows,
+        base,
+        filterset,
+        query,
+        chosen,
+        sort_options,
+        now,
+        filtered,
+        find_pool=find_pool if query else None,
+        pool_rows=pool_rows,
     )
+    return found
 
 
 def build_list(
@@ -244,9 +288,22 @@ def build_list(
     found = filtered_rows(spec, base, params, now=now)
     page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
     filterset = found.filterset
+    ranked = (
+        spec.search_page(found, page, page_size)
+        if spec.search_page is not None
+        and found.query
+        and found.sort == RELEVANCE
+        and not filterset.active()
+        else None
+    )
+    if ranked is not None:
+        found.use_pool(ranked.pool)
     capped = False
     summary: tuple[int, dict[str, Facet]] | None = None
-    if found.pool is not None:
+    if ranked is not None:
+        summary = (min(len(ranked.pool), search.SEARCH_LIMIT), ranked.facets)
+        capped = len(ranked.pool) > search.SEARCH_LIMIT
+    elif found.pool is not None:
         # A ranked search: the total is the number of candidates ("200+" when capped), the
         # facets one query over the candidates' ids; no COUNT, no search again.
         total = min(len(found.pool), search.SEARCH_LIMIT)
@@ -260,15 +317,19 @@ def build_list(
         summary = _browse_summary(spec, filterset, found.base)
 
     if found.pool and found.pool_rows is not None and found.sort == RELEVANCE:
-        # The pool is in page order already: load just the rows of the page, by id.
+        # The pool is in page order already: load just the rows of the page, by id (unless
+        # the statement of ``ranked`` read them: then no query).
         paginator = Paginator(found.pool[: search.SEARCH_LIMIT], page_size)
         page_obj = paginator.get_page(page)
         part = list(page_obj.object_list)
-        rows = found.pool_rows(part)
-        if spec.attach is not None:
-            rows = rows.prefetch_related(None)
-        if spec.page_annotate is not None:
-            rows = spec.page_annotate(rows)
+        if ranked is not None and ranked.number == page_obj.number:
+            rows = ranked.rows
+        else:
+            rows = found.pool_rows(part)
+            if spec.attach is not None:
+                rows = rows.prefetch_related(None)
+            if spec.page_annotate is not None:
+                rows = spec.page_annotate(rows)
         loaded = {row.pk: row for row in rows}
         page_obj.object_list = []
         for pk, rank in part:
@@ -367,21 +428,141 @@ ORGANISATION_LIST = ListSpec(
     cache_namespace="organisations",
     page_annotate=lambda rows: _with_theme_ids(rows),
     attach=lambda rows, facets: _attach_themes(rows, facets),
+    search_page=lambda found, page, page_size: _organisation_search_page(found, page, page_size),
 )
+
+
+def _theme_ids_sql(connection: Any) -> str:
+    """An organisation's theme ids as an array, for a row of its table (constant SQL)."""
+    through = Organisation.themes.through._meta
+    table = connection.ops.quote_name(Organisation._meta.db_table)
+    return (
+        f"ARRAY(SELECT thematicpriority_id FROM {through.db_table} "  # noqa: S608
+        f"WHERE organisation_id = {table}.id)"
+    )
 
 
 def _with_theme_ids(rows: QuerySet[Organisation]) -> QuerySet[Organisation]:
     """PostgreSQL: each row with the array of its theme ids (no query of its own)."""
-    if connections[rows.db].vendor != "postgresql":
+    connection = connections[rows.db]
+    if connection.vendor != "postgresql":
         return rows
     # RawSQL: the same as ArraySubquery(...), without compiling a subquery every time (~0.5 ms)
-    through = Organisation.themes.through._meta
-    table = connections[rows.db].ops.quote_name(Organisation._meta.db_table)
-    sql = (
-        f"ARRAY(SELECT thematicpriority_id FROM {through.db_table} "  # noqa: S608
-        f"WHERE organisation_id = {table}.id)"
+    return rows.annotate(theme_ids=RawSQL(_theme_ids_sql(connection), ()))  # noqa: S611
+
+
+def _organisation_search_page(found: FilteredRows, page: Any, page_size: int) -> RankedPage | None:
+    """A search of the organisations in one statement (PostgreSQL): the ranked pool, the
+    facets counted over it and the rows of the page, as the three queries of ``build_list``
+    would read them (the pool query, ``OrganisationFilterSet.summary`` with ``known`` fields,
+    the page's rows by id with ``ORGANISATION_LIST``'s shape).
+
+    Every query is a round trip, its planning and the ORM's compiling and loading: together
+    more than the search itself. The statement::
+
+        WITH pool AS MATERIALIZED (the pool query), page AS (its rows of the page)
+        SELECT 0, the pool as JSON, the facet rows as JSON, NULL, ... (one row)
+        UNION ALL
+        SELECT 1, NULL, NULL, rank, the organisation's columns, headline, theme ids,
+               the country's columns FROM page JOIN organisations JOIN countries
+
+    None when it does not apply (not PostgreSQL, nothing to rank, a page number that is not
+    a positive number) or finds nothing (``build_list`` then searches as usual, which tries
+    misspelled names by trigrams).
+    """
+    filtered = found.filtered
+    connection = connections[filtered.db]
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        number = 1
+    if number < 1 or (number - 1) * page_size >= search.SEARCH_LIMIT:
+        return None  # the last page, or none: the usual way
+    fields = OrganisationFilterSet.pool_fields
+    # The SQL of ``filtered`` (no filter chosen: the list's base) is named by its conditions
+    # and tables (structural equality), which is cheaper than compiling it.
+    query = filtered.query
+    base_key = (query.where, tuple(query.alias_map), query.distinct, query.combinator)
+    pool_statement = search.pool_statement(filtered, found.query, fields, base_key=base_key)
+    if pool_statement is None:
+        return None
+    pool_sql, pool_params = pool_statement
+    headline_sql, headline_params = search.headline_statement(Organisation, found.query, connection)
+    qn = connection.ops.quote_name
+    table = qn(Organisation._meta.db_table)
+    deferred = set(ORGANISATION_LIST.defer)
+    org_fields = [f for f in Organisation._meta.concrete_fields if f.attname not in deferred]
+    country_fields = list(Country._meta.concrete_fields)
+    pool_columns = ["pk", "rank", *fields]
+    page_columns = [
+        *(f"{table}.{qn(f.column)}" for f in org_fields),
+        headline_sql,
+        _theme_ids_sql(connection),
+        *(f"k.{qn(f.column)}" for f in country_fields),
+    ]
+    facets_sql = OrganisationFilterSet.known_summary_sql(
+        'SELECT "country_id" FROM pool', 'SELECT "pk" FROM pool', connection
     )
-    return rows.annotate(theme_ids=RawSQL(sql, ()))  # noqa: S611 - constant SQL, no input
+    # Only the compiled pool query, quoted names and fixed SQL are put in the text.
+    sql = f"""
+        WITH pool ({", ".join(map(qn, pool_columns))}) AS MATERIALIZED ({pool_sql}),
+        page AS (
+            SELECT {qn("pk")}, {qn("rank")} FROM pool
+            ORDER BY {qn("rank")} DESC, {qn("pk")} LIMIT %s OFFSET %s
+        )
+        SELECT 0,
+               (SELECT json_agg(json_build_array({", ".join(map(qn, pool_columns))}))
+                FROM pool),
+               (SELECT json_agg(json_build_array(s.kind, s.key, s.name_en, s.name_ru,
+                                                 s.position, s.n))
+                FROM ({facets_sql}) AS s (kind, key, name_en, name_ru, position, n)),
+               NULL{", NULL" * len(page_columns)}
+        UNION ALL
+        SELECT 1, NULL, NULL, page.{qn("rank")}, {", ".join(page_columns)}
+        FROM page
+        JOIN {table} ON {table}.{qn("id")} = page.{qn("pk")}
+        JOIN {qn(Country._meta.db_table)} k ON k.{qn("id")} = {table}.{qn("country_id")}
+        ORDER BY 1, 4 DESC, 5
+    """  # noqa: S608
+    params = [*pool_params, page_size, (number - 1) * page_size, *headline_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    head, page_rows = fetched[0], fetched[1:]
+    pool_values = _json(head[1])
+    if not pool_values:
+        return None
+    pool = search.Pool(
+        sorted(((row[0], row[1]) for row in pool_values), key=lambda r: (-r[1], r[0]))
+    )
+    pool.fields = {row[0]: tuple(row[2:]) for row in pool_values}
+    candidates = [pk for pk, _rank in pool]
+    filterset = found.filterset
+    assert isinstance(filterset, OrganisationFilterSet)  # noqa: S101 - ORGANISATION_LIST's
+    _total, facets = filterset.known_summary(candidates, pool.fields, _json(head[2]))
+
+    org_names = [f.attname for f in org_fields]
+    country_names = [f.attname for f in country_fields]
+    country_field = Organisation._meta.get_field("country")
+    first, headline_at = 4, 4 + len(org_fields)
+    rows = []
+    for row in page_rows:
+        organisation = Organisation.from_db(filtered.db, org_names, row[first:headline_at])
+        organisation.headline = search.highlight_html(row[headline_at])  # type: ignore[attr-defined]
+        organisation.theme_ids = row[headline_at + 1]  # type: ignore[attr-defined]
+        country = Country.from_db(filtered.db, country_names, row[headline_at + 2 :])
+        country_field.set_cached_value(organisation, country)
+        rows.append(organisation)
+    return RankedPage(pool=pool, facets=facets, rows=rows, number=number)
+
+
+def _json(value: Any) -> list[Any]:
+    """A ``json`` column as Python (psycopg2 decodes it; a string if it was told not to)."""
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _attach_themes(rows: list[Organisation], facets: dict[str, Facet]) -> None:

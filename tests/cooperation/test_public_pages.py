@@ -504,12 +504,21 @@ def test_organisation_list_queries_are_constant(client, django_assert_num_querie
     assert len(result.page.object_list) == min(rows, page_size)
     assert result.total == rows
 
-    # On PostgreSQL the search finds and ranks its candidates in one query when it is called:
-    # once for the results and, when filters are chosen, once for the facets. The total is
-    # the number of candidates (no COUNT), the facets one query over their ids.
-    with django_assert_num_queries(ORGANISATION_LIST_QUERIES + searches(1)):
+    # A search without filters on PostgreSQL: one statement reads the ranked candidates, the
+    # facets over them and the rows of the page; a page past the last one shows the last
+    # page, whose rows are read by id (one more query). Elsewhere as browsing (no pool).
+    last_page = -(-rows // page_size)
+    if connection.vendor == "postgresql":
+        expected = 1 if last_page >= 2 else 2
+    else:
+        expected = ORGANISATION_LIST_QUERIES
+    with django_assert_num_queries(expected):
         searched = organisation_list({"q": "Organisation"}, page=2, page_size=page_size)
     assert searched.total == rows
+    assert searched.page.number == min(2, last_page)
+    assert len(searched.page.object_list) == min(
+        page_size, rows - (searched.page.number - 1) * page_size
+    )
 
     # A used model-choice filter adds the form's check that the ids exist, whatever the rows.
     ict = theme("ICT")

@@ -446,3 +446,86 @@ def test_seed_cooperation_at_scale_300():
     university = search.capped_count(search.search_queryset(published, "university")).value
     assert university > 50
     assert 0 < search.capped_count(search.search_queryset(published, "Novosibirsk")).value < 50
+
+
+# -- a search page in one statement ------------------------------------------------------------
+
+
+def _page_view(result: object) -> dict[str, object]:
+    """Everything a page of the organisation list shows."""
+    return {
+        "total": result.total,
+        "capped": result.total_capped,
+        "number": result.page.number,
+        "pages": result.page.paginator.num_pages,
+        "rows": [
+            (
+                row.pk,
+                row.name,
+                row.rank,
+                str(row.headline) if row.headline else None,
+                row.country.code,
+                str(row.country),
+                row.type_label,
+                [(t.value, str(t.label)) for t in row.theme_list],
+                row.city,
+                row.fp7_participations,
+                row.created_at,
+            )
+            for row in result.page.object_list
+        ],
+        "facets": {
+            name: [(o.value, str(o.label), o.count, o.selected) for o in facet.options]
+            for name, facet in result.facets.items()
+        },
+    }
+
+
+def test_search_page_in_one_statement_shows_what_the_three_queries_show(
+    postgres_only, monkeypatch, django_assert_num_queries
+):
+    """The organisation list reads a search's pool, facets and page in one statement; the
+    page must be the one the pool query, the facet query and the rows by id give."""
+    import dataclasses
+
+    from cooperation.demo import seed_cooperation
+    from cooperation.selectors import partners
+
+    seed_cooperation(scale=300)  # "University" matches more than the 200 ranked (capped)
+    one_statement = partners.ORGANISATION_LIST
+    three_queries = dataclasses.replace(one_statement, search_page=None)
+    cases = [
+        ("University", 1, 20),
+        ("University", 3, 20),
+        ("University", 10, 20),  # the last of 10 full pages
+        ("University", 11, 20),  # past the last page: the last one
+        ("Томский", 1, 5),
+        ("Tomsk", 2, 3),
+        ("институт катализа", 1, 20),
+        ('"State University" -Tomsk', 2, 7),
+        ("Fraunhoffer", 1, 20),  # misspelled: full text finds nothing, trigrams do
+        ("zzzqqq", 1, 20),  # nothing at all
+        ("University", "x", 20),  # not a number: the first page
+    ]
+    seen = {}
+    for query, page, page_size in cases:
+        monkeypatch.setattr(partners, "ORGANISATION_LIST", one_statement)
+        fast = partners.organisation_list({"q": query}, page=page, page_size=page_size)
+        monkeypatch.setattr(partners, "ORGANISATION_LIST", three_queries)
+        usual = partners.organisation_list({"q": query}, page=page, page_size=page_size)
+        seen[query, page] = _page_view(fast)
+        assert seen[query, page] == _page_view(usual), (query, page)
+    # The cases were what they say: capped, past the end, a headline, found by trigrams, none.
+    assert seen["University", 1]["capped"] is True
+    assert seen["University", 1]["total"] == 200
+    assert seen["University", 11]["number"] == 10
+    assert any(row[3] and "<mark>" in row[3] for row in seen["институт катализа", 1]["rows"])
+    assert seen["Fraunhoffer", 1]["rows"]
+    assert seen["zzzqqq", 1]["total"] == 0
+    assert seen["University", "x"]["number"] == 1
+
+    monkeypatch.setattr(partners, "ORGANISATION_LIST", one_statement)
+    with django_assert_num_queries(1):
+        result = partners.organisation_list({"q": "Томский"}, page=1, page_size=5)
+    assert result.page.object_list
+    assert [row.pk for row in result.page.object_list] == [r[0] for r in seen["Томский", 1]["rows"]]
