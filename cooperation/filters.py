@@ -414,8 +414,13 @@ class OrganisationFilterSet(FacetedFilterSet):
         from ``known`` (``pool_fields`` of each candidate); one statement for the labels of the
         countries and the theme counts (PostgreSQL)."""
         connection = connections[Organisation._default_manager.db]
+        through = Organisation._meta.get_field("themes").remote_field.through._meta
+        qn = connection.ops.quote_name
         sql = self.known_summary_sql(
-            "SELECT unnest(%s::bigint[])", "SELECT unnest(%s::bigint[])", connection
+            "SELECT unnest(%s::bigint[])",
+            f"SELECT x.thematicpriority_id FROM {qn(through.db_table)} x "  # noqa: S608
+            "WHERE x.organisation_id = ANY(%s::bigint[])",
+            connection,
         )
         country_ids = {known[pk][0] for pk in candidates} - {None}
         with connection.cursor() as cursor:
@@ -424,23 +429,21 @@ class OrganisationFilterSet(FacetedFilterSet):
         return self.known_summary_rows(candidates, known, fetched)
 
     @staticmethod
-    def known_summary_sql(country_ids_sql: str, organisation_ids_sql: str, connection: Any) -> str:
+    def known_summary_sql(country_ids_sql: str, theme_ids_sql: str, connection: Any) -> str:
         """The statement behind ``_known_summary_rows``: the labels of the countries whose ids
-        ``country_ids_sql`` selects and the theme counts of the organisations whose ids
-        ``organisation_ids_sql`` selects, as rows ``(kind, key, name_en, name_ru, position,
-        n)`` (for a country, n is its id). A search page runs it inside its own statement, with
-        the ids read from its pool."""
+        ``country_ids_sql`` selects and the count of each theme id that ``theme_ids_sql``
+        selects (one row per theme of each candidate), as rows ``(kind, key, name_en,
+        name_ru, position, n)`` (for a country, n is its id). A search page runs it inside
+        its own statement, with the ids read from its pool."""
         qn = connection.ops.quote_name
-        through = Organisation._meta.get_field("themes").remote_field.through._meta
         # Only quoted table names, fixed column names and the callers' constant SQL.
         return f"""
             SELECT 1, k.code, k.name_en, k.name_ru, CAST(NULL AS INTEGER), k.id
             FROM {qn(Country._meta.db_table)} k WHERE k.id IN ({country_ids_sql})
             UNION ALL
             SELECT 3, CAST(t.id AS TEXT), t.name_en, t.name_ru, t.position, g.n
-            FROM (SELECT x.thematicpriority_id AS tid, COUNT(*) AS n
-                  FROM {qn(through.db_table)} x WHERE x.organisation_id IN ({organisation_ids_sql})
-                  GROUP BY x.thematicpriority_id) g
+            FROM (SELECT p.tid, COUNT(*) AS n FROM ({theme_ids_sql}) AS p (tid)
+                  GROUP BY p.tid) g
             JOIN {qn(ThematicPriority._meta.db_table)} t ON t.id = g.tid
         """  # noqa: S608
 

@@ -480,30 +480,35 @@ def _organisation_search_page(found: FilteredRows, page: Any, page_size: int) ->
         number = 1
     if number < 1 or (number - 1) * page_size >= search.SEARCH_LIMIT:
         return None  # the last page, or none: the usual way
-    fields = OrganisationFilterSet.pool_fields
+    qn = connection.ops.quote_name
+    table = qn(Organisation._meta.db_table)
+    # The pool also reads each candidate's theme ids (a column PostgreSQL keeps, see
+    # migration 0005), so the theme facet counts them without a query of its own.
+    fields = (*OrganisationFilterSet.pool_fields, "pool_theme_ids")
+    pooled = filtered.annotate(
+        pool_theme_ids=RawSQL(f"{table}.{qn('theme_ids')}", ())  # noqa: S611 - constant
+    )
     # The SQL of ``filtered`` (no filter chosen: the list's base) is named by its conditions
     # and tables (structural equality), which is cheaper than compiling it.
     query = filtered.query
-    base_key = (query.where, tuple(query.alias_map), query.distinct, query.combinator)
-    pool_statement = search.pool_statement(filtered, found.query, fields, base_key=base_key)
+    base_key = ("theme ids", query.where, tuple(query.alias_map), query.distinct)
+    pool_statement = search.pool_statement(pooled, found.query, fields, base_key=base_key)
     if pool_statement is None:
         return None
     pool_sql, pool_params = pool_statement
     headline_sql, headline_params = search.headline_statement(Organisation, found.query, connection)
-    qn = connection.ops.quote_name
-    table = qn(Organisation._meta.db_table)
     deferred = set(ORGANISATION_LIST.defer)
     org_fields = [f for f in Organisation._meta.concrete_fields if f.attname not in deferred]
     country_fields = list(Country._meta.concrete_fields)
-    pool_columns = ["pk", "rank", *fields]
+    pool_columns = ["pk", "rank", "country_id", "type", "theme_ids"]
     page_columns = [
         *(f"{table}.{qn(f.column)}" for f in org_fields),
         headline_sql,
-        _theme_ids_sql(connection),
+        f"{table}.{qn('theme_ids')}",
         *(f"k.{qn(f.column)}" for f in country_fields),
     ]
     facets_sql = OrganisationFilterSet.known_summary_sql(
-        'SELECT "country_id" FROM pool', 'SELECT "pk" FROM pool', connection
+        'SELECT "country_id" FROM pool', 'SELECT unnest("theme_ids") FROM pool', connection
     )
     # Only the compiled pool query, quoted names and fixed SQL are put in the text.
     sql = f"""
@@ -513,7 +518,7 @@ def _organisation_search_page(found: FilteredRows, page: Any, page_size: int) ->
             ORDER BY {qn("rank")} DESC, {qn("pk")} LIMIT %s OFFSET %s
         )
         SELECT 0,
-               (SELECT json_agg(json_build_array({", ".join(map(qn, pool_columns))}))
+               (SELECT json_agg(json_build_array({", ".join(map(qn, pool_columns[:4]))}))
                 FROM pool),
                (SELECT json_agg(json_build_array(s.kind, s.key, s.name_en, s.name_ru,
                                                  s.position, s.n))

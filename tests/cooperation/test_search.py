@@ -20,6 +20,7 @@ from tests.cooperation.factories import (
     OrganisationFactory,
     ResearcherProfileFactory,
     country,
+    theme,
 )
 
 pytestmark = pytest.mark.django_db
@@ -529,3 +530,49 @@ def test_search_page_in_one_statement_shows_what_the_three_queries_show(
         result = partners.organisation_list({"q": "Томский"}, page=1, page_size=5)
     assert result.page.object_list
     assert [row.pk for row in result.page.object_list] == [r[0] for r in seen["Томский", 1]["rows"]]
+
+
+def _theme_ids_column(*organisations: Organisation) -> list[list[int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, theme_ids FROM cooperation_organisation WHERE id = ANY(%s)",
+            [[o.pk for o in organisations]],
+        )
+        stored = dict(cursor.fetchall())
+    return [stored[o.pk] for o in organisations]
+
+
+def test_postgresql_keeps_each_organisations_theme_ids_whatever_writes_them(postgres_only):
+    """The search page reads an organisation's themes from its row (migration 0005); every
+    way of changing the many-to-many rows must keep that column right."""
+    ict, health, energy = theme("ICT"), theme("HEALTH"), theme("ENERGY")
+    first, second = org("Alpha Institute"), org("Beta University")
+    assert _theme_ids_column(first, second) == [[], []]
+
+    first.themes.set([energy, ict])
+    second.themes.add(health)
+    assert _theme_ids_column(first, second) == [sorted([energy.pk, ict.pk]), [health.pk]]
+
+    first.themes.remove(energy)
+    assert _theme_ids_column(first) == [[ict.pk]]
+    through = Organisation.themes.through
+    through.objects.bulk_create(  # as the demo seeder writes them
+        [
+            through(organisation_id=first.pk, thematicpriority_id=health.pk),
+            through(organisation_id=second.pk, thematicpriority_id=ict.pk),
+        ]
+    )
+    assert _theme_ids_column(first, second) == [
+        sorted([ict.pk, health.pk]),
+        sorted([health.pk, ict.pk]),
+    ]
+    through.objects.filter(organisation_id=second.pk, thematicpriority_id=ict.pk).update(
+        thematicpriority_id=energy.pk
+    )
+    assert _theme_ids_column(second) == [sorted([health.pk, energy.pk])]
+
+    health.delete()  # a theme removed from the reference data
+    assert _theme_ids_column(first, second) == [[ict.pk], [energy.pk]]
+    second.themes.clear()
+    first.save()  # an ORM save of the row leaves the column alone
+    assert _theme_ids_column(first, second) == [[ict.pk], []]
