@@ -182,9 +182,11 @@ def throughput(
     *,
     seconds: float = 10.0,
     threads: int = 4,
+    start: int = 0,
 ) -> dict[str, float]:
-    """Requests per second of GET ``paths(n)`` (a different path per request) for ``seconds``."""
-    counter = iter(range(10**9))
+    """Requests per second of GET ``paths(n)`` (a different path per request, n counting from
+    ``start``) for ``seconds``; ``elapsed`` is the wall time in seconds."""
+    counter = iter(range(start, 10**9))
     lock = threading.Lock()
     done = 0
     errors = 0
@@ -209,7 +211,7 @@ def throughput(
     for thread in pool:
         thread.join()
     elapsed = time.monotonic() - started
-    return {"rps": round(done / elapsed, 1), "errors": errors, "requests": done}
+    return {"rps": round(done / elapsed, 1), "errors": errors, "requests": done, "elapsed": elapsed}
 
 
 if __name__ == "__main__":

@@ -537,21 +537,45 @@ def _ranked_pool(
     one), ranked with ``ts_rank`` in the same statement. When nothing matches, a second query
     takes the names most similar by trigrams (misspellings).
     """
-    queries = build_tsquery(parsed)
     limit = SEARCH_LIMIT + 1
     base = qs.order_by()
     rows = _pool_query_rows(base, parsed, fields, limit)
+    if not rows:
+        rows = _similar_rows(base, parsed, fields, limit)
+    rows.sort(key=lambda row: (-row[1], row[0]))
+    pool = Pool((row[0], row[1]) for row in rows)
+    pool.fields = {row[0]: tuple(row[2:]) for row in rows}
+    return pool
+
+
+def _similar_rows(
+    base: models.QuerySet[Any], parsed: ParsedQuery, fields: tuple[str, ...], limit: int
+) -> list[tuple[Any, ...]]:
+    """``(pk, rank, *fields)`` of rows whose names are similar by trigrams (misspellings),
+    ranked below any full-text match; none for short queries or after the time limit."""
     text = parsed.plain_text
-    if not rows and len(text) >= MIN_TRIGRAM_LENGTH:
-        similar = base.filter(search_names__trigram_word_similar=text)
-        if queries.excluded is not None:
-            similar = similar.exclude(search_vector=queries.excluded)
-        # Below any full-text rank of a real match, so that the two never mix up.
-        similarity = TrigramWordSimilarity(Value(text), "search_names") * Value(0.01)
-        rows = _within_time_limit(
-            similar.annotate(_rank=similarity).values_list("pk", "_rank", *fields)[:limit],
-            TRIGRAM_TIME_LIMIT_MS,
-        )
+    if len(text) < MIN_TRIGRAM_LENGTH:
+        return []
+    queries = build_tsquery(parsed)
+    similar = base.filter(search_names__trigram_word_similar=text)
+    if queries.excluded is not None:
+        similar = similar.exclude(search_vector=queries.excluded)
+    # Below any full-text rank of a real match, so that the two never mix up.
+    similarity = TrigramWordSimilarity(Value(text), "search_names") * Value(0.01)
+    return _within_time_limit(
+        similar.annotate(_rank=similarity).values_list("pk", "_rank", *fields)[:limit],
+        TRIGRAM_TIME_LIMIT_MS,
+    )
+
+
+def similar_candidates(qs: models.QuerySet[Any], query: str, fields: tuple[str, ...] = ()) -> Pool:
+    """The pool of ``search_candidates(qs, query, fields)`` when full text finds nothing:
+    the rows whose names are similar by trigrams (PostgreSQL), best first. For a caller that
+    ran the full-text pool itself (``pool_statement``) and found no row."""
+    parsed = parse_query(clean_query(query))
+    rows = []
+    if parsed.positive and connections[qs.db].vendor == "postgresql":
+        rows = _similar_rows(qs.order_by(), parsed, tuple(fields), SEARCH_LIMIT + 1)
     rows.sort(key=lambda row: (-row[1], row[0]))
     pool = Pool((row[0], row[1]) for row in rows)
     pool.fields = {row[0]: tuple(row[2:]) for row in rows}
@@ -907,6 +931,7 @@ __all__ = [
     "search_queryset",
     "search_with_pool",
     "searched_rows",
+    "similar_candidates",
     "simple_search",
     "to_cyrillic",
     "to_latin",

@@ -466,9 +466,10 @@ def _organisation_search_page(found: FilteredRows, page: Any, page_size: int) ->
         SELECT 1, NULL, NULL, rank, the organisation's columns, headline, theme ids,
                the country's columns FROM page JOIN organisations JOIN countries
 
-    None when it does not apply (not PostgreSQL, nothing to rank, a page number that is not
-    a positive number) or finds nothing (``build_list`` then searches as usual, which tries
-    misspelled names by trigrams).
+    None when it does not apply (not PostgreSQL, nothing to rank, a page number past the
+    ranked rows): ``build_list`` then searches as usual. When full text finds nothing, names
+    similar by trigrams are tried (misspellings); None too when they find some (the pool is
+    then set, and ``build_list`` reads their facets and rows as usual).
     """
     filtered = found.filtered
     connection = connections[filtered.db]
@@ -537,15 +538,24 @@ def _organisation_search_page(found: FilteredRows, page: Any, page_size: int) ->
         fetched = cursor.fetchall()
     head, page_rows = fetched[0], fetched[1:]
     pool_values = _json(head[1])
+    filterset = found.filterset
+    assert isinstance(filterset, OrganisationFilterSet)  # noqa: S101 - ORGANISATION_LIST's
     if not pool_values:
-        return None
+        # Full text found nothing: names similar by trigrams (misspellings), without running
+        # the full-text pool again; found ones are shown the usual way.
+        similar = search.similar_candidates(
+            filtered, found.query, OrganisationFilterSet.pool_fields
+        )
+        found.use_pool(similar)
+        if similar:
+            return None
+        _total, facets = filterset.known_summary([], {}, [])
+        return RankedPage(pool=similar, facets=facets, rows=[], number=1)
     pool = search.Pool(
         sorted(((row[0], row[1]) for row in pool_values), key=lambda r: (-r[1], r[0]))
     )
     pool.fields = {row[0]: tuple(row[2:]) for row in pool_values}
     candidates = [pk for pk, _rank in pool]
-    filterset = found.filterset
-    assert isinstance(filterset, OrganisationFilterSet)  # noqa: S101 - ORGANISATION_LIST's
     _total, facets = filterset.known_summary(candidates, pool.fields, _json(head[2]))
 
     org_names = [f.attname for f in org_fields]
