@@ -12,9 +12,9 @@ Public interface used by selectors, indexing, the demo seeder and benchmarks:
   ``[(pk, rank), ...]`` (None when no pool is ranked: no words, or not PostgreSQL).
 - ``search_candidates(qs, query, fields=()) -> pool``: the pool alone (one query); a ``Pool``
   (a list) whose ``fields`` maps each pk to the values of ``fields``, read by the same query.
-- ``pool_statement(qs, query, fields=()) -> (sql, params) | None``: the pool's query, to run
-  inside a statement of one's own (a page reading its pool, facets and rows at once), and
-  ``headline_statement(model, query, connection)`` the headline of ``pool_queryset`` as SQL.
+- ``search_statement(query, table) -> SearchStatement | None``: the match condition, rank and
+  headline of a search as SQL, for a statement of one's own (a page reading its pool, facets
+  and rows at once); ``similar_candidates(qs, query)`` the trigram part of a pool.
 - ``clean_query(raw) -> str``: the query as it will be searched ('' when nothing is left).
 - ``capped_count(qs, cap=SEARCH_LIMIT) -> CappedCount``: a ``count()`` that stops at ``cap``.
 - ``simple_search(qs, query)``: the ``icontains`` search used when the database is not
@@ -416,6 +416,16 @@ class _Headline(SearchHeadline):
     output_field = HeadlineField()
 
 
+_HEADLINE_OPTIONS: dict[str, Any] = {
+    "start_sel": _START_SEL,
+    "stop_sel": _STOP_SEL,
+    "max_words": 30,
+    "min_words": 12,
+    "max_fragments": 2,
+    "fragment_delimiter": " … ",
+}
+
+
 def _description_field(model: type[models.Model]) -> str | None:
     names = {f.name for f in model._meta.concrete_fields}
     return "description" if "description" in names else None
@@ -431,15 +441,7 @@ def _headline(model: type[models.Model], tsquery: Any) -> Any:
         output_field=TextField(),
     )
     return _Headline(
-        document,
-        tsquery,
-        config=SearchConfig(Value(SEARCH_CONFIG)),
-        start_sel=_START_SEL,
-        stop_sel=_STOP_SEL,
-        max_words=30,
-        min_words=12,
-        max_fragments=2,
-        fragment_delimiter=" … ",
+        document, tsquery, config=SearchConfig(Value(SEARCH_CONFIG)), **_HEADLINE_OPTIONS
     )
 
 
@@ -639,47 +641,79 @@ def _pool_statement(
     return compiled
 
 
-def pool_statement(
-    qs: models.QuerySet[Any], query: str, fields: tuple[str, ...] = (), *, base_key: Any = None
-) -> tuple[str, tuple[Any, ...]] | None:
-    """The pool query of ``search_candidates(qs, query, fields)`` as SQL and parameters, for a
-    page that runs it inside a statement of its own (``WITH pool AS (...)``): columns
-    ``(pk, rank, *fields)``, at most ``SEARCH_LIMIT + 1`` rows, unordered.
+@dataclass(frozen=True)
+class SearchStatement:
+    """The SQL of a search, for a statement of one's own (no ORM compiling): each part is
+    ``(sql, params)``; columns are written as ``{table}.column`` of the searched table."""
 
-    None when no pool would be ranked (no words to find, not PostgreSQL) or nothing can match.
-    When it finds no row, ``search_candidates`` may still find misspelled names (trigrams).
-    A caller whose ``qs`` is always the same query (the same SQL and parameters) may name it
-    with a hashable ``base_key``: the statement is then found without compiling ``qs``.
-    """
+    #: the condition a row must meet (``search_vector @@ ...``)
+    match: tuple[str, tuple[Any, ...]]
+    #: the rank of a row (``ts_rank``), as the pool ranks it
+    rank: tuple[str, tuple[Any, ...]]
+    #: the headline of a row (``ts_headline`` of its description), as ``pool_queryset``
+    #: annotates it (``highlight_html`` makes it HTML)
+    headline: tuple[str, tuple[Any, ...]]
+
+
+def search_statement(query: str, table: str) -> SearchStatement | None:
+    """The SQL of searching ``query`` in ``table`` (a quoted table name), the same as the
+    ORM expressions of ``search_candidates`` and ``pool_queryset`` compile to; None when
+    there is nothing to find. Built from strings: a new query costs no ORM compiling (every
+    query a person types is new)."""
     parsed = parse_query(clean_query(query))
-    if not parsed.positive or connections[qs.db].vendor != "postgresql":
+    if not parsed.positive:
         return None
-    return _pool_statement(qs.order_by(), parsed, tuple(fields), SEARCH_LIMIT + 1, base_key)
+    positive, positive_params = _tsquery_sql(_positive_variants(parsed))
+    match, match_params = positive, positive_params
+    if parsed.negative:
+        excluded, excluded_params = _tsquery_sql(_negative_variants(parsed))
+        match = f"({positive} && !!({excluded}))"
+        match_params = (*positive_params, *excluded_params)
+    vector = f"{table}.search_vector"
+    return SearchStatement(
+        match=(f"{vector} @@ {match}", match_params),
+        rank=(f"ts_rank({vector}, {positive})", positive_params),
+        headline=(
+            f"ts_headline(%s::regconfig, translate(COALESCE({table}.description, %s), %s, %s), "
+            f"{positive}, %s)",
+            (
+                SEARCH_CONFIG,
+                "",
+                _START_SEL + _STOP_SEL,
+                "",
+                *positive_params,
+                _headline_options(),
+            ),
+        ),
+    )
 
 
-def headline_statement(
-    model: type[models.Model], query: str, connection: Any
-) -> tuple[str, list[Any]]:
-    """The ``headline`` that ``pool_queryset`` annotates, as SQL (columns written as
-    ``"table"."column"`` of ``model``'s table, not aliased) and parameters, for a statement
-    of one's own. Its value becomes HTML with ``highlight_html``. Compiled once per query."""
-    parsed = parse_query(clean_query(query))
-    key = (model, parsed, connection.alias)
-    compiled = _HEADLINE_SQL.get(key)
-    if compiled is None:
-        query_obj = models.sql.Query(model)
-        expression = _headline(model, build_tsquery(parsed).positive)
-        sql, params = query_obj.get_compiler(connection=connection).compile(
-            expression.resolve_expression(query_obj)
-        )
-        compiled = (sql, tuple(params))
-        if len(_HEADLINE_SQL) >= _POOL_SQL_SIZE:
-            _HEADLINE_SQL.clear()
-        _HEADLINE_SQL[key] = compiled
-    return compiled[0], list(compiled[1])
+def _positive_variants(parsed: ParsedQuery) -> list[str]:
+    return _script_variants(parsed.positive)
 
 
-_HEADLINE_SQL: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+def _negative_variants(parsed: ParsedQuery) -> list[str]:
+    return [variant for term in parsed.negative for variant in _script_variants([term])]
+
+
+def _tsquery_sql(variants: list[str]) -> tuple[str, tuple[Any, ...]]:
+    """``websearch_to_tsquery`` of each variant, or-ed (as ``build_tsquery`` combines them)."""
+    parts = ["websearch_to_tsquery(%s::regconfig, %s)"] * len(variants)
+    params = tuple(value for variant in variants for value in (SEARCH_CONFIG, variant))
+    sql = parts[0] if len(parts) == 1 else f"({' || '.join(parts)})"
+    return sql, params
+
+
+@functools.cache
+def _headline_options() -> str:
+    """The options argument of ``ts_headline`` exactly as the ORM's headline writes it."""
+    from django.db import connection
+
+    query_obj = models.sql.Query(None)
+    headline = SearchHeadline(Value(""), SearchQuery("x"), **_HEADLINE_OPTIONS)
+    compiler = query_obj.get_compiler(connection=connection)
+    _sql, params = compiler.compile(headline.resolve_expression(query_obj))
+    return params[-1]
 
 
 def _within_time_limit(qs: models.QuerySet[Any], milliseconds: int) -> list[Any]:
@@ -922,13 +956,12 @@ __all__ = [
     "capped_count",
     "clean_query",
     "fold",
-    "headline_statement",
     "name_variants",
     "pool_queryset",
-    "pool_statement",
     "refresh_vectors",
     "search_candidates",
     "search_queryset",
+    "search_statement",
     "search_with_pool",
     "searched_rows",
     "similar_candidates",

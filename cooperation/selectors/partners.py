@@ -27,6 +27,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import F, QuerySet
@@ -483,21 +484,24 @@ def _organisation_search_page(found: FilteredRows, page: Any, page_size: int) ->
         return None  # the last page, or none: the usual way
     qn = connection.ops.quote_name
     table = qn(Organisation._meta.db_table)
-    # The pool also reads each candidate's theme ids (a column PostgreSQL keeps, see
-    # migration 0005), so the theme facet counts them without a query of its own.
-    fields = (*OrganisationFilterSet.pool_fields, "pool_theme_ids")
-    pooled = filtered.annotate(
-        pool_theme_ids=RawSQL(f"{table}.{qn('theme_ids')}", ())  # noqa: S611 - constant
-    )
-    # The SQL of ``filtered`` (no filter chosen: the list's base) is named by its conditions
-    # and tables (structural equality), which is cheaper than compiling it.
-    query = filtered.query
-    base_key = ("theme ids", query.where, tuple(query.alias_map), query.distinct)
-    pool_statement = search.pool_statement(pooled, found.query, fields, base_key=base_key)
-    if pool_statement is None:
+    statement = search.search_statement(found.query, table)
+    where = _where_sql(filtered)
+    if statement is None or where is None:
         return None
-    pool_sql, pool_params = pool_statement
-    headline_sql, headline_params = search.headline_statement(Organisation, found.query, connection)
+    where_sql, where_params = where
+    rank_sql, rank_params = statement.rank
+    match_sql, match_params = statement.match
+    headline_sql, headline_params = statement.headline
+    # The pool query of search.search_candidates (the first matching rows, ranked), which
+    # also reads each candidate's theme ids (a column PostgreSQL keeps, migration 0005), so
+    # the theme facet counts them without reading another table.
+    # Quoted names, constants and the compiled conditions of the base queryset only.
+    pool_sql = (
+        f"SELECT {table}.{qn('id')}, {rank_sql}, {table}.{qn('country_id')}, "  # noqa: S608
+        f"{table}.{qn('type')}, {table}.{qn('theme_ids')} FROM {table} "
+        f"WHERE {where_sql} AND {match_sql} LIMIT {search.SEARCH_LIMIT + 1}"
+    )
+    pool_params = (*rank_params, *where_params, *match_params)
     deferred = set(ORGANISATION_LIST.defer)
     org_fields = [f for f in Organisation._meta.concrete_fields if f.attname not in deferred]
     country_fields = list(Country._meta.concrete_fields)
@@ -571,6 +575,30 @@ def _organisation_search_page(found: FilteredRows, page: Any, page_size: int) ->
         country_field.set_cached_value(organisation, country)
         rows.append(organisation)
     return RankedPage(pool=pool, facets=facets, rows=rows, number=number)
+
+
+#: the WHERE clause of the list's base queryset, compiled once (by its conditions and tables)
+_WHERE_SQL: dict[Any, tuple[str, tuple[Any, ...]] | None] = {}
+
+
+def _where_sql(rows: QuerySet[Any]) -> tuple[str, tuple[Any, ...]] | None:
+    """The conditions of ``rows`` as SQL on its table (None: no row can match); compiled
+    once per set of conditions (a structural key, cheaper than compiling)."""
+    query = rows.query
+    key = (rows.db, query.model, query.where, tuple(query.alias_map))
+    if key not in _WHERE_SQL:
+        compiler = query.get_compiler(using=rows.db)
+        try:
+            sql, params = compiler.compile(query.where)
+            compiled: tuple[str, tuple[Any, ...]] | None = (sql or "TRUE", tuple(params))
+        except EmptyResultSet:
+            compiled = None
+        except FullResultSet:
+            compiled = ("TRUE", ())
+        if len(_WHERE_SQL) > 64:
+            _WHERE_SQL.clear()
+        _WHERE_SQL[key] = compiled
+    return _WHERE_SQL[key]
 
 
 def _json(value: Any) -> list[Any]:
