@@ -13,6 +13,11 @@ constant number of queries whatever the page size:
 plus one query per model-choice filter that is used (the form checks that the ids exist) and,
 on PostgreSQL, the search's own query (twice when filters are chosen: results and facets).
 With a search the total is the number of ranked candidates ("200+" when capped), not a COUNT.
+
+A list may read a whole search page in one statement instead (``ListSpec.search_page``): the
+organisation list does, on PostgreSQL, for a search without filters sorted by relevance (what
+almost every search is): the ranked pool, the facets over it and the rows of the page
+(``_organisation_search_page``; a test checks it shows what the queries above show).
 """
 
 from __future__ import annotations
