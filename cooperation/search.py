@@ -570,14 +570,41 @@ def _similar_rows(
     )
 
 
-def similar_candidates(qs: models.QuerySet[Any], query: str, fields: tuple[str, ...] = ()) -> Pool:
-    """The pool of ``search_candidates(qs, query, fields)`` when full text finds nothing:
-    the rows whose names are similar by trigrams (PostgreSQL), best first. For a caller that
-    ran the full-text pool itself (``pool_statement``) and found no row."""
+def similar_candidates(
+    table: str,
+    where: tuple[str, tuple[Any, ...]],
+    query: str,
+    columns: tuple[str, ...] = (),
+    *,
+    using: str = "default",
+) -> Pool:
+    """The pool of a search that full text found nothing for: the rows of ``table`` (a quoted
+    name) meeting ``where`` (SQL and parameters) whose names are similar by trigrams, best
+    first, as ``search_candidates`` finds them; ``pool.fields`` holds the values of ``columns``
+    (quoted SQL expressions). Written from strings (no ORM compiling) and run in one round
+    trip with its time limit, for a caller that ran the full-text pool itself
+    (``search_statement``). PostgreSQL only."""
     parsed = parse_query(clean_query(query))
-    rows = []
-    if parsed.positive and connections[qs.db].vendor == "postgresql":
-        rows = _similar_rows(qs.order_by(), parsed, tuple(fields), SEARCH_LIMIT + 1)
+    text = parsed.plain_text
+    rows: list[tuple[Any, ...]] = []
+    if parsed.positive and len(text) >= MIN_TRIGRAM_LENGTH:
+        params: list[Any] = [text, 0.01, *where[1], text]
+        excluded = ""
+        if parsed.negative:
+            excluded_sql, excluded_params = _tsquery_sql(_negative_variants(parsed))
+            # as the ORM writes .exclude(search_vector=...)
+            excluded = (
+                f" AND NOT ({table}.search_vector @@ {excluded_sql}"
+                f" AND {table}.search_vector IS NOT NULL)"
+            )
+            params += excluded_params
+        extra = "".join(f", {column}" for column in columns)
+        sql = (
+            f"SELECT {table}.id, (WORD_SIMILARITY(%s, {table}.search_names) * %s){extra} "  # noqa: S608
+            f"FROM {table} WHERE {where[0]} AND {table}.search_names %%> %s{excluded} "
+            f"LIMIT {SEARCH_LIMIT + 1}"
+        )
+        rows = _rows_within_time_limit(using, sql, params, TRIGRAM_TIME_LIMIT_MS)
     rows.sort(key=lambda row: (-row[1], row[0]))
     pool = Pool((row[0], row[1]) for row in rows)
     pool.fields = {row[0]: tuple(row[2:]) for row in rows}
@@ -744,6 +771,38 @@ def _within_time_limit(qs: models.QuerySet[Any], milliseconds: int) -> list[Any]
             raise
         return []
     return rows
+
+
+def _rows_within_time_limit(
+    using: str, sql: str, params: list[Any], milliseconds: int
+) -> list[tuple[Any, ...]]:
+    """``_within_time_limit`` for a statement given as SQL. Outside a transaction the limit
+    and the statement go in one round trip (the transaction of their own ends the limit)."""
+    connection = connections[using]
+    if connection.in_atomic_block:
+        try:
+            with transaction.atomic(using=using), connection.cursor() as cursor:
+                cursor.execute("SHOW statement_timeout")
+                previous = cursor.fetchone()[0]
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true)", [f"{milliseconds}ms"]
+                )
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+        except OperationalError as exc:
+            if getattr(exc.__cause__, "pgcode", None) != "57014":  # query_canceled
+                raise
+            return []
+        return rows
+    try:
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = '{int(milliseconds)}ms'; {sql}", params)
+            return cursor.fetchall()
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "pgcode", None) != "57014":  # query_canceled
+            raise
+        return []
 
 
 def _unsearched(qs: models.QuerySet[M]) -> models.QuerySet[M]:

@@ -553,7 +553,11 @@ def _organisation_search_page(found: FilteredRows, page: Any, page_size: int) ->
         # Full text found nothing: names similar by trigrams (misspellings), without running
         # the full-text pool again; found ones are shown the usual way.
         similar = search.similar_candidates(
-            filtered, found.query, OrganisationFilterSet.pool_fields
+            table,
+            where,
+            found.query,
+            (f"{table}.{qn('country_id')}", f"{table}.{qn('type')}"),
+            using=filtered.db,
         )
         found.use_pool(similar)
         if similar:

@@ -505,6 +505,7 @@ def test_search_page_in_one_statement_shows_what_the_three_queries_show(
         ("институт катализа", 1, 20),
         ('"State University" -Tomsk', 2, 7),
         ("Fraunhoffer", 1, 20),  # misspelled: full text finds nothing, trigrams do
+        ("Fraunhoffer -Laser", 1, 20),  # the same, without the names that mention lasers
         ("zzzqqq", 1, 20),  # nothing at all
         ("University", "x", 20),  # not a number: the first page
     ]
@@ -576,3 +577,36 @@ def test_postgresql_keeps_each_organisations_theme_ids_whatever_writes_them(post
     second.themes.clear()
     first.save()  # an ORM save of the row leaves the column alone
     assert _theme_ids_column(first, second) == [[ict.pk], []]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_similar_names_give_up_after_the_time_limit_and_leave_no_limit_behind(
+    postgres_only, monkeypatch
+):
+    """The trigram fallback of a search page is bounded by a statement timeout, in a
+    transaction of its own or inside the caller's; either way the limit ends with it."""
+    from django.db import transaction
+
+    org("Fraunhofer Institute for Laser Technology")
+    table = connection.ops.quote_name(Organisation._meta.db_table)
+
+    def similar(where):
+        return search.similar_candidates(table, where, "Fraunhoffer")
+
+    def timeout():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            return cursor.fetchone()[0]
+
+    before = timeout()
+    assert [pk for pk, _rank in similar(("TRUE", ()))] == list(
+        Organisation.objects.values_list("pk", flat=True)
+    )
+    monkeypatch.setattr(search, "TRIGRAM_TIME_LIMIT_MS", 20)
+    slow = ("pg_sleep(0.2) IS NOT NULL", ())  # every row takes longer than the limit
+    assert similar(slow) == []
+    assert timeout() == before
+    with transaction.atomic():
+        assert similar(slow) == []
+        assert timeout() == before
+        assert Organisation.objects.count() == 1  # the transaction is still usable
