@@ -544,7 +544,12 @@ def _ranked_pool(
     rows = _pool_query_rows(base, parsed, fields, limit)
     if not rows:
         rows = _similar_rows(base, parsed, fields, limit)
-    rows.sort(key=lambda row: (-row[1], row[0]))
+    return _pool_of(rows)
+
+
+def _pool_of(rows: list[tuple[Any, ...]]) -> Pool:
+    """The ``Pool`` of rows ``(pk, rank, *fields)``: best rank first, then by pk."""
+    rows = sorted(rows, key=lambda row: (-row[1], row[0]))
     pool = Pool((row[0], row[1]) for row in rows)
     pool.fields = {row[0]: tuple(row[2:]) for row in rows}
     return pool
@@ -605,10 +610,7 @@ def similar_candidates(
             f"LIMIT {SEARCH_LIMIT + 1}"
         )
         rows = _rows_within_time_limit(using, sql, params, TRIGRAM_TIME_LIMIT_MS)
-    rows.sort(key=lambda row: (-row[1], row[0]))
-    pool = Pool((row[0], row[1]) for row in rows)
-    pool.fields = {row[0]: tuple(row[2:]) for row in rows}
-    return pool
+    return _pool_of(rows)
 
 
 #: the SQL of pool queries already compiled: (db, base SQL, its params, query, fields, limit)
@@ -634,21 +636,17 @@ def _pool_statement(
     parsed: ParsedQuery,
     fields: tuple[str, ...],
     limit: int,
-    base_key: Any = None,
 ) -> tuple[str, tuple[Any, ...]] | None:
     """The SQL and parameters of the pool query (None: nothing can match).
 
     The statement is a function of the SQL of ``base`` and its parameters, the query and the
-    columns: it is compiled once and kept (``_POOL_SQL``). ``base_key``, when given, stands
-    for the SQL of ``base`` (which then need not be compiled to find the statement).
+    columns: it is compiled once and kept (``_POOL_SQL``).
     """
-    if base_key is None:
-        try:
-            base_sql, base_params = base.query.get_compiler(using=base.db).as_sql()
-        except EmptyResultSet:
-            return None
-        base_key = (base_sql, tuple(map(repr, base_params)))
-    key = (base.db, base.model, base_key, parsed, fields, limit)
+    try:
+        base_sql, base_params = base.query.get_compiler(using=base.db).as_sql()
+    except EmptyResultSet:
+        return None
+    key = (base.db, base.model, base_sql, tuple(map(repr, base_params)), parsed, fields, limit)
     compiled = _POOL_SQL.get(key)
     if compiled is None:
         queries = build_tsquery(parsed)
@@ -743,62 +741,44 @@ def _headline_options() -> str:
     return params[-1]
 
 
-def _within_time_limit(qs: models.QuerySet[Any], milliseconds: int) -> list[Any]:
-    """The rows of ``qs``, or none if the query takes longer than ``milliseconds``.
-
-    The trigram index finds candidates that share enough trigrams with the query, and each is
-    then checked; a misspelling of a very common word ("Instutute") has tens of thousands of
-    candidates and few or no results. A statement timeout bounds that cost. ``SET LOCAL`` in a
-    savepoint (or a transaction of its own) keeps the limit to this one statement: it is set
-    back afterwards, and a cancelled statement only rolls back its savepoint.
-    """
-    connection = connections[qs.db]
-    outer = connection.in_atomic_block
+def _within_time_limit(qs: models.QuerySet[Any], milliseconds: int) -> list[tuple[Any, ...]]:
+    """The rows of ``qs`` as the database returns them (tuples, no field converters), or none
+    if the query takes longer than ``milliseconds`` (``_rows_within_time_limit``)."""
     try:
-        with transaction.atomic(using=qs.db), connection.cursor() as cursor:
-            previous = None
-            if outer:
-                cursor.execute("SHOW statement_timeout")
-                previous = cursor.fetchone()[0]
-            cursor.execute(
-                "SELECT set_config('statement_timeout', %s, true)", [f"{milliseconds}ms"]
-            )
-            rows = list(qs)
-            if previous is not None:
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
-    except OperationalError as exc:
-        if getattr(exc.__cause__, "pgcode", None) != "57014":  # query_canceled
-            raise
+        sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    except EmptyResultSet:
         return []
-    return rows
+    return _rows_within_time_limit(qs.db, sql, list(params), milliseconds)
 
 
 def _rows_within_time_limit(
     using: str, sql: str, params: list[Any], milliseconds: int
 ) -> list[tuple[Any, ...]]:
-    """``_within_time_limit`` for a statement given as SQL. Outside a transaction the limit
-    and the statement go in one round trip (the transaction of their own ends the limit)."""
+    """The rows of the statement ``sql``, or none if it takes longer than ``milliseconds``.
+
+    The trigram index finds candidates that share enough trigrams with the query, and each is
+    then checked; a misspelling of a very common word ("Instutute") has tens of thousands of
+    candidates and few or no results. A statement timeout bounds that cost. ``SET LOCAL`` in a
+    savepoint (or a transaction of its own) keeps the limit to this one statement, and a
+    cancelled statement only rolls back its savepoint. Outside a transaction the limit and
+    the statement go in one round trip (the transaction of their own ends the limit); inside
+    the caller's, the previous limit is read first and set back afterwards.
+    """
     connection = connections[using]
-    if connection.in_atomic_block:
-        try:
-            with transaction.atomic(using=using), connection.cursor() as cursor:
-                cursor.execute("SHOW statement_timeout")
-                previous = cursor.fetchone()[0]
-                cursor.execute(
-                    "SELECT set_config('statement_timeout', %s, true)", [f"{milliseconds}ms"]
-                )
-                cursor.execute(sql, params)
-                rows = cursor.fetchall()
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
-        except OperationalError as exc:
-            if getattr(exc.__cause__, "pgcode", None) != "57014":  # query_canceled
-                raise
-            return []
-        return rows
+    outer = connection.in_atomic_block
+    limit = f"{int(milliseconds)}ms"
     try:
         with transaction.atomic(using=using), connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL statement_timeout = '{int(milliseconds)}ms'; {sql}", params)
-            return cursor.fetchall()
+            if not outer:
+                cursor.execute(f"SET LOCAL statement_timeout = '{limit}'; {sql}", params)
+                return cursor.fetchall()
+            cursor.execute("SHOW statement_timeout")
+            previous = cursor.fetchone()[0]
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [limit])
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+            return rows
     except OperationalError as exc:
         if getattr(exc.__cause__, "pgcode", None) != "57014":  # query_canceled
             raise

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.safestring import SafeData
 
 from cooperation import search
@@ -240,7 +241,7 @@ def _check_time_limit() -> None:
     ).values_list("pk", flat=True)
     assert search._within_time_limit(slow, 50) == []
     fast = Organisation.objects.values_list("name", flat=True)
-    assert search._within_time_limit(fast, 5000) == ["Alpha"]
+    assert search._within_time_limit(fast, 5000) == [("Alpha",)]
     with connection.cursor() as cursor:  # the limit was for that statement only
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "0"
@@ -509,10 +510,17 @@ def test_search_page_in_one_statement_shows_what_the_three_queries_show(
         ("zzzqqq", 1, 20),  # nothing at all
         ("University", "x", 20),  # not a number: the first page
     ]
+    # One query when full text finds rows and the page is among the ranked ones; past them,
+    # or for the trigram fallback, the usual queries follow.
+    one_query = {("University", 1), ("University", 3), ("University", 10), ("Томский", 1)}
+    one_query |= {("Tomsk", 2), ("институт катализа", 1), ("University", "x")}
+    one_query.add(('"State University" -Tomsk', 2))
     seen = {}
     for query, page, page_size in cases:
         monkeypatch.setattr(partners, "ORGANISATION_LIST", one_statement)
-        fast = partners.organisation_list({"q": query}, page=page, page_size=page_size)
+        with CaptureQueriesContext(connection) as ran:
+            fast = partners.organisation_list({"q": query}, page=page, page_size=page_size)
+        assert (len(ran) == 1) is ((query, page) in one_query), (query, page, len(ran))
         monkeypatch.setattr(partners, "ORGANISATION_LIST", three_queries)
         usual = partners.organisation_list({"q": query}, page=page, page_size=page_size)
         seen[query, page] = _page_view(fast)

@@ -18,6 +18,8 @@ def redis_cache():
     backend = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": f"test-cache-{uuid.uuid4().hex}"})
     yield backend
     backend.clear()
+    for pool in backend._cache._pools.values():  # this test's own connections
+        pool.disconnect()
 
 
 def test_settings_use_it_when_redis_is_configured():
