@@ -14,7 +14,9 @@ Public interface used by selectors, indexing, the demo seeder and benchmarks:
   (a list) whose ``fields`` maps each pk to the values of ``fields``, read by the same query.
 - ``search_statement(query, table) -> SearchStatement | None``: the match condition, rank and
   headline of a search as SQL, for a statement of one's own (a page reading its pool, facets
-  and rows at once); ``similar_candidates(qs, query)`` the trigram part of a pool.
+  and rows at once); ``similar_statement(table, where, query)`` the SQL of the trigram part
+  of a pool; ``rows_within_time_limit(using, sql, params, ms)`` runs a statement with a time
+  limit.
 - ``clean_query(raw) -> str``: the query as it will be searched ('' when nothing is left).
 - ``capped_count(qs, cap=SEARCH_LIMIT) -> CappedCount``: a ``count()`` that stops at ``cap``.
 - ``simple_search(qs, query)``: the ``icontains`` search used when the database is not
@@ -575,42 +577,39 @@ def _similar_rows(
     )
 
 
-def similar_candidates(
+def similar_statement(
     table: str,
     where: tuple[str, tuple[Any, ...]],
     query: str,
     columns: tuple[str, ...] = (),
-    *,
-    using: str = "default",
-) -> Pool:
-    """The pool of a search that full text found nothing for: the rows of ``table`` (a quoted
-    name) meeting ``where`` (SQL and parameters) whose names are similar by trigrams, best
-    first, as ``search_candidates`` finds them; ``pool.fields`` holds the values of ``columns``
-    (quoted SQL expressions). Written from strings (no ORM compiling) and run in one round
-    trip with its time limit, for a caller that ran the full-text pool itself
-    (``search_statement``). PostgreSQL only."""
+) -> tuple[str, list[Any]] | None:
+    """The SQL and parameters of the rows of ``table`` (a quoted name) meeting ``where`` (SQL
+    and parameters) whose names are similar by trigrams, as ``search_candidates`` finds them
+    when full text finds nothing: ``(pk, rank, *columns)`` (quoted SQL expressions), at most
+    ``SEARCH_LIMIT + 1`` rows, unordered. Run it within ``TRIGRAM_TIME_LIMIT_MS``
+    (``rows_within_time_limit``). None when the query is too short for trigrams. Written from
+    strings: no ORM compiling. PostgreSQL only."""
     parsed = parse_query(clean_query(query))
     text = parsed.plain_text
-    rows: list[tuple[Any, ...]] = []
-    if parsed.positive and len(text) >= MIN_TRIGRAM_LENGTH:
-        params: list[Any] = [text, 0.01, *where[1], text]
-        excluded = ""
-        if parsed.negative:
-            excluded_sql, excluded_params = _tsquery_sql(_negative_variants(parsed))
-            # as the ORM writes .exclude(search_vector=...)
-            excluded = (
-                f" AND NOT ({table}.search_vector @@ {excluded_sql}"
-                f" AND {table}.search_vector IS NOT NULL)"
-            )
-            params += excluded_params
-        extra = "".join(f", {column}" for column in columns)
-        sql = (
-            f"SELECT {table}.id, (WORD_SIMILARITY(%s, {table}.search_names) * %s){extra} "  # noqa: S608
-            f"FROM {table} WHERE {where[0]} AND {table}.search_names %%> %s{excluded} "
-            f"LIMIT {SEARCH_LIMIT + 1}"
+    if not parsed.positive or len(text) < MIN_TRIGRAM_LENGTH:
+        return None
+    params: list[Any] = [text, 0.01, *where[1], text]
+    excluded = ""
+    if parsed.negative:
+        excluded_sql, excluded_params = _tsquery_sql(_negative_variants(parsed))
+        # as the ORM writes .exclude(search_vector=...)
+        excluded = (
+            f" AND NOT ({table}.search_vector @@ {excluded_sql}"
+            f" AND {table}.search_vector IS NOT NULL)"
         )
-        rows = _rows_within_time_limit(using, sql, params, TRIGRAM_TIME_LIMIT_MS)
-    return _pool_of(rows)
+        params += excluded_params
+    extra = "".join(f", {column}" for column in columns)
+    sql = (
+        f"SELECT {table}.id, (WORD_SIMILARITY(%s, {table}.search_names) * %s){extra} "  # noqa: S608
+        f"FROM {table} WHERE {where[0]} AND {table}.search_names %%> %s{excluded} "
+        f"LIMIT {SEARCH_LIMIT + 1}"
+    )
+    return sql, params
 
 
 #: the SQL of pool queries already compiled: (db, base SQL, its params, query, fields, limit)
@@ -743,35 +742,35 @@ def _headline_options() -> str:
 
 def _within_time_limit(qs: models.QuerySet[Any], milliseconds: int) -> list[tuple[Any, ...]]:
     """The rows of ``qs`` as the database returns them (tuples, no field converters), or none
-    if the query takes longer than ``milliseconds`` (``_rows_within_time_limit``)."""
+    if the query takes longer than ``milliseconds`` (``rows_within_time_limit``)."""
     try:
         sql, params = qs.query.get_compiler(using=qs.db).as_sql()
     except EmptyResultSet:
         return []
-    return _rows_within_time_limit(qs.db, sql, list(params), milliseconds)
+    return rows_within_time_limit(qs.db, sql, list(params), milliseconds)
 
 
-def _rows_within_time_limit(
+def rows_within_time_limit(
     using: str, sql: str, params: list[Any], milliseconds: int
 ) -> list[tuple[Any, ...]]:
     """The rows of the statement ``sql``, or none if it takes longer than ``milliseconds``.
 
     The trigram index finds candidates that share enough trigrams with the query, and each is
     then checked; a misspelling of a very common word ("Instutute") has tens of thousands of
-    candidates and few or no results. A statement timeout bounds that cost. ``SET LOCAL`` in a
-    savepoint (or a transaction of its own) keeps the limit to this one statement, and a
-    cancelled statement only rolls back its savepoint. Outside a transaction the limit and
-    the statement go in one round trip (the transaction of their own ends the limit); inside
-    the caller's, the previous limit is read first and set back afterwards.
+    candidates and few or no results. A statement timeout bounds that cost, for this statement
+    only. Outside a transaction (autocommit) ``SET LOCAL`` and the statement go in one query
+    string: PostgreSQL runs it as one implicit transaction, which ends the limit; one round
+    trip. Inside the caller's transaction, a savepoint: the previous limit is read first and
+    set back afterwards, and a cancelled statement only rolls back its savepoint.
     """
     connection = connections[using]
-    outer = connection.in_atomic_block
     limit = f"{int(milliseconds)}ms"
     try:
-        with transaction.atomic(using=using), connection.cursor() as cursor:
-            if not outer:
+        if not connection.in_atomic_block and connection.get_autocommit():
+            with connection.cursor() as cursor:
                 cursor.execute(f"SET LOCAL statement_timeout = '{limit}'; {sql}", params)
                 return cursor.fetchall()
+        with transaction.atomic(using=using), connection.cursor() as cursor:
             cursor.execute("SHOW statement_timeout")
             previous = cursor.fetchone()[0]
             cursor.execute("SELECT set_config('statement_timeout', %s, true)", [limit])
@@ -998,12 +997,13 @@ __all__ = [
     "name_variants",
     "pool_queryset",
     "refresh_vectors",
+    "rows_within_time_limit",
     "search_candidates",
     "search_queryset",
     "search_statement",
     "search_with_pool",
     "searched_rows",
-    "similar_candidates",
+    "similar_statement",
     "simple_search",
     "to_cyrillic",
     "to_latin",

@@ -474,8 +474,8 @@ def _organisation_search_page(found: FilteredRows, page: Any, page_size: int) ->
 
     None when it does not apply (not PostgreSQL, nothing to rank, a page number past the
     ranked rows): ``build_list`` then searches as usual. When full text finds nothing, names
-    similar by trigrams are tried (misspellings); None too when they find some (the pool is
-    then set, and ``build_list`` reads their facets and rows as usual).
+    similar by trigrams (misspellings) are read the same way by a second statement, with
+    the trigram pool in place of the full-text one.
     """
     filtered = found.filtered
     connection = connections[filtered.db]
@@ -521,8 +521,7 @@ def _organisation_search_page(found: FilteredRows, page: Any, page_size: int) ->
         'SELECT "country_id" FROM pool', 'SELECT unnest("theme_ids") FROM pool', connection
     )
     # Only the compiled pool query, quoted names and fixed SQL are put in the text.
-    sql = f"""
-        WITH pool ({", ".join(map(qn, pool_columns))}) AS MATERIALIZED ({pool_sql}),
+    page_sql = f"""
         page AS (
             SELECT {qn("pk")}, {qn("rank")} FROM pool
             ORDER BY {qn("rank")} DESC, {qn("pk")} LIMIT %s OFFSET %s
@@ -541,29 +540,34 @@ def _organisation_search_page(found: FilteredRows, page: Any, page_size: int) ->
         JOIN {qn(Country._meta.db_table)} k ON k.{qn("id")} = {table}.{qn("country_id")}
         ORDER BY 1, 4 DESC, 5
     """  # noqa: S608
-    params = [*pool_params, page_size, (number - 1) * page_size, *headline_params]
+    pool_head = f"WITH pool ({', '.join(map(qn, pool_columns))}) AS MATERIALIZED"
+    page_params = [page_size, (number - 1) * page_size, *headline_params]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(f"{pool_head} ({pool_sql}), {page_sql}", [*pool_params, *page_params])
         fetched = cursor.fetchall()
+    if not _json(fetched[0][1]):
+        # Full text found nothing: names similar by trigrams (misspellings), read the same
+        # way (pool, facets, page) in one more statement, within the trigram time limit.
+        similar = search.similar_statement(
+            table,
+            where,
+            found.query,
+            tuple(f"{table}.{qn(column)}" for column in pool_columns[2:]),
+        )
+        fetched = []
+        if similar is not None:
+            fetched = search.rows_within_time_limit(
+                filtered.db,
+                f"{pool_head} ({similar[0]}), {page_sql}",
+                [*similar[1], *page_params],
+                search.TRIGRAM_TIME_LIMIT_MS,
+            )
+        if not fetched:  # too short for trigrams, or over the time limit: nothing found
+            fetched = [(0, None, None)]
     head, page_rows = fetched[0], fetched[1:]
     pool_values = _json(head[1])
     filterset = found.filterset
     assert isinstance(filterset, OrganisationFilterSet)  # noqa: S101 - ORGANISATION_LIST's
-    if not pool_values:
-        # Full text found nothing: names similar by trigrams (misspellings), without running
-        # the full-text pool again; found ones are shown the usual way.
-        similar = search.similar_candidates(
-            table,
-            where,
-            found.query,
-            (f"{table}.{qn('country_id')}", f"{table}.{qn('type')}"),
-            using=filtered.db,
-        )
-        found.use_pool(similar)
-        if similar:
-            return None
-        _total, facets = filterset.known_summary([], {}, [])
-        return RankedPage(pool=similar, facets=facets, rows=[], number=1)
     pool = search.Pool(
         sorted(((row[0], row[1]) for row in pool_values), key=lambda r: (-r[1], r[0]))
     )
