@@ -33,7 +33,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from cooperation.models import Organisation, OrganisationParticipation
 
@@ -412,7 +412,11 @@ def parse_row(record: Record, header: Header, *, countries: Collection[str]) -> 
     if len(record.values) != header.width:
         raise RowError(
             _("wrong number of columns"),
-            _("%(count)d columns instead of %(width)d (an unquoted semicolon?).")
+            ngettext(
+                "%(count)d column instead of %(width)d (an unquoted semicolon?).",
+                "%(count)d columns instead of %(width)d (an unquoted semicolon?).",
+                len(record.values),
+            )
             % {"count": len(record.values), "width": header.width},
         )
 

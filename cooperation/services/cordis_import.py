@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cooperation import cordis, indexing
 from cooperation.cordis import CordisFileError, ParticipationRow, RowError
@@ -244,7 +245,9 @@ def cordis_import(
         total = sum(1 for _record in records)
     report = ImportReport(layout=str(header.layout.label), programme=programme)
     say(
-        _("%(file)s: %(layout)s, %(total)d rows.")
+        ngettext(
+            "%(file)s: %(layout)s, %(total)d row.", "%(file)s: %(layout)s, %(total)d rows.", total
+        )
         % {"file": path.name, "layout": header.layout.label, "total": total}
     )
 
@@ -281,7 +284,12 @@ def cordis_import(
                 report.imported += len(batch)
                 batch = []
             if report.rows % PROGRESS_EVERY == 0:
-                say(_("%(done)d of %(total)d rows read.") % {"done": report.rows, "total": total})
+                say(
+                    ngettext(
+                        "%(done)d of %(total)d row read.", "%(done)d of %(total)d rows read.", total
+                    )
+                    % {"done": report.rows, "total": total}
+                )
         importer.write(batch)
         report.imported += len(batch)
         importer.finish()

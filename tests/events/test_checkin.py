@@ -139,7 +139,7 @@ def test_check_in_page_checks_in_and_explains_refusals(client):
     page = client.post(check_in_url(event), {"code": holder.ticket_code}).content.decode()
     assert "Checked in" in page
     assert "Анна Иванова" in page
-    assert "1 of 1 confirmed participants checked in." in page
+    assert "1 of 1 confirmed participant checked in." in page
 
     response = client.post(check_in_url(event), {"code": holder.ticket_code})
     holder.refresh_from_db()
