@@ -15,6 +15,7 @@ from typing import Any
 from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cooperation.models import CooperationOffer, FundingCall, Organisation
 from cooperation.selectors.calls import call_rows
@@ -44,7 +45,7 @@ def organisation_csv(request: HttpRequest) -> StreamingHttpResponse:
 
     def header() -> list[str]:
         return [
-            _("Name"),
+            pgettext("organisation", "Name"),
             _("Name in the other script"),
             _("Short name"),
             _("Type"),

@@ -18,6 +18,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.reference.models import Country, FederalSubject, ThematicPriority
 from portal.validators import validate_timezone
@@ -55,7 +56,8 @@ class Organisation(SearchableMixin):
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
 
-    name = models.CharField(_("name"), max_length=300)
+    # "name" of a thing (Russian: "название"), not of a person ("имя")
+    name = models.CharField(pgettext_lazy("organisation", "name"), max_length=300)
     name_alt = models.CharField(
         _("name in the other script"),
         max_length=300,

@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cooperation import permissions, search
 from cooperation.filters import Facet, FacetedFilterSet, OrganisationFilterSet, ResearcherFilterSet
@@ -423,7 +424,7 @@ def organisation_public_queryset() -> QuerySet[Organisation]:
 ORGANISATION_LIST = ListSpec(
     filterset_class=OrganisationFilterSet,
     sorts={
-        "name": (_("Name"), (Lower("name").asc(), "pk")),
+        "name": (pgettext_lazy("organisation", "Name"), (Lower("name").asc(), "pk")),
         "newest": (_("Newest"), (F("created_at").desc(), F("pk").desc())),
         "fp7": (_("FP7 participations"), (F("fp7_participations").desc(), Lower("name"), "pk")),
     },
