@@ -752,3 +752,37 @@ def test_a_capped_search_shows_its_total_with_a_plus(client, postgres_only, monk
     html = response.content.decode()
     assert re.search(r"3\+\s+results", html)
     assert html.count('class="result"') == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("partner_index", {}),
+        ("partner_index", {"kind": "researchers"}),
+        ("offer_list", {}),
+        ("call_index", {}),
+    ],
+)
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_search_that_finds_nothing_says_what_to_try(client, registry, name, params, lang):
+    with translation.override(lang):
+        search_hint = translation.gettext(
+            "Check the spelling, try fewer or other words, or clear some filters. Latin and "
+            "Cyrillic names find each other."
+        )
+        filter_hint = translation.gettext("Try clearing some filters.")
+    assert (lang == "ru") is (search_hint.startswith("Проверьте"))
+
+    nothing = client.get(url(name, lang), {**params, "q": "qqqzzzxxyy"}).content.decode()
+    assert search_hint in nothing
+
+    # filters alone (Antarctica has nothing here): a hint about the filters, not the spelling
+    filtered = client.get(url(name, lang), {**params, "country": "AQ"}).content.decode()
+    assert 'class="result"' not in filtered
+    assert filter_hint in filtered
+    assert search_hint not in filtered
+
+    found = client.get(url(name, lang), params).content.decode()
+    assert 'class="result"' in found
+    assert search_hint not in found
+    assert filter_hint not in found
