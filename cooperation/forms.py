@@ -30,7 +30,7 @@ from cooperation.selectors.offers import (
     organisation_choices_for_profile,
     user_organisation_list,
 )
-from cooperation.services.organisations import organisation_location_validate
+from cooperation.services.organisations import EDITABLE_FIELDS, organisation_location_validate
 from cooperation.services.profiles import orcid_checksum_is_valid, orcid_normalise
 from portal.accounts.models import User
 from portal.reference.models import Country, FederalSubject, ThematicPriority
@@ -84,20 +84,11 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
+        # what the services save (organisation_create/update), with the themes before the keywords
         fields = [
-            "name",
-            "name_alt",
-            "short_name",
-            "type",
-            "country",
-            "federal_subject",
-            "city",
-            "website",
-            "description",
+            *EDITABLE_FIELDS[: EDITABLE_FIELDS.index("keywords")],
             "themes",
-            "keywords",
-            "pic",
-            "ror",
+            *EDITABLE_FIELDS[EDITABLE_FIELDS.index("keywords") :],
         ]
         widgets = {
             "themes": forms.CheckboxSelectMultiple,

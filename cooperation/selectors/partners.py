@@ -458,10 +458,11 @@ def _with_theme_ids(rows: QuerySet[Organisation]) -> QuerySet[Organisation]:
 
 
 def _organisation_search_page(found: FilteredRows, page: Any, page_size: int) -> RankedPage | None:
-    """A search of the organisations in one statement (PostgreSQL): the ranked pool, the
-    facets counted over it and the rows of the page, as the three queries of ``build_list``
-    would read them (the pool query, ``OrganisationFilterSet.summary`` with ``known`` fields,
-    the page's rows by id with ``ORGANISATION_LIST``'s shape).
+    """A search of the organisations in one statement (two when full text finds nothing)
+    (PostgreSQL): the ranked pool, the facets counted over it and the rows of the page, as the
+    three queries of ``build_list`` would read them (the pool query,
+    ``OrganisationFilterSet.summary`` with ``known`` fields, the page's rows by id with
+    ``ORGANISATION_LIST``'s shape).
 
     Every query is a round trip, its planning and the ORM's compiling and loading: together
     more than the search itself. The statement::

@@ -71,10 +71,32 @@ def utc(*args: int) -> datetime.datetime:
     return datetime.datetime(*args, tzinfo=datetime.UTC)  # type: ignore[misc]
 
 
-class OrganisationFactory(DjangoModelFactory):
+class IndexedFactory(DjangoModelFactory):
+    """A searchable model with themes: ``themes=[...]`` sets them, and the row is indexed after
+    every post-generation step, as the services index after a write (``_index``)."""
+
+    class Meta:
+        abstract = True
+
+    _index: Any = None
+
+    @factory.post_generation
+    def themes(self, create: bool, extracted: Iterable[ThematicPriority] | None, **kwargs: Any):  # type: ignore[no-untyped-def]
+        if create and extracted:
+            self.themes.set(extracted)
+
+    @classmethod
+    def _after_postgeneration(cls, instance: Any, create: bool, results: Any = None) -> None:
+        if create:
+            cls._index(ids=[instance.pk])
+
+
+class OrganisationFactory(IndexedFactory):
     class Meta:
         model = Organisation
         skip_postgeneration_save = True
+
+    _index = staticmethod(indexing.organisation_index)
 
     name = factory.Sequence(lambda n: f"Research Organisation {n}")
     type = Organisation.Type.UNIVERSITY
@@ -88,22 +110,10 @@ class OrganisationFactory(DjangoModelFactory):
     status = factory.Maybe("published", Organisation.Status.PUBLISHED, Organisation.Status.DRAFT)
 
     @factory.post_generation
-    def themes(self, create: bool, extracted: Iterable[ThematicPriority] | None, **kwargs: Any):  # type: ignore[no-untyped-def]
-        if create and extracted:
-            self.themes.set(extracted)
-
-    @factory.post_generation
     def member(self, create: bool, extracted: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
         """``OrganisationFactory(member=user)`` makes ``user`` a member."""
         if create and extracted is not None:
             self.members.add(extracted)
-
-    @classmethod
-    def _after_postgeneration(
-        cls, instance: Organisation, create: bool, results: Any = None
-    ) -> None:
-        if create:
-            indexing.organisation_index(ids=[instance.pk])
 
 
 class ParticipationFactory(DjangoModelFactory):
@@ -117,10 +127,12 @@ class ParticipationFactory(DjangoModelFactory):
     ec_contribution = 100000
 
 
-class ResearcherProfileFactory(DjangoModelFactory):
+class ResearcherProfileFactory(IndexedFactory):
     class Meta:
         model = ResearcherProfile
         skip_postgeneration_save = True
+
+    _index = staticmethod(indexing.researcher_index)
 
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
@@ -128,36 +140,21 @@ class ResearcherProfileFactory(DjangoModelFactory):
     keywords = "graphene, photonics"
     visibility = ResearcherProfile.Visibility.PUBLIC
 
-    @factory.post_generation
-    def themes(self, create: bool, extracted: Iterable[ThematicPriority] | None, **kwargs: Any):  # type: ignore[no-untyped-def]
-        if create and extracted:
-            self.themes.set(extracted)
 
-    @classmethod
-    def _after_postgeneration(
-        cls, instance: ResearcherProfile, create: bool, results: Any = None
-    ) -> None:
-        if create:
-            indexing.researcher_index(ids=[instance.pk])
-
-
-class FundingCallFactory(DjangoModelFactory):
+class FundingCallFactory(IndexedFactory):
     """``deadlines=[(datetime, "Europe/Moscow"), ...]`` or ``[datetime, ...]`` (Brussels)."""
 
     class Meta:
         model = FundingCall
         skip_postgeneration_save = True
 
+    _index = staticmethod(indexing.call_index)
+
     programme = FundingCall.Programme.H2020
     identifier = factory.Sequence(lambda n: f"H2020-CALL-{n:04d}")
     title = factory.Sequence(lambda n: f"Funding call number {n}")
     opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=30))
     description = "Research and innovation actions."
-
-    @factory.post_generation
-    def themes(self, create: bool, extracted: Iterable[ThematicPriority] | None, **kwargs: Any):  # type: ignore[no-untyped-def]
-        if create and extracted:
-            self.themes.set(extracted)
 
     @factory.post_generation
     def eligible_countries(self, create: bool, extracted: Iterable[Country] | None, **kwargs: Any):  # type: ignore[no-untyped-def]
@@ -175,22 +172,17 @@ class FundingCallFactory(DjangoModelFactory):
         self.closes_at = last
         self.save(update_fields=["closes_at"])
 
-    @classmethod
-    def _after_postgeneration(
-        cls, instance: FundingCall, create: bool, results: Any = None
-    ) -> None:
-        if create:
-            indexing.call_index(ids=[instance.pk])
-
 
 def local(year: int, month: int, day: int, hour: int, minute: int, zone: str) -> datetime.datetime:
     return datetime.datetime(year, month, day, hour, minute, tzinfo=zoneinfo.ZoneInfo(zone))
 
 
-class OfferFactory(DjangoModelFactory):
+class OfferFactory(IndexedFactory):
     class Meta:
         model = CooperationOffer
         skip_postgeneration_save = True
+
+    _index = staticmethod(indexing.offer_index)
 
     author = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
@@ -199,18 +191,6 @@ class OfferFactory(DjangoModelFactory):
     summary = "Looking for partners in photonics."
     status = CooperationOffer.Status.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
-
-    @factory.post_generation
-    def themes(self, create: bool, extracted: Iterable[ThematicPriority] | None, **kwargs: Any):  # type: ignore[no-untyped-def]
-        if create and extracted:
-            self.themes.set(extracted)
-
-    @classmethod
-    def _after_postgeneration(
-        cls, instance: CooperationOffer, create: bool, results: Any = None
-    ) -> None:
-        if create:
-            indexing.offer_index(ids=[instance.pk])
 
 
 class CallDeadlineFactory(DjangoModelFactory):

@@ -8,7 +8,7 @@ import zoneinfo
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.exceptions import CheckInError
 from events.models import Registration
@@ -182,3 +182,24 @@ def test_a_whole_day_of_check_ins_keeps_the_seat_count():
         registration_check_in(event=event, code=ticket.ticket_code, by=door)
     late = register(event)
     assert late.status == Status.WAITLISTED  # checked-in people still hold their seats
+
+
+@pytest.mark.parametrize(
+    ("confirmed", "lang", "expected"),
+    [
+        (1, "en", "0 of 1 confirmed participant checked in."),
+        (3, "en", "0 of 3 confirmed participants checked in."),
+        (1, "ru", "у 0 из 1 подтверждённого участника"),
+        (3, "ru", "у 0 из 3 подтверждённых участников"),
+        (5, "ru", "у 0 из 5 подтверждённых участников"),
+    ],
+)
+def test_check_in_progress_takes_the_plural_form_of_its_number(client, confirmed, lang, expected):
+    """English has two forms; Russian three (1 and 21; 2–4; 5–20 and 11–14)."""
+    event = quick_event(capacity=confirmed)
+    for _ in range(confirmed):
+        register(event, attendee())
+    client.force_login(event.organisers.get())
+    with translation.override(lang):
+        path = check_in_url(event)
+    assert expected in " ".join(client.get(path).content.decode().split())

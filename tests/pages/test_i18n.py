@@ -51,32 +51,3 @@ def test_russian_catalogue_covers_every_string_in_the_source(tmp_path):
     )
     po = polib.pofile(str(copy / "locale" / "ru" / "LC_MESSAGES" / "django.po"))
     assert _problems(po) == []
-
-
-@pytest.mark.parametrize(
-    ("count", "expected"),
-    [
-        (1, "из 1 подтверждённого участника"),
-        (3, "из 3 подтверждённых участников"),
-        (11, "из 11 подтверждённых участников"),
-        (21, "из 21 подтверждённого участника"),
-        (25, "из 25 подтверждённых участников"),
-    ],
-)
-def test_counts_take_the_russian_plural_form_of_their_number(count, expected):
-    """Russian has three plural forms (1 and 21; 2–4 and 22–24; the rest, 11–14 included):
-    a count shown in a sentence uses the one of its number."""
-    from django.template import Context, Template
-    from django.utils import translation
-
-    template = Template(
-        "{% load i18n %}{% blocktranslate with done=done count total=total trimmed %}"
-        "{{ done }} of {{ total }} confirmed participant checked in.{% plural %}"
-        "{{ done }} of {{ total }} confirmed participants checked in.{% endblocktranslate %}"
-    )
-    with translation.override("ru"):
-        text = template.render(Context({"done": 0, "total": count}))
-    assert expected in text
-    with translation.override("en"):
-        english = template.render(Context({"done": 0, "total": count}))
-    assert english.endswith("participant checked in." if count == 1 else "participants checked in.")
