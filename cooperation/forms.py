@@ -34,6 +34,7 @@ from cooperation.services.organisations import EDITABLE_FIELDS, organisation_loc
 from cooperation.services.profiles import orcid_checksum_is_valid, orcid_normalise
 from portal.accounts.models import User
 from portal.reference.models import Country, FederalSubject, ThematicPriority
+from portal.validators import validate_plausible_date
 
 _ROR_URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?ror\.org/", re.IGNORECASE)
 
@@ -187,6 +188,7 @@ class OfferForm(forms.ModelForm):
     expires_on = forms.DateField(
         label=_model_label(CooperationOffer, "expires_on"),
         required=False,
+        validators=[validate_plausible_date],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_(
             "Leave empty for the default: 12 months after publication, or the linked call's "

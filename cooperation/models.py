@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.reference.models import Country, FederalSubject, ThematicPriority
-from portal.validators import validate_timezone
+from portal.validators import validate_plausible_date, validate_timezone
 
 PIC_VALIDATOR = RegexValidator(r"^\d{9}$", _("A PIC has nine digits."))
 ROR_VALIDATOR = RegexValidator(
@@ -237,7 +237,7 @@ class FundingCall(SearchableMixin):
     themes = models.ManyToManyField(
         ThematicPriority, verbose_name=_("themes"), blank=True, related_name="+"
     )
-    opens_at = models.DateTimeField(_("opening date"))
+    opens_at = models.DateTimeField(_("opening date"), validators=[validate_plausible_date])
     # The last deadline, kept by the services so status can be filtered in the database.
     closes_at = models.DateTimeField(_("final deadline"), null=True, blank=True, editable=False)
     budget = models.DecimalField(
@@ -275,7 +275,7 @@ class FundingCall(SearchableMixin):
 
 class CallDeadline(models.Model):
     call = models.ForeignKey(FundingCall, on_delete=models.CASCADE, related_name="deadlines")
-    deadline = models.DateTimeField(_("deadline"))
+    deadline = models.DateTimeField(_("deadline"), validators=[validate_plausible_date])
     timezone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Brussels", validators=[validate_timezone]
     )
@@ -362,7 +362,9 @@ class CooperationOffer(SearchableMixin):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
-    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    expires_on = models.DateField(
+        _("expires on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import FileExtensionValidator
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Question
@@ -54,7 +55,9 @@ class RegistrationForm(forms.Form):
         common: dict[str, Any] = {
             "label": question.label,
             "required": question.required,
-            "help_text": question.help_text,
+            # Django's form templates print help text as HTML (``|safe``): the organiser's text
+            # must be escaped here, or it runs as script in every registrant's browser.
+            "help_text": escape(question.help_text),
         }
         if question.kind == Question.Kind.SINGLE:
             return forms.ChoiceField(choices=_choices(question), widget=forms.RadioSelect, **common)

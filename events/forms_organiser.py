@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event, Question, Registration, Session
 from events.services.events import QuestionInput, SessionInput
 from portal.reference.models import Country, ThematicPriority
+from portal.validators import validate_plausible_date
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 EXTRA_QUESTIONS = 2
@@ -55,6 +56,7 @@ class WallClockDateTimeField(forms.DateTimeField):
     """A date and time as typed, without a time zone (the event's zone is applied later)."""
 
     widget = LocalDateTimeInput
+    default_validators = [validate_plausible_date]
 
     def to_python(self, value: Any) -> datetime.datetime | None:  # type: ignore[override]
         with timezone.override(datetime.UTC):
@@ -71,11 +73,35 @@ def wall_clock(value: datetime.datetime, zone: zoneinfo.ZoneInfo) -> datetime.da
 
 
 def make_aware_in(value: datetime.datetime, zone: zoneinfo.ZoneInfo) -> datetime.datetime | None:
-    """The wall-clock ``value`` in ``zone``; None if that time does not exist there."""
+    """The wall-clock ``value`` in ``zone``; None if that time does not exist there (the clocks
+    change) or cannot be placed on the calendar at all (the first or last hours of years 1 and
+    9999, outside what Python's dates hold once the zone's offset is applied)."""
     aware = value.replace(tzinfo=zone)
-    if aware.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None) != value:
+    try:
+        round_trip = aware.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None)
+    except OverflowError:
+        return None
+    if round_trip != value:
         return None
     return aware
+
+
+def apply_zone(form: forms.Form, names: Iterable[str], zone: zoneinfo.ZoneInfo) -> None:
+    """Turn the form's wall-clock times (``names`` in ``cleaned_data``) into aware datetimes in
+    ``zone``; a time that does not exist there becomes an error on its field."""
+    data = form.cleaned_data
+    for name in names:
+        value = data.get(name)
+        if value is None or value.tzinfo is not None:
+            continue
+        aware = make_aware_in(value, zone)
+        if aware is None:
+            form.add_error(
+                name,
+                _("This time does not exist in %(zone)s (the clocks change).") % {"zone": zone.key},
+            )
+        else:
+            data[name] = aware
 
 
 def parse_lines(text: str) -> list[str]:
@@ -203,20 +229,7 @@ class EventForm(forms.Form):
         data = super().clean()
         zone = self.zone
         if zone is not None:
-            for name in self.DATETIME_FIELDS:
-                value = data.get(name)
-                if value is None:
-                    continue
-                aware = make_aware_in(value, zone)
-                if aware is None:
-                    self.add_error(
-                        name,
-                        _("This time does not exist in %(zone)s (the clocks change).")
-                        % {"zone": zone.key},
-                    )
-                    data.pop(name, None)
-                else:
-                    data[name] = aware
+            apply_zone(self, self.DATETIME_FIELDS, zone)
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends < starts:
             self.add_error("ends_at", _("The event cannot end before it starts."))
@@ -365,22 +378,11 @@ class EventEditor:
         zone = self.form.zone
         if zone is None:
             return False
+        # Every row the service will get, changed or not: an unchanged session row still holds
+        # wall-clock times that must be placed in the event's zone.
         for form in self.sessions.forms:
-            if not form.has_changed() or self._deleted(form):
-                continue
-            for name in ("starts_at", "ends_at"):
-                value = form.cleaned_data.get(name)
-                if value is None:
-                    continue
-                aware = make_aware_in(value, zone)
-                if aware is None:
-                    form.add_error(
-                        name,
-                        _("This time does not exist in %(zone)s (the clocks change).")
-                        % {"zone": zone.key},
-                    )
-                else:
-                    form.cleaned_data[name] = aware
+            if form.cleaned_data and not self._deleted(form):
+                apply_zone(form, ("starts_at", "ends_at"), zone)
         return not any(f.errors for f in self.sessions.forms)
 
     @property

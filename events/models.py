@@ -17,7 +17,7 @@ from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.reference.models import Country, ThematicPriority
-from portal.validators import validate_timezone
+from portal.validators import validate_plausible_date, validate_timezone
 
 
 def new_ticket_code() -> str:
@@ -66,10 +66,14 @@ class Event(models.Model):
     timezone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Brussels", validators=[validate_timezone]
     )
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
-    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
-    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    starts_at = models.DateTimeField(_("starts"), validators=[validate_plausible_date])
+    ends_at = models.DateTimeField(_("ends"), validators=[validate_plausible_date])
+    registration_opens_at = models.DateTimeField(
+        _("registration opens"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Leave empty for no limit.")
     )
@@ -110,8 +114,10 @@ class Session(models.Model):
     """One item of the agenda."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    starts_at = models.DateTimeField(_("starts"), validators=[validate_plausible_date])
+    ends_at = models.DateTimeField(
+        _("ends"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     title = models.CharField(_("title"), max_length=300)
     speakers = models.CharField(_("speakers"), max_length=500, blank=True)
     room = models.CharField(_("room"), max_length=120, blank=True)

@@ -12,6 +12,18 @@ from django.core.exceptions import ValidationError
 MAX_ID = 2**63 - 1
 
 
+def parse_id(text: str | None) -> int | None:
+    """The primary key written in ``text`` (ASCII digits only), or None.
+
+    ``str.isdigit()`` is true for "²" or "٣", which ``int()`` then refuses or reads as another
+    number; ids in links and forms are plain ASCII digits within the bigint range.
+    """
+    if not text or not text.isascii() or not text.isdecimal():
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 class IdMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
     """Ids are checked to be numbers the database can hold before it is asked about them."""
 

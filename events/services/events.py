@@ -171,7 +171,7 @@ def _check_event(event: Event) -> None:
     try:
         event.full_clean(exclude=["slug"], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
-        errors.update(exc.message_dict)
+        errors.update(exc.error_dict)  # the errors themselves, with their codes
     if event.starts_at and event.ends_at and event.ends_at < event.starts_at:
         errors.setdefault("ends_at", []).append(_("The event cannot end before it starts."))
     if event.capacity is not None and event.capacity < 1:

@@ -51,6 +51,7 @@ from events.exceptions import CheckInError, ImportFileError, RegistrationError
 from events.models import Event, Question, Registration
 from events.permissions import can_manage_event
 from portal.accounts.models import User
+from portal.filtering import parse_id
 
 Status = Registration.Status
 
@@ -976,11 +977,12 @@ def claim_token_for(registration: Registration) -> str:
 
 def registration_for_claim_token(token: str) -> Registration | None:
     """The unclaimed registration the token opens, or None."""
-    pk, _sep, secret = (token or "").partition(".")
-    if not pk.isdigit() or not secret:
+    text, _sep, secret = (token or "").partition(".")
+    pk = parse_id(text)
+    if pk is None or not secret:
         return None
     registration = (
-        Registration.objects.select_related("event").filter(pk=int(pk)).exclude(claim_token="")
+        Registration.objects.select_related("event").filter(pk=pk).exclude(claim_token="")
     ).first()
     if registration is None or not secrets.compare_digest(registration.claim_token, secret):
         return None
@@ -996,11 +998,12 @@ def registration_claim(*, token: str, user: User) -> Registration:
     invalid = RegistrationError(
         _("This invitation link is not valid, or it has already been used."), code="invalid_token"
     )
-    pk, _sep, _secret = (token or "").partition(".")
-    if not pk.isdigit():
+    text, _sep, secret = (token or "").partition(".")
+    pk = parse_id(text)
+    if pk is None:
         raise invalid
     with transaction.atomic():
-        registration = Registration.objects.select_for_update().filter(pk=int(pk)).first()
+        registration = Registration.objects.select_for_update().filter(pk=pk).first()
         if registration is None:
             raise invalid
         if registration.user_id == user.pk:
@@ -1008,7 +1011,7 @@ def registration_claim(*, token: str, user: User) -> Registration:
         if (
             registration.user_id is not None
             or not registration.claim_token
-            or not secrets.compare_digest(registration.claim_token, _secret)
+            or not secrets.compare_digest(registration.claim_token, secret)
         ):
             raise invalid
         addresses = {user.email.lower()}

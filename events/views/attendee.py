@@ -46,6 +46,7 @@ from events.services.registrations import (
     registration_create,
     registration_for_claim_token,
 )
+from portal.filtering import parse_id
 
 Status = Registration.Status
 
@@ -201,10 +202,10 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
     registration = registration_for_claim_token(token)
     error = None
     if request.user.is_authenticated:
-        pk = token.partition(".")[0]
-        if registration is None and pk.isdigit():
+        pk = parse_id(token.partition(".")[0])
+        if registration is None and pk is not None:
             # Claimed before by this user: the link simply leads to the ticket again.
-            own = registration_get_own(pk=int(pk), user=request.user)
+            own = registration_get_own(pk=pk, user=request.user)
             if own is not None:
                 return redirect("events:ticket", code=own.ticket_code)
         if request.method == "POST" and registration is not None:
