@@ -27,6 +27,7 @@ from cooperation.models import (
 )
 from cooperation.services.calls import call_deadlines_refresh
 from cooperation.services.organisations import organisation_list_invalidate
+from portal.text_input import TextInputMixin
 
 # Links typed without a scheme are taken as https (Django 6 default).
 URL_FIELD_OVERRIDES = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
@@ -79,7 +80,7 @@ class ResearcherProfileAdmin(admin.ModelAdmin):
         indexing.researcher_index(ids=[form.instance.pk])
 
 
-class CallDeadlineAdminForm(forms.ModelForm):
+class CallDeadlineAdminForm(TextInputMixin, forms.ModelForm):
     """The deadline is typed as wall-clock time in the row's own time zone."""
 
     class Meta:

@@ -34,6 +34,7 @@ from cooperation.services.organisations import EDITABLE_FIELDS, organisation_loc
 from cooperation.services.profiles import orcid_checksum_is_valid, orcid_normalise
 from portal.accounts.models import User
 from portal.reference.models import Country, FederalSubject, ThematicPriority
+from portal.text_input import TextInputMixin
 from portal.validators import validate_plausible_date
 
 _ROR_URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?ror\.org/", re.IGNORECASE)
@@ -60,7 +61,7 @@ def normalise_keywords(value: str) -> str:
     return ", ".join(keywords)
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(TextInputMixin, forms.ModelForm):
     # Declared so that pasted links and spaced digits can be normalised before the model's
     # validators (PIC nine digits, ROR shape) run on the result.
     website = forms.URLField(
@@ -130,7 +131,7 @@ class OrganisationForm(forms.ModelForm):
         return cleaned
 
 
-class ResearcherProfileForm(forms.ModelForm):
+class ResearcherProfileForm(TextInputMixin, forms.ModelForm):
     # Wider than the model field so that a pasted https://orcid.org/… link can be normalised.
     orcid = forms.CharField(
         label=_model_label(ResearcherProfile, "orcid"),
@@ -178,7 +179,7 @@ class ResearcherProfileForm(forms.ModelForm):
         return value
 
 
-class OfferForm(forms.ModelForm):
+class OfferForm(TextInputMixin, forms.ModelForm):
     sought_organisation_types = forms.MultipleChoiceField(
         label=_model_label(CooperationOffer, "sought_organisation_types"),
         choices=Organisation.Type.choices,
@@ -236,7 +237,7 @@ class OfferForm(forms.ModelForm):
         self.fields["call"].queryset = call_choices()
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(TextInputMixin, forms.Form):
     PUBLISH = "publish"
     RETURN = "return"
 
@@ -259,7 +260,7 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
-class InterestForm(forms.ModelForm):
+class InterestForm(TextInputMixin, forms.ModelForm):
     class Meta:
         model = ExpressionOfInterest
         fields = ["message", "sender_organisation"]

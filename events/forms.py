@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Question
 from events.services.registrations import ANSWER_TEXT_MAX, CSV_MAX_BYTES
+from portal.text_input import TextInputMixin
 
 
 def _choices(question: Question) -> list[tuple[str, str]]:
@@ -29,7 +30,7 @@ def _choices(question: Question) -> list[tuple[str, str]]:
     return result
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(TextInputMixin, forms.Form):
     """One field per question of the event (``q_<id>``), then the public-list consent."""
 
     consent_public_list = forms.BooleanField(
@@ -81,7 +82,7 @@ class RegistrationForm(forms.Form):
         }
 
 
-class RegistrationImportForm(forms.Form):
+class RegistrationImportForm(TextInputMixin, forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         validators=[FileExtensionValidator(["csv", "txt"])],
@@ -102,7 +103,7 @@ class RegistrationImportForm(forms.Form):
         return upload
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(TextInputMixin, forms.Form):
     code = forms.CharField(
         label=_("Ticket code"),
         max_length=300,

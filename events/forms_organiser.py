@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event, Question, Registration, Session
 from events.services.events import QuestionInput, SessionInput
 from portal.reference.models import Country, ThematicPriority
+from portal.text_input import TextInputMixin
 from portal.validators import validate_plausible_date
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -116,7 +117,7 @@ def parse_lines(text: str) -> list[str]:
 # --- the event -----------------------------------------------------------------------------------
 
 
-class EventForm(forms.Form):
+class EventForm(TextInputMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=_max_length(Event, "title"))
     type = forms.ChoiceField(label=_("Type of event"), choices=Event.Type.choices)
     description = forms.CharField(
@@ -270,7 +271,7 @@ class EventForm(forms.Form):
         return initial
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(TextInputMixin, forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     label = forms.CharField(label=_("Question"), max_length=_max_length(Question, "label"))
     kind = forms.ChoiceField(
@@ -311,7 +312,7 @@ class QuestionForm(forms.Form):
         }
 
 
-class SessionForm(forms.Form):
+class SessionForm(TextInputMixin, forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     starts_at = WallClockDateTimeField(label=_("Starts"))
     ends_at = WallClockDateTimeField(label=_("Ends"), required=False)
@@ -463,7 +464,7 @@ class EventEditor:
 # --- attendees -----------------------------------------------------------------------------------
 
 
-class AttendeeAddForm(forms.Form):
+class AttendeeAddForm(TextInputMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     name = forms.CharField(label=_("Name"), max_length=_max_length(Registration, "name"))
     language = forms.ChoiceField(
@@ -473,7 +474,7 @@ class AttendeeAddForm(forms.Form):
     )
 
 
-class MessageForm(forms.Form):
+class MessageForm(TextInputMixin, forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(
         label=_("Message"),
@@ -485,7 +486,7 @@ class MessageForm(forms.Form):
     )
 
 
-class CancelForm(forms.Form):
+class CancelForm(TextInputMixin, forms.Form):
     message = forms.CharField(
         label=_("Message to the people registered (optional)"),
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -106,6 +106,11 @@ class Event(models.Model):
         return self.title
 
     @property
+    def address_line(self) -> str:
+        """Venue, street address and city, those that are filled in, joined by commas."""
+        return ", ".join(part for part in (self.venue, self.address, self.city) if part)
+
+    @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
 

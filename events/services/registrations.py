@@ -52,6 +52,7 @@ from events.models import Event, Question, Registration
 from events.permissions import can_manage_event
 from portal.accounts.models import User
 from portal.filtering import parse_id
+from portal.text_input import normalise_text, validate_single_line
 
 Status = Registration.Status
 
@@ -791,10 +792,15 @@ def _validate_rows(rows: list[_CsvRow], report: ImportReport) -> list[_CsvRow]:
     seen: dict[str, int] = {}
     good: list[_CsvRow] = []
     for row in rows:
-        name = " ".join(row.name.split())
+        name = normalise_text(" ".join(row.name.split()), multi_line=False)
         email = row.email.strip().lower()
         if not name:
             report.skip(row.line, row.email, _("The name is empty."))
+            continue
+        try:
+            validate_single_line(name)
+        except ValidationError as exc:
+            report.skip(row.line, row.email, exc.messages[0])
             continue
         if len(name) > 150:
             report.skip(row.line, row.email, _("The name is longer than 150 characters."))

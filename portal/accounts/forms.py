@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
 from portal.reference.models import Country
+from portal.text_input import TextInputMixin
 
 
-class SignupProfileForm(forms.Form):
+class SignupProfileForm(TextInputMixin, forms.Form):
     """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
 
     name = forms.CharField(
@@ -34,7 +35,7 @@ class CountryChoiceField(forms.ModelChoiceField):
         return obj.label
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(TextInputMixin, forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=150, required=False)
     organisation_name = forms.CharField(label=_("Organisation"), max_length=255, required=False)
     country = CountryChoiceField(
@@ -50,7 +51,7 @@ class ProfileForm(forms.Form):
         self.fields["country"].queryset = Country.objects.order_by(order)
 
 
-class AccountDeleteForm(forms.Form):
+class AccountDeleteForm(TextInputMixin, forms.Form):
     password = forms.CharField(
         label=_("Your password"),
         strip=False,

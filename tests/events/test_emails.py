@@ -354,3 +354,22 @@ def test_confirmation_through_a_real_smtp_server(settings):
     assert_rfc5545_lines(data)
     summary = properties(unfold(data.decode("utf-8")))["SUMMARY"]
     assert summary == ics.escape_text(event.title)
+
+
+@pytest.mark.parametrize(
+    ("venue", "address", "city", "where"),
+    [
+        ("", "", "Helsinki", "Где: Helsinki\n"),
+        ("", "Mannerheimintie 1", "Helsinki", "Где: Mannerheimintie 1, Helsinki\n"),
+        ("Technopark", "", "", "Где: Technopark\n"),
+    ],
+)
+def test_the_place_in_a_mail_lists_only_what_is_filled_in(mailoutbox, venue, address, city, where):
+    event = quick_event(venue=venue, address=address, city=city)
+    registration = register(event, attendee(preferred_language="ru"))
+
+    tasks.registration_notify(registration_ids=[registration.pk], kind="confirmed")
+
+    (mail,) = mailoutbox
+    assert where in mail.body
+    assert ": ," not in mail.body
