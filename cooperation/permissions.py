@@ -1,8 +1,9 @@
-"""Who may do what in the cooperation app.
+"""Who may do what in the cooperation app: the one home of its roles and object permissions.
 
-Views check these before calling a service; services enforce the domain rules that hold whoever
-calls them (an author never reviews their own offer, only pending interests are decided, ...).
-Role names come from ``portal.accounts.roles``; a user's roles are read once per request object.
+The rule (the same in every app): **services enforce these** and raise ``PermissionDenied``, so
+no path (view, admin, task, API) can skip them; views only require login, may ask these to decide
+what to show, and turn errors into pages. Role checks read ``User.role_names`` (one query per
+user object, then none).
 """
 
 from __future__ import annotations
@@ -14,19 +15,13 @@ from portal.accounts.roles import Role
 if TYPE_CHECKING:
     from cooperation.models import CooperationOffer, ExpressionOfInterest, Organisation
 
-_ROLE_CACHE = "_cooperation_role_names"
 REVIEWER_ROLES = frozenset({Role.SITE_STAFF.value, Role.NCP_STAFF.value})
 
 
 def _role_names(user: Any) -> frozenset[str]:
-    """The user's role (group) names, one query per user object."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
-    cached = getattr(user, _ROLE_CACHE, None)
-    if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        setattr(user, _ROLE_CACHE, cached)
-    return cached
+    return user.role_names  # type: ignore[no-any-return]
 
 
 def is_site_staff(user: Any) -> bool:

@@ -8,23 +8,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from portal.errors import PortalError
+
 if TYPE_CHECKING:
     from events.models import Registration
 
 
-class EventsError(Exception):
+class EventsError(PortalError):
     def __init__(
         self, message: Any, *, code: str = "", registration: Registration | None = None
     ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+        super().__init__(message, code=code or None)
         # The registration the failure is about, where it helps the view (e.g. "already
         # registered" links to the ticket; "already checked in" names the person).
         self.registration = registration
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 class RegistrationError(EventsError):

@@ -7,12 +7,13 @@ each side the other's contact details. Notifications go out by Celery after comm
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cooperation import permissions
 from cooperation.models import CooperationOffer, ExpressionOfInterest, Organisation
 from cooperation.services.offers import WorkflowError
 from portal.accounts.models import User
@@ -74,8 +75,8 @@ def interest_create(
 
 
 def _decide(interest: ExpressionOfInterest, *, user: User, status: str) -> ExpressionOfInterest:
-    if interest.offer.author_id != user.pk:
-        raise WorkflowError(_("Only the offer's author can answer this expression of interest."))
+    if not permissions.can_decide_interest(user, interest):
+        raise PermissionDenied(_("Only the offer's author can answer this expression of interest."))
     now = timezone.now()
     with transaction.atomic():
         changed = ExpressionOfInterest.objects.filter(pk=interest.pk, status=Status.PENDING).update(

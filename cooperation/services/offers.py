@@ -12,15 +12,16 @@ import calendar
 import datetime
 from collections.abc import Callable, Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperation import indexing
+from cooperation import indexing, permissions
 from cooperation.models import CooperationOffer, FundingCall, Organisation
 from portal.accounts.models import User
+from portal.errors import StateError
 from portal.reference.models import Country, ThematicPriority
 
 Status = CooperationOffer.Status
@@ -41,12 +42,9 @@ EDITABLE_FIELDS = (
 )
 
 
-class WorkflowError(Exception):
-    """A transition that the object's current state does not allow; ``message`` says why."""
-
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
+class WorkflowError(StateError):
+    """A transition that the object's current state (or the person's part in it) does not
+    allow; ``message`` says why, ``code`` names it."""
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -228,10 +226,17 @@ def _transition(
     return offer
 
 
+def _require_reviewer(reviewer: User, offer: CooperationOffer) -> None:
+    if offer.author_id == reviewer.pk:
+        raise PermissionDenied(_("You cannot review your own offer."))
+    if not permissions.can_review_offers(reviewer):
+        raise PermissionDenied(_("Only site staff and NCP staff review offers."))
+
+
 @transaction.atomic
 def offer_submit(*, offer: CooperationOffer, user: User) -> CooperationOffer:
-    if offer.author_id != user.pk:
-        raise WorkflowError(_("Only the author can submit this offer."))
+    if not permissions.can_edit_offer(user, offer):
+        raise PermissionDenied(_("Only the author can submit this offer."))
     return _transition(
         offer,
         from_statuses=[Status.DRAFT],
@@ -247,8 +252,7 @@ def offer_publish(*, offer: CooperationOffer, reviewer: User) -> CooperationOffe
 
     An expiry the author chose earlier than that stands. The author receives an e-mail.
     """
-    if offer.author_id == reviewer.pk:
-        raise WorkflowError(_("You cannot review your own offer."))
+    _require_reviewer(reviewer, offer)
     now = timezone.now()
     today = timezone.localdate(now)
     call = FundingCall.objects.filter(pk=offer.call_id).first() if offer.call_id else None
@@ -278,8 +282,7 @@ def offer_return_to_draft(
     *, offer: CooperationOffer, reviewer: User, comment: str
 ) -> CooperationOffer:
     """Submitted → draft; the comment goes to the author by e-mail."""
-    if offer.author_id == reviewer.pk:
-        raise WorkflowError(_("You cannot review your own offer."))
+    _require_reviewer(reviewer, offer)
     comment = comment.strip()
     if not comment:
         raise ValidationError(
@@ -299,8 +302,8 @@ def offer_return_to_draft(
 @transaction.atomic
 def offer_close(*, offer: CooperationOffer, user: User) -> CooperationOffer:
     """The author withdraws the offer (from any state but expired or closed)."""
-    if offer.author_id != user.pk:
-        raise WorkflowError(_("Only the author can close this offer."))
+    if not permissions.can_edit_offer(user, offer):
+        raise PermissionDenied(_("Only the author can close this offer."))
     return _transition(
         offer,
         from_statuses=[Status.DRAFT, Status.SUBMITTED, Status.PUBLISHED],

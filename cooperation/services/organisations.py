@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperation import indexing
+from cooperation import indexing, permissions
 from cooperation.models import Organisation
 from cooperation.selectors.partners import ORGANISATION_LIST, invalidate_browse_summaries
 from cooperation.services.offers import WorkflowError
@@ -165,7 +165,10 @@ def organisation_update(
     keywords: str = "",
     pic: str | None = None,
     ror: str | None = None,
+    by: User,
 ) -> Organisation:
+    if not permissions.can_edit_organisation(by, organisation):
+        raise PermissionDenied(_("Only the organisation's members and site staff can edit it."))
     organisation.name = name
     organisation.name_alt = name_alt
     organisation.short_name = short_name
@@ -187,8 +190,10 @@ def organisation_update(
 
 
 @transaction.atomic
-def organisation_publish(*, organisation: Organisation) -> Organisation:
-    """Draft → published (site staff decide; the view checks that)."""
+def organisation_publish(*, organisation: Organisation, by: User) -> Organisation:
+    """Draft → published; site staff decide."""
+    if not permissions.can_publish_organisations(by):
+        raise PermissionDenied(_("Only site staff publish organisations."))
     now = timezone.now()
     changed = Organisation.objects.filter(
         pk=organisation.pk, status=Organisation.Status.DRAFT

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,17 +37,9 @@ from cooperation.services import offers as offer_services
 from cooperation.services import organisations as organisation_services
 from cooperation.services import profiles as profile_services
 from cooperation.services.offers import WorkflowError
+from portal.errors import form_add_errors
 
 TEMPLATES = "cooperation/manage"
-
-
-def _add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Attach a service's ValidationError to the form: to its fields where the form has them."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _sought_type_labels(offer: CooperationOffer) -> list[str]:
@@ -75,7 +66,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
                 user=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -96,10 +87,10 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 organisation_services.organisation_update(
-                    organisation=organisation, **form.cleaned_data
+                    organisation=organisation, by=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, _("The organisation has been saved."))
                 return redirect("cooperation:organisation_edit", pk=organisation.pk)
@@ -123,7 +114,7 @@ def organisation_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_publish_organisations(request.user):
         raise PermissionDenied
     try:
-        organisation_services.organisation_publish(organisation=organisation)
+        organisation_services.organisation_publish(organisation=organisation, by=request.user)
     except WorkflowError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -146,7 +137,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             try:
                 profile_services.researcher_profile_save(user=user, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, _("Your researcher profile has been saved."))
                 return redirect("cooperation:profile_edit")
@@ -176,7 +167,7 @@ def offer_create(request: HttpRequest) -> HttpResponse:
         try:
             offer = offer_services.offer_create(author=user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -204,7 +195,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, str(exc.message))
                 return redirect("cooperation:offer_edit", pk=offer.pk)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, _("Your offer has been saved."))
                 return redirect("cooperation:offer_edit", pk=offer.pk)
@@ -310,7 +301,7 @@ def offer_review(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc.message))
             return redirect("cooperation:offer_review", pk=offer.pk)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             return redirect("cooperation:review_queue")
     context = {"offer": offer, "form": form, "sought_type_labels": _sought_type_labels(offer)}
@@ -341,7 +332,7 @@ def interest_create(request: HttpRequest, pk: int) -> HttpResponse:
                     offer=offer, sender=user, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(
                     request, _("Your expression of interest has been sent to the author.")

@@ -31,6 +31,7 @@ from events.models import Event, Question, Registration, Session
 from events.permissions import can_organise, is_site_staff
 from events.services.registrations import event_message_send
 from portal.accounts.models import User
+from portal.errors import StateError
 from portal.reference.models import ThematicPriority
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ _CYRILLIC = dict(
 )  # fmt: skip
 
 
-class EventStateError(Exception):
+class EventStateError(StateError):
     """The action is not possible in the event's current status; ``str()`` is a translated text."""
 
 
@@ -388,7 +389,7 @@ def event_update(
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
         if locked.status == Event.Status.CANCELLED:
-            raise EventStateError(_("A cancelled event cannot be changed."))
+            raise EventStateError(_("A cancelled event cannot be changed."), code="cancelled")
         changed = _set_fields(locked, fields)
         _check_event(locked)
         if "capacity" in changed and locked.capacity is not None:
@@ -429,7 +430,7 @@ def event_publish(*, event: Event, by: User) -> Event:
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
         if locked.status != Event.Status.DRAFT:
-            raise EventStateError(_("Only a draft event can be published."))
+            raise EventStateError(_("Only a draft event can be published."), code="not_draft")
         _check_event(locked)
         locked.status = Event.Status.PUBLISHED
         locked.save(update_fields=["status"])
@@ -458,7 +459,7 @@ def event_cancel(*, event: Event, by: User, message: str = "") -> int:
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
         if locked.status == Event.Status.CANCELLED:
-            raise EventStateError(_("The event is already cancelled."))
+            raise EventStateError(_("The event is already cancelled."), code="cancelled")
         was_published = locked.status == Event.Status.PUBLISHED
         locked.status = Event.Status.CANCELLED
         locked.save(update_fields=["status"])

@@ -16,7 +16,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,6 +43,7 @@ from events.selectors.events import (
 from events.services import events as event_services
 from events.services import registrations as registration_services
 from events.services.events import EventStateError
+from portal.errors import form_add_errors
 
 TEMPLATES = "events/manage"
 ATTENDEES_PAGE_SIZE = 50
@@ -56,15 +56,6 @@ def _managed_event(request: HttpRequest, slug: str) -> Event:
     if not can_manage_event(request.user, event):
         raise PermissionDenied
     return event
-
-
-def _add_errors(form: BaseForm, exc: ValidationError) -> None:
-    """A service's ValidationError on the form: on its fields where the form has them."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _back(request: HttpRequest, default: str) -> str:
@@ -102,7 +93,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
         try:
             event = event_services.event_create(organiser=request.user, **editor.service_kwargs())
         except ValidationError as exc:
-            _add_errors(editor.form, exc)
+            form_add_errors(editor.form, exc)
         else:
             messages.success(
                 request,
@@ -125,7 +116,7 @@ def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             event_services.event_update(event=event, by=request.user, **editor.service_kwargs())
         except ValidationError as exc:
-            _add_errors(editor.form, exc)
+            form_add_errors(editor.form, exc)
         except EventStateError as exc:
             messages.error(request, str(exc))
             return redirect("events:dashboard", slug=event.slug)
@@ -295,7 +286,7 @@ def attendee_add(request: HttpRequest, slug: str) -> HttpResponse:
         except RegistrationError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(
                 request,

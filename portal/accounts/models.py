@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -82,5 +83,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.name or self.email
 
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        """The names of the user's role groups: one query per user object, then none.
+
+        ``user_roles_assign`` forgets it when it changes the roles; a request loads its user
+        afresh, so a change made elsewhere is seen from the next request on."""
+        return frozenset(self.groups.values_list("name", flat=True))
+
     def has_role(self, role: str) -> bool:
-        return self.groups.filter(name=role).exists()
+        """Whether the user holds the role (``Role`` member or its name); no query once
+        ``role_names`` is loaded."""
+        return str(role) in self.role_names

@@ -15,6 +15,7 @@ def user_roles_assign(*, user: User, roles: tuple[str, ...] | list[str]) -> None
     """Add the user to the given role groups (groups exist: a data migration creates them)."""
     groups = Group.objects.filter(name__in=list(roles))
     user.groups.add(*groups)
+    user.__dict__.pop("role_names", None)  # the cached_property is read again on next use
 
 
 def user_default_roles_assign(*, user: User) -> None:

@@ -269,7 +269,7 @@ class MemberOrganisationFactory(factory.Factory):
         published = kwargs.pop("published", True)
         organisation = organisation_create(user=member, **kwargs)
         if published:
-            organisation_publish(organisation=organisation)
+            organisation_publish(organisation=organisation, by=_default_reviewer())
         return organisation
 
 

@@ -21,6 +21,7 @@ from tests.cooperation.factories import (
     OrganisationFactory,
     ResearcherProfileFactory,
     country,
+    site_staff_user,
     theme,
     utc,
 )
@@ -459,13 +460,13 @@ def test_browse_summary_is_cached_until_an_organisation_is_written(
         user=UserFactory(), name="E", type="sme", country=country("DE")
     )
     assert organisation_list({}).total == 4  # a draft is not listed
-    organisation_services.organisation_publish(organisation=created)
+    organisation_services.organisation_publish(organisation=created, by=site_staff_user())
     result = organisation_list({})
     assert result.total == 5
     assert counts(result, "country")["DE"] == 2
     c = organisations["c"]
     organisation_services.organisation_update(
-        organisation=c, name=c.name, type=c.type, country=c.country, themes=[]
+        organisation=c, name=c.name, type=c.type, country=c.country, themes=[], by=site_staff_user()
     )
     assert str(theme("ENERGY").pk) not in counts(organisation_list({}), "theme")
 

@@ -230,6 +230,7 @@ def test_renaming_reindexes_the_organisations_offers_and_researchers():
         name="Институт после",
         type=organisation.type,
         country=organisation.country,
+        by=member,
     )
 
     profile.refresh_from_db()

@@ -38,9 +38,9 @@ pytestmark = pytest.mark.django_db
 DASHBOARD_QUERIES = 7
 # session, user, staff check, organiser check, the event, count, page of registrations.
 ATTENDEES_QUERIES = 7
-# session, user, can-organise checks (site staff, organiser role), staff check of the list, the
-# list with its counts.
-MY_EVENTS_QUERIES = 6
+# session, user, the user's roles (loaded once: User.role_names; the can-organise and the list's
+# staff checks read them), the list with its counts.
+MY_EVENTS_QUERIES = 4
 EDIT_QUERIES = 11
 
 
