@@ -28,11 +28,13 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from events.filters import AttendeeFilterSet, EventFilterSet, WhenChoices
 from events.models import Event, Question, Registration, Session
 from events.permissions import can_manage_event, is_site_staff
+from events.selectors.registrations import seated
 
 PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
 FEED_PAST_DAYS = 365
@@ -61,24 +63,42 @@ class RegistrationState:
     }
 
 
-def _seated() -> Q:
-    return Q(registrations__status__in=Registration.SEATED)
-
-
 def _seats_subquery() -> Coalesce:
     """Seats taken as a correlated subquery: it keeps ``count()`` of the list free of joins."""
-    seated = (
-        Registration.objects.filter(event=OuterRef("pk"), status__in=Registration.SEATED)
+    seated_rows = (
+        Registration.objects.filter(seated(), event=OuterRef("pk"))
         .order_by()
         .values("event")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return Coalesce(Subquery(seated, output_field=IntegerField()), Value(0))
+    return Coalesce(Subquery(seated_rows, output_field=IntegerField()), Value(0))
 
 
 def _with_seats(qs: QuerySet[Event]) -> QuerySet[Event]:
     return qs.annotate(seats_taken=_seats_subquery())
+
+
+def _format_when(value: datetime.datetime, event: Event) -> str:
+    return date_format(timezone.localtime(value, event.tz), "DATETIME_FORMAT")
+
+
+def registration_closed_reason(event: Event, *, now: datetime.datetime | None = None) -> str | None:
+    """Why people cannot register now (translated), or None when registration is open: the
+    state of ``event_registration_state`` (the one rule) apart from the seats."""
+    state = event_registration_state(event, seats_taken=0, now=now)
+    if state == RegistrationState.CANCELLED:
+        return str(_("This event has been cancelled."))
+    if state == RegistrationState.DRAFT:
+        return str(_("This event is not open for registration."))
+    if state == RegistrationState.NOT_YET_OPEN and event.registration_opens_at:
+        return str(
+            _("Registration opens on %(date)s.")
+            % {"date": _format_when(event.registration_opens_at, event)}
+        )
+    if state == RegistrationState.CLOSED:
+        return str(_("Registration for this event has closed."))
+    return None
 
 
 def registration_closes_at(event: Event) -> datetime.datetime:
@@ -169,7 +189,8 @@ def event_get_public(*, slug: str, viewer: Any) -> Event | None:
         _with_seats(Event.objects.filter(slug=slug))
         .annotate(
             public_participants=Count(
-                "registrations", filter=_seated() & Q(registrations__consent_public_list=True)
+                "registrations",
+                filter=seated("registrations__") & Q(registrations__consent_public_list=True),
             )
         )
         .select_related("country")

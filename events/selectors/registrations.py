@@ -16,6 +16,28 @@ if TYPE_CHECKING:
 Status = Registration.Status
 
 
+# --- seats: the one rule (``Registration.SEATED``: confirmed and checked in hold a seat) ----------
+
+
+def seated(prefix: str = "") -> Q:
+    """Registrations holding a seat; ``prefix`` for lookups across a relation
+    (``seated("registrations__")`` on events)."""
+    return Q(**{f"{prefix}status__in": Registration.SEATED})
+
+
+def seats_taken(event: Event) -> int:
+    """Seats held at the event. Exact only under the event's lock (``portal.locking``); for
+    display otherwise."""
+    return Registration.objects.filter(seated(), event=event).count()
+
+
+def seats_left(event: Event) -> int | None:
+    """Free seats now (None: no limit). For display; services recount under the lock."""
+    if event.capacity is None:
+        return None
+    return max(0, event.capacity - seats_taken(event))
+
+
 def waitlist_position(registration: Registration) -> int | None:
     """1 for the first person on the waiting list; None when not waitlisted."""
     if registration.status != Status.WAITLISTED or registration.waitlisted_at is None:
@@ -33,7 +55,7 @@ def register_page_state(*, event: Event, user: User) -> tuple[Registration | Non
     """The user's registration at the event (not cancelled) and the free seats (None: no
     limit), in one query; a second loads the registration only when there is one."""
     totals = Registration.objects.filter(event=event).aggregate(
-        seated=Count("pk", filter=Q(status__in=Registration.SEATED)),
+        seated=Count("pk", filter=seated()),
         mine=Max("pk", filter=Q(user_id=user.pk) & ~Q(status=Status.CANCELLED)),
     )
     existing = Registration.objects.get(pk=totals["mine"]) if totals["mine"] else None

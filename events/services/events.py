@@ -27,11 +27,13 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from events.models import Event, Question, Registration, Session
+from events.models import Event, Question, Session
 from events.permissions import can_organise, is_site_staff
+from events.selectors.registrations import seats_taken
 from events.services.registrations import event_message_send
 from portal.accounts.models import User
 from portal.errors import StateError
+from portal.locking import locked as locked_rows
 from portal.reference.models import ThematicPriority
 
 logger = logging.getLogger(__name__)
@@ -367,10 +369,6 @@ def event_create(
     return event
 
 
-def _seats_taken(event: Event) -> int:
-    return event.registrations.filter(status__in=Registration.SEATED).count()
-
-
 def event_update(
     *,
     event: Event,
@@ -386,14 +384,14 @@ def event_update(
     ``co_organisers`` (e-mail addresses) replaces the other organisers; the person editing stays
     an organiser if they were one. The capacity cannot drop below the seats already taken.
     """
-    with transaction.atomic():
-        locked = Event.objects.select_for_update().get(pk=event.pk)
+    with locked_rows(event):
+        locked = Event.objects.get(pk=event.pk)
         if locked.status == Event.Status.CANCELLED:
             raise EventStateError(_("A cancelled event cannot be changed."), code="cancelled")
         changed = _set_fields(locked, fields)
         _check_event(locked)
         if "capacity" in changed and locked.capacity is not None:
-            taken = _seats_taken(locked)
+            taken = seats_taken(locked)
             if locked.capacity < taken:
                 raise ValidationError(
                     {
@@ -427,8 +425,8 @@ def event_update(
 
 def event_publish(*, event: Event, by: User) -> Event:
     """Draft to published: the event shows in the lists and registration follows its window."""
-    with transaction.atomic():
-        locked = Event.objects.select_for_update().get(pk=event.pk)
+    with locked_rows(event):
+        locked = Event.objects.get(pk=event.pk)
         if locked.status != Event.Status.DRAFT:
             raise EventStateError(_("Only a draft event can be published."), code="not_draft")
         _check_event(locked)
@@ -456,8 +454,8 @@ def event_cancel(*, event: Event, by: User, message: str = "") -> int:
     told: that function does not reach them.
     """
     told = 0
-    with transaction.atomic():
-        locked = Event.objects.select_for_update().get(pk=event.pk)
+    with locked_rows(event):
+        locked = Event.objects.get(pk=event.pk)
         if locked.status == Event.Status.CANCELLED:
             raise EventStateError(_("The event is already cancelled."), code="cancelled")
         was_published = locked.status == Event.Status.PUBLISHED

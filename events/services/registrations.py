@@ -4,11 +4,10 @@ CSV import, claim, check-in, messages to attendees, reminders.
 The capacity guarantee
 ----------------------
 Whatever changes who holds a seat (confirmed or checked in) runs in one transaction that first
-locks the event row (``SELECT ... FOR UPDATE``, with ``SET LOCAL lock_timeout`` on PostgreSQL so a
-stuck lock becomes a clear "try again" instead of a hung request), then counts the seats taken,
+locks the event row (``portal.locking``: ``SELECT ... FOR UPDATE`` under a short lock timeout, so
+a stuck lock becomes a clear "try again" instead of a hung request), then counts the seats taken,
 then inserts or updates. Two registrations for the same event therefore never count at the same
-time, and the seat count can never exceed the capacity. On SQLite the settings open every
-transaction with ``BEGIN IMMEDIATE``, which serialises writers in the same way.
+time, and the seat count can never exceed the capacity.
 
 The waiting list keeps its order (``waitlisted_at``, then ``pk``). Whenever a seat frees up (a
 cancellation, an approval that finds a free seat) the first people on the list are promoted in
@@ -40,27 +39,26 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import EmailValidator
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from events.exceptions import CheckInError, ImportFileError, RegistrationError
 from events.models import Event, Question, Registration
 from events.permissions import can_manage_event
+from events.selectors.events import registration_closed_reason
+from events.selectors.registrations import seated, seats_taken
 from portal.accounts.models import User
 from portal.filtering import parse_id
+from portal.locking import busy_on_lock_timeout, lock_sql
 from portal.text_input import normalise_text, validate_single_line
 
 Status = Registration.Status
 
 # Registrations that still count: not cancelled, not yet checked in.
 OPEN_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
-# A short lock timeout: requests queue for the event row for at most this long (PostgreSQL).
-LOCK_TIMEOUT = "5s"
-LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL SQLSTATE of lock_timeout
 
 CSV_MAX_ROWS = 10_000
 CSV_MAX_BYTES = 5 * 1024 * 1024
@@ -86,11 +84,6 @@ def _language(code: str | None) -> str:
 def _require_manager(user: User | None, event: Event) -> None:
     if user is None or not can_manage_event(user, event):
         raise PermissionDenied(_("Only the organisers of this event can do this."))
-
-
-def _is_lock_timeout(exc: BaseException) -> bool:
-    cause = exc.__cause__
-    return getattr(cause, "pgcode", None) == LOCK_NOT_AVAILABLE
 
 
 def _busy() -> RegistrationError:
@@ -127,29 +120,19 @@ def _lock_sql(*, with_state: bool) -> str:
 def _lock_event(event_id: int, *, state_of: tuple[str, int | None] | None = None) -> Event:
     """Lock the event row for the rest of the current transaction and return it fresh.
 
-    Registration is all round trips to the database, so everything is sent at once. On
-    PostgreSQL one execute carries three statements: the lock timeout, the locking SELECT and
-    the read of the row; with ``state_of`` (e-mail, user id) the read also counts the seats
-    taken, the people waiting and this person's rows at the event (``_state``), so a
-    registration locks and counts in one round trip. On SQLite the transaction already holds
-    the database's write lock (``BEGIN IMMEDIATE``): the read is the only statement.
+    Registration is all round trips to the database, so everything is sent at once: one execute
+    carries the lock (``portal.locking.lock_sql``: timeout and ``FOR UPDATE``) and the read of
+    the row, which runs after the lock is granted; with ``state_of`` (e-mail, user id) the read
+    also counts the seats taken, the people waiting and this person's rows at the event
+    (``_state``), so a registration locks and counts in one round trip.
     """
     state_params: list[Any] = []
     if state_of is not None:
         email, user_id = state_of
         seated_statuses = list(Registration.SEATED)
         state_params = [*seated_statuses, Status.WAITLISTED, email, user_id, event_id]
-    read = _lock_sql(with_state=state_of is not None)
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Event._meta.db_table)
-        sql = (
-            f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'; "  # noqa: S608 - constants only
-            f"SELECT 1 FROM {table} WHERE id = %s FOR UPDATE; {read}"
-        )
-        params: list[Any] = [event_id, *state_params, event_id]
-    else:
-        sql, params = read, [*state_params, event_id]
-    rows = list(Event.objects.raw(sql, params))
+    sql = f"{lock_sql(Event)}; {_lock_sql(with_state=state_of is not None)}"
+    rows = list(Event.objects.raw(sql, [event_id, *state_params, event_id]))
     if not rows:
         raise RegistrationError(_("This event no longer exists."), code="no_event")
     return rows[0]
@@ -164,13 +147,8 @@ def _event_locked(
     ``state_of=(email, user_id)``: the event also carries the counts of ``_state``, read under
     the lock in the same round trip (see ``_locked_state``).
     """
-    try:
-        with transaction.atomic():
-            yield _lock_event(event_id, state_of=state_of)
-    except OperationalError as exc:
-        if _is_lock_timeout(exc):
-            raise _busy() from exc
-        raise
+    with busy_on_lock_timeout(_busy), transaction.atomic():
+        yield _lock_event(event_id, state_of=state_of)
 
 
 def _counts(event: Event) -> tuple[int, int]:
@@ -196,7 +174,7 @@ def _state(
         Registration.objects.filter(event=event)
         .annotate(email_lower=Lower("email"))
         .aggregate(
-            seated=Count("pk", filter=Q(status__in=Registration.SEATED)),
+            seated=Count("pk", filter=seated()),
             waiting=Count("pk", filter=Q(status=Status.WAITLISTED)),
             matches=Count("pk", filter=match),
         )
@@ -213,18 +191,6 @@ def _locked_state(
     matches = int(event.state_matches)  # type: ignore[attr-defined]
     rows = _existing(event, email=email, user_id=user_id) if matches else []
     return int(event.state_seated), int(event.state_waiting), rows  # type: ignore[attr-defined]
-
-
-def seats_taken(event: Event) -> int:
-    """Seats held: confirmed and checked-in registrations. Exact only under the event lock."""
-    return Registration.objects.filter(event=event, status__in=Registration.SEATED).count()
-
-
-def seats_left(event: Event) -> int | None:
-    """Free seats now (None: no limit). For display; services recount under the lock."""
-    if event.capacity is None:
-        return None
-    return max(0, event.capacity - seats_taken(event))
 
 
 def _notify(registration_ids: Sequence[int], kind: str) -> None:
@@ -312,28 +278,6 @@ _STATUS_FIELDS = [
     "confirmed_at",
     "waitlisted_at",
 ]
-
-
-def _format_when(value: datetime.datetime, event: Event) -> str:
-    return date_format(timezone.localtime(value, event.tz), "DATETIME_FORMAT")
-
-
-def registration_closed_reason(event: Event, *, now: datetime.datetime | None = None) -> str | None:
-    """Why people cannot register now (translated), or None when registration is open."""
-    now = now or timezone.now()
-    if event.status == Event.Status.CANCELLED:
-        return str(_("This event has been cancelled."))
-    if event.status != Event.Status.PUBLISHED:
-        return str(_("This event is not open for registration."))
-    if event.registration_opens_at and now < event.registration_opens_at:
-        return str(
-            _("Registration opens on %(date)s.")
-            % {"date": _format_when(event.registration_opens_at, event)}
-        )
-    closes_at = event.registration_closes_at or event.ends_at
-    if now > closes_at:
-        return str(_("Registration for this event has closed."))
-    return None
 
 
 def _check_open(event: Event, now: datetime.datetime) -> None:

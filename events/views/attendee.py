@@ -27,7 +27,7 @@ from events.exceptions import CheckInError, RegistrationError
 from events.forms import CheckInForm, RegistrationForm
 from events.models import Event, Registration
 from events.permissions import can_manage_event
-from events.selectors.events import event_get_for_registration
+from events.selectors.events import event_get_for_registration, registration_closed_reason
 from events.selectors.registrations import (
     event_check_in_counts,
     register_page_state,
@@ -42,7 +42,6 @@ from events.services.registrations import (
     registration_cancel,
     registration_check_in,
     registration_claim,
-    registration_closed_reason,
     registration_create,
     registration_for_claim_token,
 )

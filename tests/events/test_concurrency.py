@@ -12,11 +12,10 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 
 from events.exceptions import CheckInError, RegistrationError
 from events.models import Event, Registration
-from events.services import registrations as services
 from events.services.registrations import (
     registration_cancel,
     registration_check_in,
@@ -24,6 +23,8 @@ from events.services.registrations import (
     registrations_import_csv,
     seats_taken,
 )
+from portal import locking
+from portal.errors import BusyError
 from tests.events.factories import attendee, capture_tasks, quick_event
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_only", "transactional_db")]
@@ -211,7 +212,7 @@ def test_cancel_and_check_in_racing_end_in_one_consistent_state():
 
 
 def test_a_lock_held_too_long_gives_a_clear_try_again(monkeypatch):
-    monkeypatch.setattr(services, "LOCK_TIMEOUT", "200ms")
+    monkeypatch.setattr(locking, "LOCK_TIMEOUT", "200ms")
     event = quick_event(capacity=5)
     user = attendee()
     locked = threading.Event()
@@ -240,3 +241,71 @@ def test_a_lock_held_too_long_gives_a_clear_try_again(monkeypatch):
     assert not event.registrations.exists()
     # Once the lock is free, the same registration goes through.
     assert registration_create(event=event, user=user, answers={}).status == Status.CONFIRMED
+
+
+def test_an_event_edit_waits_for_the_lock_then_says_busy(monkeypatch):
+    """event_update locks the event under the same short timeout as registration (it used to
+    wait without a limit)."""
+    from events.services.events import event_update
+
+    monkeypatch.setattr(locking, "LOCK_TIMEOUT", "200ms")
+    event = quick_event(capacity=5, title="Before")
+    by = event.organisers.get()
+    held = threading.Event()
+    release = threading.Event()
+
+    def hold_the_lock() -> None:
+        try:
+            with locking.locked(event):
+                held.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    try:
+        assert held.wait(10)
+        with pytest.raises(BusyError) as caught:
+            event_update(event=event, by=by, title="After")
+        assert caught.value.code == "busy"
+    finally:
+        release.set()
+        holder.join(10)
+    event.refresh_from_db()
+    assert event.title == "Before"
+
+
+def test_locks_are_taken_in_one_order_so_two_lockers_never_deadlock():
+    """Two transactions lock the same two events named in opposite orders: both finish."""
+    first, second = quick_event(), quick_event()
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def lock(objects: list[Event]) -> None:
+        try:
+            barrier.wait(10)
+            for _ in range(20):
+                with locking.locked(*objects):
+                    Event.objects.filter(pk__in=[o.pk for o in objects]).update(
+                        capacity=F("capacity")
+                    )
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=lock, args=([first, second],)),
+        threading.Thread(target=lock, args=([second, first],)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+
+
+def test_lock_objects_refuses_to_run_outside_a_transaction():
+    with pytest.raises(RuntimeError):
+        locking.lock_objects([quick_event()])

@@ -12,12 +12,12 @@ from django.db import connection
 
 from events.exceptions import ImportFileError, RegistrationError
 from events.models import Registration
+from events.selectors.registrations import seats_taken
 from events.services.registrations import (
     CSV_MAX_ROWS,
     NOTIFY_BATCH,
     registration_cancel,
     registrations_import_csv,
-    seats_taken,
 )
 from tests.events.factories import attendee, capture_tasks, notified, quick_event, register
 

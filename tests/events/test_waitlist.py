@@ -7,13 +7,12 @@ import pytest
 
 from events.exceptions import RegistrationError
 from events.models import Event, Registration
-from events.selectors.registrations import waitlist_position
+from events.selectors.registrations import seats_taken, waitlist_position
 from events.services.registrations import (
     event_waitlist_fill,
     registration_cancel,
     registration_check_in,
     registration_create_by_organiser,
-    seats_taken,
 )
 from tests.events.factories import capture_tasks, notified, quick_event, register
 
