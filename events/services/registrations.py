@@ -4,11 +4,10 @@ CSV import, claim, check-in, messages to attendees, reminders.
 The capacity guarantee
 ----------------------
 Whatever changes who holds a seat (confirmed or checked in) runs in one transaction that first
-locks the event row (``SELECT ... FOR UPDATE``, with ``SET LOCAL lock_timeout`` on PostgreSQL so a
-stuck lock becomes a clear "try again" instead of a hung request), then counts the seats taken,
-then inserts or updates. Two registrations for the same event therefore never count at the same
-time, and the seat count can never exceed the capacity. On SQLite the settings open every
-transaction with ``BEGIN IMMEDIATE``, which serialises writers in the same way.
+locks the event row (``SELECT ... FOR UPDATE``, with ``SET LOCAL lock_timeout`` so a stuck lock
+becomes a clear "try again" instead of a hung request), then counts the seats taken, then
+inserts or updates. Two registrations for the same event therefore never count at the same
+time, and the seat count can never exceed the capacity.
 
 The waiting list keeps its order (``waitlisted_at``, then ``pk``). Whenever a seat frees up (a
 cancellation, an approval that finds a free seat) the first people on the list are promoted in
@@ -125,12 +124,11 @@ def _lock_sql(*, with_state: bool) -> str:
 def _lock_event(event_id: int, *, state_of: tuple[str, int | None] | None = None) -> Event:
     """Lock the event row for the rest of the current transaction and return it fresh.
 
-    Registration is all round trips to the database, so everything is sent at once. On
-    PostgreSQL one execute carries three statements: the lock timeout, the locking SELECT and
-    the read of the row; with ``state_of`` (e-mail, user id) the read also counts the seats
-    taken, the people waiting and this person's rows at the event (``_state``), so a
-    registration locks and counts in one round trip. On SQLite the transaction already holds
-    the database's write lock (``BEGIN IMMEDIATE``): the read is the only statement.
+    Registration is all round trips to the database, so everything is sent at once: one
+    execute carries three statements, the lock timeout, the locking SELECT and the read of the
+    row; with ``state_of`` (e-mail, user id) the read also counts the seats taken, the people
+    waiting and this person's rows at the event (``_state``), so a registration locks and
+    counts in one round trip.
     """
     state_params: list[Any] = []
     if state_of is not None:
@@ -138,15 +136,12 @@ def _lock_event(event_id: int, *, state_of: tuple[str, int | None] | None = None
         seated_statuses = list(Registration.SEATED)
         state_params = [*seated_statuses, Status.WAITLISTED, email, user_id, event_id]
     read = _lock_sql(with_state=state_of is not None)
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Event._meta.db_table)
-        sql = (
-            f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'; "  # noqa: S608 - constants only
-            f"SELECT 1 FROM {table} WHERE id = %s FOR UPDATE; {read}"
-        )
-        params: list[Any] = [event_id, *state_params, event_id]
-    else:
-        sql, params = read, [*state_params, event_id]
+    table = connection.ops.quote_name(Event._meta.db_table)
+    sql = (
+        f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'; "  # noqa: S608 - constants only
+        f"SELECT 1 FROM {table} WHERE id = %s FOR UPDATE; {read}"
+    )
+    params: list[Any] = [event_id, *state_params, event_id]
     rows = list(Event.objects.raw(sql, params))
     if not rows:
         raise RegistrationError(_("This event no longer exists."), code="no_event")

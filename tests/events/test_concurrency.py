@@ -26,7 +26,7 @@ from events.services.registrations import (
 )
 from tests.events.factories import attendee, capture_tasks, quick_event
 
-pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_only", "transactional_db")]
+pytestmark = pytest.mark.usefixtures("transactional_db")
 Status = Registration.Status
 THREADS_TIMEOUT = 120
 

@@ -1,29 +1,47 @@
-"""The Redis cache backend (portal.cache) against the real Redis of REDIS_URL."""
+"""The Redis cache backend (portal.cache) against a real Redis: REDIS_URL's, or the tests' own."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import uuid
+from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from portal.cache import RedisCache
 
-pytestmark = pytest.mark.usefixtures("redis_only")
+pytestmark = pytest.mark.redis
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def redis_cache():
-    backend = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": f"test-cache-{uuid.uuid4().hex}"})
+def redis_cache(redis_url):
+    backend = RedisCache(redis_url, {"KEY_PREFIX": f"test-cache-{uuid.uuid4().hex}"})
     yield backend
     backend.clear()
     for pool in backend._cache._pools.values():  # this test's own connections
         pool.disconnect()
 
 
-def test_settings_use_it_when_redis_is_configured():
-    assert settings.CACHES["default"]["BACKEND"] == "portal.cache.RedisCache"
+def test_settings_use_it_when_redis_is_configured(redis_url, database_url):
+    """Settings are read at start-up: a fresh interpreter with REDIS_URL set."""
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'], settings.CELERY_BROKER_URL)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**os.environ, "REDIS_URL": redis_url, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.split() == ["portal.cache.RedisCache", redis_url]
 
 
 def test_behaves_as_django_redis_cache(redis_cache):

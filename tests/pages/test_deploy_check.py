@@ -14,12 +14,12 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # Variables the settings read; the subprocess starts without any of them, so the caller's
-# environment cannot change the outcome. DATABASE_URL and REDIS_URL are passed through.
+# environment cannot change the outcome. REDIS_URL is passed through; DATABASE_URL is the tests'.
 _SETTINGS_PREFIXES = ("DJANGO_", "PORTAL_", "CELERY_", "ORCID_", "EMAIL_URL")
-_PASSED_THROUGH = ("DATABASE_URL", "REDIS_URL")
+_PASSED_THROUGH = ("REDIS_URL",)
 
 
-def _production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
+def _production_env(tmp_path: Path, database_url: str, **overrides: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(_SETTINGS_PREFIXES)}
     env.update(
         {
@@ -28,6 +28,7 @@ def _production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
             "DJANGO_ALLOWED_HOSTS": "portal.example.org",
             "PORTAL_VAR_DIR": str(tmp_path / "var"),
+            "DATABASE_URL": database_url,
         }
     )
     for name in _PASSED_THROUGH:
@@ -58,8 +59,8 @@ def _final_error_line(result: subprocess.CompletedProcess[str]) -> str:
     return lines[-1] if lines else ""
 
 
-def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
-    env = _production_env(tmp_path)
+def test_check_deploy_is_clean_with_production_settings(tmp_path: Path, database_url: str) -> None:
+    env = _production_env(tmp_path, database_url)
     assert len(env["DJANGO_SECRET_KEY"]) >= 50
 
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
@@ -68,8 +69,8 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
     assert "no issues" in result.stdout, result.stdout + result.stderr
 
 
-def test_production_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
-    env = _production_env(tmp_path, DJANGO_SECRET_KEY=None)
+def test_production_refuses_to_start_without_secret_key(tmp_path: Path, database_url: str) -> None:
+    env = _production_env(tmp_path, database_url, DJANGO_SECRET_KEY=None)
 
     result = _manage("check", env=env)
 
@@ -79,8 +80,10 @@ def test_production_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
     assert "DJANGO_SECRET_KEY" in error
 
 
-def test_production_refuses_to_start_without_allowed_hosts(tmp_path: Path) -> None:
-    env = _production_env(tmp_path, DJANGO_ALLOWED_HOSTS=None)
+def test_production_refuses_to_start_without_allowed_hosts(
+    tmp_path: Path, database_url: str
+) -> None:
+    env = _production_env(tmp_path, database_url, DJANGO_ALLOWED_HOSTS=None)
 
     result = _manage("check", env=env)
 
@@ -89,3 +92,17 @@ def test_production_refuses_to_start_without_allowed_hosts(tmp_path: Path) -> No
     assert error.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
     assert "DJANGO_ALLOWED_HOSTS" in error
     assert "DJANGO_SECRET_KEY" not in error
+
+
+def test_production_refuses_to_start_without_database_url(
+    tmp_path: Path, database_url: str
+) -> None:
+    env = _production_env(tmp_path, database_url, DATABASE_URL=None)
+
+    result = _manage("check", env=env)
+
+    assert result.returncode != 0
+    error = _final_error_line(result)
+    assert error.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
+    assert "DATABASE_URL" in error
+    assert not (tmp_path / "var" / "postgres").exists()  # no embedded server in production
