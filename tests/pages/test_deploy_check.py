@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # Variables the settings read; the subprocess starts without any of them, so the caller's
@@ -69,40 +71,19 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path, database
     assert "no issues" in result.stdout, result.stdout + result.stderr
 
 
-def test_production_refuses_to_start_without_secret_key(tmp_path: Path, database_url: str) -> None:
-    env = _production_env(tmp_path, database_url, DJANGO_SECRET_KEY=None)
-
-    result = _manage("check", env=env)
-
-    assert result.returncode != 0
-    error = _final_error_line(result)
-    assert error.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
-    assert "DJANGO_SECRET_KEY" in error
+REQUIRED_IN_PRODUCTION = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL")
 
 
-def test_production_refuses_to_start_without_allowed_hosts(
-    tmp_path: Path, database_url: str
+@pytest.mark.parametrize("missing", REQUIRED_IN_PRODUCTION)
+def test_production_refuses_to_start_without(
+    tmp_path: Path, database_url: str, missing: str
 ) -> None:
-    env = _production_env(tmp_path, database_url, DJANGO_ALLOWED_HOSTS=None)
+    env = _production_env(tmp_path, database_url, **{missing: None})
 
     result = _manage("check", env=env)
 
     assert result.returncode != 0
     error = _final_error_line(result)
     assert error.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
-    assert "DJANGO_ALLOWED_HOSTS" in error
-    assert "DJANGO_SECRET_KEY" not in error
-
-
-def test_production_refuses_to_start_without_database_url(
-    tmp_path: Path, database_url: str
-) -> None:
-    env = _production_env(tmp_path, database_url, DATABASE_URL=None)
-
-    result = _manage("check", env=env)
-
-    assert result.returncode != 0
-    error = _final_error_line(result)
-    assert error.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
-    assert "DATABASE_URL" in error
-    assert not (tmp_path / "var" / "postgres").exists()  # no embedded server in production
+    assert [name for name in REQUIRED_IN_PRODUCTION if name in error] == [missing]
+    assert not (tmp_path / "var" / "postgres").exists()  # never an embedded server in production
