@@ -12,7 +12,8 @@ the cluster (on first use, about a second) and starts it (about 0.1 s); each reg
 when the last one *leaves* (at exit) it stops a server that a joining process started. A process
 that dies without leaving (SIGKILL, or a SIGTERM it does not handle) is recognised by its pid and
 start time and dropped the next time anyone joins or leaves. ``python -m portal.embedded_db run --
-CMD`` joins for the whole of CMD and its children, so ``make run`` and ``make test`` start the
+CMD`` joins for the whole of CMD: when CMD ends, the processes it started stop counting too (after
+up to five seconds for those still shutting down), so ``make run`` and ``make test`` start the
 server once and stop it when they end, Ctrl-C included, however their processes died; a server
 they find running (another ``make run``, say) they use and leave running. ``start`` starts one
 that runs until ``stop``; ``url`` prints the URL for psql or another tool.
@@ -36,6 +37,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -52,6 +54,10 @@ unix_socket_permissions = 0700
 # Faster commits; a crash of the machine may lose the last transactions, never corrupt the data.
 synchronous_commit = off
 """
+# Set by `run` for its command: the processes it starts count as inside it (see leave()).
+HELD_BY = "PORTAL_EMBEDDED_DB_HELD_BY"
+# How long `run` waits, once its command has ended, for processes the command left behind.
+LEFTOVER_WAIT = 5.0
 # Unix socket paths are limited to 104 bytes on macOS, 108 on Linux.
 _SOCKET_PATH_MAX = 100
 
@@ -63,12 +69,23 @@ def _pg_bin(name: str) -> str:
     return str(Path(spec.submodule_search_locations[0]) / "pginstall" / "bin" / name)
 
 
-def _process_key(pid: int) -> list[float] | None:
-    """[pid, start time]: tells a live process from a later one that reuses its pid."""
+def _user(pid: int) -> dict[str, Any] | None:
+    """The process as a user of the server, or None when it is gone (or a zombie). Its start time
+    tells it from a later process that reuses the pid; ``held_by`` is the ``run`` it runs in."""
     try:
-        return [pid, psutil.Process(pid).create_time()]
+        process = psutil.Process(pid)
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return None
+        started = process.create_time()
     except psutil.Error:
         return None
+    held_by = int(os.environ.get(HELD_BY, "0")) if pid == os.getpid() else None
+    return {"pid": pid, "started": started, "held_by": held_by or None}
+
+
+def _alive(user: dict[str, Any]) -> bool:
+    now = _user(user["pid"])
+    return now is not None and now["started"] == user["started"]
 
 
 class EmbeddedPostgres:
@@ -113,20 +130,32 @@ class EmbeddedPostgres:
             if not self.is_running():
                 self._start()
                 state["stop_when_unused"] = True
-            me = _process_key(os.getpid())
-            if me not in state["users"]:
-                state["users"].append(me)
+            if not any(user["pid"] == os.getpid() for user in state["users"]):
+                state["users"].append(_user(os.getpid()))
         self._joined_by = os.getpid()
         atexit.register(self.leave)
 
     def leave(self) -> None:
-        """Stop counting this process; the last user stops a server that a user started."""
-        if self._joined_by != os.getpid():  # never joined, or a forked child of the one that did
+        """Stop counting this process, and the processes ``run`` started for its command; the
+        last user stops a server that a user started.
+
+        A process inside ``run`` may outlive the command (honcho kills only the shell of a
+        Procfile line, and its orphaned child is still shutting down): we wait a moment for
+        those, then stop counting them whether they are gone or not.
+        """
+        me = os.getpid()
+        if self._joined_by != me:  # never joined, or a forked child of the one that did
             return
         self._joined_by = None
+        deadline = time.monotonic() + LEFTOVER_WAIT
+        while time.monotonic() < deadline and any(
+            _alive(user) for user in self._users() if user["held_by"] == me
+        ):
+            time.sleep(0.1)
         with self._locked() as state:
-            me = _process_key(os.getpid())
-            state["users"] = [user for user in state["users"] if user != me]
+            state["users"] = [
+                user for user in state["users"] if me not in (user["pid"], user["held_by"])
+            ]
             if not state["users"] and state["stop_when_unused"]:
                 self.stop()
                 state["stop_when_unused"] = False
@@ -138,16 +167,22 @@ class EmbeddedPostgres:
         with self.lock_file.open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
-                state: dict[str, Any] = {"stop_when_unused": False, "users": []}
-                with contextlib.suppress(FileNotFoundError, ValueError):
-                    state.update(json.loads(self.users_file.read_text()))
-                state["users"] = [
-                    user for user in state["users"] if _process_key(int(user[0])) == user
-                ]
+                state = self._state()
+                state["users"] = [user for user in state["users"] if _alive(user)]
                 yield state
                 self.users_file.write_text(json.dumps(state))
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _state(self) -> dict[str, Any]:
+        state: dict[str, Any] = {"stop_when_unused": False, "users": []}
+        with contextlib.suppress(FileNotFoundError, ValueError, TypeError):
+            state.update(json.loads(self.users_file.read_text()))
+        state["users"] = [user for user in state["users"] if isinstance(user, dict)]
+        return state
+
+    def _users(self) -> list[dict[str, Any]]:
+        return list(self._state()["users"])
 
     # --- The server ------------------------------------------------------------------------------
     def is_running(self) -> bool:
@@ -265,7 +300,8 @@ def _run_holding(server: EmbeddedPostgres, command: list[str]) -> int:
     signal.signal(signal.SIGTERM, pass_on)
     signal.signal(signal.SIGHUP, pass_on)
     server.join()
-    children.append(subprocess.Popen(command))  # noqa: S603 - the developer's own command
+    env = {**os.environ, HELD_BY: str(os.getpid())}
+    children.append(subprocess.Popen(command, env=env))  # noqa: S603 - the developer's command
     return children[0].wait()
 
 

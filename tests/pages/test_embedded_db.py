@@ -8,6 +8,7 @@ which is private to its owner: as root the server runs as ``nobody``, who must r
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -143,3 +144,25 @@ def _start_at_once(server: EmbeddedPostgres) -> None:
     conn = psycopg2.connect(dbname=DATABASE, user=db["USER"], host=db["HOST"])
     conn.close()
     server.leave()
+
+
+def test_run_stops_the_server_though_its_command_left_a_process_behind(server):
+    """As with honcho on Ctrl-C, which kills the shell of a Procfile line: the shell's orphaned
+    child still uses the server when the command ends. It stops counting after a moment."""
+    joined = server.var_dir / "joined"
+    orphan = server.var_dir / "orphan.py"
+    orphan.write_text(
+        "import os, time\nfrom pathlib import Path\n"
+        "from portal.embedded_db import EmbeddedPostgres\n"
+        f"EmbeddedPostgres(Path({str(server.var_dir)!r})).join()\n"
+        f"Path({str(joined)!r}).write_text(str(os.getpid()))\ntime.sleep(60)\n"
+    )
+    script = (
+        f"{shlex.quote(sys.executable)} {shlex.quote(str(orphan))} >/dev/null 2>&1 & "
+        f"for _ in $(seq 600); do [ -s {shlex.quote(str(joined))} ] && break; sleep 0.05; done"
+    )
+    try:
+        _embedded_db(server, "run", "--", "sh", "-c", script)
+        assert not server.is_running()
+    finally:
+        os.kill(int(joined.read_text()), signal.SIGKILL)
