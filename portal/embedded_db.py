@@ -302,7 +302,8 @@ def _run_holding(server: EmbeddedPostgres, command: list[str]) -> int:
     server.join()
     env = {**os.environ, HELD_BY: str(os.getpid())}
     children.append(subprocess.Popen(command, env=env))  # noqa: S603 - the developer's command
-    return children[0].wait()
+    code = children[0].wait()
+    return 128 - code if code < 0 else code  # killed by a signal: as a shell reports it
 
 
 def main(argv: list[str] | None = None) -> int:
