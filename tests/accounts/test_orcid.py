@@ -7,11 +7,9 @@ environment, on the tests' database.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import run_python
 
 SCRIPT = """
 import django
@@ -32,15 +30,7 @@ def _login_page(tmp_path: Path, database_url: str, **extra: str) -> str:
         "DATABASE_URL": database_url,
         **extra,
     }
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_python("-c", SCRIPT, env=env)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]
 

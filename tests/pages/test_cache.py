@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 import uuid
-from pathlib import Path
 
 import pytest
 
 from portal.cache import RedisCache
+from tests.processes import run_python
 
 pytestmark = pytest.mark.redis
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -32,15 +29,8 @@ def test_settings_use_it_when_redis_is_configured(redis_url, database_url):
         "import django; django.setup(); from django.conf import settings; "
         "print(settings.CACHES['default']['BACKEND'], settings.CELERY_BROKER_URL)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env={**os.environ, "REDIS_URL": redis_url, "DATABASE_URL": database_url},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    env = {**os.environ, "REDIS_URL": redis_url, "DATABASE_URL": database_url}
+    result = run_python("-c", script, env=env, check=True)
     assert result.stdout.split() == ["portal.cache.RedisCache", redis_url]
 
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import run_python
 
 # Variables the settings read; the subprocess starts without any of them, so the caller's
 # environment cannot change the outcome. REDIS_URL is passed through; DATABASE_URL is the tests'.
@@ -45,15 +44,7 @@ def _production_env(tmp_path: Path, database_url: str, **overrides: str | None) 
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_python("manage.py", *args, env=env)
 
 
 def _final_error_line(result: subprocess.CompletedProcess[str]) -> str:

@@ -21,8 +21,7 @@ import psycopg2
 import pytest
 
 from portal.embedded_db import DATABASE, EmbeddedPostgres
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import ROOT, run_python
 
 
 def _new_server() -> EmbeddedPostgres:
@@ -60,15 +59,7 @@ def _python(server: EmbeddedPostgres, code: str) -> subprocess.Popen[str]:
 def _embedded_db(server: EmbeddedPostgres, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["PORTAL_VAR_DIR"] = str(server.var_dir)
-    return subprocess.run(
-        [sys.executable, "-m", "portal.embedded_db", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    return run_python("-m", "portal.embedded_db", *args, env=env, check=True)
 
 
 def test_offers_what_the_migrations_create(server):
