@@ -4,7 +4,7 @@
 #   docker compose up            (see docker-compose.yml and README.md)
 #
 # The image defaults to production settings (DJANGO_DEBUG=0): it refuses to start without
-# DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
+# DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL.
 FROM python:3.11-slim
 
 # The code runs from the source tree in /app (settings find templates/, static/ and locale/ next
@@ -27,8 +27,8 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 RUN pip install .
 
-# An unprivileged user. The code stays owned by root and read-only for it; only var/ (SQLite
-# fallback, media, file mail, filesystem broker) is writable.
+# An unprivileged user. The code stays owned by root and read-only for it; only var/ (media, file
+# mail, filesystem broker) is writable.
 RUN groupadd --system --gid 10001 portal \
     && useradd --system --uid 10001 --gid portal --home-dir /app --no-create-home \
        --shell /usr/sbin/nologin portal
@@ -37,9 +37,11 @@ COPY . .
 
 # Compile the catalogues (pure Python, no GNU gettext) and collect static files with the
 # production storage (hashed names + manifest, served by WhiteNoise). DJANGO_DEBUG=0 needs a
-# secret key and allowed hosts to import settings: throwaway values, for this step only.
+# secret key, allowed hosts and a database URL to import settings: throwaway values, for this
+# step only (neither command connects to a database).
 RUN DJANGO_SECRET_KEY=build-only-throwaway-key-never-used-at-runtime \
     DJANGO_ALLOWED_HOSTS=build.invalid \
+    DATABASE_URL=postgres://build.invalid/none \
     sh -c 'python manage.py compile_translations && python manage.py collectstatic --noinput' \
     && mkdir -p /app/var/media /app/var/mail \
     && chown -R portal:portal /app/var \

@@ -8,7 +8,12 @@ export DJANGO_SETTINGS_MODULE := portal.settings
 export PYTHONUNBUFFERED := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test install install-dev serve lint format migrations messages bench clean
+# With DATABASE_URL unset, the embedded PostgreSQL server of var/postgres runs for the whole
+# command that follows: started if it is not running, stopped when the command ends (Ctrl-C
+# included) unless something else still uses it (portal/embedded_db.py).
+WITH_DB := $(BIN)/python -m portal.embedded_db run --
+
+.PHONY: run test install install-dev serve check lint format migrations messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -28,6 +33,9 @@ install-dev: $(VENV)/.installed-dev
 
 ## run: install, migrate, compile translations, load demo data, serve with worker and beat
 run: install
+	$(WITH_DB) $(MAKE) --no-print-directory serve
+
+serve:
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/python manage.py seed_demo
@@ -36,6 +44,9 @@ run: install
 
 ## test: lint, then the whole pytest suite
 test: install-dev
+	$(WITH_DB) $(MAKE) --no-print-directory check
+
+check:
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -2158,7 +2158,7 @@ def _generate_offers(ref: _Reference, target: int) -> int:
             )
         _with_vectors(rows)
         with transaction.atomic():
-            created = CooperationOffer.objects.bulk_create(rows)  # ids returned (PG, SQLite)
+            created = CooperationOffer.objects.bulk_create(rows)  # ids returned
             through.objects.bulk_create(
                 [
                     through(cooperationoffer_id=offer.pk, thematicpriority=theme)
@@ -2171,10 +2171,8 @@ def _generate_offers(ref: _Reference, target: int) -> int:
 
 
 def _with_vectors(rows: Sequence[Any]) -> None:
-    """On PostgreSQL the rows are inserted with their ``search_vector`` (computed in SQL from the
-    texts), so no second version of every row is written by an UPDATE."""
-    if connection.vendor != "postgresql":
-        return
+    """The rows are inserted with their ``search_vector`` (computed in SQL from the texts), so no
+    second version of every row is written by an UPDATE."""
     for row in rows:
         row.search_vector = search.vector_expression(
             row.search_names, row.search_terms, row.description
@@ -2182,10 +2180,8 @@ def _with_vectors(rows: Sequence[Any]) -> None:
 
 
 def _bulk_refresh_vectors(model: Any, queryset: Any) -> None:
-    """One set-based UPDATE of ``search_vector`` for generated rows that have none (PostgreSQL):
-    rows inserted without one, e.g. by an interrupted earlier run."""
-    if connection.vendor != "postgresql":
-        return
+    """One set-based UPDATE of ``search_vector`` for generated rows that have none: rows
+    inserted without one, e.g. by an interrupted earlier run."""
     where_sql, params = (
         queryset.filter(search_vector__isnull=True).values("pk").query.sql_with_params()
     )

@@ -2,9 +2,8 @@
 
 Search columns: each searchable model keeps ``search_names`` (names, the other script and
 transliterated variants), ``search_terms`` (themes in both languages and keywords) and a
-``search_vector`` that services refresh on every write. On PostgreSQL the vector is GIN-indexed
-and names carry trigram indexes (migrations do that only on PostgreSQL); on SQLite the vector
-stays empty and selectors fall back to a simple ``icontains`` search.
+``search_vector`` that services refresh on every write. The vector is GIN-indexed and names
+carry trigram indexes (migrations).
 """
 
 from __future__ import annotations

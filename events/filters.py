@@ -145,9 +145,5 @@ class AttendeeFilterSet(django_filters.FilterSet):
         text = " ".join(value.split())
         if not text:
             return qs
-        # SQLite folds the case of ASCII letters only: "иван" would miss "Иванова" there. The
-        # usual spellings of the term are tried too (harmless on PostgreSQL, which folds all).
-        condition = Q()
-        for variant in {text, text.lower(), text.upper(), text.capitalize(), text.title()}:
-            condition |= Q(name__icontains=variant) | Q(email__icontains=variant)
-        return qs.filter(condition)
+        # PostgreSQL folds the case of every script: "иван" finds "Иванова".
+        return qs.filter(Q(name__icontains=text) | Q(email__icontains=text))

@@ -8,7 +8,7 @@ import django_filters
 from django.core.exceptions import ValidationError
 
 # The largest primary key a bigint column holds: larger "ids" in a URL are refused by the form
-# before the database is asked (SQLite raises OverflowError on them).
+# before the database is asked (PostgreSQL would fail on them: bigint out of range).
 MAX_ID = 2**63 - 1
 
 

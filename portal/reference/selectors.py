@@ -2,8 +2,8 @@
 
 Lists are ordered by the label of the language asked for (the active language by default), the
 same label that ``BilingualLabelMixin.label`` shows. Countries are sorted in Python with an
-accent-insensitive key, because the database collation here is ``C`` (PostgreSQL ``C.UTF-8`` and
-SQLite alike compare code points, which would put "Åland Islands" after "Zimbabwe").
+accent-insensitive key, because the database collation here is ``C.UTF-8``, which compares code
+points and would put "Åland Islands" after "Zimbabwe".
 """
 
 from __future__ import annotations

@@ -1,54 +1,46 @@
 """ORCID login is offered exactly when ORCID_CLIENT_ID and ORCID_SECRET are set.
 
 Settings are read at start-up, so each case runs the portal in a fresh process with its own
-environment and its own SQLite file.
+environment, on the tests' database.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import run_python
 
 SCRIPT = """
 import django
 django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
 from django.test import Client
 html = Client().get("/en/accounts/login/").content.decode()
 print("ORCID-LINK" if "/accounts/orcid/login/" in html else "NO-ORCID-LINK")
 """
 
 
-def _login_page(tmp_path: Path, **extra: str) -> str:
+def _login_page(tmp_path: Path, database_url: str, **extra: str) -> str:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "DJANGO_DEBUG": "1",
         "DJANGO_ALLOWED_HOSTS": "testserver",
         "PORTAL_VAR_DIR": str(tmp_path / "var"),
+        "DATABASE_URL": database_url,
         **extra,
     }
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_python("-c", SCRIPT, env=env)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]
 
 
-def test_orcid_login_is_offered_when_configured(tmp_path):
-    assert _login_page(tmp_path, ORCID_CLIENT_ID="APP-TEST", ORCID_SECRET="s3cret") == "ORCID-LINK"
+def test_orcid_login_is_offered_when_configured(tmp_path, database_url):
+    assert (
+        _login_page(tmp_path, database_url, ORCID_CLIENT_ID="APP-TEST", ORCID_SECRET="s3cret")
+        == "ORCID-LINK"
+    )
 
 
-def test_no_orcid_login_without_credentials(tmp_path):
-    assert _login_page(tmp_path) == "NO-ORCID-LINK"
+def test_no_orcid_login_without_credentials(tmp_path, database_url):
+    assert _login_page(tmp_path, database_url) == "NO-ORCID-LINK"

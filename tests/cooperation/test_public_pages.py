@@ -6,7 +6,6 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -446,15 +445,10 @@ def _organisations(n: int) -> None:
         ParticipationFactory(organisation=org)
 
 
-def searches(n: int) -> int:
-    """Queries the search itself runs when it is called (PostgreSQL: one per call)."""
-    return n if connection.vendor == "postgresql" else 0
-
-
 # total and facets (one UNION ALL query: the COUNT and the three facet queries went into it),
-# rows (+country; on PostgreSQL with the ids of their themes, so the themes prefetch went, the
-# labels come from the theme facet), elsewhere one values query of the themes' ids
-ORGANISATION_LIST_QUERIES = 2 if connection.vendor == "postgresql" else 3
+# rows (+country, with the ids of their themes, so the themes prefetch went, the labels come
+# from the theme facet)
+ORGANISATION_LIST_QUERIES = 2
 # count, rows (+user, organisation, country), themes, facets: country, theme
 RESEARCHER_LIST_QUERIES = 5
 # count, rows (+organisation, country, call), themes, facets: type, country, theme, programme
@@ -504,14 +498,11 @@ def test_organisation_list_queries_are_constant(client, django_assert_num_querie
     assert len(result.page.object_list) == min(rows, page_size)
     assert result.total == rows
 
-    # A search without filters on PostgreSQL: one statement reads the ranked candidates, the
-    # facets over them and the rows of the page; a page past the last one shows the last
-    # page, whose rows are read by id (one more query). Elsewhere as browsing (no pool).
+    # A search without filters: one statement reads the ranked candidates, the facets over them
+    # and the rows of the page; a page past the last one shows the last page, whose rows are
+    # read by id (one more query).
     last_page = -(-rows // page_size)
-    if connection.vendor == "postgresql":
-        expected = 1 if last_page >= 2 else 2
-    else:
-        expected = ORGANISATION_LIST_QUERIES
+    expected = 1 if last_page >= 2 else 2
     with django_assert_num_queries(expected):
         searched = organisation_list({"q": "Organisation"}, page=2, page_size=page_size)
     assert searched.total == rows
@@ -522,7 +513,8 @@ def test_organisation_list_queries_are_constant(client, django_assert_num_querie
 
     # A used model-choice filter adds the form's check that the ids exist, whatever the rows.
     ict = theme("ICT")
-    with django_assert_num_queries(ORGANISATION_LIST_QUERIES + 2 + searches(2)):
+    # ... and the search runs twice (one query each)
+    with django_assert_num_queries(ORGANISATION_LIST_QUERIES + 2 + 2):
         organisation_list(
             {"country": ["RU", "DE"], "theme": str(ict.pk), "q": "Organisation"},
             page=2,
@@ -743,7 +735,7 @@ def test_detail_urls_with_bad_ids_are_404(client):
         assert client.get(path).status_code == 404
 
 
-def test_a_capped_search_shows_its_total_with_a_plus(client, postgres_only, monkeypatch):
+def test_a_capped_search_shows_its_total_with_a_plus(client, monkeypatch):
     from cooperation import search
 
     _organisations(5)

@@ -1,8 +1,7 @@
 """Search across scripts (cooperation/search.py) and the demo seeder that feeds it.
 
 Full-text behaviour (stemming, transliteration, trigram, websearch syntax, highlighting,
-weights) runs on PostgreSQL only (``postgres_only``; CI always has it). Bad input, the
-``icontains`` fallback, counting and the seeder run on every database.
+weights), bad input, the ``icontains`` fallback, counting and the seeder.
 """
 
 from __future__ import annotations
@@ -85,14 +84,14 @@ def test_parse_query_separates_excluded_terms():
 # -- PostgreSQL full text ---------------------------------------------------------------------
 
 
-def test_latin_query_finds_cyrillic_name(postgres_only):
+def test_latin_query_finds_cyrillic_name():
     org("Томский государственный университет")
     org("Новосибирский государственный университет")
     assert found("Tomsk") == ["Томский государственный университет"]
     assert found("Tomskiy universitet") == ["Томский государственный университет"]
 
 
-def test_cyrillic_query_finds_romanised_name(postgres_only):
+def test_cyrillic_query_finds_romanised_name():
     org("MOSKOVSKIY GOSUDARSTVENNYY UNIVERSITET", country=country("RU"))
     org("Tomsk State University")
     assert found("Московский") == ["MOSKOVSKIY GOSUDARSTVENNYY UNIVERSITET"]
@@ -100,7 +99,7 @@ def test_cyrillic_query_finds_romanised_name(postgres_only):
     assert found("Московского университета") == ["MOSKOVSKIY GOSUDARSTVENNYY UNIVERSITET"]
 
 
-def test_misspelled_name_is_found_by_trigram(postgres_only):
+def test_misspelled_name_is_found_by_trigram():
     org("Fraunhofer-Institut für Lasertechnik ILT", description="Laser technology.")
     org("Politechnika Warszawska")
     assert found("Fraunhoffer") == ["Fraunhofer-Institut für Lasertechnik ILT"]
@@ -108,21 +107,21 @@ def test_misspelled_name_is_found_by_trigram(postgres_only):
     assert found("Fraunhoffer -laser") == []  # exclusions apply to trigram matches too
 
 
-def test_russian_stemming(postgres_only):
+def test_russian_stemming():
     org("Новосибирский государственный университет")
     org("Институт катализа", description="Исследования катализаторов и нанотехнологий.")
     assert found("университетами") == ["Новосибирский государственный университет"]
     assert found("катализаторами") == ["Институт катализа"]
 
 
-def test_english_stemming(postgres_only):
+def test_english_stemming():
     org("Alpha", description="We run laboratories studying catalysts.")
     org("Beta", description="Marine biology.")
     assert found("laboratory catalyst") == ["Alpha"]
     assert found("studies") == ["Alpha"]
 
 
-def test_accents_are_folded(postgres_only):
+def test_accents_are_folded():
     org("Université de Strasbourg")
     org("Beta GmbH", description="Partner of the École polytechnique in Łódź.")
     assert found("Universite") == ["Université de Strasbourg"]
@@ -131,7 +130,7 @@ def test_accents_are_folded(postgres_only):
     assert found("École Łódź") == ["Beta GmbH"]
 
 
-def test_websearch_syntax(postgres_only):
+def test_websearch_syntax():
     org("Institute of Solid State Physics")
     org("State Institute of Physics", description="Solid results.")
     org("Tomsk Polytechnic University")
@@ -147,7 +146,7 @@ def test_websearch_syntax(postgres_only):
     assert found("polytechnic -Томск") == []
 
 
-def test_headline_highlights_matches_and_is_html_safe(postgres_only):
+def test_headline_highlights_matches_and_is_html_safe():
     org(
         "Optics Lab",
         description='Lasers & optics: a < b, "quotes" and <script>alert(1)</script> tags.',
@@ -161,13 +160,13 @@ def test_headline_highlights_matches_and_is_html_safe(postgres_only):
     assert row.headline.replace("<mark>", "").replace("</mark>", "").count("<") == 0
 
 
-def test_headline_ignores_marker_characters_in_the_text(postgres_only):
+def test_headline_ignores_marker_characters_in_the_text():
     org("Marker Lab", description="Photonics \ue000 research \ue001 in Jena.")
     [row] = search.search_queryset(Organisation.objects.all(), "photonics")
     assert row.headline.count("<mark>") == row.headline.count("</mark>") == 1
 
 
-def test_name_match_ranks_above_description_only_match(postgres_only):
+def test_name_match_ranks_above_description_only_match():
     org("Acme Laboratories", description="We apply graphene coatings to steel.")
     org("Graphene Research Centre", description="Two-dimensional materials.")
     org("Unrelated", description="Marine biology.")
@@ -176,7 +175,7 @@ def test_name_match_ranks_above_description_only_match(postgres_only):
     assert rows[0].rank > rows[1].rank > 0
 
 
-def test_keywords_and_themes_in_both_languages_are_searchable(postgres_only):
+def test_keywords_and_themes_in_both_languages_are_searchable():
     org("Alpha", keywords="вечная мерзлота, permafrost")
     assert found("мерзлоты") == ["Alpha"]
     assert found("permafrost") == ["Alpha"]
@@ -184,7 +183,7 @@ def test_keywords_and_themes_in_both_languages_are_searchable(postgres_only):
     assert found("Германия") == ["Alpha"]  # ... and in Russian
 
 
-def test_other_searchable_models(postgres_only):
+def test_other_searchable_models():
     user = UserFactory(name="Анна Иванова")
     ResearcherProfileFactory(user=user, organisation=org("Томский государственный университет"))
     OfferFactory(title="Партнёры для проекта по вечной мерзлоте")
@@ -197,7 +196,7 @@ def test_other_searchable_models(postgres_only):
     assert [c.identifier for c in calls] == ["HORIZON-CL5-2027-D3-01"]
 
 
-def test_candidates_are_capped_and_counted_as_more(postgres_only, monkeypatch):
+def test_candidates_are_capped_and_counted_as_more(monkeypatch):
     monkeypatch.setattr(search, "SEARCH_LIMIT", 4)
     for letter in "abcdef":
         org(f"Other {letter}", description="A partner of every university in town.")
@@ -215,7 +214,7 @@ def test_candidates_are_capped_and_counted_as_more(postgres_only, monkeypatch):
 
 
 def test_search_filters_first_and_then_never_searches_again(
-    postgres_only, django_assert_num_queries
+    django_assert_num_queries,
 ):
     org("Tomsk State University", country=country("RU"))
     org("Tomsk Polytechnic University", country=country("DE"))
@@ -248,17 +247,17 @@ def _check_time_limit() -> None:
     assert Organisation.objects.count() == 1  # and the transaction is still usable
 
 
-def test_slow_trigram_search_gives_up_inside_a_transaction(postgres_only):
+def test_slow_trigram_search_gives_up_inside_a_transaction():
     _check_time_limit()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps reference data
-def test_slow_trigram_search_gives_up_in_autocommit_mode(postgres_only):
+def test_slow_trigram_search_gives_up_in_autocommit_mode():
     assert not connection.in_atomic_block
     _check_time_limit()
 
 
-def test_reuse_searches_runs_the_same_search_once(postgres_only, django_assert_num_queries):
+def test_reuse_searches_runs_the_same_search_once(django_assert_num_queries):
     org("Tomsk State University")
     base = Organisation.objects.all()
     with search.reuse_searches():
@@ -364,13 +363,10 @@ def test_capped_count_reads_at_most_cap_plus_one_rows(django_assert_num_queries)
     assert search.capped_count(Organisation.objects.all(), cap=5) == search.CappedCount(5, False)
 
 
-def test_vectors_are_kept_on_postgres_only():
+def test_vectors_are_kept():
     alpha = org("Alpha")
     alpha.refresh_from_db()
-    if connection.vendor == "postgresql":
-        assert alpha.search_vector
-    else:
-        assert alpha.search_vector is None
+    assert alpha.search_vector
 
 
 # -- demo data ---------------------------------------------------------------------------------
@@ -416,8 +412,7 @@ def test_seed_cooperation_is_idempotent_at_scale_1():
         "Томский государственный университет",
         "Томский политехнический университет",
     ]
-    if connection.vendor == "postgresql":
-        assert not Organisation.objects.filter(search_vector__isnull=True).exists()
+    assert not Organisation.objects.filter(search_vector__isnull=True).exists()
 
 
 def test_seed_cooperation_at_scale_300():
@@ -434,9 +429,8 @@ def test_seed_cooperation_at_scale_300():
     assert (Organisation.objects.count(), CooperationOffer.objects.count()) == (300, 60)
     assert Organisation.objects.filter(search_names="").count() == 0
     assert Organisation.objects.filter(themes__isnull=True).count() == 0
-    if connection.vendor == "postgresql":
-        assert not Organisation.objects.filter(search_vector__isnull=True).exists()
-        assert not CooperationOffer.objects.filter(search_vector__isnull=True).exists()
+    assert not Organisation.objects.filter(search_vector__isnull=True).exists()
+    assert not CooperationOffer.objects.filter(search_vector__isnull=True).exists()
     # The search columns written by the bulk insert are those the services' indexing computes
     for model, index in ((Organisation, organisation_index), (CooperationOffer, offer_index)):
         columns = ("pk", "search_names", "search_terms", "search_vector")
@@ -487,7 +481,7 @@ def _page_view(result: object) -> dict[str, object]:
 # limit then costs no statement of its own.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps reference data
 def test_search_page_in_one_statement_shows_what_the_three_queries_show(
-    postgres_only, monkeypatch, django_assert_num_queries
+    monkeypatch, django_assert_num_queries
 ):
     """The organisation list reads a search's pool, facets and page in one statement; the
     page must be the one the pool query, the facet query and the rows by id give."""
@@ -560,7 +554,7 @@ def _theme_ids_column(*organisations: Organisation) -> list[list[int]]:
     return [stored[o.pk] for o in organisations]
 
 
-def test_postgresql_keeps_each_organisations_theme_ids_whatever_writes_them(postgres_only):
+def test_postgresql_keeps_each_organisations_theme_ids_whatever_writes_them():
     """The search page reads an organisation's themes from its row (migration 0005); every
     way of changing the many-to-many rows must keep that column right."""
     ict, health, energy = theme("ICT"), theme("HEALTH"), theme("ENERGY")
@@ -598,7 +592,7 @@ def test_postgresql_keeps_each_organisations_theme_ids_whatever_writes_them(post
 
 @pytest.mark.django_db(transaction=True)
 def test_similar_names_give_up_after_the_time_limit_and_leave_no_limit_behind(
-    postgres_only, monkeypatch
+    monkeypatch,
 ):
     """The trigram fallback of a search page is bounded by a statement timeout, in a
     transaction of its own or inside the caller's; either way the limit ends with it."""

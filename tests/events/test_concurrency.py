@@ -27,7 +27,7 @@ from portal import locking
 from portal.errors import BusyError
 from tests.events.factories import attendee, capture_tasks, quick_event
 
-pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_only", "transactional_db")]
+pytestmark = pytest.mark.usefixtures("transactional_db")
 Status = Registration.Status
 THREADS_TIMEOUT = 120
 

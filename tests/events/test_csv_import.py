@@ -8,7 +8,6 @@ import time
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 
 from events.exceptions import ImportFileError, RegistrationError
 from events.models import Registration
@@ -193,9 +192,8 @@ def test_ten_thousand_rows_in_bounded_time_and_queries(django_assert_max_num_que
     lines[10] = "Broken,broken@"  # one bad row
     text = "name;email\n" + "\n".join(line.replace(",", ";") for line in lines) + "\n"
 
-    # Batches of 1,000 rows on PostgreSQL; SQLite caps a statement's parameters, so it inserts
-    # about 58 rows per INSERT. Either way the count is bounded, not one query per row.
-    max_queries = 60 if connection.vendor == "postgresql" else 250
+    # Batches of 1,000 rows: the count is bounded, not one query per row.
+    max_queries = 60
     started = time.monotonic()
     with django_assert_max_num_queries(max_queries):
         report = upload(event, text)

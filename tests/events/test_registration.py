@@ -7,7 +7,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -381,14 +380,12 @@ def test_register_page_query_counts(client, django_assert_num_queries):
         register(event)
     user = attendee()
     client.force_login(user)
-    # session, user, event with its questions (PostgreSQL: one query; elsewhere two), seats
-    # and own registration (one query)
-    one_for_questions = 0 if connection.vendor == "postgresql" else 1
-    with django_assert_num_queries(4 + one_for_questions):
+    # session, user, event with its questions (one query), seats and own registration (one query)
+    with django_assert_num_queries(4):
         assert client.get(url("register", event.slug)).status_code == 200
     # session, user, event with questions; then the service: savepoint, the event row locked
     # and read with its seats and duplicates (one round trip), insert, release
-    with django_assert_num_queries(7 + one_for_questions):
+    with django_assert_num_queries(7):
         response = client.post(url("register", event.slug), {})
     assert response.status_code == 302
 

@@ -1,29 +1,37 @@
-"""The Redis cache backend (portal.cache) against the real Redis of REDIS_URL."""
+"""The Redis cache backend (portal.cache) against a real Redis: REDIS_URL's, or the tests' own."""
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 
 import pytest
-from django.conf import settings
 
 from portal.cache import RedisCache
+from tests.processes import run_python
 
-pytestmark = pytest.mark.usefixtures("redis_only")
+pytestmark = pytest.mark.redis
 
 
 @pytest.fixture
-def redis_cache():
-    backend = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": f"test-cache-{uuid.uuid4().hex}"})
+def redis_cache(redis_url):
+    backend = RedisCache(redis_url, {"KEY_PREFIX": f"test-cache-{uuid.uuid4().hex}"})
     yield backend
     backend.clear()
     for pool in backend._cache._pools.values():  # this test's own connections
         pool.disconnect()
 
 
-def test_settings_use_it_when_redis_is_configured():
-    assert settings.CACHES["default"]["BACKEND"] == "portal.cache.RedisCache"
+def test_settings_use_it_when_redis_is_configured(redis_url, database_url):
+    """Settings are read at start-up: a fresh interpreter with REDIS_URL set."""
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'], settings.CELERY_BROKER_URL)"
+    )
+    env = {**os.environ, "REDIS_URL": redis_url, "DATABASE_URL": database_url}
+    result = run_python("-c", script, env=env, check=True)
+    assert result.stdout.split() == ["portal.cache.RedisCache", redis_url]
 
 
 def test_behaves_as_django_redis_cache(redis_cache):

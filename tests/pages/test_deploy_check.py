@@ -8,18 +8,19 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
-import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+import pytest
+
+from tests.processes import run_python
 
 # Variables the settings read; the subprocess starts without any of them, so the caller's
-# environment cannot change the outcome. DATABASE_URL and REDIS_URL are passed through.
+# environment cannot change the outcome. REDIS_URL is passed through; DATABASE_URL is the tests'.
 _SETTINGS_PREFIXES = ("DJANGO_", "PORTAL_", "CELERY_", "ORCID_", "EMAIL_URL")
-_PASSED_THROUGH = ("DATABASE_URL", "REDIS_URL")
+_PASSED_THROUGH = ("REDIS_URL",)
 
 
-def _production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
+def _production_env(tmp_path: Path, database_url: str, **overrides: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(_SETTINGS_PREFIXES)}
     env.update(
         {
@@ -28,6 +29,7 @@ def _production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
             "DJANGO_ALLOWED_HOSTS": "portal.example.org",
             "PORTAL_VAR_DIR": str(tmp_path / "var"),
+            "DATABASE_URL": database_url,
         }
     )
     for name in _PASSED_THROUGH:
@@ -42,15 +44,7 @@ def _production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_python("manage.py", *args, env=env)
 
 
 def _final_error_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -58,8 +52,8 @@ def _final_error_line(result: subprocess.CompletedProcess[str]) -> str:
     return lines[-1] if lines else ""
 
 
-def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
-    env = _production_env(tmp_path)
+def test_check_deploy_is_clean_with_production_settings(tmp_path: Path, database_url: str) -> None:
+    env = _production_env(tmp_path, database_url)
     assert len(env["DJANGO_SECRET_KEY"]) >= 50
 
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
@@ -68,24 +62,19 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
     assert "no issues" in result.stdout, result.stdout + result.stderr
 
 
-def test_production_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
-    env = _production_env(tmp_path, DJANGO_SECRET_KEY=None)
+REQUIRED_IN_PRODUCTION = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL")
+
+
+@pytest.mark.parametrize("missing", REQUIRED_IN_PRODUCTION)
+def test_production_refuses_to_start_without(
+    tmp_path: Path, database_url: str, missing: str
+) -> None:
+    env = _production_env(tmp_path, database_url, **{missing: None})
 
     result = _manage("check", env=env)
 
     assert result.returncode != 0
     error = _final_error_line(result)
     assert error.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
-    assert "DJANGO_SECRET_KEY" in error
-
-
-def test_production_refuses_to_start_without_allowed_hosts(tmp_path: Path) -> None:
-    env = _production_env(tmp_path, DJANGO_ALLOWED_HOSTS=None)
-
-    result = _manage("check", env=env)
-
-    assert result.returncode != 0
-    error = _final_error_line(result)
-    assert error.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
-    assert "DJANGO_ALLOWED_HOSTS" in error
-    assert "DJANGO_SECRET_KEY" not in error
+    assert [name for name in REQUIRED_IN_PRODUCTION if name in error] == [missing]
+    assert not (tmp_path / "var" / "postgres").exists()  # never an embedded server in production

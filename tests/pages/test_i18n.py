@@ -26,7 +26,7 @@ def test_russian_catalogue_has_no_untranslated_or_fuzzy_message():
     assert _problems(po) == []
 
 
-def test_russian_catalogue_covers_every_string_in_the_source(tmp_path):
+def test_russian_catalogue_covers_every_string_in_the_source(tmp_path, database_url):
     """Run makemessages on a copy of the tree: any new or changed string shows up untranslated."""
     if shutil.which("xgettext") is None:
         pytest.skip("GNU gettext (xgettext) is not installed")
@@ -47,6 +47,7 @@ def test_russian_catalogue_covers_every_string_in_the_source(tmp_path):
             "PATH": "/usr/bin:/bin",
             "DJANGO_SETTINGS_MODULE": "portal.settings",
             "PORTAL_VAR_DIR": str(tmp_path / "var"),
+            "DATABASE_URL": database_url,
         },
     )
     po = polib.pofile(str(copy / "locale" / "ru" / "LC_MESSAGES" / "django.po"))

@@ -10,10 +10,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from tests.events.factories import RegistrationFactory, quick_event
@@ -88,20 +86,9 @@ def free_port() -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_gunicorn_sends_no_version_and_the_same_headers():
-    settings_dict = connection.settings_dict
+def test_gunicorn_sends_no_version_and_the_same_headers(database_url):
     port = free_port()
-    env = {
-        **os.environ,
-        # the test database; a socket directory as host is written percent-encoded
-        "DATABASE_URL": "postgres://{}@{}:{}/{}".format(
-            settings_dict["USER"],
-            quote(settings_dict["HOST"] or "", safe=""),
-            settings_dict["PORT"] or 5432,
-            settings_dict["NAME"],
-        ),
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-    }
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "portal.settings"}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "portal.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
         env=env,
