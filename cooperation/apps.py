@@ -7,10 +7,19 @@ class CooperationConfig(AppConfig):
     verbose_name = _("Partners and funding calls")
 
     def ready(self) -> None:
-        from cooperation.demo import seed_cooperation
+        from portal import schedule
         from portal.pages.demo import register_seeder
 
-        register_seeder("cooperation", seed_cooperation, order=20)
+        register_seeder("cooperation", "cooperation.demo.seed_cooperation", order=20)
+        # Daily; both tasks are idempotent.
+        schedule.register(
+            "cooperation-offers-expire", "cooperation.tasks.offers_expire", every=24 * 3600.0
+        )
+        schedule.register(
+            "cooperation-offers-expiry-reminders",
+            "cooperation.tasks.offers_send_expiry_reminders",
+            every=24 * 3600.0,
+        )
 
         from cooperation.personal_data import register_sections
 

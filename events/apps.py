@@ -8,9 +8,15 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registration side: "Download my data" / "Delete my account", and demo data.
-        from events.demo import seed_events
         from events.personal_data import register_sections
+        from portal import schedule
         from portal.pages.demo import register_seeder
 
         register_sections()
-        register_seeder("events", seed_events, order=30)
+        register_seeder("events", "events.demo.seed_events", order=30)
+        # Hourly, so "a day before" is accurate to the hour; idempotent via reminder_sent_at.
+        schedule.register(
+            "events-registration-reminders",
+            "events.tasks.registrations_send_reminders",
+            every=3600.0,
+        )

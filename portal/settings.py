@@ -181,23 +181,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "heartbeat": {"task": "portal.pages.tasks.heartbeat", "schedule": 300.0},
-    # Daily; both tasks are idempotent, so a restart of beat that runs them early is harmless.
-    "cooperation-offers-expire": {
-        "task": "cooperation.tasks.offers_expire",
-        "schedule": 24 * 3600.0,
-    },
-    "cooperation-offers-expiry-reminders": {
-        "task": "cooperation.tasks.offers_send_expiry_reminders",
-        "schedule": 24 * 3600.0,
-    },
-    # Hourly, so "a day before" is accurate to the hour; idempotent via reminder_sent_at.
-    "events-registration-reminders": {
-        "task": "events.tasks.registrations_send_reminders",
-        "schedule": 3600.0,
-    },
-}
+# The beat schedule is not set here: the apps register their periodic tasks (portal/schedule.py)
+# and portal/celery_app.py hands them to beat.
 
 # --- Mail -----------------------------------------------------------------------------------
 EMAIL_URL = env("EMAIL_URL", default="")

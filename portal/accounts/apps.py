@@ -9,7 +9,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.accounts import personal_data_sections  # noqa: F401
-        from portal.accounts.demo import seed_users
         from portal.pages.demo import register_seeder
 
-        register_seeder("accounts.users", seed_users, order=10)
+        register_seeder("accounts.users", "portal.accounts.demo.seed_users", order=10)

@@ -284,8 +284,11 @@ def test_a_failed_reminder_is_not_recorded_and_goes_out_next_run(mailoutbox, mon
     assert len(mailoutbox) == 1
 
 
-def test_the_reminder_is_on_the_beat_schedule(settings):
-    entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].startswith("events.")]
+def test_the_reminder_is_on_the_beat_schedule():
+    from portal.celery_app import app
+
+    app.finalize()
+    entries = [e for e in app.conf.beat_schedule.values() if e["task"].startswith("events.")]
     assert entries == [{"task": "events.tasks.registrations_send_reminders", "schedule": 3600.0}]
 
 

@@ -1,0 +1,47 @@
+"""What the apps contribute through registries (filled in their AppConfig.ready()): the beat
+schedule, demo seeders (imported only when seeding)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from portal import schedule
+from portal.celery_app import app
+from portal.pages.demo import seeders
+
+
+def test_beat_runs_what_every_app_registered():
+    app.finalize()
+    beat = app.conf.beat_schedule
+    assert set(beat) == {t.name for t in schedule.tasks()}
+    tasks = {entry["task"] for entry in beat.values()}
+    assert {
+        "portal.pages.tasks.heartbeat",
+        "cooperation.tasks.offers_expire",
+        "cooperation.tasks.offers_send_expiry_reminders",
+        "events.tasks.registrations_send_reminders",
+    } <= tasks
+    # every scheduled task exists in the Celery app
+    app.loader.import_default_modules()
+    assert tasks <= set(app.tasks)
+
+
+def test_seeders_are_registered_by_path():
+    assert [s.key for s in seeders()] == ["accounts.users", "cooperation", "events"]
+
+
+def test_a_web_process_does_not_import_the_demo_data(database_url):
+    code = (
+        "import sys, django; django.setup(); import portal.urls, portal.wsgi; "
+        "print(sorted(m for m in sys.modules if m.endswith('.demo')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DATABASE_URL": database_url},
+    )
+    assert result.stdout.strip() == "['portal.pages.demo']"
