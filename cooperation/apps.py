@@ -7,7 +7,9 @@ class CooperationConfig(AppConfig):
     verbose_name = _("Partners and funding calls")
 
     def ready(self) -> None:
+        from cooperation.selectors.offers import offers_published_between
         from portal import schedule
+        from portal.monitoring import figures
         from portal.pages.demo import register_seeder
 
         register_seeder("cooperation", "cooperation.demo.seed_cooperation", order=20)
@@ -24,6 +26,15 @@ class CooperationConfig(AppConfig):
         from cooperation.personal_data import register_sections
 
         register_sections()
+
+        figures.register(
+            figures.Figure(
+                key="cooperation.offers_published",
+                label=_("Cooperation offers published"),
+                compute=offers_published_between,
+                order=20,
+            )
+        )
 
         # "Calls closing soon" on the home page.
         from cooperation.views.public import closing_soon_context

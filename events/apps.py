@@ -9,10 +9,20 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         # Registration side: "Download my data" / "Delete my account", and demo data.
         from events.personal_data import register_sections
+        from events.selectors.registrations import registrations_between
         from portal import schedule
+        from portal.monitoring import figures
         from portal.pages.demo import register_seeder
 
         register_sections()
+        figures.register(
+            figures.Figure(
+                key="events.registrations",
+                label=_("Event registrations"),
+                compute=registrations_between,
+                order=30,
+            )
+        )
         register_seeder("events", "events.demo.seed_events", order=30)
         # Hourly, so "a day before" is accurate to the hour; idempotent via reminder_sent_at.
         schedule.register(

@@ -129,3 +129,8 @@ def researcher_profile_for_user(*, user: User) -> ResearcherProfile | None:
 def interest_sent_for_offer(*, offer: CooperationOffer, user: User) -> ExpressionOfInterest | None:
     """The user's own expression of interest in ``offer``, if they sent one."""
     return ExpressionOfInterest.objects.filter(offer=offer, sender=user).first()
+
+
+def offers_published_between(*, start: datetime.datetime, end: datetime.datetime) -> int:
+    """Offers published in ``[start, end)``: a monitoring figure."""
+    return CooperationOffer.objects.filter(published_at__gte=start, published_at__lt=end).count()

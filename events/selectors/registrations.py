@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -129,3 +130,8 @@ def waitlist_positions(*, registrations: Iterable[Registration]) -> dict[int, in
         if pk in waiting:
             positions[pk] = place[event_id]
     return positions
+
+
+def registrations_between(*, start: datetime.datetime, end: datetime.datetime) -> int:
+    """Registrations made in ``[start, end)``, whatever became of them: a monitoring figure."""
+    return Registration.objects.filter(created_at__gte=start, created_at__lt=end).count()

@@ -45,3 +45,41 @@ def test_a_web_process_does_not_import_the_demo_data(database_url):
         env={**os.environ, "DATABASE_URL": database_url},
     )
     assert result.stdout.strip() == "['portal.pages.demo']"
+
+
+def test_monitoring_figures_come_from_the_apps(db):
+    import datetime
+
+    from django.utils import timezone
+
+    from portal.monitoring import figures
+    from tests.cooperation.factories import WorkflowOfferFactory
+    from tests.events.factories import quick_event, register
+
+    now = timezone.now()
+    event = quick_event()
+    register(event)
+    register(event)
+    WorkflowOfferFactory()
+    values = figures.values(
+        start=now - datetime.timedelta(hours=1), end=now + datetime.timedelta(hours=1)
+    )
+    assert values["events.registrations"] == 2
+    assert values["cooperation.offers_published"] == 1
+    earlier = figures.values(
+        start=now - datetime.timedelta(days=2), end=now - datetime.timedelta(days=1)
+    )
+    assert earlier == {"cooperation.offers_published": 0, "events.registrations": 0}
+
+
+def test_digest_sections_registry_orders_sections():
+    from portal.newsletter import digest
+
+    before = list(digest.sections())
+    section = digest.DigestSection(key="test.late", label="Late", items=lambda **kw: [], order=999)
+    digest.register(section)
+    try:
+        assert digest.sections()[-1] is section
+    finally:
+        digest._sections.pop("test.late")
+    assert digest.sections() == before

@@ -1,0 +1,1 @@
+"""Monitoring of the cooperation: the figures registry (``figures``); the dashboard reads it."""

@@ -1,0 +1,44 @@
+"""Registry of digest sections: what each app contributes to the awareness newsletter's digest.
+
+Each app registers its sections from its ``AppConfig.ready()``; the newsletter assembles an issue
+from them and never imports the domain apps::
+
+    digest.register(DigestSection(key="calls", label=_("Funding calls"), items=new_calls, order=10))
+
+``items(since=..., themes=..., language=...)`` returns the rows published since ``since`` that
+match the subscriber's themes (theme codes; empty: all), each a ``DigestItem``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    title: str
+    url: str
+    summary: str = ""
+    when: datetime.datetime | None = None  # a deadline or a start, shown as "in N days"
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    key: str
+    label: Any
+    items: Callable[..., Sequence[DigestItem]]
+    order: int = 100
+
+
+_sections: dict[str, DigestSection] = {}
+
+
+def register(section: DigestSection) -> None:
+    _sections[section.key] = section
+
+
+def sections() -> list[DigestSection]:
+    return sorted(_sections.values(), key=lambda s: (s.order, s.key))
