@@ -83,7 +83,9 @@ def _decide(interest: ExpressionOfInterest, *, user: User, status: str) -> Expre
             status=status, decided_at=now
         )
         if not changed:
-            raise WorkflowError(_("This expression of interest has already been answered."))
+            raise WorkflowError(
+                _("This expression of interest has already been answered."), code="answered"
+            )
         transaction.on_commit(lambda: _notify_decided(interest.pk))
     interest.status = status
     interest.decided_at = now

@@ -179,7 +179,7 @@ def offer_update(
         .get(pk=offer.pk)
     )
     if locked.status != Status.DRAFT:
-        raise WorkflowError(_("Only a draft offer can be edited."))
+        raise WorkflowError(_("Only a draft offer can be edited."), code="not_draft")
     types = sorted(set(sought_organisation_types))
     _validate(
         author=locked.author,
@@ -219,7 +219,7 @@ def _transition(
     )
     if not changed:
         offer.refresh_from_db(fields=["status"])
-        raise WorkflowError(error)
+        raise WorkflowError(error, code=f"not_{'_or_'.join(sorted(from_statuses))}")
     offer.status = to_status
     for field, value in changes.items():
         setattr(offer, field, value)
@@ -261,7 +261,10 @@ def offer_publish(*, offer: CooperationOffer, reviewer: User) -> CooperationOffe
         expiry = min(expiry, offer.expires_on)
     if expiry < today:
         raise WorkflowError(
-            _("The offer's expiry date or its call's deadline has passed; return it to the author.")
+            _(
+                "The offer's expiry date or its call's deadline has passed; return it to the author."
+            ),
+            code="expired",
         )
     _transition(
         offer,

@@ -199,7 +199,7 @@ def organisation_publish(*, organisation: Organisation, by: User) -> Organisatio
         pk=organisation.pk, status=Organisation.Status.DRAFT
     ).update(status=Organisation.Status.PUBLISHED, updated_at=now)
     if not changed:
-        raise WorkflowError(_("Only a draft organisation can be published."))
+        raise WorkflowError(_("Only a draft organisation can be published."), code="not_draft")
     organisation.status = Organisation.Status.PUBLISHED
     organisation.updated_at = now
     organisation_list_invalidate()

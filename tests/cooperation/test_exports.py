@@ -137,7 +137,8 @@ def test_researcher_csv_follows_visibility_and_has_no_email(client, registry):
 @pytest.mark.parametrize("name", ["partner_export", "offer_export", "call_export"])
 def test_no_export_contains_an_email_address(client, registry, name):
     client.force_login(UserFactory(email="viewer@example.org"))
-    raw, _rows = download(client, url(name))
+    raw, rows = download(client, url(name))
+    assert len(rows) > 1  # rows were exported (an empty file has no address either)
     assert not EMAIL.search(raw.decode("utf-8"))
 
 

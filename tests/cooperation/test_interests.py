@@ -66,8 +66,9 @@ def test_interest_in_your_own_offer_is_refused(client):
 
     assert "You cannot express interest in your own offer." in response.content.decode()
     assert not ExpressionOfInterest.objects.exists()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as caught:
         interest_create(offer=offer, sender=offer.author, message="Me")
+    assert caught.value.code == "own_offer"
 
 
 def test_a_second_interest_in_the_same_offer_is_a_form_error(client):
@@ -114,8 +115,9 @@ def test_interest_in_an_expired_offer_is_refused():
         expires_on=offer.expires_on.replace(year=2000)
     )
     offer.refresh_from_db()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as caught:
         interest_create(offer=offer, sender=quick_user(), message="Late")
+    assert caught.value.code == "not_published"
 
 
 @pytest.mark.parametrize(
@@ -233,8 +235,9 @@ def test_decline_keeps_contacts_hidden_and_cannot_be_changed_afterwards(client):
     assert "This expression of interest has already been answered." in response.content.decode()
     interest.refresh_from_db()
     assert interest.status == Status.DECLINED
-    with pytest.raises(WorkflowError):
+    with pytest.raises(WorkflowError) as caught:
         interest_accept(interest=interest, user=author)
+    assert caught.value.code == "answered"
 
 
 def test_creating_an_interest_enqueues_the_notification_after_commit(

@@ -301,8 +301,9 @@ def test_publishing_an_offer_that_is_not_submitted_is_refused(client):
 
 def test_return_to_draft_of_a_published_offer_is_refused():
     offer = WorkflowOfferFactory()
-    with pytest.raises(WorkflowError):
+    with pytest.raises(WorkflowError) as caught:
         offer_return_to_draft(offer=offer, reviewer=site_staff_user(), comment="No")
+    assert caught.value.code == "not_submitted"
     offer.refresh_from_db()
     assert offer.status == Status.PUBLISHED
 
@@ -367,8 +368,9 @@ def test_publishing_after_the_calls_deadline_is_refused():
     call.closes_at = timezone.now() - datetime.timedelta(days=2)
     call.save(update_fields=["closes_at"])
 
-    with pytest.raises(WorkflowError):
+    with pytest.raises(WorkflowError) as caught:
         offer_publish(offer=offer, reviewer=site_staff_user())
+    assert caught.value.code == "expired"
     offer.refresh_from_db()
     assert offer.status == Status.SUBMITTED
 

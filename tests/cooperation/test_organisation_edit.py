@@ -170,9 +170,16 @@ def test_non_member_cannot_edit(client):
 
 
 def test_anonymous_cannot_edit(client):
-    organisation = MemberOrganisationFactory()
+    organisation = MemberOrganisationFactory(name="Kept")
     url = reverse("cooperation:organisation_edit", kwargs={"pk": organisation.pk})
-    assert client.post(url, _payload()).status_code == 302
+
+    response = client.post(url, _payload(name="Hijacked"))
+
+    # sent to log in (a successful edit redirects too: the name tells them apart)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    organisation.refresh_from_db()
+    assert organisation.name == "Kept"
 
 
 def test_unknown_organisation_is_404(client):

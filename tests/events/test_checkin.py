@@ -181,6 +181,9 @@ def test_a_whole_day_of_check_ins_keeps_the_seat_count():
     tickets = [register(event) for _ in range(3)]
     for ticket in tickets:
         registration_check_in(event=event, code=ticket.ticket_code, by=door)
+    assert set(Registration.objects.filter(event=event).values_list("status", flat=True)) == {
+        Status.CHECKED_IN
+    }
     late = register(event)
     assert late.status == Status.WAITLISTED  # checked-in people still hold their seats
 

@@ -328,8 +328,9 @@ def test_message_to_all_attendees_one_mail_each_in_their_language(
 
     with pytest.raises(PermissionDenied):
         event_message_send(event=event, subject="Spam", body="Spam", by=attendee())
-    with pytest.raises(RegistrationError):
+    with pytest.raises(RegistrationError) as caught:
         event_message_send(event=event, subject=" ", body="Text", by=boss)
+    assert caught.value.code == "empty_message"
 
 
 # -- through a real SMTP server --------------------------------------------------------------

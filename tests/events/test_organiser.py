@@ -454,8 +454,9 @@ def test_cancelled_events_cannot_be_edited(client, boss):
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.title != "Changed"
-    with pytest.raises(EventStateError):
+    with pytest.raises(EventStateError) as caught:
         event_services.event_update(event=event, by=boss, title="Changed")
+    assert caught.value.code == "cancelled"
 
 
 def test_question_and_session_services(boss):
@@ -523,8 +524,9 @@ def test_cancel_asks_for_confirmation_and_tells_the_attendees(
 def test_cancel_a_draft_tells_nobody(boss):
     event = EventFactory(organisers=[boss], status=Event.Status.DRAFT)
     assert event_services.event_cancel(event=event, by=boss) == 0
-    with pytest.raises(EventStateError):
+    with pytest.raises(EventStateError) as caught:
         event_services.event_cancel(event=event, by=boss)
+    assert caught.value.code == "cancelled"
 
 
 # --- permissions --------------------------------------------------------------------------------

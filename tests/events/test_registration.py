@@ -207,8 +207,9 @@ def test_approval_required_registration_is_pending_until_approved(
     assert notified(calls, "approved") == [first.pk]
     assert notified(calls, "waitlisted") == [second.pk]
 
-    with pytest.raises(RegistrationError, match="awaiting approval"):
+    with pytest.raises(RegistrationError, match="awaiting approval") as caught:
         registration_approve(registration=first, by=boss)
+    assert caught.value.code == "not_pending"
 
 
 def test_declining_cancels_and_tells_the_person(django_capture_on_commit_callbacks, monkeypatch):
@@ -220,8 +221,9 @@ def test_declining_cancels_and_tells_the_person(django_capture_on_commit_callbac
     registration.refresh_from_db()
     assert registration.status == Status.CANCELLED
     assert notified(calls, "declined") == [registration.pk]
-    with pytest.raises(RegistrationError):
+    with pytest.raises(RegistrationError) as caught:
         registration_decline(registration=registration, by=event.organisers.get())
+    assert caught.value.code == "not_pending"
 
 
 def test_approval_with_no_seat_and_no_waiting_list_is_refused():
@@ -263,10 +265,11 @@ def test_organiser_registers_someone_with_and_without_an_account(
     assert invited.language == "ru"
     assert notified(calls, "added") == [linked.pk, invited.pk]
 
-    with pytest.raises(RegistrationError, match="already registered"):
+    with pytest.raises(RegistrationError, match="already registered") as caught:
         registration_create_by_organiser(
             event=event, email="New.Person@EXAMPLE.org", name="Again", by=boss
         )
+    assert caught.value.code == "already_registered"
     with pytest.raises(RegistrationError) as caught:
         registration_create_by_organiser(event=event, email="not-an-email", name="X", by=boss)
     assert caught.value.code == "invalid_email"
@@ -287,8 +290,9 @@ def test_a_user_with_the_invited_address_claims_the_registration(client):
     with pytest.raises(RegistrationError) as caught:
         registration_claim(token=token, user=stranger)
     assert caught.value.code == "wrong_email"
-    with pytest.raises(RegistrationError):
+    with pytest.raises(RegistrationError) as caught:
         registration_claim(token=f"{invited.pk}.forged", user=stranger)
+    assert caught.value.code == "invalid_token"
 
     # Through the pages: anonymous visitors are asked to log in or sign up first.
     response = client.get(url("claim", token))
@@ -573,12 +577,14 @@ def test_demo_events_are_idempotent_and_cover_every_status():
 
 
 def test_events_register_their_seeder_and_personal_data_section():
+    from django.utils.module_loading import import_string
+
     from events.demo import seed_events
     from portal.accounts import personal_data
     from portal.pages.demo import seeders
 
     seeder = {s.key: s for s in seeders()}["events"]
-    assert seeder.run is seed_events
+    assert import_string(seeder.path) is seed_events
     assert seeder.order == 30
     assert "events" in {section.key for section in personal_data.sections()}
 
