@@ -1,5 +1,6 @@
-"""Admin for site staff. Writes that have side effects (search columns, final deadline) go
-through the services after the admin has saved."""
+"""Admin for site staff. Saves of models that have a service go through it, so the admin cannot
+skip a side effect or a permission the service enforces (renaming an organisation reindexes its
+researchers and offers; a profile's organisation must be one its researcher may name)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelForm
@@ -26,7 +28,12 @@ from cooperation.models import (
     ResearcherProfile,
 )
 from cooperation.services.calls import call_deadlines_refresh
-from cooperation.services.organisations import organisation_list_invalidate
+from cooperation.services.organisations import (
+    EDITABLE_FIELDS,
+    organisation_list_invalidate,
+    organisation_location_validate,
+    organisation_update,
+)
 from portal.text_input import TextInputMixin
 
 # Links typed without a scheme are taken as https (Django 6 default).
@@ -38,8 +45,31 @@ class ParticipationInline(admin.TabularInline):
     extra = 0
 
 
+class OrganisationAdminForm(TextInputMixin, forms.ModelForm):
+    """Checks what the service will check, so that a refusal is a form error, not a failure."""
+
+    website = forms.URLField(
+        label=_("website"), max_length=300, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Organisation
+        fields = "__all__"  # noqa: DJ007 - ModelAdmin.get_form passes the fields it shows
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        try:
+            organisation_location_validate(
+                country=data.get("country"), federal_subject=data.get("federal_subject")
+            )
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return data
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationAdminForm
     formfield_overrides = URL_FIELD_OVERRIDES
     list_display = ["name", "name_alt", "type", "country", "status", "fp7_participations"]
     list_filter = ["status", "type", "country"]
@@ -49,11 +79,35 @@ class OrganisationAdmin(admin.ModelAdmin):
     raw_id_fields = ["members", "federal_subject"]
     inlines = [ParticipationInline]
 
+    def save_model(
+        self, request: HttpRequest, obj: Organisation, form: ModelForm, change: bool
+    ) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # What members edit goes through the service (checks, reindexing of the organisation,
+        # its researchers and offers, cache); then what only staff edit here.
+        data = form.cleaned_data
+        organisation_update(
+            organisation=obj,
+            by=request.user,  # type: ignore[arg-type]
+            themes=data.get("themes", obj.themes.all()),
+            **{name: data[name] for name in EDITABLE_FIELDS if name in data},
+        )
+        staff_only = [
+            f.name
+            for f in Organisation._meta.concrete_fields
+            if f.name in form.changed_data and f.name not in EDITABLE_FIELDS
+        ]
+        if staff_only:
+            obj.save(update_fields=staff_only)
+
     def save_related(
         self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
     ) -> None:
         super().save_related(request, form, formsets, change)
-        indexing.organisation_index(ids=[form.instance.pk])
+        if not change:  # a change was indexed by organisation_update
+            indexing.organisation_index(ids=[form.instance.pk])
         organisation_list_invalidate()
 
     def delete_model(self, request: HttpRequest, obj: Organisation) -> None:

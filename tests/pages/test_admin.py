@@ -81,3 +81,50 @@ def test_saving_a_call_in_the_admin_stores_its_final_deadline(staff_client):
     # 17:00 in Brussels (CEST, UTC+2) is 15:00 UTC.
     assert call.closes_at == datetime.datetime(2027, 9, 15, 15, 0, tzinfo=datetime.UTC)
     assert "Фотоника" in call.search_names
+
+
+def test_renaming_an_organisation_in_the_admin_reindexes_its_offers_and_researchers(staff_client):
+    from cooperation.models import Organisation
+    from tests.cooperation.factories import (
+        MemberOrganisationFactory,
+        OwnProfileFactory,
+        WorkflowOfferFactory,
+        quick_user,
+    )
+
+    member = quick_user()
+    organisation = MemberOrganisationFactory(member=member, name="Before")
+    profile = OwnProfileFactory(user=member, organisation=organisation)
+    offer = WorkflowOfferFactory(author=member, organisation=organisation, status="draft")
+    url = reverse("admin:cooperation_organisation_change", args=[organisation.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in (
+            (name, form[name].value()) for name in form.fields if form[name].value() is not None
+        )
+        if not isinstance(value, list)
+    }
+    for name, value in list(data.items()):
+        if isinstance(value, datetime.datetime):  # the admin's split date and time inputs
+            del data[name]
+            data[f"{name}_0"], data[f"{name}_1"] = value.strftime("%Y-%m-%d %H:%M:%S").split()
+    data.update(
+        {
+            "name": "Институт после",
+            "members": ",".join(str(pk) for pk in form["members"].value()),
+            "participations-TOTAL_FORMS": "0",
+            "participations-INITIAL_FORMS": "0",
+        }
+    )
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    organisation.refresh_from_db()
+    assert organisation.name == "Институт после"
+    profile.refresh_from_db()
+    offer.refresh_from_db()
+    assert "Институт после" in profile.search_names
+    assert "Институт после" in offer.search_names
+    assert Organisation.objects.get(pk=organisation.pk).members.get() == member
