@@ -17,10 +17,20 @@ from cooperation.models import (
     Organisation,
     ResearcherProfile,
 )
-from cooperation.services.interests import sender_organisation_choices
-from cooperation.services.offers import EXPIRY_REMINDER_DAYS
-from cooperation.services.profiles import profile_organisation_choices
 from portal.accounts.models import User
+
+#: Authors are reminded this many days before their offer expires.
+EXPIRY_REMINDER_DAYS = 14
+
+
+def sender_organisation_choices(*, user: User) -> Q:
+    """ "One of theirs": organisations the user is a member of or names in their profile."""
+    return Q(members=user) | Q(researchers__user=user)
+
+
+def profile_organisation_choices(*, user: User) -> Q:
+    """A profile names a published organisation or one the user is a member of."""
+    return Q(status=Organisation.Status.PUBLISHED) | Q(members=user)
 
 
 def offer_review_queue() -> QuerySet[CooperationOffer]:

@@ -9,21 +9,16 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation import permissions
 from cooperation.models import CooperationOffer, ExpressionOfInterest, Organisation
+from cooperation.selectors.offers import sender_organisation_choices
 from cooperation.services.offers import WorkflowError
 from portal.accounts.models import User
 
 Status = ExpressionOfInterest.Status
-
-
-def sender_organisation_choices(*, user: User) -> Q:
-    """ "One of theirs": organisations the user is a member of or names in their profile."""
-    return Q(members=user) | Q(researchers__user=user)
 
 
 def interest_create(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation import indexing, permissions
 from cooperation.models import CooperationOffer, FundingCall, Organisation
+from cooperation.selectors.offers import EXPIRY_REMINDER_DAYS
 from portal.accounts.models import User
 from portal.errors import StateError
 from portal.reference.models import Country, ThematicPriority
@@ -27,7 +28,6 @@ from portal.reference.models import Country, ThematicPriority
 Status = CooperationOffer.Status
 
 DEFAULT_VALIDITY_MONTHS = 12
-EXPIRY_REMINDER_DAYS = 14
 
 EDITABLE_FIELDS = (
     "organisation",

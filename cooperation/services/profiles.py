@@ -7,12 +7,12 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation import indexing
 from cooperation.models import Organisation, ResearcherProfile
+from cooperation.selectors.offers import profile_organisation_choices
 from portal.accounts.models import User
 from portal.reference.models import ThematicPriority
 
@@ -51,11 +51,6 @@ def orcid_validate(value: str | None) -> None:
                 )
             }
         )
-
-
-def profile_organisation_choices(*, user: User) -> Q:
-    """A profile names a published organisation or one the user is a member of."""
-    return Q(status=Organisation.Status.PUBLISHED) | Q(members=user)
 
 
 @transaction.atomic
