@@ -8,7 +8,7 @@ from portal.pages import views as pages_views
 
 urlpatterns = [
     path("healthz", pages_views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", pages_views.set_language, name="set_language"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -19,6 +23,22 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/accessibility.html")
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's ``set_language``, reading ``next`` in the language it is written in.
+
+    Django translates ``next`` (``/en/events/`` to ``/ru/events/``) by resolving it under the
+    active language, which on this URL (outside the language prefixes) comes from the browser's
+    ``Accept-Language``: a Russian browser on an English page could not resolve ``/en/...`` and
+    stayed there. The language of the ``next`` path's prefix is made active for the call.
+    """
+    next_url = request.POST.get("next", request.GET.get("next", "")) or ""
+    written_in = translation.get_language_from_path(urlsplit(next_url).path)
+    if written_in:
+        with translation.override(written_in):
+            return i18n.set_language(request)
+    return i18n.set_language(request)
 
 
 @never_cache

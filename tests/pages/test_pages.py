@@ -75,6 +75,27 @@ def test_language_switch_keeps_the_page(client):
     assert response.url == "/ru/calls/"
 
 
+@pytest.mark.parametrize(
+    ("browser", "page", "chosen", "expected"),
+    [
+        ("ru", "/en/calls/", "ru", "/ru/calls/"),
+        ("ru-RU,ru;q=0.9", "/en/partners/?q=physics", "ru", "/ru/partners/?q=physics"),
+        ("ru", "/en/events/", "ru", "/ru/events/"),
+        ("en-GB,en;q=0.8", "/ru/offers/", "en", "/en/offers/"),
+        ("en", "/ru/", "en", "/en/"),
+        ("de", "/ru/accounts/login/", "en", "/en/accounts/login/"),
+    ],
+)
+def test_the_switch_works_whatever_the_browsers_language(client, browser, page, chosen, expected):
+    response = client.post(
+        "/i18n/setlang/",
+        {"language": chosen, "next": page},
+        HTTP_ACCEPT_LANGUAGE=browser,
+    )
+    assert response.status_code == 302
+    assert response.url == expected
+
+
 def test_unknown_page_is_a_404_not_a_500(client):
     assert client.get("/en/no-such-page/").status_code == 404
 
