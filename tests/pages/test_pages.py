@@ -111,3 +111,44 @@ def test_header_shows_account_menu_for_visitors_and_members(client):
     html = client.get("/en/").content.decode()
     assert "/en/accounts/profile/" in html
     assert "/en/accounts/logout/" in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"), [("en", "Page not found"), ("ru", "Страница не найдена")]
+)
+def test_404_is_a_page_of_the_site_in_its_language(client, lang, title):
+    response = client.get(f"/{lang}/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert f"<h1>{title}</h1>" in html
+    assert f'<html lang="{lang}">' in html
+    assert 'class="main-nav"' in html
+
+
+@pytest.mark.parametrize(("lang", "title"), [("en", "Access denied"), ("ru", "Доступ запрещён")])
+def test_403_is_a_page_of_the_site_in_its_language_with_the_reason(client, lang, title):
+    from tests.cooperation.factories import quick_user
+
+    client.force_login(quick_user())
+    response = client.get(f"/{lang}/offers/review/")
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert f"<h1>{title}</h1>" in html
+    assert f'<html lang="{lang}">' in html
+    assert "403 Forbidden" not in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"), [("en", "Something went wrong"), ("ru", "Что-то пошло не так")]
+)
+def test_500_page_in_the_sites_language(lang, title):
+    from django.test import RequestFactory
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override(lang):
+        response = server_error(RequestFactory().get(f"/{lang}/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert f"<h1>{title}</h1>" in html
+    assert f'<html lang="{lang}">' in html
