@@ -419,6 +419,9 @@ def registration_create(
     duplicate = _("You are already registered for this event.")
     try:
         with _event_locked(event.pk, state_of=(email, user.pk)) as locked:
+            # Arrival is when the lock is granted: timestamps taken before it (above) would
+            # order the waiting list by who started first, not by who was placed first.
+            now = timezone.now()
             _check_open(locked, now)  # the fresh row: it may have changed meanwhile
             seated, waiting, rows = _locked_state(locked, email=email, user_id=user.pk)
             reuse = _reusable(rows, user_id=user.pk, duplicate_message=duplicate)
@@ -577,6 +580,7 @@ def registration_create_by_organiser(
     try:
         user_id = user.pk if user else None
         with _event_locked(event.pk, state_of=(email, user_id)) as locked:
+            now = timezone.now()  # arrival is when the lock is granted
             _check_organiser_can_add(locked, now)
             seated, waiting, rows = _locked_state(locked, email=email, user_id=user_id)
             reuse = _reusable(rows, user_id=user_id, duplicate_message=duplicate)
@@ -810,6 +814,7 @@ def registrations_import_csv(
     users = _users_by_email([row.email for row in good])
     try:
         with _event_locked(event.pk) as locked:
+            now = timezone.now()  # arrival is when the lock is granted
             _check_organiser_can_add(locked, now)
             _import_locked(locked, good, users, default_language, now, report)
     except IntegrityError as exc:  # only if the checks above missed a duplicate

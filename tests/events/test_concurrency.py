@@ -309,3 +309,46 @@ def test_locks_are_taken_in_one_order_so_two_lockers_never_deadlock():
 def test_lock_objects_refuses_to_run_outside_a_transaction():
     with pytest.raises(RuntimeError):
         locking.lock_objects([quick_event()])
+
+
+def test_the_order_of_arrival_is_the_order_of_the_lock(monkeypatch):
+    """Whoever is placed first registered first: a person slow between opening the form and
+    taking the lock (here: their answers take a while to check) is placed after someone faster,
+    and their times say so (they used to carry the earlier time, so a waitlisted person appeared
+    to have registered before the one who got the seat)."""
+    import time
+
+    from events.services import registrations as services
+
+    event = quick_event(capacity=1)
+    slow, fast = attendee(), attendee()
+    original = services.answers_clean
+
+    def answers_clean(**kwargs: Any) -> Any:
+        if threading.current_thread().name == "slow":
+            time.sleep(0.5)
+        return original(**kwargs)
+
+    monkeypatch.setattr(services, "answers_clean", answers_clean)
+
+    def register_as(user: Any) -> None:
+        try:
+            registration_create(event=event, user=user, answers={})
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=register_as, args=(slow,), name="slow")
+    first.start()
+    time.sleep(0.2)
+    second = threading.Thread(target=register_as, args=(fast,), name="fast")
+    second.start()
+    first.join(THREADS_TIMEOUT)
+    second.join(THREADS_TIMEOUT)
+
+    seated = Registration.objects.get(event=event, user=fast)
+    waiting = Registration.objects.get(event=event, user=slow)
+    assert (seated.status, waiting.status) == (Status.CONFIRMED, Status.WAITLISTED)
+    assert seated.created_at < waiting.created_at
+    assert waiting.waitlisted_at is not None
+    assert seated.confirmed_at is not None
+    assert seated.confirmed_at <= waiting.waitlisted_at
