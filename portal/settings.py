@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "portal.reference",
     "portal.accounts",
     "portal.pages",
+    "portal.mail",
     "portal.newsletter",
     # Domain apps.
     "cooperation",
@@ -186,6 +187,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "portal.pages.tasks.heartbeat", "schedule": 300.0},
+    # The outbox: stale claims back to pending, send tasks for due mail (a lost task loses none).
+    "mail-sweep": {"task": "portal.mail.tasks.mail_sweep", "schedule": 60.0},
     # Daily; both tasks are idempotent, so a restart of beat that runs them early is harmless.
     "cooperation-offers-expire": {
         "task": "cooperation.tasks.offers_expire",
