@@ -214,15 +214,11 @@ def _render(claimed: list[OutgoingMail]) -> list[OutgoingMail]:
     rendered: list[OutgoingMail] = []
     dropped: set[int] = set()
     for kind, mails in todo.items():
-        try:
-            results = renderers.renderer_for(kind)(mails)
-        except Exception as exc:  # a bug or a vanished object: the row fails, others go on
-            logger.exception("rendering %s mail failed", kind)
-            for mail in mails:
-                _fail(mail, f"rendering failed: {exc!r}")
+        for mail, result in _render_kind(kind, mails):
+            if isinstance(result, Exception):  # a bug, or the database hiccuped: retry later
+                _retry_later(mail, f"rendering failed: {result!r}")
                 dropped.add(mail.pk)
-            continue
-        for mail, result in zip(mails, results, strict=True):
+                continue
             if result is None:
                 _still_mine(mail).update(
                     status=Status.CANCELLED, last_error="no longer applies", claimed_at=None
@@ -244,6 +240,24 @@ def _render(claimed: list[OutgoingMail]) -> list[OutgoingMail]:
             rendered, ["subject", "body", "html_body", "attachments", "headers", "rendered_at"]
         )
     return [mail for mail in claimed if mail.pk not in dropped]
+
+
+def _render_kind(
+    kind: str, mails: list[OutgoingMail]
+) -> list[tuple[OutgoingMail, renderers.RenderedMail | Exception | None]]:
+    """The kind's renderer on the batch; if it raises, on each row alone, so that one bad row
+    fails by itself and the others go out."""
+    try:
+        renderer = renderers.renderer_for(kind)
+        return list(zip(mails, renderer(mails), strict=True))
+    except Exception as exc:
+        if len(mails) == 1:
+            logger.exception("rendering %s mail %s failed", kind, mails[0].pk)
+            return [(mails[0], exc)]
+    results: list[tuple[OutgoingMail, renderers.RenderedMail | Exception | None]] = []
+    for mail in mails:
+        results += _render_kind(kind, [mail])
+    return results
 
 
 def build_message(mail: OutgoingMail, *, connection: Any = None) -> EmailMultiAlternatives:
@@ -356,7 +370,7 @@ def mail_send_claimed(*, claimed: list[OutgoingMail]) -> SendReport:
     """Render what needs it, then send the claimed rows over one SMTP connection."""
     report = SendReport(claimed=len(claimed))
     to_send = _render(claimed)
-    report.cancelled = len(claimed) - len(to_send)  # cancelled or failed while rendering
+    report.cancelled = len(claimed) - len(to_send)  # no longer applies, or rendering failed
     if not to_send:
         return report
     connection = get_connection(fail_silently=False)
