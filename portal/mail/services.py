@@ -425,13 +425,13 @@ def mail_send_due(*, budget_seconds: float = 40.0, limit: int = CHUNK) -> SendRe
 # -- sweeping and retrying ---------------------------------------------------------------------
 
 
-def mail_release_stale(*, now: datetime.datetime | None = None) -> int:
-    """Return ``sending`` rows whose claim is older than :func:`claim_stale_after` to pending
-    (or fail them once ``MAX_ATTEMPTS`` claims were made). Returns the number released."""
-    now = now or timezone.now()
-    stale = OutgoingMail.objects.filter(
-        status=Status.SENDING, claimed_at__lt=now - claim_stale_after()
-    )
+def mail_release_stale(*, older_than: datetime.timedelta | None = None) -> int:
+    """Return ``sending`` rows claimed more than ``older_than`` ago (default
+    :func:`claim_stale_after`) to pending, due now; a row already claimed ``MAX_ATTEMPTS`` times
+    is failed instead (a message that kills its worker must not loop). Returns the count."""
+    now = timezone.now()
+    cutoff = now - (claim_stale_after() if older_than is None else older_than)
+    stale = OutgoingMail.objects.filter(status=Status.SENDING, claimed_at__lte=cutoff)
     error = "the worker stopped while sending (claim expired)"
     with transaction.atomic():
         failed = stale.filter(attempts__gte=MAX_ATTEMPTS).update(
@@ -448,10 +448,10 @@ def mail_due_count(*, now: datetime.datetime | None = None) -> int:
     return OutgoingMail.objects.filter(status=Status.PENDING, next_attempt_at__lte=now).count()
 
 
-def mail_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
+def mail_sweep(*, stale_after: datetime.timedelta | None = None) -> dict[str, int]:
     """Beat: release stale claims, then enqueue send tasks for the due pending rows."""
-    released = mail_release_stale(now=now)
-    due = mail_due_count(now=now)
+    released = mail_release_stale(older_than=stale_after)
+    due = mail_due_count()
     tasks = min(-(-due // CHUNK), _setting("MAIL_MAX_TASKS_PER_SWEEP", 4))
     if tasks:
         from portal.mail.tasks import mail_send

@@ -3,6 +3,8 @@ they claimed with ``SKIP LOCKED`` or on rows still in the state they expect."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
 
 from portal.mail import services
@@ -22,6 +24,8 @@ def mail_send() -> dict[str, int]:
 
 
 @shared_task(name="portal.mail.tasks.mail_sweep")
-def mail_sweep() -> dict[str, int]:
-    """Beat, every minute: stale claims back to pending; send tasks for due rows."""
-    return services.mail_sweep()
+def mail_sweep(*, stale_after_seconds: float | None = None) -> dict[str, int]:
+    """Beat, every minute: stale claims back to pending; send tasks for due rows.
+    ``stale_after_seconds`` overrides the claim age (an operator who knows the workers are dead)."""
+    stale_after = None if stale_after_seconds is None else timedelta(seconds=stale_after_seconds)
+    return services.mail_sweep(stale_after=stale_after)
