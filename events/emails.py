@@ -5,17 +5,19 @@ inside ``translation.override(language)`` (links get the language prefix too), a
 goes into the ``Content-Language`` header. Mails that confirm a seat carry the event as an
 ``.ics`` attachment (``events.ics``) and the personal ticket link.
 
-Sending happens in ``events.tasks``; this module only builds messages.
+The mails are queued in the outbox (``events.notifications``, in the transaction of the change)
+and rendered here, once, when the outbox first claims them: the renderers below are registered for
+the ``events.*`` kinds of ``portal.mail``. A notification whose registration is no longer in the
+state it is about (a "promoted" mail for someone who cancelled meanwhile) renders to ``None`` and
+is not sent.
 """
 
 from __future__ import annotations
 
-from email import encoders
-from email.mime.base import MIMEBase
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -23,8 +25,12 @@ from django.utils.translation import gettext
 
 from events import ics
 from events.models import Registration
-from events.selectors.registrations import waitlist_position
+from events.notifications import EXPECTED, MESSAGE_KIND, registration_language
+from events.selectors.registrations import waitlist_position, waitlist_positions
 from events.services.registrations import claim_token_for
+from portal.mail import renderers
+from portal.mail.models import OutgoingMail
+from portal.mail.renderers import Attachment, RenderedMail
 
 # Kinds of notification and whether they carry the calendar attachment.
 KINDS: dict[str, bool] = {
@@ -40,13 +46,9 @@ KINDS: dict[str, bool] = {
 
 
 def recipient_language(registration: Registration) -> str:
-    """The attendee's language: their account's preference, else the registration's."""
-    codes = {code for code, _name in settings.LANGUAGES}
-    user = registration.user
-    for candidate in (user.preferred_language if user else None, registration.language):
-        if candidate in codes:
-            return candidate
-    return settings.LANGUAGE_CODE
+    """The attendee's language (``portal.mail.language``: account preference, else the
+    registration's)."""
+    return registration_language(registration)
 
 
 def absolute_url(path: str) -> str:
@@ -74,38 +76,25 @@ def registration_ics(registration: Registration, *, ticket_link: str) -> str:
     )
 
 
-def _ics_part(text: str, filename: str) -> MIMEBase:
-    # Base64, so the CRLF line ends of RFC 5545 arrive exactly as written.
-    part = MIMEBase("text", "calendar", method="PUBLISH", charset="utf-8", name=filename)
-    part.set_payload(text.encode("utf-8"))
-    encoders.encode_base64(part)
-    part.add_header("Content-Disposition", "attachment", filename=filename)
-    return part
-
-
-def _message(*, to: str, subject: str, body: str, language: str) -> EmailMessage:
-    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
-    return EmailMessage(
-        subject=f"{prefix}{' '.join(subject.split())}",
-        body=body,
-        to=[to],
-        headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
-    )
-
+ICS_MIMETYPE = "text/calendar; method=PUBLISH"
 
 _UNKNOWN = object()
 
 
 def registration_email(
-    registration: Registration, kind: str, *, position: Any = _UNKNOWN
-) -> EmailMessage:
+    registration: Registration,
+    kind: str,
+    *,
+    position: Any = _UNKNOWN,
+    language: str | None = None,
+) -> RenderedMail:
     """The notification ``kind`` (see KINDS) for one registration. ``position`` on the waiting
     list may be passed in by callers that looked it up for a batch; else it is read here."""
     if position is _UNKNOWN:
         position = waitlist_position(registration)
     if kind not in KINDS:
         raise ValueError(f"unknown kind of registration e-mail: {kind}")
-    language = recipient_language(registration)
+    language = language or recipient_language(registration)
     event = registration.event
     with translation.override(language):
         link = ticket_url(registration)
@@ -120,17 +109,23 @@ def registration_email(
         }
         subject = render_to_string(f"events/email/{kind}_subject.txt", context)
         body = render_to_string(f"events/email/{kind}_body.txt", context)
-        message = _message(to=registration.email, subject=subject, body=body, language=language)
+        attachments: tuple[Attachment, ...] = ()
         if KINDS[kind] and registration.status in Registration.SEATED:
-            message.attach(_ics_part(registration_ics(registration, ticket_link=link), "event.ics"))
-    return message
+            ics_text = registration_ics(registration, ticket_link=link)
+            attachments = (Attachment("event.ics", ics_text, ICS_MIMETYPE),)
+    return RenderedMail(subject=subject, body=body, attachments=attachments)
 
 
 def message_email(
-    registration: Registration, *, subject: str, body: str, sender_name: str
-) -> EmailMessage:
+    registration: Registration,
+    *,
+    subject: str,
+    body: str,
+    sender_name: str,
+    language: str | None = None,
+) -> RenderedMail:
     """An organiser's message to one attendee, framed in the attendee's language."""
-    language = recipient_language(registration)
+    language = language or recipient_language(registration)
     with translation.override(language):
         context = {
             "registration": registration,
@@ -142,4 +137,39 @@ def message_email(
         }
         full_subject = render_to_string("events/email/message_subject.txt", context)
         text = render_to_string("events/email/message_body.txt", context)
-    return _message(to=registration.email, subject=full_subject, body=text, language=language)
+    return RenderedMail(subject=full_subject, body=text)
+
+
+@renderers.register(*(f"events.{kind}" for kind in KINDS), MESSAGE_KIND)
+def render_registration_mails(mails: Sequence[OutgoingMail]) -> list[RenderedMail | None]:
+    """The outbox's renderer for the ``events.*`` kinds: registrations in one query (event,
+    country and user joined), the waiting-list positions in one more."""
+    registrations = (
+        Registration.objects.filter(pk__in={m.about_id for m in mails})
+        .select_related("event", "event__country", "user")
+        .in_bulk()
+    )
+    positions = waitlist_positions(registrations=list(registrations.values()))
+
+    def render(mail: OutgoingMail) -> RenderedMail | None:
+        registration = registrations.get(mail.about_id or 0)
+        if registration is None:
+            return None
+        if mail.kind == MESSAGE_KIND:
+            if registration.status not in mail.context.get("statuses", ()):
+                return None
+            return message_email(
+                registration,
+                subject=mail.context["subject"],
+                body=mail.context["body"],
+                sender_name=mail.context.get("sender_name", ""),
+                language=mail.language,
+            )
+        kind = mail.kind.removeprefix("events.")
+        if registration.status not in EXPECTED[kind][0]:
+            return None  # no longer true: not sent
+        return registration_email(
+            registration, kind, position=positions.get(registration.pk), language=mail.language
+        )
+
+    return renderers.render_each(mails, render)

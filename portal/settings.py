@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "portal.reference",
     "portal.accounts",
     "portal.pages",
+    "portal.mail",
     "portal.newsletter",
     # Domain apps.
     "cooperation",

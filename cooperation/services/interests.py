@@ -2,7 +2,7 @@
 
 A logged-in user expresses interest in someone else's published offer, once (a database
 constraint makes that race-free). The author accepts or declines; only an accepted interest shows
-each side the other's contact details. Notifications go out by Celery after commit.
+each side the other's contact details. Notifications are queued in the outbox in the same transaction.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperation import permissions
+from cooperation import notifications, permissions
 from cooperation.models import CooperationOffer, ExpressionOfInterest, Organisation
 from cooperation.selectors.offers import sender_organisation_choices
 from cooperation.services.offers import WorkflowError
@@ -61,7 +61,7 @@ def interest_create(
     try:
         with transaction.atomic():
             interest.save()
-            transaction.on_commit(lambda: _notify_received(interest.pk))
+            notifications.interest_received_queue(interest=interest)
     except IntegrityError as exc:
         raise ValidationError(
             _("You have already expressed interest in this offer."), code="duplicate"
@@ -81,7 +81,7 @@ def _decide(interest: ExpressionOfInterest, *, user: User, status: str) -> Expre
             raise WorkflowError(
                 _("This expression of interest has already been answered."), code="answered"
             )
-        transaction.on_commit(lambda: _notify_decided(interest.pk))
+        notifications.interest_decided_queue(interest=interest)
     interest.status = status
     interest.decided_at = now
     return interest
@@ -94,15 +94,3 @@ def interest_accept(*, interest: ExpressionOfInterest, user: User) -> Expression
 
 def interest_decline(*, interest: ExpressionOfInterest, user: User) -> ExpressionOfInterest:
     return _decide(interest, user=user, status=Status.DECLINED)
-
-
-def _notify_received(interest_id: int) -> None:
-    from cooperation.tasks import interest_received_notify
-
-    interest_received_notify.delay(interest_id=interest_id)
-
-
-def _notify_decided(interest_id: int) -> None:
-    from cooperation.tasks import interest_decided_notify
-
-    interest_decided_notify.delay(interest_id=interest_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperation import indexing, permissions
+from cooperation import indexing, notifications, permissions
 from cooperation.models import CooperationOffer, FundingCall, Organisation
 from cooperation.selectors.offers import EXPIRY_REMINDER_DAYS
 from portal.accounts.models import User
@@ -276,7 +276,7 @@ def offer_publish(*, offer: CooperationOffer, reviewer: User) -> CooperationOffe
         reviewed_by=reviewer,
         expiry_reminder_sent_at=None,
     )
-    _notify_review(offer_id=offer.pk, decision="published", comment="")
+    notifications.offer_reviewed_queue(offer=offer, decision="published", comment="", at=now)
     return offer
 
 
@@ -298,7 +298,9 @@ def offer_return_to_draft(
         error=_("Only an offer submitted for review can be returned to its author."),
         reviewed_by=reviewer,
     )
-    _notify_review(offer_id=offer.pk, decision="returned", comment=comment)
+    notifications.offer_reviewed_queue(
+        offer=offer, decision="returned", comment=comment, at=timezone.now()
+    )
     return offer
 
 
@@ -326,15 +328,14 @@ def offers_expire(*, today: datetime.date | None = None) -> int:
 def offer_expiry_reminder_send(
     *,
     offer_id: int,
-    send: Callable[[CooperationOffer], None],
     today: datetime.date | None = None,
     days: int = EXPIRY_REMINDER_DAYS,
 ) -> bool:
     """Remind the author once that a published offer expires within ``days``.
 
-    Locks the row, checks it still needs a reminder, calls ``send(offer)`` and records
-    ``expiry_reminder_sent_at`` in the same transaction: a failed send records nothing and a
-    second run finds the reminder sent. Returns whether a reminder went out.
+    Locks the row, checks it still needs a reminder, queues the mail in the outbox and records
+    ``expiry_reminder_sent_at`` in the same transaction: a second run finds the reminder recorded.
+    Returns whether a reminder was queued.
     """
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -352,15 +353,7 @@ def offer_expiry_reminder_send(
         )
         if offer is None:
             return False
-        send(offer)
+        notifications.offer_expiry_reminder_queue(offer=offer)
         offer.expiry_reminder_sent_at = timezone.now()
         offer.save(update_fields=["expiry_reminder_sent_at"])
     return True
-
-
-def _notify_review(*, offer_id: int, decision: str, comment: str) -> None:
-    from cooperation.tasks import offer_reviewed_notify
-
-    transaction.on_commit(
-        lambda: offer_reviewed_notify.delay(offer_id=offer_id, decision=decision, comment=comment)
-    )

@@ -20,7 +20,8 @@ change the seat count) cannot be overwritten by a concurrent cancellation, nor t
 Failures raise :class:`events.exceptions.RegistrationError` / :class:`CheckInError` with a
 translated message, and leave nothing half-done: the transaction rolls back.
 
-E-mails go through Celery (``events.tasks``), enqueued with ``transaction.on_commit``.
+E-mails are queued in the outbox (``portal.mail``) in the same transaction as the change; it sends
+them once, after commit.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import io
 import re
 import secrets
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -45,6 +46,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events import notifications
 from events.exceptions import CheckInError, ImportFileError, RegistrationError
 from events.models import Event, Question, Registration
 from events.permissions import can_manage_event
@@ -63,8 +65,6 @@ OPEN_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
 CSV_MAX_ROWS = 10_000
 CSV_MAX_BYTES = 5 * 1024 * 1024
 CSV_BATCH = 1000  # users looked up and rows inserted per statement
-NOTIFY_BATCH = 100  # registrations per notification task
-MESSAGE_BATCH = 50  # recipients per message task
 MESSAGE_SUBJECT_MAX = 200
 MESSAGE_BODY_MAX = 20_000
 ANSWER_TEXT_MAX = 2000
@@ -193,19 +193,11 @@ def _locked_state(
     return int(event.state_seated), int(event.state_waiting), rows  # type: ignore[attr-defined]
 
 
-def _notify(registration_ids: Sequence[int], kind: str) -> None:
-    """After commit, enqueue the e-mails of ``kind`` (one task per batch of registrations)."""
-    ids = list(registration_ids)
-    if not ids:
-        return
-
-    def enqueue() -> None:
-        from events.tasks import registration_notify
-
-        for start in range(0, len(ids), NOTIFY_BATCH):
-            registration_notify.delay(registration_ids=ids[start : start + NOTIFY_BATCH], kind=kind)
-
-    transaction.on_commit(enqueue)
+def _notify(registrations: Sequence[Registration | int], kind: str) -> None:
+    """Queue the e-mails of ``kind`` in the outbox, in the current transaction (ids are loaded in
+    one query; pass the objects where they are at hand)."""
+    if registrations:
+        notifications.registrations_notify(registrations=registrations, kind=kind)
 
 
 def _fill_from_waitlist(event: Event, *, now: datetime.datetime, seated: int | None = None) -> int:
@@ -444,7 +436,7 @@ def registration_create(
             _save_placed(
                 registration, reused=reuse is not None, extra_fields=("consent_public_list",)
             )
-            _notify([registration.pk], status)
+            _notify([registration], status)
     except IntegrityError as exc:  # a constraint caught what the checks above did not
         raise RegistrationError(duplicate, code="already_registered") from exc
     registration.event = event
@@ -520,7 +512,7 @@ def registration_approve(*, registration: Registration, by: User) -> Registratio
         status = _place(event, now=now, needs_approval=False)
         _apply_status(current, status, now)
         current.save(update_fields=_STATUS_FIELDS)
-        _notify([current.pk], "approved" if status == Status.CONFIRMED else "waitlisted")
+        _notify([current], "approved" if status == Status.CONFIRMED else "waitlisted")
     _sync(registration, current)
     return registration
 
@@ -538,7 +530,7 @@ def registration_decline(*, registration: Registration, by: User) -> Registratio
         current.status = Status.CANCELLED
         current.cancelled_at = now
         current.save(update_fields=["status", "cancelled_at"])
-        _notify([current.pk], "declined")
+        _notify([current], "declined")
     _sync(registration, current)
     return registration
 
@@ -595,7 +587,7 @@ def registration_create_by_organiser(
             registration.created_at = now
             _apply_status(registration, status, now)
             _save_placed(registration, reused=reuse is not None)
-            _notify([registration.pk], "added")
+            _notify([registration], "added")
     except IntegrityError as exc:
         raise RegistrationError(duplicate, code="already_registered") from exc
     registration.event = event
@@ -1075,8 +1067,7 @@ def event_message_send(
     *, event: Event, subject: str, body: str, by: User, include_waitlisted: bool = False
 ) -> int:
     """Send the organiser's message to every attendee (confirmed and checked in; optionally the
-    waiting list too), one e-mail each. Returns the number of recipients; delivery runs in
-    Celery tasks of ``MESSAGE_BATCH`` recipients, enqueued after commit.
+    waiting list too), one e-mail each, queued in the outbox. Returns the number of recipients.
     """
     _require_manager(by, event)
     subject = " ".join((subject or "").split())
@@ -1088,32 +1079,23 @@ def event_message_send(
     statuses = list(Registration.SEATED)
     if include_waitlisted:
         statuses.append(Status.WAITLISTED)
-    ids = list(
+    recipients = list(
         Registration.objects.filter(event=event, status__in=statuses)
+        .select_related("user")
         .order_by("pk")
-        .values_list("pk", flat=True)
     )
-    if not ids:
+    if not recipients:
         return 0
-    message_id = uuid.uuid4().hex
-    sender = by.get_full_name()
-
-    def enqueue() -> None:
-        from events.tasks import event_message_deliver
-
-        for start in range(0, len(ids), MESSAGE_BATCH):
-            event_message_deliver.delay(
-                message_id=message_id,
-                event_id=event.pk,
-                registration_ids=ids[start : start + MESSAGE_BATCH],
-                statuses=[str(s) for s in statuses],
-                subject=subject,
-                body=body,
-                sender_name=sender,
-            )
-
-    transaction.on_commit(enqueue)
-    return len(ids)
+    with transaction.atomic():
+        notifications.event_message_queue(
+            registrations=recipients,
+            message_id=uuid.uuid4().hex,
+            statuses=[str(s) for s in statuses],
+            subject=subject,
+            body=body,
+            sender_name=by.get_full_name(),
+        )
+    return len(recipients)
 
 
 REMINDER_AHEAD = datetime.timedelta(days=1)
@@ -1134,11 +1116,9 @@ def registration_ids_due_reminder(*, now: datetime.datetime) -> list[int]:
     )
 
 
-def registration_reminder_send(
-    *, registration_id: int, send: Callable[[Registration], None], now: datetime.datetime
-) -> bool:
-    """Send one reminder and record it in the same transaction (a failed send is not recorded,
-    so the next run tries again; a second run finds it recorded and sends nothing)."""
+def registration_reminder_send(*, registration_id: int, now: datetime.datetime) -> bool:
+    """Queue one reminder in the outbox and record it in the same transaction (a second run
+    finds it recorded and queues nothing; the outbox sends it once)."""
     with transaction.atomic():
         registration = (
             Registration.objects.select_for_update(of=("self",), skip_locked=True)
@@ -1154,7 +1134,7 @@ def registration_reminder_send(
         )
         if registration is None:
             return False
-        send(registration)
+        _notify([registration], "reminder")
         registration.reminder_sent_at = now
         registration.save(update_fields=["reminder_sent_at"])
     return True

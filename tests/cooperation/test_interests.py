@@ -6,16 +6,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from cooperation import tasks
 from cooperation.models import CooperationOffer, ExpressionOfInterest
 from cooperation.services.interests import interest_accept, interest_create, interest_decline
 from cooperation.services.offers import WorkflowError
+from portal.mail import tasks as mail_tasks
 from tests.cooperation.factories import (
     MemberOrganisationFactory,
     SentInterestFactory,
     WorkflowOfferFactory,
     quick_user,
 )
+from tests.mail.outbox import queued, send_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -240,22 +241,23 @@ def test_decline_keeps_contacts_hidden_and_cannot_be_changed_afterwards(client):
     assert caught.value.code == "answered"
 
 
-def test_creating_an_interest_enqueues_the_notification_after_commit(
+def test_creating_an_interest_queues_the_notification_with_it_and_sends_after_commit(
     django_capture_on_commit_callbacks, monkeypatch
 ):
     calls: list[dict[str, object]] = []
-    monkeypatch.setattr(
-        tasks.interest_received_notify, "delay", lambda **kwargs: calls.append(kwargs)
-    )
+    monkeypatch.setattr(mail_tasks.mail_send, "delay", lambda **kwargs: calls.append(kwargs))
     offer = WorkflowOfferFactory()
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         interest = interest_create(offer=offer, sender=quick_user(), message="Hello")
         assert calls == []  # nothing is enqueued before the transaction commits
+        # ... but the mail is already in the outbox, in the interest's transaction
+        (row,) = queued("cooperation.interest_received")
+        assert (row.about_id, row.to_email) == (interest.pk, offer.author.email)
     for callback in callbacks:
         callback()
 
-    assert calls == [{"interest_id": interest.pk}]
+    assert calls == [{}]
 
 
 def test_new_interest_mail_goes_to_the_author_in_their_language(mailoutbox):
@@ -265,10 +267,10 @@ def test_new_interest_mail_goes_to_the_author_in_their_language(mailoutbox):
         sender=quick_user(email="secret-sender@example.org"),
     )
 
-    assert tasks.interest_received_notify(interest_id=interest.pk)
+    send_queued()
 
-    assert len(mailoutbox) == 1
-    mail = mailoutbox[0]
+    (row,) = queued("cooperation.interest_received")
+    (mail,) = [m for m in mailoutbox if m.extra_headers["Message-ID"] == row.message_id]
     assert mail.to == [author.email]
     assert mail.extra_headers["Content-Language"] == "ru"
     assert "Фотоника" in mail.subject
@@ -279,14 +281,15 @@ def test_new_interest_mail_goes_to_the_author_in_their_language(mailoutbox):
 def test_decision_mails_go_to_the_sender_in_their_language(mailoutbox):
     english = SentInterestFactory(sender=quick_user(preferred_language="en"))
     russian = SentInterestFactory(sender=quick_user(preferred_language="ru"))
+    send_queued()  # the authors' notices of the new interests
+    mailoutbox.clear()
     # Pending: nothing to tell yet.
-    assert not tasks.interest_decided_notify(interest_id=english.pk)
+    assert queued("cooperation.interest_decided") == []
     interest_accept(interest=english, user=english.offer.author)
     interest_decline(interest=russian, user=russian.offer.author)
 
-    assert tasks.interest_decided_notify(interest_id=english.pk)
-    assert tasks.interest_decided_notify(interest_id=russian.pk)
-    assert not tasks.interest_received_notify(interest_id=987654)
+    assert send_queued() == 2
+    assert send_queued() == 0
 
     accepted, declined = mailoutbox
     assert accepted.to == [english.sender.email]

@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
+from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,9 +16,11 @@ from cooperation.models import CooperationOffer
 from cooperation.services.offers import (
     WorkflowError,
     add_months,
+    offer_close,
     offer_publish,
     offer_return_to_draft,
 )
+from portal.mail.models import OutgoingMail
 from portal.reference.models import ThematicPriority
 from tests.cooperation.factories import (
     FundingCallFactory,
@@ -28,6 +32,7 @@ from tests.cooperation.factories import (
     quick_user,
     site_staff_user,
 )
+from tests.mail.outbox import queued, send_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -274,10 +279,8 @@ def test_return_to_draft_needs_a_comment_which_is_mailed_to_the_author(client, m
     assert response.status_code == 302
     offer.refresh_from_db()
     assert offer.status == Status.DRAFT
-    # The notification runs in Celery after commit; run it here as the worker would.
-    assert tasks.offer_reviewed_notify(
-        offer_id=offer.pk, decision="returned", comment="Добавьте бюджет, please."
-    )
+    # The notification is in the outbox; send it here as the worker would.
+    assert send_queued() == 1
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [offer.author.email]
     assert "Добавьте бюджет, please." in mailoutbox[0].body
@@ -410,9 +413,12 @@ def test_reminder_goes_once_14_days_ahead_in_the_authors_language(mailoutbox):
     _set_expiry(english_due, 3)
     closed = WorkflowOfferFactory(status=Status.DRAFT)
     _set_expiry(closed, 3)
+    send_queued()  # the publication notices
+    mailoutbox.clear()
 
     assert tasks.offers_send_expiry_reminders() == 2
     assert tasks.offers_send_expiry_reminders() == 0
+    assert send_queued() == 2
 
     assert len(mailoutbox) == 2
     by_recipient = {mail.to[0]: mail for mail in mailoutbox}
@@ -434,21 +440,26 @@ def test_reminder_goes_once_14_days_ahead_in_the_authors_language(mailoutbox):
     assert later.expiry_reminder_sent_at is None
 
 
-def test_a_failed_reminder_is_not_recorded_and_goes_out_next_time(mailoutbox, monkeypatch):
+def test_a_reminder_is_queued_once_and_the_outbox_retries_it(mailoutbox, monkeypatch):
     offer = WorkflowOfferFactory()
     _set_expiry(offer, 5)
 
-    def broken(**kwargs: object) -> None:
-        raise ConnectionError("SMTP server down")
+    def down(self: EmailBackend, messages: list[EmailMessage]) -> int:
+        raise ConnectionRefusedError("SMTP server down")
 
-    monkeypatch.setattr(tasks, "send_user_email", broken)
-    with pytest.raises(ConnectionError):
-        tasks.offers_send_expiry_reminders()
-    offer.refresh_from_db()
-    assert offer.expiry_reminder_sent_at is None
-
-    monkeypatch.undo()
     assert tasks.offers_send_expiry_reminders() == 1
+    with monkeypatch.context() as patch:
+        patch.setattr(EmailBackend, "send_messages", down)
+        assert send_queued() == 0
+    offer.refresh_from_db()
+    assert offer.expiry_reminder_sent_at is not None
+    assert tasks.offers_send_expiry_reminders() == 0  # recorded with the queued mail
+    (row,) = queued("cooperation.offer_expiry_reminder")
+    assert row.status == OutgoingMail.Status.PENDING
+    assert "SMTP server down" in row.last_error
+
+    OutgoingMail.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    assert send_queued() == 1
     assert len(mailoutbox) == 1
 
 
@@ -456,11 +467,18 @@ def test_publication_notice_goes_to_the_author(mailoutbox):
     offer = WorkflowOfferFactory(status=Status.SUBMITTED)
     offer_publish(offer=offer, reviewer=site_staff_user())
 
-    assert tasks.offer_reviewed_notify(offer_id=offer.pk, decision="published")
-    # A stale notice (the offer changed since) sends nothing.
-    assert not tasks.offer_reviewed_notify(offer_id=offer.pk, decision="returned")
+    assert send_queued() == 1
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [offer.author.email]
+
+    # A stale notice (the offer changed before the outbox got to it) sends nothing.
+    other = WorkflowOfferFactory(status=Status.SUBMITTED)
+    offer_publish(offer=other, reviewer=site_staff_user())
+    offer_close(offer=other, user=other.author)
+    assert send_queued() == 0
+    (row,) = [r for r in queued("cooperation.offer_published") if r.about_id == other.pk]
+    assert row.status == OutgoingMail.Status.CANCELLED
+    assert len(mailoutbox) == 1
 
 
 # --- Query counts -------------------------------------------------------------------------------

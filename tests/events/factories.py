@@ -183,31 +183,28 @@ def register(
 
 
 def capture_tasks(monkeypatch: Any, *, run: bool = True) -> list[tuple[str, dict[str, Any]]]:
-    """Replace ``.delay`` of the events e-mail tasks: record each call and, with ``run``, run
-    the task in-process at once (as a worker would). Thread-safe; returns the recorded calls."""
+    """Replace ``.delay`` of the outbox's send task: record each call and, with ``run``, send the
+    due mail in-process at once (as a worker would). Thread-safe; returns the recorded calls."""
     import threading
 
-    from events import tasks
+    from portal.mail import tasks
+    from tests.mail.outbox import send_queued
 
     calls: list[tuple[str, dict[str, Any]]] = []
     lock = threading.Lock()
-    for task in (tasks.registration_notify, tasks.event_message_deliver):
 
-        def delay(*, _task: Any = task, **kwargs: Any) -> None:
-            with lock:
-                calls.append((_task.name.rsplit(".", 1)[-1], kwargs))
-            if run:
-                _task(**kwargs)
+    def delay(**kwargs: Any) -> None:
+        with lock:
+            calls.append(("mail_send", kwargs))
+        if run:
+            send_queued()
 
-        monkeypatch.setattr(task, "delay", delay)
+    monkeypatch.setattr(tasks.mail_send, "delay", delay)
     return calls
 
 
-def notified(calls: list[tuple[str, dict[str, Any]]], kind: str) -> list[int]:
-    """Registration ids for which a ``kind`` notification was enqueued."""
-    return [
-        pk
-        for name, kwargs in calls
-        if name == "registration_notify" and kwargs["kind"] == kind
-        for pk in kwargs["registration_ids"]
-    ]
+def notified(kind: str) -> list[int]:
+    """Registration ids for which an ``events.<kind>`` mail was queued in the outbox."""
+    from tests.mail.outbox import queued_about
+
+    return queued_about(f"events.{kind}")

@@ -1,6 +1,7 @@
 """E-mails to attendees: languages, the .ics attachment (RFC 5545), the notices of the waiting
 list and of approval, reminders (idempotent beat task), organisers' messages, and one mail
-through a real SMTP server."""
+through a real SMTP server. Every mail is queued in the outbox by the service that causes it
+and sent by the outbox (``send_queued`` runs its sending in-process)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from email.message import EmailMessage as ParsedMessage
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
+from django.core.mail.backends.locmem import EmailBackend
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from events import emails, ics, tasks
+from events import emails, ics, notifications, tasks
 from events.exceptions import RegistrationError
 from events.models import Registration
 from events.services.registrations import (
@@ -25,7 +28,9 @@ from events.services.registrations import (
     registration_create_by_organiser,
     registration_decline,
 )
+from portal.mail.models import OutgoingMail
 from tests.events.factories import attendee, capture_tasks, quick_event, register
+from tests.mail.outbox import queued, send_queued
 from tests.mailsink import MailSink, use_mail_sink
 
 pytestmark = pytest.mark.django_db
@@ -110,9 +115,7 @@ def test_confirmation_in_the_attendees_language_with_ics_and_ticket_link(mailout
     russian = register(event, attendee(preferred_language="ru", email="anna@example.org"))
     english = register(event, attendee(preferred_language="en"))
 
-    assert (
-        tasks.registration_notify(registration_ids=[russian.pk, english.pk], kind="confirmed") == 2
-    )
+    assert send_queued() == 2
     ru_mail, en_mail = mailoutbox
     assert ru_mail.to == ["anna@example.org"]
     assert ru_mail.extra_headers["Content-Language"] == "ru"
@@ -136,11 +139,18 @@ def test_confirmation_in_the_attendees_language_with_ics_and_ticket_link(mailout
 def test_a_notification_is_sent_once_and_only_in_the_expected_state(mailoutbox):
     event = quick_event(capacity=5)
     registration = register(event)
-    assert tasks.registration_notify(registration_ids=[registration.pk], kind="confirmed") == 1
-    assert tasks.registration_notify(registration_ids=[registration.pk], kind="confirmed") == 0
-    registration_cancel(registration=registration, by=None)
-    assert tasks.registration_notify(registration_ids=[registration.pk], kind="promoted") == 0
-    assert tasks.registration_notify(registration_ids=[987654], kind="confirmed") == 0
+    with transaction.atomic():  # the same change notified again (a retried service)
+        notifications.registrations_notify(registrations=[registration.pk], kind="confirmed")
+    assert OutgoingMail.objects.filter(about_id=registration.pk).count() == 1
+    assert send_queued() == 1
+    assert send_queued() == 0  # the send task running twice sends nothing new
+
+    # A notice whose state is no longer true when the outbox gets to it is not sent.
+    changed_mind = register(event)
+    registration_cancel(registration=changed_mind, by=None)
+    assert send_queued() == 0
+    row = OutgoingMail.objects.get(about_id=changed_mind.pk)
+    assert (row.kind, row.status) == ("events.confirmed", OutgoingMail.Status.CANCELLED)
     assert len(mailoutbox) == 1
 
 
@@ -183,10 +193,13 @@ def test_waitlist_notices_of_a_batch_read_the_positions_in_one_query(
     event = quick_event(capacity=1)
     register(event)
     queue = [register(event, attendee(preferred_language="en")) for _ in range(waiting)]
-    ids = [r.pk for r in reversed(queue)]  # the task sends in id order whatever it is given
+    rows = list(reversed(queued("events.waitlisted")))  # any order: each row gets its position
     # the registrations (event, country and user joined), the waiting list
     with django_assert_num_queries(2):
-        assert tasks.registration_notify(registration_ids=ids, kind="waitlisted") == waiting
+        rendered = emails.render_registration_mails(rows)
+    assert [r is not None for r in rendered] == [True] * waiting
+    assert send_queued() == waiting + 1
+    mailoutbox[:] = mailoutbox[1:]  # the confirmation of the one seat
     assert [m.to[0] for m in mailoutbox] == [r.email for r in queue]
     for place, mail in enumerate(mailoutbox, start=1):
         assert f"Your position on the list: {place}." in mail.body
@@ -253,7 +266,10 @@ def test_reminder_goes_once_a_day_before_to_confirmed_attendees_only(mailoutbox)
     register(later)  # too early for a reminder
     registration_cancel(registration=cancelled, by=None)
 
+    send_queued()  # the confirmations and waitlist notices
+    mailoutbox.clear()
     assert tasks.registrations_send_reminders() == 2
+    assert send_queued() == 2
     assert sorted(m.to[0] for m in mailoutbox) == sorted([first.email, second.email])
     assert all(soon.title in m.subject for m in mailoutbox)
     by_address = {m.to[0]: m for m in mailoutbox}
@@ -262,26 +278,37 @@ def test_reminder_goes_once_a_day_before_to_confirmed_attendees_only(mailoutbox)
     assert first.reminder_sent_at is not None
 
     assert tasks.registrations_send_reminders() == 0  # idempotent: beat may run it again
+    assert send_queued() == 0
     assert len(mailoutbox) == 2
 
 
-def test_a_failed_reminder_is_not_recorded_and_goes_out_next_run(mailoutbox, monkeypatch):
+def test_a_reminder_the_server_refuses_for_now_is_retried_by_the_outbox_not_queued_again(
+    mailoutbox, monkeypatch
+):
     event = quick_event(starts_at=timezone.now() + datetime.timedelta(hours=5))
     registration = register(event)
-    real = emails.registration_email
+    send_queued()
+    mailoutbox.clear()
 
-    def broken(registration: Registration, kind: str) -> EmailMessage:
-        raise OSError("SMTP server down")
+    def down(self: EmailBackend, messages: list[EmailMessage]) -> int:
+        raise ConnectionRefusedError("SMTP server down")
 
-    monkeypatch.setattr(emails, "registration_email", broken)
-    with pytest.raises(OSError, match="SMTP"):
-        tasks.registrations_send_reminders()
-    registration.refresh_from_db()
-    assert registration.reminder_sent_at is None
-
-    monkeypatch.setattr(emails, "registration_email", real)
     assert tasks.registrations_send_reminders() == 1
+    with monkeypatch.context() as patch:
+        patch.setattr(EmailBackend, "send_messages", down)
+        assert send_queued() == 0
+    (row,) = queued("events.reminder")
+    assert row.status == OutgoingMail.Status.PENDING
+    assert row.next_attempt_at > timezone.now()  # backoff
+    assert "SMTP server down" in row.last_error
+    registration.refresh_from_db()
+    assert registration.reminder_sent_at is not None  # queued: the next run queues no other
+    assert tasks.registrations_send_reminders() == 0
+
+    OutgoingMail.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    assert send_queued() == 1
     assert len(mailoutbox) == 1
+    assert mailoutbox[0].extra_headers["Message-ID"] == row.message_id
 
 
 def test_the_reminder_is_on_the_beat_schedule():
@@ -312,12 +339,11 @@ def test_message_to_all_attendees_one_mail_each_in_their_language(
             event=event, subject="Room change", body="We meet in room 301.", by=boss
         )
     assert count == 56
-    batches = [kwargs for name, kwargs in calls if name == "event_message_deliver"]
-    assert [len(b["registration_ids"]) for b in batches] == [50, 6]
-
-    for batch in batches:
-        tasks.event_message_deliver(**batch)
-        tasks.event_message_deliver(**batch)  # a repeated delivery sends nothing new
+    assert len(queued("events.message")) == 56
+    assert calls  # send tasks enqueued after commit
+    send_queued()
+    mailoutbox[:] = [m for m in mailoutbox if "Room change" in m.subject]
+    assert send_queued() == 0  # a repeated delivery sends nothing new
     assert len(mailoutbox) == 56
     assert cancelled.email not in {m.to[0] for m in mailoutbox}
     mail = next(m for m in mailoutbox if m.to == [russian.email])
@@ -345,7 +371,7 @@ def test_confirmation_through_a_real_smtp_server(settings):
     )
     with MailSink() as sink:
         use_mail_sink(settings, sink)
-        assert tasks.registration_notify(registration_ids=[registration.pk], kind="confirmed") == 1
+        assert send_queued() == 1
         received = sink.wait_for("smtp.person@example.org")
 
     assert received.message["Content-Language"] == "ru"
@@ -370,9 +396,9 @@ def test_confirmation_through_a_real_smtp_server(settings):
 )
 def test_the_place_in_a_mail_lists_only_what_is_filled_in(mailoutbox, venue, address, city, where):
     event = quick_event(venue=venue, address=address, city=city)
-    registration = register(event, attendee(preferred_language="ru"))
+    register(event, attendee(preferred_language="ru"))
 
-    tasks.registration_notify(registration_ids=[registration.pk], kind="confirmed")
+    send_queued()
 
     (mail,) = mailoutbox
     assert where in mail.body

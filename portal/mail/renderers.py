@@ -1,0 +1,75 @@
+"""Registry of renderers: each app says how to render its kinds of mail.
+
+A renderer takes the claimed rows of its kind (a batch, so it can load their objects in a few
+queries) and returns, for each row in order, a :class:`RenderedMail` or ``None`` when the message
+no longer applies (the registration was cancelled meanwhile, the subscriber unsubscribed): such a
+row is marked cancelled and nothing is sent. Renderers run inside
+``translation.override(mail.language)`` for each row (see :func:`render_each`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.utils import translation
+
+if TYPE_CHECKING:
+    from portal.mail.models import OutgoingMail
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: str  # text; binary content is not needed by any mail yet
+    mimetype: str
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    body: str
+    html_body: str = ""
+    attachments: tuple[Attachment, ...] = ()
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Renderer = Callable[[Sequence["OutgoingMail"]], list[RenderedMail | None]]
+
+_renderers: dict[str, Renderer] = {}
+
+
+def register(*kinds: str) -> Callable[[Renderer], Renderer]:
+    """Decorator: ``@register("events.confirmed", ...)`` on a batch renderer."""
+
+    def decorate(func: Renderer) -> Renderer:
+        for kind in kinds:
+            if kind in _renderers and _renderers[kind] is not func:
+                raise ValueError(f"a renderer for mail kind {kind!r} is already registered")
+            _renderers[kind] = func
+        return func
+
+    return decorate
+
+
+def renderer_for(kind: str) -> Renderer:
+    try:
+        return _renderers[kind]
+    except KeyError:
+        raise LookupError(f"no renderer registered for mail kind {kind!r}") from None
+
+
+def kinds() -> list[str]:
+    return sorted(_renderers)
+
+
+def render_each(
+    mails: Iterable[OutgoingMail], render: Callable[[OutgoingMail], RenderedMail | None]
+) -> list[RenderedMail | None]:
+    """Call ``render(mail)`` for each row inside ``translation.override(mail.language)``."""
+    out: list[RenderedMail | None] = []
+    for mail in mails:
+        with translation.override(mail.language):
+            out.append(render(mail))
+    return out

@@ -1,0 +1,480 @@
+"""Every write on the outbox: queue, claim, send, record, sweep, retry.
+
+The rules
+---------
+- **Queue in the caller's transaction.** :func:`mail_queue` / :func:`mail_queue_many` insert the
+  rows in the transaction of the change that causes them (``INSERT ... ON CONFLICT DO NOTHING`` on
+  ``idempotency_key``, so a retried service or task queues nothing twice) and enqueue
+  ``portal.mail.tasks.mail_send`` with ``transaction.on_commit``. A rolled-back change queues no
+  mail; a lost task message loses no mail (the sweeper finds the row).
+- **Claim, commit, then talk SMTP.** :func:`mail_claim` locks due pending rows with
+  ``SELECT ... FOR UPDATE SKIP LOCKED`` (workers never wait for or take each other's rows), marks
+  them ``sending`` with a claim time and commits. No row lock is held while rendering or sending.
+- **Render once.** A row not yet rendered is rendered by its kind's renderer inside
+  ``translation.override(recipient language)`` and the result is stored before the first attempt,
+  so every attempt sends the same content with the same ``Message-ID``.
+- **One SMTP connection per chunk; each result recorded at once.** The row becomes ``sent`` in
+  its own autocommitted ``UPDATE`` right after the server accepted the message. A worker killed
+  between the server's "250 OK" and that ``UPDATE`` (well under a millisecond) leaves the row
+  ``sending``; the sweeper puts it back and it is sent again: delivery is at-least-once exactly at
+  that boundary and exactly-once everywhere else (no SMTP exchange can be made atomic with a
+  database commit).
+- **Transient vs permanent.** Connection errors and 4xx replies retry with exponential backoff
+  (``next_attempt_at``) up to ``MAIL_MAX_ATTEMPTS``; 5xx replies and addresses that cannot be put
+  in a message mark the row ``failed`` with the error. Staff retry failed rows in the admin
+  (:func:`mail_retry`).
+- **Sweeper** (beat, every minute): ``sending`` rows claimed more than ``MAIL_CLAIM_STALE_AFTER``
+  ago (longer than the task's hard time limit, so their worker is dead) go back to ``pending``;
+  if there are due pending rows, send tasks are enqueued. A Redis flush therefore delays mail by at
+  most a minute and loses none.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import smtplib
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from email import encoders
+from email.mime.base import MIMEBase
+from email.utils import parseaddr
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from portal.mail import renderers
+from portal.mail.models import OutgoingMail
+
+logger = logging.getLogger(__name__)
+Status = OutgoingMail.Status
+
+CHUNK = getattr(settings, "MAIL_CHUNK", 50)  # rows per claim, sent over one connection
+MAX_ATTEMPTS = getattr(settings, "MAIL_MAX_ATTEMPTS", 8)
+BACKOFF_BASE = datetime.timedelta(seconds=60)
+BACKOFF_MAX = datetime.timedelta(hours=6)
+ERROR_MAX = 2000
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+def claim_stale_after() -> datetime.timedelta:
+    """A claim older than this belongs to a dead worker (above the task's hard time limit)."""
+    hard = int(_setting("CELERY_TASK_TIME_LIMIT", 90) or 90)
+    return datetime.timedelta(seconds=int(_setting("MAIL_CLAIM_STALE_AFTER", max(300, 2 * hard))))
+
+
+# -- queueing ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MailSpec:
+    """One message to queue. ``key`` is unique per logical message (e.g. kind, object, state)."""
+
+    kind: str
+    to: str
+    language: str
+    key: str
+    about: models.Model | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+    priority: int = 0
+
+
+def _message_id() -> str:
+    """A Message-ID fixed at queue time, so every attempt (and the sink, the bounce handler)
+    sees the same one. No ``make_msgid``: it resolves the host name on each call."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<{uuid.uuid4().hex}@{domain}>"
+
+
+def mail_queue_many(*, mails: Sequence[MailSpec]) -> int:
+    """Queue ``mails`` in the current transaction; send tasks go out after commit.
+
+    Rows whose ``key`` is already queued are left alone. Returns the number of specs given.
+    """
+    if not mails:
+        return 0
+    now = timezone.now()
+    types: dict[type[models.Model], ContentType] = {}
+    rows = []
+    for spec in mails:
+        about_type = None
+        if spec.about is not None:
+            model = type(spec.about)
+            if model not in types:
+                types[model] = ContentType.objects.get_for_model(model)
+            about_type = types[model]
+        rows.append(
+            OutgoingMail(
+                kind=spec.kind,
+                idempotency_key=spec.key[:255],
+                to_email=spec.to,
+                language=spec.language,
+                priority=spec.priority,
+                about_type=about_type,
+                about_id=spec.about.pk if spec.about is not None else None,
+                context=spec.context,
+                message_id=_message_id(),
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+    OutgoingMail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    _enqueue_after_commit(tasks=-(-len(rows) // CHUNK))
+    return len(rows)
+
+
+def mail_queue(
+    *,
+    kind: str,
+    to: str,
+    language: str,
+    key: str,
+    about: models.Model | None = None,
+    context: dict[str, Any] | None = None,
+    priority: int = 0,
+) -> None:
+    """Queue one message in the current transaction (see :func:`mail_queue_many`)."""
+    mail_queue_many(
+        mails=[
+            MailSpec(
+                kind=kind,
+                to=to,
+                language=language,
+                key=key,
+                about=about,
+                context=context or {},
+                priority=priority,
+            )
+        ]
+    )
+
+
+def _enqueue_after_commit(*, tasks: int) -> None:
+    def enqueue() -> None:
+        from portal.mail.tasks import mail_send
+
+        for _ in range(min(tasks, _setting("MAIL_MAX_TASKS_PER_ENQUEUE", 8))):
+            try:
+                mail_send.delay()
+            except Exception:  # broker down: the sweeper sends the rows later
+                logger.warning("could not enqueue mail_send; the sweeper will", exc_info=True)
+                return
+
+    transaction.on_commit(enqueue)
+
+
+# -- claiming and sending ----------------------------------------------------------------------
+
+
+def mail_claim(*, limit: int = CHUNK, now: datetime.datetime | None = None) -> list[OutgoingMail]:
+    """Claim up to ``limit`` due pending rows (most urgent first) and commit the claim."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            OutgoingMail.objects.select_for_update(skip_locked=True)
+            .filter(status=Status.PENDING, next_attempt_at__lte=now)
+            .order_by("priority", "next_attempt_at", "id")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return []
+        OutgoingMail.objects.filter(pk__in=ids).update(
+            status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return list(OutgoingMail.objects.filter(pk__in=ids).order_by("priority", "id"))
+
+
+def _still_mine(mail: OutgoingMail) -> models.QuerySet[OutgoingMail]:
+    """The row, as long as it is still in this worker's claim (not swept and re-claimed)."""
+    return OutgoingMail.objects.filter(
+        pk=mail.pk, status=Status.SENDING, claimed_at=mail.claimed_at
+    )
+
+
+def _render(claimed: list[OutgoingMail]) -> list[OutgoingMail]:
+    """Render rows claimed for the first time; store the result. Returns the rows to send."""
+    todo: dict[str, list[OutgoingMail]] = {}
+    for mail in claimed:
+        if mail.rendered_at is None:
+            todo.setdefault(mail.kind, []).append(mail)
+    if not todo:
+        return claimed
+    prefix = _setting("ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+    now = timezone.now()
+    rendered: list[OutgoingMail] = []
+    dropped: set[int] = set()
+    for kind, mails in todo.items():
+        for mail, result in _render_kind(kind, mails):
+            if isinstance(result, Exception):  # a bug, or the database hiccuped: retry later
+                _retry_later(mail, f"rendering failed: {result!r}")
+                dropped.add(mail.pk)
+                continue
+            if result is None:
+                _still_mine(mail).update(
+                    status=Status.CANCELLED, last_error="no longer applies", claimed_at=None
+                )
+                dropped.add(mail.pk)
+                continue
+            mail.subject = f"{prefix}{' '.join(result.subject.split())}"
+            mail.body = result.body
+            mail.html_body = result.html_body
+            mail.attachments = [
+                {"filename": a.filename, "content": a.content, "mimetype": a.mimetype}
+                for a in result.attachments
+            ]
+            mail.headers = dict(result.headers)
+            mail.rendered_at = now
+            rendered.append(mail)
+    if rendered:
+        OutgoingMail.objects.bulk_update(
+            rendered, ["subject", "body", "html_body", "attachments", "headers", "rendered_at"]
+        )
+    return [mail for mail in claimed if mail.pk not in dropped]
+
+
+def _render_kind(
+    kind: str, mails: list[OutgoingMail]
+) -> list[tuple[OutgoingMail, renderers.RenderedMail | Exception | None]]:
+    """The kind's renderer on the batch; if it raises, on each row alone, so that one bad row
+    fails by itself and the others go out."""
+    try:
+        renderer = renderers.renderer_for(kind)
+        return list(zip(mails, renderer(mails), strict=True))
+    except Exception as exc:
+        if len(mails) == 1:
+            logger.exception("rendering %s mail %s failed", kind, mails[0].pk)
+            return [(mails[0], exc)]
+    results: list[tuple[OutgoingMail, renderers.RenderedMail | Exception | None]] = []
+    for mail in mails:
+        results += _render_kind(kind, [mail])
+    return results
+
+
+def build_message(mail: OutgoingMail, *, connection: Any = None) -> EmailMultiAlternatives:
+    """The stored row as a Django message (raises ValueError for an unusable address)."""
+    headers = {
+        "Message-ID": mail.message_id,
+        "Content-Language": mail.language,
+        "Auto-Submitted": "auto-generated",
+        **mail.headers,
+    }
+    message = EmailMultiAlternatives(
+        subject=mail.subject,
+        body=mail.body,
+        to=[mail.to_email],
+        headers=headers,
+        connection=connection,
+    )
+    if mail.html_body:
+        message.attach_alternative(mail.html_body, "text/html")
+    for item in mail.attachments:
+        message.attach(_attachment_part(item))
+    return message
+
+
+def _attachment_part(item: dict[str, str]) -> MIMEBase:
+    """A stored attachment as a base64 MIME part (so e.g. the CRLF line ends that RFC 5545
+    requires of an ``.ics`` arrive exactly as stored). ``mimetype`` may carry parameters:
+    ``text/calendar; method=PUBLISH``."""
+    full_type, *params = [p.strip() for p in item["mimetype"].split(";")]
+    maintype, _slash, subtype = full_type.partition("/")
+    extra = dict(p.split("=", 1) for p in params if "=" in p)
+    if maintype == "text":
+        extra.setdefault("charset", "utf-8")
+    part = MIMEBase(maintype, subtype, name=item["filename"], **extra)
+    part.set_payload(item["content"].encode("utf-8"))
+    encoders.encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename=item["filename"])
+    return part
+
+
+class _Outcome:
+    SENT = "sent"
+    TRANSIENT = "transient"
+    PERMANENT = "permanent"
+    CONNECTION = "connection"  # transient, and the connection is gone
+
+
+def classify(exc: BaseException) -> str:
+    """Transient (retry later) or permanent (mark failed) for an error raised while sending."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return _Outcome.PERMANENT if codes and all(c >= 500 for c in codes) else _Outcome.TRANSIENT
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return _Outcome.CONNECTION
+    if isinstance(exc, smtplib.SMTPResponseException):
+        if exc.smtp_code in (421,):  # the server closes the connection
+            return _Outcome.CONNECTION
+        return _Outcome.PERMANENT if exc.smtp_code >= 500 else _Outcome.TRANSIENT
+    if isinstance(exc, OSError):  # refused, reset, timed out, DNS
+        return _Outcome.CONNECTION
+    if isinstance(exc, ValueError | UnicodeError):  # BadHeaderError, an unusable address
+        return _Outcome.PERMANENT
+    return _Outcome.TRANSIENT
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:ERROR_MAX]
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """Delay before the next attempt after ``attempts`` attempts: 1, 2, 4, ... minutes, ≤ 6 h."""
+    delay = BACKOFF_BASE * (2 ** max(0, attempts - 1))
+    return min(delay, BACKOFF_MAX)
+
+
+def _fail(mail: OutgoingMail, error: str) -> None:
+    _still_mine(mail).update(status=Status.FAILED, last_error=error[:ERROR_MAX], claimed_at=None)
+
+
+def _retry_later(mail: OutgoingMail, error: str) -> None:
+    if mail.attempts >= MAX_ATTEMPTS:
+        _fail(mail, f"gave up after {mail.attempts} attempts: {error}")
+        return
+    _still_mine(mail).update(
+        status=Status.PENDING,
+        next_attempt_at=timezone.now() + backoff(mail.attempts),
+        last_error=error[:ERROR_MAX],
+        claimed_at=None,
+    )
+
+
+def _mark_sent(mail: OutgoingMail) -> None:
+    _still_mine(mail).update(status=Status.SENT, sent_at=timezone.now(), last_error="")
+
+
+@dataclass
+class SendReport:
+    claimed: int = 0
+    sent: int = 0
+    retry: int = 0
+    failed: int = 0
+    cancelled: int = 0
+
+    def add(self, other: SendReport) -> None:
+        for name in ("claimed", "sent", "retry", "failed", "cancelled"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def mail_send_claimed(*, claimed: list[OutgoingMail]) -> SendReport:
+    """Render what needs it, then send the claimed rows over one SMTP connection."""
+    report = SendReport(claimed=len(claimed))
+    to_send = _render(claimed)
+    report.cancelled = len(claimed) - len(to_send)  # no longer applies, or rendering failed
+    if not to_send:
+        return report
+    connection = get_connection(fail_silently=False)
+    try:
+        for index, mail in enumerate(to_send):
+            try:
+                message = build_message(mail, connection=connection)
+                connection.send_messages([message])
+            except Exception as exc:
+                outcome = classify(exc)
+                error = _error_text(exc)
+                if outcome == _Outcome.PERMANENT:
+                    _fail(mail, error)
+                    report.failed += 1
+                    continue
+                _retry_later(mail, error)
+                report.retry += 1
+                if outcome == _Outcome.CONNECTION:
+                    # The server is unreachable or hung up: the rest of the chunk waits too
+                    # (this counts as their attempt: they were claimed for it).
+                    for rest in to_send[index + 1 :]:
+                        _retry_later(rest, f"not tried: {error}")
+                        report.retry += 1
+                    break
+                continue
+            _mark_sent(mail)  # at once: the at-least-once window is this one UPDATE
+            report.sent += 1
+    finally:
+        try:
+            connection.close()
+        except Exception:  # the connection may already be gone; nothing to record
+            logger.debug("closing the SMTP connection failed", exc_info=True)
+    return report
+
+
+def mail_send_due(*, budget_seconds: float = 40.0, limit: int = CHUNK) -> SendReport:
+    """Claim and send chunks of due mail until none is left or the time budget is spent."""
+    import time
+
+    stop_at = time.monotonic() + budget_seconds
+    total = SendReport()
+    while True:
+        claimed = mail_claim(limit=limit)
+        if not claimed:
+            break
+        total.add(mail_send_claimed(claimed=claimed))
+        if time.monotonic() > stop_at:
+            break
+    return total
+
+
+# -- sweeping and retrying ---------------------------------------------------------------------
+
+
+def mail_release_stale(*, older_than: datetime.timedelta | None = None) -> int:
+    """Return ``sending`` rows claimed more than ``older_than`` ago (default
+    :func:`claim_stale_after`) to pending, due now; a row already claimed ``MAX_ATTEMPTS`` times
+    is failed instead (a message that kills its worker must not loop). Returns the count."""
+    now = timezone.now()
+    cutoff = now - (claim_stale_after() if older_than is None else older_than)
+    stale = OutgoingMail.objects.filter(status=Status.SENDING, claimed_at__lte=cutoff)
+    error = "the worker stopped while sending (claim expired)"
+    with transaction.atomic():
+        failed = stale.filter(attempts__gte=MAX_ATTEMPTS).update(
+            status=Status.FAILED, claimed_at=None, last_error=f"gave up: {error}"
+        )
+        released = stale.update(
+            status=Status.PENDING, claimed_at=None, next_attempt_at=now, last_error=error
+        )
+    return released + failed
+
+
+def mail_due_count(*, now: datetime.datetime | None = None) -> int:
+    now = now or timezone.now()
+    return OutgoingMail.objects.filter(status=Status.PENDING, next_attempt_at__lte=now).count()
+
+
+def mail_sweep(*, stale_after: datetime.timedelta | None = None) -> dict[str, int]:
+    """Beat: release stale claims, then enqueue send tasks for the due pending rows."""
+    released = mail_release_stale(older_than=stale_after)
+    due = mail_due_count()
+    tasks = min(-(-due // CHUNK), _setting("MAIL_MAX_TASKS_PER_SWEEP", 4))
+    if tasks:
+        from portal.mail.tasks import mail_send
+
+        for _ in range(tasks):
+            mail_send.delay()
+    return {"released": released, "due": due, "enqueued": tasks}
+
+
+def mail_retry(*, mail_ids: Iterable[int], by: Any) -> int:
+    """Staff: put failed (or cancelled) messages back in the queue for a new series of attempts.
+    The stored content and Message-ID are kept. Returns the number of rows requeued."""
+    if not (getattr(by, "is_active", False) and getattr(by, "is_staff", False)):
+        raise PermissionDenied
+    with transaction.atomic():
+        count = OutgoingMail.objects.filter(
+            pk__in=list(mail_ids), status__in=[Status.FAILED, Status.CANCELLED]
+        ).update(
+            status=Status.PENDING,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+            claimed_at=None,
+        )
+        if count:
+            _enqueue_after_commit(tasks=-(-count // CHUNK))
+    return count

@@ -1,0 +1,358 @@
+"""The outbox: queue in the caller's transaction, claim with SKIP LOCKED, send without a lock,
+record each result at once, retry transient errors with backoff, fail permanent ones, sweep stale
+claims, staff retry."""
+
+from __future__ import annotations
+
+import datetime
+import smtplib
+import threading
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.mail import services, tasks
+from portal.mail.language import recipient_language
+from portal.mail.models import OutgoingMail
+from tests.mail.conftest import PLAIN
+
+Status = OutgoingMail.Status
+pytestmark = pytest.mark.django_db
+
+
+def queue(n: int = 1, *, prefix: str = "m", **context: Any) -> list[OutgoingMail]:
+    with transaction.atomic():
+        services.mail_queue_many(
+            mails=[
+                services.MailSpec(
+                    kind=PLAIN,
+                    to=f"{prefix}{i}@example.org",
+                    language="ru" if i % 2 else "en",
+                    key=f"test:{prefix}:{i}",
+                    context={"subject": f"Subject {i}", **context},
+                )
+                for i in range(n)
+            ]
+        )
+    return list(OutgoingMail.objects.filter(idempotency_key__startswith=f"test:{prefix}:"))
+
+
+def statuses() -> list[str]:
+    return list(OutgoingMail.objects.order_by("pk").values_list("status", flat=True))
+
+
+# -- queueing ----------------------------------------------------------------------------------
+
+
+def test_a_message_is_queued_once_per_key_and_only_if_the_change_commits(monkeypatch):
+    enqueued: list[dict[str, Any]] = []
+    monkeypatch.setattr(tasks.mail_send, "delay", lambda **kw: enqueued.append(kw))
+    queue(3)
+    queue(3)  # a retried service: same keys
+    assert OutgoingMail.objects.count() == 3
+    row = OutgoingMail.objects.get(to_email="m1@example.org")
+    assert (row.status, row.language, row.attempts) == (Status.PENDING, "ru", 0)
+    assert row.message_id.startswith("<")
+    assert row.message_id.endswith(">")
+
+    def change_that_fails() -> None:
+        with transaction.atomic():
+            services.mail_queue(kind=PLAIN, to="x@example.org", language="en", key="test:rolled")
+            raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError, match="the change failed"):
+        change_that_fails()
+    assert not OutgoingMail.objects.filter(idempotency_key="test:rolled").exists()
+
+
+def test_the_send_task_is_enqueued_only_after_commit(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    enqueued: list[dict[str, Any]] = []
+    monkeypatch.setattr(tasks.mail_send, "delay", lambda **kw: enqueued.append(kw))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mail_queue(kind=PLAIN, to="a@example.org", language="en", key="test:a")
+        assert enqueued == []
+    assert enqueued == [{}]
+
+
+def test_recipient_language_is_the_accounts_then_the_fallback_then_the_sites():
+    class Person:
+        def __init__(self, language: str) -> None:
+            self.preferred_language = language
+
+    assert recipient_language(user=Person("ru"), fallback="en") == "ru"
+    assert recipient_language(user=Person(""), fallback="ru") == "ru"
+    assert recipient_language(user=Person("de"), fallback="xx") == "en"
+    assert recipient_language() == "en"
+
+
+# -- sending -----------------------------------------------------------------------------------
+
+
+def test_due_mail_is_rendered_in_its_language_and_sent_over_one_connection(backend):
+    rows = queue(5, attach=True)
+    report = services.mail_send_due()
+    assert (report.claimed, report.sent) == (5, 5)
+    assert backend.opened == [1]  # one SMTP connection for the chunk
+    assert statuses() == [Status.SENT] * 5
+    by_to = {m.to[0]: m for m in backend.sent}
+    for row in rows:
+        row.refresh_from_db()
+        message = by_to[row.to_email]
+        assert message.extra_headers["Message-ID"] == row.message_id
+        assert message.extra_headers["Content-Language"] == row.language
+        assert message.body.endswith(f"[{row.language}]")  # rendered inside the override
+        assert row.sent_at is not None
+        assert row.rendered_at is not None
+        assert row.subject == message.subject == f"[EU-Russia STI] {row.context['subject']}"
+    parsed = backend.sent[0].message()
+    (part,) = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_payload(decode=True) == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    assert part.get_param("method") == "PUBLISH"
+
+
+def test_the_send_task_running_twice_sends_each_message_once(backend):
+    queue(3)
+    tasks.mail_send()
+    tasks.mail_send()
+    assert sorted(m.to[0] for m in backend.sent) == [f"m{i}@example.org" for i in range(3)]
+
+
+def test_chunks_are_claimed_in_priority_order_and_only_when_due(backend):
+    queue(2, prefix="bulk")
+    OutgoingMail.objects.update(priority=10)
+    queue(1, prefix="urgent")
+    queue(1, prefix="later")
+    OutgoingMail.objects.filter(to_email="later0@example.org").update(
+        next_attempt_at=timezone.now() + datetime.timedelta(minutes=5)
+    )
+    claimed = services.mail_claim(limit=2)
+    assert [m.to_email for m in claimed] == ["urgent0@example.org", "bulk0@example.org"]
+    assert all(m.status == Status.SENDING and m.claimed_at and m.attempts == 1 for m in claimed)
+    assert [m.to_email for m in services.mail_claim(limit=5)] == ["bulk1@example.org"]
+
+
+def test_a_message_that_no_longer_applies_is_cancelled_not_sent(backend):
+    queue(1, gone=True)
+    report = services.mail_send_due()
+    assert (report.sent, report.cancelled) == (0, 1)
+    assert statuses() == [Status.CANCELLED]
+    assert backend.sent == []
+
+
+def test_a_row_whose_rendering_raises_waits_for_a_retry_and_the_others_go_out(backend):
+    queue(1, prefix="bad", boom=True)
+    queue(2, prefix="good")
+    services.mail_send_due()
+    bad = OutgoingMail.objects.get(to_email="bad0@example.org")
+    assert bad.status == Status.PENDING
+    assert bad.next_attempt_at > timezone.now()
+    assert "template exploded" in bad.last_error
+    assert sorted(m.to[0] for m in backend.sent) == ["good0@example.org", "good1@example.org"]
+
+
+def test_a_permanent_refusal_fails_that_row_and_the_chunk_goes_on(backend):
+    queue(3)
+    backend.fail = staticmethod(  # type: ignore[assignment]
+        lambda to: (
+            smtplib.SMTPRecipientsRefused({to: (550, b"5.1.1 no such user")})
+            if to == "m1@example.org"
+            else None
+        )
+    )
+    report = services.mail_send_due()
+    assert (report.sent, report.failed) == (2, 1)
+    failed = OutgoingMail.objects.get(to_email="m1@example.org")
+    assert failed.status == Status.FAILED
+    assert "no such user" in failed.last_error
+    assert backend.opened == [1]
+    assert services.mail_send_due().claimed == 0  # a failed row is not retried by itself
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        smtplib.SMTPResponseException(451, b"4.3.0 try again later"),
+        smtplib.SMTPRecipientsRefused({"m0@example.org": (452, b"mailbox full")}),
+        smtplib.SMTPDataError(421, b"closing"),
+        ConnectionRefusedError("refused"),
+        smtplib.SMTPServerDisconnected("gone"),
+    ],
+)
+def test_a_transient_error_retries_with_exponential_backoff_then_fails(backend, error):
+    (row,) = queue(1)
+    backend.fail = staticmethod(lambda to: error)  # type: ignore[assignment]
+    delays = []
+    for attempt in range(1, services.MAX_ATTEMPTS + 1):
+        before = timezone.now()
+        assert services.mail_send_due().claimed == 1
+        row.refresh_from_db()
+        assert row.attempts == attempt
+        if attempt < services.MAX_ATTEMPTS:
+            assert row.status == Status.PENDING
+            delays.append(round((row.next_attempt_at - before).total_seconds() / 60))
+            assert services.mail_send_due().claimed == 0  # not before its time
+            OutgoingMail.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    assert delays == [1, 2, 4, 8, 16, 32, 64]
+    assert row.status == Status.FAILED
+    assert "gave up after 8 attempts" in row.last_error
+    assert backend.sent == []
+
+
+def test_a_lost_connection_puts_the_rest_of_the_chunk_back(backend):
+    queue(4)
+    backend.fail = staticmethod(  # type: ignore[assignment]
+        lambda to: ConnectionResetError("reset") if to == "m1@example.org" else None
+    )
+    report = services.mail_send_due()
+    assert (report.sent, report.retry) == (1, 3)
+    assert statuses() == [Status.SENT, Status.PENDING, Status.PENDING, Status.PENDING]
+    assert OutgoingMail.objects.get(to_email="m2@example.org").last_error.startswith("not tried")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_row_lock_is_held_while_talking_smtp(backend):
+    """While the message is handed to the server, another connection can lock its row at once
+    (NOWAIT): the claim was committed before sending."""
+    (row,) = queue(1)
+    seen: list[str] = []
+
+    def lock_from_elsewhere(message: Any) -> None:
+        def probe() -> None:
+            try:
+                with transaction.atomic():
+                    OutgoingMail.objects.select_for_update(nowait=True).get(pk=row.pk)
+                    seen.append(OutgoingMail.objects.get(pk=row.pk).status)
+            except DatabaseError as exc:
+                seen.append(f"locked: {exc}")
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=probe)
+        thread.start()
+        thread.join()
+
+    backend.during_send = staticmethod(lock_from_elsewhere)  # type: ignore[assignment]
+    assert services.mail_send_due().sent == 1
+    assert seen == [Status.SENDING]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_claims_skip_each_others_rows():
+    queue(6)
+    locked = threading.Event()
+    release = threading.Event()
+    held: list[int] = []
+
+    def other_worker() -> None:
+        try:
+            with transaction.atomic():
+                rows = OutgoingMail.objects.select_for_update().order_by("pk")[:3]
+                held.extend(r.pk for r in rows)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    assert locked.wait(10)
+    try:
+        claimed = services.mail_claim(limit=10)  # does not wait for the locked rows
+    finally:
+        release.set()
+        thread.join()
+    assert {m.pk for m in claimed}.isdisjoint(held)
+    assert len(claimed) == 3
+
+
+# -- the sweeper -------------------------------------------------------------------------------
+
+
+def test_the_sweeper_returns_stale_claims_and_enqueues_due_mail(backend, monkeypatch):
+    enqueued: list[dict[str, Any]] = []
+    monkeypatch.setattr(tasks.mail_send, "delay", lambda **kw: enqueued.append(kw))
+    queue(4)
+    dead = services.mail_claim(limit=3)  # a worker claimed three and died
+    now = timezone.now()
+    stale = now - services.claim_stale_after() - datetime.timedelta(seconds=1)
+    OutgoingMail.objects.filter(pk=dead[0].pk).update(claimed_at=stale)
+    OutgoingMail.objects.filter(pk=dead[1].pk).update(
+        claimed_at=stale, attempts=services.MAX_ATTEMPTS
+    )
+    # dead[2]: claimed just now, maybe still sending: left alone
+
+    result = tasks.mail_sweep()
+
+    assert result == {"released": 2, "due": 2, "enqueued": 1}
+    assert enqueued == [{}]
+    rows = {m.pk: m for m in OutgoingMail.objects.all()}
+    assert rows[dead[0].pk].status == Status.PENDING
+    assert "worker stopped" in rows[dead[0].pk].last_error
+    assert rows[dead[1].pk].status == Status.FAILED
+    assert rows[dead[2].pk].status == Status.SENDING
+    assert services.mail_send_due().sent == 2
+    assert tasks.mail_sweep() == {"released": 0, "due": 0, "enqueued": 0}
+
+
+def test_the_sweeper_is_on_the_beat_schedule():
+    from portal.celery_app import app
+
+    app.finalize()
+    (entry,) = [e for e in app.conf.beat_schedule.values() if e["task"].startswith("portal.mail.")]
+    assert entry == {"task": "portal.mail.tasks.mail_sweep", "schedule": 60.0}
+
+
+def test_a_stale_claim_is_longer_than_the_tasks_hard_time_limit(settings):
+    assert services.claim_stale_after().total_seconds() > settings.CELERY_TASK_TIME_LIMIT
+
+
+# -- staff -------------------------------------------------------------------------------------
+
+
+def test_staff_retry_failed_mail_in_the_admin(backend, client, django_user_model, monkeypatch):
+    monkeypatch.setattr(tasks.mail_send, "delay", lambda **kw: None)
+    queue(3)
+    backend.fail = staticmethod(  # type: ignore[assignment]
+        lambda to: smtplib.SMTPRecipientsRefused({to: (550, b"no such user")})
+    )
+    services.mail_send_due()
+    assert statuses() == [Status.FAILED] * 3
+    backend.fail = staticmethod(lambda to: None)  # type: ignore[assignment]
+
+    staff = django_user_model.objects.create_user(
+        email="staff@example.org", password="pw-staff-123456", is_staff=True, is_superuser=True
+    )
+    client.force_login(staff)
+    changelist = reverse("admin:mail_outgoingmail_changelist")
+    page = client.get(changelist, {"status__exact": "failed"})
+    assert page.status_code == 200
+    assert page.content.decode().count("no such user") == 3
+
+    first, second, _third = OutgoingMail.objects.order_by("pk")
+    response = client.post(
+        changelist, {"action": "retry", "_selected_action": [first.pk, second.pk]}
+    )
+    assert response.status_code == 302
+    assert statuses() == [Status.PENDING, Status.PENDING, Status.FAILED]
+    first.refresh_from_db()
+    assert first.attempts == 0
+    assert services.mail_send_due().sent == 2
+    assert [m.extra_headers["Message-ID"] for m in backend.sent] == [
+        first.message_id,
+        second.message_id,
+    ]
+
+
+def test_only_staff_may_retry(django_user_model):
+    queue(1)
+    someone = django_user_model.objects.create_user(email="x@example.org", password="pw-123456789")
+    for who in (someone, AnonymousUser()):
+        with pytest.raises(PermissionDenied):
+            services.mail_retry(mail_ids=[1], by=who)
