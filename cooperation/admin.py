@@ -34,6 +34,7 @@ from cooperation.services.organisations import (
     organisation_location_validate,
     organisation_update,
 )
+from portal.admin_helpers import WritesThroughThePortalMixin
 from portal.text_input import TextInputMixin
 
 # Links typed without a scheme are taken as https (Django 6 default).
@@ -120,18 +121,12 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResearcherProfile)
-class ResearcherProfileAdmin(admin.ModelAdmin):
+class ResearcherProfileAdmin(WritesThroughThePortalMixin, admin.ModelAdmin):
+    """Researchers keep their own profile (researcher_profile_save checks its organisation)."""
+
     list_display = ["user", "organisation", "position", "visibility"]
     list_filter = ["visibility"]
     search_fields = ["user__name", "user__email", "orcid"]
-    raw_id_fields = ["user", "organisation"]
-    filter_horizontal = ["themes"]
-
-    def save_related(
-        self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
-    ) -> None:
-        super().save_related(request, form, formsets, change)
-        indexing.researcher_index(ids=[form.instance.pk])
 
 
 class CallDeadlineAdminForm(TextInputMixin, forms.ModelForm):
@@ -180,19 +175,15 @@ class FundingCallAdmin(admin.ModelAdmin):
 
 
 @admin.register(CooperationOffer)
-class CooperationOfferAdmin(admin.ModelAdmin):
-    """Read-mostly: the workflow (submit, review, publish, close) runs on the portal's pages."""
+class CooperationOfferAdmin(WritesThroughThePortalMixin, admin.ModelAdmin):
+    """The workflow (submit, review, publish, close) runs on the portal's pages."""
 
     list_display = ["title", "type", "author", "status", "expires_on"]
     list_filter = ["status", "type"]
     search_fields = ["title", "summary"]
-    raw_id_fields = ["author", "organisation", "call", "reviewed_by"]
-    readonly_fields = ["status", "submitted_at", "published_at", "reviewed_by"]
 
 
 @admin.register(ExpressionOfInterest)
-class ExpressionOfInterestAdmin(admin.ModelAdmin):
+class ExpressionOfInterestAdmin(WritesThroughThePortalMixin, admin.ModelAdmin):
     list_display = ["offer", "sender", "status", "created_at"]
     list_filter = ["status"]
-    raw_id_fields = ["offer", "sender", "sender_organisation"]
-    readonly_fields = ["status", "decided_at"]

@@ -1,5 +1,6 @@
-"""Admin for site staff. Registrations are read-only here: seats change only through
-events.services (lock, count, write), which the organiser pages use."""
+"""Admin for site staff: events and registrations are listed and shown here but change only
+through events.services (lock, count, write; the agenda within the event; the attendees told),
+which the organiser pages use; site staff manage every event there."""
 
 from __future__ import annotations
 
@@ -9,23 +10,30 @@ from django.db import models
 from django.http import HttpRequest
 
 from events.models import Event, Question, Registration, Session
+from portal.admin_helpers import WritesThroughThePortalMixin
 
 # Links typed without a scheme are taken as https (Django 6 default).
 URL_FIELD_OVERRIDES = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(WritesThroughThePortalMixin, admin.TabularInline):
     model = Session
     extra = 0
 
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
-class QuestionInline(admin.TabularInline):
+
+class QuestionInline(WritesThroughThePortalMixin, admin.TabularInline):
     model = Question
     extra = 0
 
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(WritesThroughThePortalMixin, admin.ModelAdmin):
     formfield_overrides = URL_FIELD_OVERRIDES
     list_display = ["title", "type", "format", "starts_at", "capacity", "status"]
     list_filter = ["status", "type", "format", "country"]
@@ -36,14 +44,8 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(WritesThroughThePortalMixin, admin.ModelAdmin):
     list_display = ["name", "event", "status", "created_at", "checked_in_at"]
     list_filter = ["status"]
     search_fields = ["name", "email", "event__title"]
     list_select_related = ["event"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

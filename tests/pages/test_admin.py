@@ -128,3 +128,24 @@ def test_renaming_an_organisation_in_the_admin_reindexes_its_offers_and_research
     assert "Институт после" in profile.search_names
     assert "Институт после" in offer.search_names
     assert Organisation.objects.get(pk=organisation.pk).members.get() == member
+
+
+def test_models_with_services_of_their_own_are_shown_but_not_changed_in_the_admin(staff_client):
+    from cooperation.models import CooperationOffer
+    from events.models import Event
+    from tests.cooperation.factories import WorkflowOfferFactory
+    from tests.events.factories import EventFactory
+
+    event = EventFactory(title="Kept")
+    offer = WorkflowOfferFactory(title="Kept offer")
+    for model, obj in ((Event, event), (CooperationOffer, offer)):
+        info = (model._meta.app_label, model._meta.model_name)
+        url = reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+        page = staff_client.get(url)
+        assert page.status_code == 200  # shown (view only)
+        assert 'name="_save"' not in page.content.decode()
+        assert staff_client.post(url, {"title": "Changed"}).status_code == 403
+        assert staff_client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 403
+    event.refresh_from_db()
+    offer.refresh_from_db()
+    assert (event.title, offer.title) == ("Kept", "Kept offer")
