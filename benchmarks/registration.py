@@ -559,7 +559,7 @@ def hot_event_check(
 
     rows = list(
         Registration.objects.filter(event_id=event_id).values(
-            "pk", "user_id", "status", "created_at", "waitlisted_at", "ticket_code"
+            "pk", "event_id", "user_id", "status", "created_at", "waitlisted_at", "ticket_code"
         )
     )
     seated = [r for r in rows if r["status"] in Registration.SEATED]
@@ -571,6 +571,8 @@ def hot_event_check(
     )
 
     seated_after, queue_inversions, by_id = order_check(rows)
+    if seated_after or queue_inversions:
+        log_order(rows)
     counts = {
         "attempts": len(rush["answers"]),
         "capacity": HOT_CAPACITY,
@@ -602,6 +604,15 @@ def hot_event_check(
 # -- results ---------------------------------------------------------------------------------
 
 
+def log_order(rows: list[dict[str, Any]]) -> None:
+    """Log the registrations of an event around its first waitlisted one (by arrival)."""
+    arrival = sorted(rows, key=lambda r: (r["created_at"], r["pk"]))
+    first = next(i for i, r in enumerate(arrival) if r["status"] == "waitlisted")
+    common.log(f"arrival order broken at event {rows[0]['event_id']} (created_at, id, status):")
+    for r in arrival[max(0, first - 3) : first + 6]:
+        common.log(f"  {r['created_at'].isoformat()}  {r['pk']}  {r['status']}")
+
+
 def final_counts(events: list[dict[str, Any]]) -> dict[str, int]:
     from django.db.models import Count, Q
 
@@ -625,9 +636,14 @@ def final_counts(events: list[dict[str, Any]]) -> dict[str, int]:
     by_event: dict[int, list[dict[str, Any]]] = collections.defaultdict(list)
     for row in rows.values(*fields):
         by_event[row["event_id"]].append(row)
-    order = [order_check(event_rows) for event_rows in by_event.values()]
+    order = {event_id: order_check(event_rows) for event_id, event_rows in by_event.items()}
+    for event_id, (seated_after, inversions, _by_id) in order.items():
+        if seated_after or inversions:
+            log_order(by_event[event_id])
     return {
-        "order_violations": sum(seated + inversions for seated, inversions, _id in order),
+        "order_violations": sum(seated + inversions for seated, inversions, _id in order.values()),
+        "seated_after_waitlisted": sum(seated for seated, _inv, _id in order.values()),
+        "seated_after_waitlisted_by_id": sum(by_id for _s, _inv, by_id in order.values()),
         "confirmed": confirmed,
         "waitlisted": waitlisted,
         "other": sum(e["other"] for e in per_event),
@@ -746,6 +762,7 @@ def main() -> tuple[dict[str, Any], bool]:
         "duplicated": counts["duplicated"],
         "oversell": counts["oversell"],
         "order_violations": counts["order_violations"],
+        "order_violations_by_id": counts["seated_after_waitlisted_by_id"],
         "register_rps": round(register_rps, 1),
         "pk_rps": round(pk_rps, 1),
         "ratio": round(register_rps / pk_rps, 4) if pk_rps else 0.0,
@@ -774,6 +791,8 @@ def main() -> tuple[dict[str, Any], bool]:
             "waitlisted": flow_counts["waitlisted"],
             "duplicated": flow_counts["duplicated"],
             "order_violations": flow_counts["order_violations"],
+            "seated_after_waitlisted": flow_counts["seated_after_waitlisted"],
+            "seated_after_waitlisted_by_id": flow_counts["seated_after_waitlisted_by_id"],
         },
         "hot_event_detail": hot_detail,
     }
