@@ -148,7 +148,11 @@ def clear_redis() -> None:
     import redis
 
     client = redis.Redis.from_url(REDIS_URL)
-    keys = [*client.scan_iter("portal:*"), *client.scan_iter("celery*"), b"_kombu.binding.celery"]
+    keys = [
+        *client.scan_iter("portal:*"),
+        *client.scan_iter("celery*"),
+        *client.scan_iter("_kombu.binding*celery"),
+    ]
     for start in range(0, len(keys), 1000):
         client.delete(*keys[start : start + 1000])
 
