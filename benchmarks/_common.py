@@ -108,10 +108,36 @@ def production_like_env(database_url: str, var_dir: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def gunicorn(wsgi_app: str, database_url: str, *, workers: int = 2) -> Iterator[tuple[str, int]]:
+def gunicorn(
+    wsgi_app: str,
+    database_url: str,
+    *,
+    workers: int = 2,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[tuple[str, int]]:
     """A gunicorn serving ``wsgi_app`` on a free port of 127.0.0.1; stopped by its pid."""
+    with gunicorn_process(wsgi_app, database_url, workers=workers, extra_env=extra_env) as (
+        host,
+        port,
+        _pid,
+    ):
+        yield host, port
+
+
+@contextlib.contextmanager
+def gunicorn_process(
+    wsgi_app: str,
+    database_url: str,
+    *,
+    workers: int = 2,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[tuple[str, int, int]]:
+    """``gunicorn()`` that also gives the master's pid (its workers are its children), for
+    reading the server's CPU time from ``/proc``. ``extra_env`` is added to the
+    production-like environment."""
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as var_dir:
         env = production_like_env(database_url, var_dir)
+        env.update(extra_env or {})
         python = sys.executable
         subprocess.run(
             [python, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v", "0"],
@@ -143,7 +169,7 @@ def gunicorn(wsgi_app: str, database_url: str, *, workers: int = 2) -> Iterator[
         )
         try:
             _wait_for(port, process)
-            yield "127.0.0.1", port
+            yield "127.0.0.1", port, process.pid
         finally:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(process.pid, signal.SIGTERM)  # the master stops its workers
