@@ -186,6 +186,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # and portal/celery_app.py hands them to beat.
 
 # --- Mail -----------------------------------------------------------------------------------
+# Under load the outbox publishes one send task per this many seconds (portal/mail/services.py);
+# mail then leaves at most twice this long after the change that caused it. 0: a task per change.
+MAIL_ENQUEUE_WINDOW_SECONDS = env.int("PORTAL_MAIL_ENQUEUE_WINDOW", default=1)
 EMAIL_URL = env("EMAIL_URL", default="")
 if EMAIL_URL:
     globals().update(env.email_url("EMAIL_URL"))

@@ -12,6 +12,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -41,6 +42,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         )
         for nodeid in _skipped:
             terminalreporter.write_line(f"  {nodeid}", red=True)
+
+
+@pytest.fixture(autouse=True)
+def _mail_task_per_change(settings: Any) -> None:
+    """Tests count the outbox's send tasks per change; the window that groups them under load
+    has its own test (tests/mail/test_outbox.py)."""
+    settings.MAIL_ENQUEUE_WINDOW_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

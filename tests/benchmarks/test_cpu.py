@@ -7,12 +7,10 @@ import importlib.util
 import subprocess
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-from django.db import connection
 
 BURN = "import time\nend = time.process_time() + {seconds}\nwhile time.process_time() < end: pass\n"
 
@@ -31,15 +29,6 @@ def _load_cpu() -> ModuleType:
 _cpu = _load_cpu()
 
 
-def _database_url() -> str:
-    settings = connection.settings_dict
-    user = urllib.parse.quote(settings["USER"] or "postgres")
-    password = settings["PASSWORD"]
-    auth = f"{user}:{urllib.parse.quote(password)}" if password else user
-    host = settings["HOST"] or "127.0.0.1"
-    return f"postgresql://{auth}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"
-
-
 def test_cpu_seconds_of_a_child_that_burns() -> None:
     child = subprocess.Popen([sys.executable, "-c", BURN.format(seconds=0.3) + "time.sleep(5)"])
     try:
@@ -55,14 +44,12 @@ def test_cpu_seconds_of_a_child_that_burns() -> None:
     assert _cpu.cpu_seconds(child.pid) is None
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db
-@pytest.mark.usefixtures("postgres_only")
-def test_measure_counts_what_starts_and_ends_inside() -> None:
+def test_measure_counts_what_starts_and_ends_inside(database_url: str) -> None:
     """A backend and a worker that both come and go during the measurement are counted."""
     import psycopg2
 
-    url = _database_url()
+    url = database_url
     meter = _cpu.ServerCpu(
         master_pid=_cpu.os.getpid(),
         database_url=url,

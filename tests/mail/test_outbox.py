@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
@@ -79,6 +80,26 @@ def test_the_send_task_is_enqueued_only_after_commit(
         services.mail_queue(kind=PLAIN, to="a@example.org", language="en", key="test:a")
         assert enqueued == []
     assert enqueued == [{}]
+
+
+def test_under_load_one_send_task_per_window_carries_every_change_of_it(
+    django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    """Three changes committed within the window publish one task, which starts after the
+    window has closed (so it finds all three rows); the next window publishes the next one."""
+    settings.MAIL_ENQUEUE_WINDOW_SECONDS = 1
+    published: list[dict[str, Any]] = []
+    monkeypatch.setattr(tasks.mail_send, "apply_async", lambda **kw: published.append(kw))
+    monkeypatch.setattr(tasks.mail_send, "delay", lambda **kw: published.append({"now": True}))
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.mail_queue(kind=PLAIN, to=f"w{n}@example.org", language="en", key=f"w:{n}")
+    assert published == [{"countdown": 2}]
+    cache.delete(services._ENQUEUE_KEY)  # the window has passed
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mail_queue(kind=PLAIN, to="w3@example.org", language="en", key="w:3")
+    assert published == [{"countdown": 2}, {"countdown": 2}]
+    assert OutgoingMail.objects.filter(status=Status.PENDING).count() == 4
 
 
 def test_recipient_language_is_the_accounts_then_the_fallback_then_the_sites():

@@ -24,13 +24,11 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 import redis
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
-from django.db import connection
 
 from events.models import Event
 from events.services.registrations import registrations_import_csv
@@ -74,16 +72,6 @@ class GatedSink(MailSink):
         self.holding = threading.Event()
         self._controller.loop.close()  # the plain controller made by MailSink, never started
         self._controller = _FreePortController(_GatedHandler(self), hostname=self.host)
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    host = db["HOST"] or "127.0.0.1"
-    port = db["PORT"] or "5432"
-    return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
 
 
 class Worker:
@@ -167,29 +155,39 @@ def _wait_until(condition: Any, what: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_each_message_is_received_once_despite_a_killed_worker_and_redis_flushes(
-    postgres_only: None, redis_only: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    database_url: str, redis_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     celery_app.conf.task_always_eager = False  # reset after each test by tests/conftest.py
-    broker = redis.Redis.from_url(settings.REDIS_URL)
+    broker = redis.Redis.from_url(redis_url)
     broker.flushdb()  # our own Redis database only (REDIS_URL's number), never FLUSHALL
+    # kombu names a Redis server on a Unix socket redis+socket:// (the tests' own Redis)
+    broker_url = redis_url.replace("unix://", "redis+socket://", 1)
+
+    def send(task: str, **kwargs: Any) -> None:
+        """Publish to the workers' broker (this process may use another when REDIS_URL is
+        unset: then only these explicit sends reach the workers)."""
+        with celery_app.connection_for_write(broker_url) as conn:
+            celery_app.send_task(task, kwargs=kwargs, connection=conn)
 
     event = quick_event(capacity=FIRST_BATCH + SECOND_BATCH, title="Информационный день")
 
     with GatedSink() as sink:
         env = {
             **os.environ,
-            "DATABASE_URL": _database_url(),
-            "REDIS_URL": settings.REDIS_URL,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "CELERY_BROKER_URL": broker_url,
+            "CELERY_RESULT_BACKEND": broker_url,
             "EMAIL_URL": f"smtp://{sink.host}:{sink.port}",
             "DJANGO_DEBUG": "1",
             "CELERY_TASK_ALWAYS_EAGER": "0",
         }
-        env.pop("CELERY_BROKER_URL", None)
         workers: list[Worker] = []
         try:
             # 1. A worker sends the first batch; it is killed in the middle of a chunk.
             workers.append(Worker(env=env, log=tmp_path / "worker1.log", name="outbox-e2e-1"))
             _import_attendees(event, "first", FIRST_BATCH)
+            send("portal.mail.tasks.mail_send")
             assert sink.holding.wait(TIMEOUT), (tmp_path / "worker1.log").read_text()
             time.sleep(0.2)  # nothing else moves: the only pool process is held at RCPT TO
             workers[0].kill()
@@ -212,7 +210,7 @@ def test_each_message_is_received_once_despite_a_killed_worker_and_redis_flushes
             # 4. The sweeper (beat's task, through the broker, run by the worker) puts the dead
             # worker's claims back and enqueues sending. Age 0: the test knows worker 1 is dead;
             # beat uses claim_stale_after() (longer than any task may run).
-            celery_app.send_task("portal.mail.tasks.mail_sweep", kwargs={"stale_after_seconds": 0})
+            send("portal.mail.tasks.mail_sweep", stale_after_seconds=0)
             total = FIRST_BATCH + SECOND_BATCH
             _wait_until(lambda: _count(Status.SENT) == total, "every row sent")
             _wait_until(lambda: len(sink.messages) >= total, "every message received")
