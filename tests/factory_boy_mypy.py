@@ -23,9 +23,9 @@ BASE_FACTORY = "factory.base.BaseFactory"
 class FactoryBoyPlugin(Plugin):
     def get_function_hook(self, fullname: str) -> Callable[[FunctionContext], Type] | None:
         symbol = self.lookup_fully_qualified(fullname)
-        if symbol is not None and isinstance(symbol.node, TypeInfo):
-            if symbol.node.has_base(BASE_FACTORY):
-                return made_object_type
+        node = symbol.node if symbol is not None else None
+        if isinstance(node, TypeInfo) and node.has_base(BASE_FACTORY):
+            return made_object_type
         return None
 
 

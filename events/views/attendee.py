@@ -46,6 +46,7 @@ from events.services.registrations import (
     registration_for_claim_token,
 )
 from portal.filtering import parse_id
+from portal.http import AuthedHttpRequest
 
 Status = Registration.Status
 
@@ -88,7 +89,7 @@ def _status_message(registration: Registration) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def register(request: HttpRequest, slug: str) -> HttpResponse:
+def register(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_registration(slug=slug)
     if event is None:
         raise Http404
@@ -179,9 +180,10 @@ def ticket_cancel(request: HttpRequest, code: str) -> HttpResponse:
                 request, _("This event is over; the registration can no longer be cancelled.")
             )
             return redirect("events:ticket", code=registration.ticket_code)
-        owner = request.user.is_authenticated and registration.user_id == request.user.pk
+        user = request.user
+        owner = user if user.is_authenticated and registration.user_id == user.pk else None
         try:
-            registration_cancel(registration=registration, by=request.user if owner else None)
+            registration_cancel(registration=registration, by=owner)
         except RegistrationError as exc:
             messages.error(request, str(exc))
         else:
@@ -229,7 +231,7 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def check_in(request: HttpRequest, slug: str) -> HttpResponse:
+def check_in(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(Event, slug=slug)
     if not can_manage_event(request.user, event):
         raise PermissionDenied
