@@ -94,7 +94,7 @@ class CallDeadlineAdminForm(TextInputMixin, forms.ModelForm):
             self.initial["deadline"] = self.instance.local_deadline.replace(tzinfo=None)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         value, zone = data.get("deadline"), data.get("timezone")
         if value is not None and zone:
             wall_time = dj_timezone.make_naive(value)

@@ -123,7 +123,7 @@ class OrganisationForm(TextInputMixin, forms.ModelForm):
         return value or None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         if "country" in cleaned and "federal_subject" in cleaned:
             organisation_location_validate(
                 country=cleaned["country"], federal_subject=cleaned["federal_subject"]
@@ -254,7 +254,7 @@ class ReviewForm(TextInputMixin, forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         if cleaned.get("decision") == self.RETURN and not cleaned.get("comment", "").strip():
             self.add_error("comment", _("Tell the author what to change."))
         return cleaned

@@ -227,7 +227,7 @@ class EventForm(TextInputMixin, forms.Form):
         return zoneinfo.ZoneInfo(name) if name else None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         zone = self.zone
         if zone is not None:
             apply_zone(self, self.DATETIME_FIELDS, zone)
@@ -289,7 +289,7 @@ class QuestionForm(TextInputMixin, forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         kind = data.get("kind")
         lines = parse_lines(data.get("choices", ""))
         if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
@@ -323,7 +323,7 @@ class SessionForm(TextInputMixin, forms.Form):
     room = forms.CharField(label=_("Room"), max_length=_max_length(Session, "room"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends < starts:
             self.add_error("ends_at", _("The session cannot end before it starts."))

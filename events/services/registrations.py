@@ -283,10 +283,11 @@ _STATUS_FIELDS = [
 def _check_open(event: Event, now: datetime.datetime) -> None:
     reason = registration_closed_reason(event, now=now)
     if reason is not None:
-        code = {
+        codes: dict[str, str] = {
             Event.Status.CANCELLED: "cancelled",
             Event.Status.DRAFT: "not_published",
-        }.get(event.status, "closed")
+        }
+        code = codes.get(event.status, "closed")
         raise RegistrationError(reason, code=code)
 
 
@@ -691,8 +692,8 @@ def _read_csv(file: BinaryIO) -> list[_CsvRow]:
         if header is None:
             raise header_error
         columns: dict[str, int] = {}
-        for index, cell in enumerate(header):
-            key = _HEADER_ALIASES.get(" ".join(cell.strip().lower().split()))
+        for index, title in enumerate(header):
+            key = _HEADER_ALIASES.get(" ".join(title.strip().lower().split()))
             if key and key not in columns:
                 columns[key] = index
         if "name" not in columns or "email" not in columns:
@@ -831,14 +832,14 @@ def _import_locked(
 ) -> None:
     by_email: dict[str, tuple[int, int | None, str]] = {}
     by_user: dict[int, tuple[int, int | None, str]] = {}
-    for pk, email, user_id, status in (
+    for pk, email, owner_id, status in (
         Registration.objects.filter(event=event)
         .annotate(email_lower=Lower("email"))
         .values_list("pk", "email_lower", "user_id", "status")
     ):
-        by_email[email] = (pk, user_id, status)
-        if user_id is not None:
-            by_user[user_id] = (pk, user_id, status)
+        by_email[email] = (pk, owner_id, status)
+        if owner_id is not None:
+            by_user[owner_id] = (pk, owner_id, status)
 
     seated, waiting = _counts(event)
     if event.capacity is not None and seated < event.capacity and waiting:
