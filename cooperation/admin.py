@@ -30,7 +30,9 @@ from cooperation.services.organisations import organisation_list_invalidate
 from portal.text_input import TextInputMixin
 
 # Links typed without a scheme are taken as https (Django 6 default).
-URL_FIELD_OVERRIDES = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
+URL_FIELD_OVERRIDES: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
+}
 
 
 class ParticipationInline(admin.TabularInline):

@@ -3,6 +3,8 @@ events.services (lock, count, write), which the organiser pages use."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.db import models
@@ -11,7 +13,9 @@ from django.http import HttpRequest
 from events.models import Event, Question, Registration, Session
 
 # Links typed without a scheme are taken as https (Django 6 default).
-URL_FIELD_OVERRIDES = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
+URL_FIELD_OVERRIDES: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
+}
 
 
 class SessionInline(admin.TabularInline):
