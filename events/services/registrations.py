@@ -405,8 +405,10 @@ def registration_create(
     user: User,
     answers: dict[str, Any],
     consent_public_list: bool = False,
+    questions: Iterable[Question] | None = None,
 ) -> Registration:
-    """A logged-in user registers: confirmed, waitlisted or pending approval.
+    """A logged-in user registers: confirmed, waitlisted or pending approval. ``questions``:
+    the event's, when the caller has them already (``event_get_for_registration``).
 
     Raises RegistrationError when registration is not open, the event is full without a
     waiting list, the user is already registered, or required answers are missing. A previous,
@@ -415,7 +417,9 @@ def registration_create(
     now = timezone.now()
     # Checked before taking the lock: nothing to lock for, and less time holding it.
     _check_open(event, now)
-    cleaned = answers_clean(questions=event.questions.all(), answers=answers)
+    if questions is None:
+        questions = event.questions.all()
+    cleaned = answers_clean(questions=questions, answers=answers)
     email = user.email.strip().lower()
     duplicate = _("You are already registered for this event.")
     try:

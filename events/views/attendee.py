@@ -90,10 +90,10 @@ def _status_message(registration: Registration) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def register(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_registration(slug=slug)
-    if event is None:
+    loaded = event_get_for_registration(slug=slug)
+    if loaded is None:
         raise Http404
-    questions = list(event.questions.all())
+    event, questions = loaded.event, loaded.questions
     closed = registration_closed_reason(event)
     form = RegistrationForm(request.POST if request.method == "POST" else None, questions=questions)
     error = None
@@ -104,6 +104,7 @@ def register(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 user=request.user,
                 answers=form.answers(),
                 consent_public_list=form.cleaned_data["consent_public_list"],
+                questions=questions,
             )
         except RegistrationError as exc:
             mine = exc.registration
