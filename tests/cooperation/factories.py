@@ -7,6 +7,7 @@ A call's ``closes_at`` (kept by the services) is set to its last deadline.
 
 from __future__ import annotations
 
+import builtins
 import datetime
 import zoneinfo
 from collections.abc import Iterable, Sequence
@@ -274,7 +275,9 @@ class MemberOrganisationFactory(factory.Factory[Organisation]):
     city = "Berlin"
 
     @classmethod
-    def _create(cls, model_class: type[Organisation], *args: Any, **kwargs: Any) -> Organisation:
+    def _create(
+        cls, model_class: builtins.type[Organisation], *args: Any, **kwargs: Any
+    ) -> Organisation:
         from cooperation.services.organisations import organisation_create, organisation_publish
 
         member = kwargs.pop("member", None) or quick_user()
@@ -319,7 +322,7 @@ class WorkflowOfferFactory(factory.Factory[CooperationOffer]):
 
     @classmethod
     def _create(
-        cls, model_class: type[CooperationOffer], *args: Any, **kwargs: Any
+        cls, model_class: builtins.type[CooperationOffer], *args: Any, **kwargs: Any
     ) -> CooperationOffer:
         from cooperation.services.offers import offer_create, offer_publish, offer_submit
 

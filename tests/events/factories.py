@@ -111,7 +111,7 @@ class QuestionFactory(DjangoModelFactory[Question]):
     label = factory.Sequence(lambda n: f"Question {n}")
     kind = Question.Kind.TEXT
     required = False
-    choices: list[str] = factory.LazyFunction(list)
+    choices = factory.LazyFunction(list)
     position = factory.Sequence(int)
 
 
@@ -136,7 +136,7 @@ class RegistrationFactory(DjangoModelFactory[Registration]):
     name = factory.Sequence(lambda n: f"Attendee {n}")
     email = factory.Sequence(lambda n: f"attendee{n}@example.org")
     status = Registration.Status.CONFIRMED
-    answers: dict[str, Any] = factory.LazyFunction(dict)
+    answers = factory.LazyFunction(dict)
     consent_public_list = False
     confirmed_at = factory.LazyFunction(timezone.now)
 

@@ -132,6 +132,7 @@ def test_registering_twice_is_refused_and_changes_nothing():
     with pytest.raises(RegistrationError) as caught:
         register(event, user)
     assert caught.value.code == "already_registered"
+    assert caught.value.registration is not None
     assert caught.value.registration.pk == first.pk
     assert event.registrations.count() == 1
 
