@@ -226,9 +226,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     call = call_get(pk=pk, now=now)
     if call is None:
         raise Http404(_("No such funding call."))
-    deadlines = list(call.deadlines.all())
-    for deadline in deadlines:
-        deadline.is_past = deadline.deadline < now
+    deadlines = list(call.deadlines.all())  # each with is_past at now (call_get)
     context = {"call": call, "deadlines": deadlines}
     return render(request, "cooperation/call_detail.html", context)
 
