@@ -13,6 +13,11 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # included) unless something else still uses it (portal/embedded_db.py).
 WITH_DB := $(BIN)/python -m portal.embedded_db run --
 
+# mypy's django-stubs plugin loads the settings but never connects to a database: a DATABASE_URL
+# naming no server keeps it from starting or joining the embedded PostgreSQL (mypy exits without
+# running atexit, so a server it started would be left running).
+MYPY := DATABASE_URL=postgres://mypy@127.0.0.1:1/unused $(BIN)/mypy
+
 .PHONY: run test install install-dev serve check lint format migrations messages bench clean
 
 $(BIN)/python:
@@ -42,7 +47,7 @@ serve:
 	@echo "Serving on http://127.0.0.1:8000/ with a Celery worker and beat (Ctrl-C stops all)."
 	$(BIN)/honcho -f Procfile start
 
-## test: lint, then the whole pytest suite
+## test: lint and type-check, then the whole pytest suite
 test: install-dev
 	$(WITH_DB) $(MAKE) --no-print-directory check
 
@@ -50,11 +55,13 @@ check:
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MYPY) .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MYPY) .
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -38,7 +38,9 @@ from portal.admin_helpers import WritesThroughThePortalMixin
 from portal.text_input import TextInputMixin
 
 # Links typed without a scheme are taken as https (Django 6 default).
-URL_FIELD_OVERRIDES = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
+URL_FIELD_OVERRIDES: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
+}
 
 
 class ParticipationInline(admin.TabularInline):
@@ -143,7 +145,7 @@ class CallDeadlineAdminForm(TextInputMixin, forms.ModelForm):
             self.initial["deadline"] = self.instance.local_deadline.replace(tzinfo=None)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         value, zone = data.get("deadline"), data.get("timezone")
         if value is not None and zone:
             wall_time = dj_timezone.make_naive(value)

@@ -1383,15 +1383,15 @@ def _seed_researchers(ref: _Reference) -> int:
     now = timezone.now()
     created_ids: list[int] = []
     for spec in RESEARCHERS:
-        user = users.get(spec.email)
-        if user is None or spec.email in have_profile:
+        profile_user = users.get(spec.email)
+        if profile_user is None or spec.email in have_profile:
             continue
         orcid = orcid_with_checksum(spec.orcid_base) if spec.orcid_base else None
         if orcid and ResearcherProfile.objects.filter(orcid=orcid).exists():
             orcid = None
         with transaction.atomic():
             profile = ResearcherProfile.objects.create(
-                user=user,
+                user=profile_user,
                 organisation=organisations.get(spec.organisation),
                 position=spec.position,
                 keywords=spec.keywords,

@@ -149,7 +149,7 @@ class LatestFeed(Feed):
         return [xml_text(theme.label) for theme in item.themes.all()]
 
     def item_author_name(self, item: Any) -> str | None:
-        if isinstance(item, CooperationOffer) and item.organisation_id:
+        if isinstance(item, CooperationOffer) and item.organisation is not None:
             return xml_text(item.organisation.name)
         return None
 

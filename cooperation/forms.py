@@ -7,7 +7,7 @@ views pass ``cleaned_data`` to a service.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -42,7 +42,7 @@ _ROR_URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?ror\.org/", re.IGNORECAS
 
 def _model_label(model: type[models.Model], field: str) -> Any:
     """The model field's own (translatable) name, as a model form would label it."""
-    return capfirst(model._meta.get_field(field).verbose_name)
+    return capfirst(cast(models.Field, model._meta.get_field(field)).verbose_name)
 
 
 def _label_field() -> str:
@@ -103,9 +103,15 @@ class OrganisationForm(TextInputMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         order = _label_field()
-        self.fields["country"].queryset = Country.objects.order_by(order)
-        self.fields["federal_subject"].queryset = FederalSubject.objects.order_by(order)
-        self.fields["themes"].queryset = ThematicPriority.objects.order_by("position", "code")
+        cast(forms.ModelChoiceField, self.fields["country"]).queryset = Country.objects.order_by(
+            order
+        )
+        cast(
+            forms.ModelChoiceField, self.fields["federal_subject"]
+        ).queryset = FederalSubject.objects.order_by(order)
+        cast(
+            forms.ModelChoiceField, self.fields["themes"]
+        ).queryset = ThematicPriority.objects.order_by("position", "code")
 
     def clean_keywords(self) -> str:
         return normalise_keywords(self.cleaned_data["keywords"])
@@ -123,7 +129,7 @@ class OrganisationForm(TextInputMixin, forms.ModelForm):
         return value or None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         if "country" in cleaned and "federal_subject" in cleaned:
             organisation_location_validate(
                 country=cleaned["country"], federal_subject=cleaned["federal_subject"]
@@ -157,11 +163,15 @@ class ResearcherProfileForm(TextInputMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisation_choices_for_profile(user=user)
+        cast(
+            forms.ModelChoiceField, self.fields["organisation"]
+        ).queryset = organisation_choices_for_profile(user=user)
         self.fields["organisation"].help_text = _(
             "A published organisation, or one you are a member of."
         )
-        self.fields["themes"].queryset = ThematicPriority.objects.order_by("position", "code")
+        cast(
+            forms.ModelChoiceField, self.fields["themes"]
+        ).queryset = ThematicPriority.objects.order_by("position", "code")
 
     def clean_keywords(self) -> str:
         return normalise_keywords(self.cleaned_data["keywords"])
@@ -228,13 +238,19 @@ class OfferForm(TextInputMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = user_organisation_list(user=user)
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = user_organisation_list(
+            user=user
+        )
         self.fields["organisation"].help_text = _(
             "An organisation you are a member of or named in your researcher profile."
         )
-        self.fields["themes"].queryset = ThematicPriority.objects.order_by("position", "code")
-        self.fields["sought_countries"].queryset = Country.objects.order_by(_label_field())
-        self.fields["call"].queryset = call_choices()
+        cast(
+            forms.ModelChoiceField, self.fields["themes"]
+        ).queryset = ThematicPriority.objects.order_by("position", "code")
+        cast(
+            forms.ModelChoiceField, self.fields["sought_countries"]
+        ).queryset = Country.objects.order_by(_label_field())
+        cast(forms.ModelChoiceField, self.fields["call"]).queryset = call_choices()
 
 
 class ReviewForm(TextInputMixin, forms.Form):
@@ -254,7 +270,7 @@ class ReviewForm(TextInputMixin, forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         if cleaned.get("decision") == self.RETURN and not cleaned.get("comment", "").strip():
             self.add_error("comment", _("Tell the author what to change."))
         return cleaned
@@ -274,4 +290,6 @@ class InterestForm(TextInputMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sender_organisation"].queryset = user_organisation_list(user=user)
+        cast(
+            forms.ModelChoiceField, self.fields["sender_organisation"]
+        ).queryset = user_organisation_list(user=user)

@@ -21,7 +21,7 @@ REVIEWER_ROLES = frozenset({Role.SITE_STAFF.value, Role.NCP_STAFF.value})
 def _role_names(user: Any) -> frozenset[str]:
     if not getattr(user, "is_authenticated", False):
         return frozenset()
-    return user.role_names  # type: ignore[no-any-return]
+    return user.role_names
 
 
 def is_site_staff(user: Any) -> bool:

@@ -4,6 +4,8 @@ which the organiser pages use; site staff manage every event there."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.db import models
@@ -13,7 +15,9 @@ from events.models import Event, Question, Registration, Session
 from portal.admin_helpers import WritesThroughThePortalMixin
 
 # Links typed without a scheme are taken as https (Django 6 default).
-URL_FIELD_OVERRIDES = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
+URL_FIELD_OVERRIDES: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
+}
 
 
 class SessionInline(WritesThroughThePortalMixin, admin.TabularInline):

@@ -13,11 +13,12 @@ import datetime
 import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,8 +43,8 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [("UTC", "UTC"), *[(name, name.replace("_", " ")) for name in names]]
 
 
-def _max_length(model: type, name: str) -> int:
-    return model._meta.get_field(name).max_length  # type: ignore[no-any-return]
+def _max_length(model: type[models.Model], name: str) -> int | None:
+    return cast(models.Field, model._meta.get_field(name)).max_length
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -59,7 +60,7 @@ class WallClockDateTimeField(forms.DateTimeField):
     widget = LocalDateTimeInput
     default_validators = [validate_plausible_date]
 
-    def to_python(self, value: Any) -> datetime.datetime | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> datetime.datetime | None:
         with timezone.override(datetime.UTC):
             result = super().to_python(value)
         return result.replace(tzinfo=None) if result else None
@@ -227,7 +228,7 @@ class EventForm(TextInputMixin, forms.Form):
         return zoneinfo.ZoneInfo(name) if name else None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         zone = self.zone
         if zone is not None:
             apply_zone(self, self.DATETIME_FIELDS, zone)
@@ -289,7 +290,7 @@ class QuestionForm(TextInputMixin, forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         kind = data.get("kind")
         lines = parse_lines(data.get("choices", ""))
         if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
@@ -323,7 +324,7 @@ class SessionForm(TextInputMixin, forms.Form):
     room = forms.CharField(label=_("Room"), max_length=_max_length(Session, "room"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends < starts:
             self.add_error("ends_at", _("The session cannot end before it starts."))

@@ -27,7 +27,7 @@ MAX_OCTETS = 75
 PRODID = "-//EU-Russia STI Cooperation Portal//Events//EN"
 MEDIA_TYPE = "text/calendar"
 
-_STATUS = {
+_STATUS: dict[str, str] = {
     Event.Status.PUBLISHED: "CONFIRMED",
     Event.Status.CANCELLED: "CANCELLED",
     Event.Status.DRAFT: "TENTATIVE",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from django.db import OperationalError, connection, models, transaction
 
@@ -35,7 +36,7 @@ def lock_sql(model: type[models.Model], count: int = 1) -> str:
     """The statements that lock ``count`` rows of ``model`` (primary keys as parameters, in
     ascending order) under the lock timeout; valid only inside a transaction."""
     table = connection.ops.quote_name(model._meta.db_table)
-    pk = connection.ops.quote_name(model._meta.pk.column)  # type: ignore[union-attr]
+    pk = connection.ops.quote_name(model._meta.pk.column)
     placeholders = ", ".join(["%s"] * count)
     return (
         f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'; "  # noqa: S608 - constants and quoted names
@@ -54,12 +55,12 @@ def lock_objects(objects: Iterable[models.Model]) -> None:
     a ``BusyError``."""
     if not connection.in_atomic_block:
         raise RuntimeError("lock_objects() must run inside transaction.atomic()")
-    by_model: dict[type[models.Model], set[object]] = {}
+    by_model: dict[type[models.Model], set[Any]] = {}
     for obj in objects:
         by_model.setdefault(type(obj), set()).add(obj.pk)
     with connection.cursor() as cursor:
         for model in sorted(by_model, key=lambda m: m._meta.label):
-            pks = sorted(by_model[model])  # type: ignore[type-var]
+            pks = sorted(by_model[model])
             cursor.execute(lock_sql(model, len(pks)), pks)
 
 

@@ -98,6 +98,7 @@ class TextInputMixin:
     """Mix into every form: its text fields get the portal's normalisation, checks and limits."""
 
     fields: dict[str, forms.Field]
+    data: Mapping[str, Any]
     prefix: str | None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -109,7 +110,7 @@ class TextInputMixin:
             self.data = self._normalised(data)
 
     def _normalised(self, data: Mapping[str, Any]) -> MultiValueDict[str, Any]:
-        copy = MultiValueDict()
+        copy: MultiValueDict[str, Any] = MultiValueDict()
         lists = (
             data.lists()
             if isinstance(data, MultiValueDict)

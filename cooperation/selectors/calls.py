@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.filters import CallFilterSet
+from cooperation.filters import CallFilterSet, call_status_expression
 from cooperation.models import CallDeadline, FundingCall
 from cooperation.selectors.partners import (
     FilteredRows,
@@ -25,6 +34,9 @@ from cooperation.selectors.partners import (
     build_list,
     filtered_rows,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 CLOSING_SOON_LIMIT = 5
 #: how far back the deadline calendar reaches
@@ -35,21 +47,20 @@ def _upcoming_deadlines(now: datetime.datetime) -> QuerySet[CallDeadline]:
     return CallDeadline.objects.filter(call=OuterRef("pk"), deadline__gte=now).order_by("deadline")
 
 
+class CallStatus(TypedDict):
+    #: ``FundingCall.Status`` at ``now`` (the template filter ``call_status_label`` names it)
+    current_status: str
+
+
 def annotate_next_deadline(qs: QuerySet[FundingCall], now: datetime.datetime) -> QuerySet[Any]:
-    """``next_deadline`` (UTC) and ``next_deadline_tz``: the call's first deadline from ``now``."""
+    """``next_deadline`` (UTC) and ``next_deadline_tz``: the call's first deadline from ``now``;
+    ``current_status``: its status at ``now``."""
     upcoming = _upcoming_deadlines(now)
     return qs.annotate(
         next_deadline=Subquery(upcoming.values("deadline")[:1]),
         next_deadline_tz=Subquery(upcoming.values("timezone")[:1]),
+        current_status=call_status_expression(now),
     )
-
-
-def decorate_calls(calls: list[FundingCall], now: datetime.datetime) -> None:
-    """Status at ``now`` and its label on each call (no queries)."""
-    labels = dict(FundingCall.Status.choices)
-    for call in calls:
-        call.current_status = call.status_at(now)
-        call.current_status_label = labels[call.current_status]
 
 
 CALL_LIST = ListSpec(
@@ -70,7 +81,6 @@ CALL_LIST = ListSpec(
     default_sort="deadline",
     annotate=annotate_next_deadline,
     prefetch_related=("themes",),
-    post_process=decorate_calls,  # type: ignore[arg-type]
 )
 
 
@@ -93,16 +103,21 @@ def call_rows(
     return filtered_rows(CALL_LIST, FundingCall.objects.all(), params, sort=sort, now=now)
 
 
-def call_get(*, pk: int, now: datetime.datetime | None = None) -> FundingCall | None:
-    """A call with its deadlines, themes and eligible countries (four queries)."""
-    call = (
-        FundingCall.objects.prefetch_related("deadlines", "themes", "eligible_countries")
+def call_get(
+    *, pk: int, now: datetime.datetime | None = None
+) -> WithAnnotations[FundingCall, CallStatus] | None:
+    """A call with its status at ``now``, its deadlines (each with ``is_past`` at ``now``),
+    themes and eligible countries (four queries)."""
+    now = now or timezone.now()
+    deadlines = CallDeadline.objects.annotate(
+        is_past=ExpressionWrapper(Q(deadline__lt=now), output_field=BooleanField())
+    )
+    return (
+        FundingCall.objects.annotate(current_status=call_status_expression(now))
+        .prefetch_related(Prefetch("deadlines", queryset=deadlines), "themes", "eligible_countries")
         .filter(pk=pk)
         .first()
     )
-    if call is not None:
-        decorate_calls([call], now or timezone.now())
-    return call
 
 
 def calls_closing_soon(

@@ -38,6 +38,7 @@ from cooperation.services import organisations as organisation_services
 from cooperation.services import profiles as profile_services
 from cooperation.services.offers import WorkflowError
 from portal.errors import form_add_errors
+from portal.http import AuthedHttpRequest
 
 TEMPLATES = "cooperation/manage"
 
@@ -58,7 +59,7 @@ def _page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthedHttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST) if request.method == "POST" else OrganisationForm()
     if request.method == "POST" and form.is_valid():
         try:
@@ -78,7 +79,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     if not permissions.can_edit_organisation(request.user, organisation):
         raise PermissionDenied
@@ -109,7 +110,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def organisation_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     if not permissions.can_publish_organisations(request.user):
         raise PermissionDenied
@@ -127,7 +128,7 @@ def organisation_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     profile = offer_selectors.researcher_profile_for_user(user=user)
     instance = profile or ResearcherProfile(user=user)
@@ -160,7 +161,7 @@ def _own_offer(request: HttpRequest, pk: int) -> CooperationOffer:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def offer_create(request: HttpRequest) -> HttpResponse:
+def offer_create(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     form = OfferForm(request.POST, user=user) if request.method == "POST" else OfferForm(user=user)
     if request.method == "POST" and form.is_valid():
@@ -179,7 +180,7 @@ def offer_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     offer = _own_offer(request, pk)
     editable = offer.status == CooperationOffer.Status.DRAFT
     form = None
@@ -218,7 +219,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def offer_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_submit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     offer = _own_offer(request, pk)
     try:
         offer_services.offer_submit(offer=offer, user=request.user)
@@ -234,7 +235,7 @@ def offer_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def offer_close(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     offer = _own_offer(request, pk)
     try:
         offer_services.offer_close(offer=offer, user=request.user)
@@ -246,7 +247,7 @@ def offer_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_offers(request: HttpRequest) -> HttpResponse:
+def my_offers(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     context = {
         "offers": list(offer_selectors.offer_list_for_author(user=user)),
@@ -260,7 +261,7 @@ def my_offers(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthedHttpRequest) -> HttpResponse:
     if not permissions.can_review_offers(request.user):
         raise PermissionDenied
     site_staff = permissions.is_site_staff(request.user)
@@ -275,7 +276,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def offer_review(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_review_offers(request.user):
         raise PermissionDenied
     offer = get_object_or_404(
@@ -313,7 +314,7 @@ def offer_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def interest_create(request: HttpRequest, pk: int) -> HttpResponse:
+def interest_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     offer = get_object_or_404(
         CooperationOffer.objects.select_related("organisation"),
@@ -347,7 +348,7 @@ def interest_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def interest_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def interest_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     interest = get_object_or_404(
         offer_selectors.interest_queryset_for_party(user=request.user), pk=pk
     )
@@ -376,7 +377,7 @@ def _contact(interest: ExpressionOfInterest, *, for_author: bool) -> dict[str, A
     }
 
 
-def _decide(request: HttpRequest, pk: int, *, accept: bool) -> HttpResponse:
+def _decide(request: AuthedHttpRequest, pk: int, *, accept: bool) -> HttpResponse:
     interest = get_object_or_404(
         offer_selectors.interest_queryset_for_party(user=request.user), pk=pk
     )
@@ -398,11 +399,11 @@ def _decide(request: HttpRequest, pk: int, *, accept: bool) -> HttpResponse:
 
 @login_required
 @require_POST
-def interest_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def interest_accept(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, accept=True)
 
 
 @login_required
 @require_POST
-def interest_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def interest_decline(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, accept=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -47,7 +47,7 @@ def highlight_html(headline: Any) -> SafeString | None:
         return None
     if isinstance(headline, SafeData):
         return headline  # type: ignore[return-value]
-    text = escape(str(headline))
+    text: str = escape(str(headline))
     for tag in HIGHLIGHT_TAGS:
         text = text.replace(f"&lt;{tag}&gt;", f"<{tag}>").replace(f"&lt;/{tag}&gt;", f"</{tag}>")
     return mark_safe(text)  # noqa: S308 - escaped above, only bare highlight tags restored
@@ -102,7 +102,7 @@ def _partner_kind(request: HttpRequest) -> str:
 
 
 @require_GET
-def partner_index(request: HttpRequest) -> HttpResponse:
+def partner_index(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if request.GET.get("format") == "csv":
         return partner_export(request)
     kind = _partner_kind(request)
@@ -121,7 +121,7 @@ def partner_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def partner_export(request: HttpRequest) -> HttpResponse:
+def partner_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if _partner_kind(request) == "researchers":
         return exports.researcher_csv(request)
     return exports.organisation_csv(request)
@@ -156,7 +156,7 @@ def researcher_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def offer_list_view(request: HttpRequest) -> HttpResponse:
+def offer_list_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if request.GET.get("format") == "csv":
         return exports.offer_csv(request)
     result = offer_list(request.GET, page=_page_number(request), page_size=_page_size(request))
@@ -171,7 +171,7 @@ def offer_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def offer_export(request: HttpRequest) -> HttpResponse:
+def offer_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     return exports.offer_csv(request)
 
 
@@ -200,7 +200,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def call_index(request: HttpRequest) -> HttpResponse:
+def call_index(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if request.GET.get("format") == "csv":
         return exports.call_csv(request)
     result = call_list(request.GET, page=_page_number(request), page_size=_page_size(request))
@@ -216,7 +216,7 @@ def call_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def call_export(request: HttpRequest) -> HttpResponse:
+def call_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     return exports.call_csv(request)
 
 
@@ -226,9 +226,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     call = call_get(pk=pk, now=now)
     if call is None:
         raise Http404(_("No such funding call."))
-    deadlines = list(call.deadlines.all())
-    for deadline in deadlines:
-        deadline.is_past = deadline.deadline < now
+    deadlines = list(call.deadlines.all())  # each with is_past at now (call_get)
     context = {"call": call, "deadlines": deadlines}
     return render(request, "cooperation/call_detail.html", context)
 

@@ -275,10 +275,11 @@ _STATUS_FIELDS = [
 def _check_open(event: Event, now: datetime.datetime) -> None:
     reason = registration_closed_reason(event, now=now)
     if reason is not None:
-        code = {
+        codes: dict[str, str] = {
             Event.Status.CANCELLED: "cancelled",
             Event.Status.DRAFT: "not_published",
-        }.get(event.status, "closed")
+        }
+        code = codes.get(event.status, "closed")
         raise RegistrationError(reason, code=code)
 
 
@@ -396,8 +397,10 @@ def registration_create(
     user: User,
     answers: dict[str, Any],
     consent_public_list: bool = False,
+    questions: Iterable[Question] | None = None,
 ) -> Registration:
-    """A logged-in user registers: confirmed, waitlisted or pending approval.
+    """A logged-in user registers: confirmed, waitlisted or pending approval. ``questions``:
+    the event's, when the caller has them already (``event_get_for_registration``).
 
     Raises RegistrationError when registration is not open, the event is full without a
     waiting list, the user is already registered, or required answers are missing. A previous,
@@ -406,7 +409,9 @@ def registration_create(
     now = timezone.now()
     # Checked before taking the lock: nothing to lock for, and less time holding it.
     _check_open(event, now)
-    cleaned = answers_clean(questions=event.questions.all(), answers=answers)
+    if questions is None:
+        questions = event.questions.all()
+    cleaned = answers_clean(questions=questions, answers=answers)
     email = user.email.strip().lower()
     duplicate = _("You are already registered for this event.")
     try:
@@ -687,8 +692,8 @@ def _read_csv(file: BinaryIO) -> list[_CsvRow]:
         if header is None:
             raise header_error
         columns: dict[str, int] = {}
-        for index, cell in enumerate(header):
-            key = _HEADER_ALIASES.get(" ".join(cell.strip().lower().split()))
+        for index, title in enumerate(header):
+            key = _HEADER_ALIASES.get(" ".join(title.strip().lower().split()))
             if key and key not in columns:
                 columns[key] = index
         if "name" not in columns or "email" not in columns:
@@ -828,14 +833,14 @@ def _import_locked(
 ) -> None:
     by_email: dict[str, tuple[int, int | None, str]] = {}
     by_user: dict[int, tuple[int, int | None, str]] = {}
-    for pk, email, user_id, status in (
+    for pk, email, owner_id, status in (
         Registration.objects.filter(event=event)
         .annotate(email_lower=Lower("email"))
         .values_list("pk", "email_lower", "user_id", "status")
     ):
-        by_email[email] = (pk, user_id, status)
-        if user_id is not None:
-            by_user[user_id] = (pk, user_id, status)
+        by_email[email] = (pk, owner_id, status)
+        if owner_id is not None:
+            by_user[owner_id] = (pk, owner_id, status)
 
     seated, waiting = _counts(event)
     if event.capacity is not None and seated < event.capacity and waiting:

@@ -46,6 +46,7 @@ from events.services.registrations import (
     registration_for_claim_token,
 )
 from portal.filtering import parse_id
+from portal.http import AuthedHttpRequest
 
 Status = Registration.Status
 
@@ -88,11 +89,11 @@ def _status_message(registration: Registration) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def register(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_registration(slug=slug)
-    if event is None:
+def register(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    loaded = event_get_for_registration(slug=slug)
+    if loaded is None:
         raise Http404
-    questions = list(event.questions.all())
+    event, questions = loaded.event, loaded.questions
     closed = registration_closed_reason(event)
     form = RegistrationForm(request.POST if request.method == "POST" else None, questions=questions)
     error = None
@@ -103,6 +104,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
                 user=request.user,
                 answers=form.answers(),
                 consent_public_list=form.cleaned_data["consent_public_list"],
+                questions=questions,
             )
         except RegistrationError as exc:
             mine = exc.registration
@@ -179,9 +181,10 @@ def ticket_cancel(request: HttpRequest, code: str) -> HttpResponse:
                 request, _("This event is over; the registration can no longer be cancelled.")
             )
             return redirect("events:ticket", code=registration.ticket_code)
-        owner = request.user.is_authenticated and registration.user_id == request.user.pk
+        user = request.user
+        owner = user if user.is_authenticated and registration.user_id == user.pk else None
         try:
-            registration_cancel(registration=registration, by=request.user if owner else None)
+            registration_cancel(registration=registration, by=owner)
         except RegistrationError as exc:
             messages.error(request, str(exc))
         else:
@@ -229,7 +232,7 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def check_in(request: HttpRequest, slug: str) -> HttpResponse:
+def check_in(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(Event, slug=slug)
     if not can_manage_event(request.user, event):
         raise PermissionDenied

@@ -44,6 +44,7 @@ from events.services import events as event_services
 from events.services import registrations as registration_services
 from events.services.events import EventStateError
 from portal.errors import form_add_errors
+from portal.http import AuthedHttpRequest
 
 TEMPLATES = "events/manage"
 ATTENDEES_PAGE_SIZE = 50
@@ -76,7 +77,7 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpR
 
 @login_required
 @require_GET
-def my_events(request: HttpRequest) -> HttpResponse:
+def my_events(request: AuthedHttpRequest) -> HttpResponse:
     if not can_organise(request.user):
         raise PermissionDenied
     events = list(organiser_event_list(user=request.user))
@@ -85,7 +86,7 @@ def my_events(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def event_create(request: HttpRequest) -> HttpResponse:
+def event_create(request: AuthedHttpRequest) -> HttpResponse:
     if not can_organise(request.user):
         raise PermissionDenied
     editor = EventEditor(request.POST if request.method == "POST" else None)
@@ -105,7 +106,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def event_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
     if event.status == Event.Status.CANCELLED:
         messages.error(request, _("A cancelled event cannot be changed."))
@@ -128,7 +129,7 @@ def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def event_publish(request: HttpRequest, slug: str) -> HttpResponse:
+def event_publish(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
     try:
         event_services.event_publish(event=event, by=request.user)
@@ -142,7 +143,7 @@ def event_publish(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def event_cancel(request: HttpRequest, slug: str) -> HttpResponse:
+def event_cancel(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
     if event.status == Event.Status.CANCELLED:
         messages.info(request, _("The event is already cancelled."))
@@ -214,7 +215,7 @@ def status_chart(counts: list[StatusCount]) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+def dashboard(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
     counts = event_registration_counts(event=event)
     by_status = {c.status: c.count for c in counts}
@@ -236,7 +237,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def attendees(request: HttpRequest, slug: str) -> HttpResponse:
+def attendees(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
     result = attendee_list(
         event=event, params=request.GET, page=request.GET.get("page"), page_size=ATTENDEES_PAGE_SIZE
@@ -259,14 +260,14 @@ def attendees(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def attendees_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+def attendees_export(request: AuthedHttpRequest, slug: str) -> StreamingHttpResponse:
     event = _managed_event(request, slug)
     return exports.attendee_csv(event=event, params=request.GET)
 
 
 @login_required
 @require_GET
-def badges(request: HttpRequest, slug: str) -> HttpResponse:
+def badges(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
     layout = "sheet" if request.GET.get("layout") == "sheet" else "badges"
     context = {"event": event, "people": attendee_badge_list(event=event), "layout": layout}
@@ -275,7 +276,7 @@ def badges(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def attendee_add(request: HttpRequest, slug: str) -> HttpResponse:
+def attendee_add(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
     form = AttendeeAddForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -299,7 +300,7 @@ def attendee_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def attendee_upload(request: HttpRequest, slug: str) -> HttpResponse:
+def attendee_upload(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
     report = None
     if request.method == "POST":
@@ -318,7 +319,7 @@ def attendee_upload(request: HttpRequest, slug: str) -> HttpResponse:
     return _page(request, "attendee_upload.html", {"event": event, "form": form, "report": report})
 
 
-def _decide(request: HttpRequest, slug: str, pk: int, *, approve: bool) -> HttpResponse:
+def _decide(request: AuthedHttpRequest, slug: str, pk: int, *, approve: bool) -> HttpResponse:
     event = _managed_event(request, slug)
     registration = registration_get_for_event(event=event, pk=pk)
     if registration is None:
@@ -344,19 +345,19 @@ def _decide(request: HttpRequest, slug: str, pk: int, *, approve: bool) -> HttpR
 
 @login_required
 @require_POST
-def registration_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def registration_approve(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     return _decide(request, slug, pk, approve=True)
 
 
 @login_required
 @require_POST
-def registration_decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def registration_decline(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     return _decide(request, slug, pk, approve=False)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def message(request: HttpRequest, slug: str) -> HttpResponse:
+def message(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
     form = MessageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

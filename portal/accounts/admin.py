@@ -7,13 +7,14 @@ from portal.accounts.models import User
 
 
 class PortalUserCreationForm(AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+    # django-stubs does not declare the forms' Meta classes, which Django defines.
+    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = ("email",)
 
 
 class PortalUserChangeForm(UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]  # as above
         model = User
         fields = "__all__"
 

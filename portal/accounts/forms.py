@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -31,7 +31,7 @@ class SignupProfileForm(TextInputMixin, forms.Form):
 
 
 class CountryChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Country) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Country) -> str:
         return obj.label
 
 
@@ -48,7 +48,9 @@ class ProfileForm(TextInputMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         order = "name_ru" if (get_language() or "en").startswith("ru") else "name_en"
-        self.fields["country"].queryset = Country.objects.order_by(order)
+        cast(forms.ModelChoiceField, self.fields["country"]).queryset = Country.objects.order_by(
+            order
+        )
 
 
 class AccountDeleteForm(TextInputMixin, forms.Form):

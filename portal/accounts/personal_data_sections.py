@@ -17,7 +17,7 @@ def _export_account(user: User) -> dict[str, Any]:
         "email": user.email,
         "name": user.name,
         "organisation": user.organisation_name,
-        "country": user.country.code if user.country_id else None,
+        "country": user.country.code if user.country is not None else None,
         "preferred_language": user.preferred_language,
         "date_joined": user.date_joined.isoformat(),
         "last_login": user.last_login.isoformat() if user.last_login else None,

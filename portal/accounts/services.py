@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -74,7 +76,7 @@ def user_delete(*, user: User) -> None:
     user.delete()
 
 
-def user_export(*, user: User) -> dict[str, object]:
+def user_export(*, user: User) -> dict[str, Any]:
     return personal_data.export(user)
 
 

@@ -5,7 +5,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -14,11 +14,12 @@ from django.views.decorators.http import require_http_methods
 
 from portal.accounts import services
 from portal.accounts.forms import AccountDeleteForm, ProfileForm
+from portal.http import AuthedHttpRequest
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
         form = ProfileForm(request.POST)
@@ -46,7 +47,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def data_export(request: HttpRequest) -> HttpResponse:
+def data_export(request: AuthedHttpRequest) -> HttpResponse:
     payload = services.user_export(user=request.user)
     response = HttpResponse(
         json.dumps(payload, ensure_ascii=False, indent=2, default=str),
@@ -58,7 +59,7 @@ def data_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     form = AccountDeleteForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():

@@ -24,7 +24,8 @@ def database_ok() -> bool:
 def broker_ok(timeout: float = 2.0) -> bool:
     try:
         with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)
+            # celery-types types timeout as int; kombu takes any number of seconds.
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)  # type: ignore[arg-type]
             # A real round trip: declare nothing, just ask the transport for its channel.
             conn.default_channel  # noqa: B018
         return True

@@ -11,7 +11,7 @@ from portal.accounts.services import user_create
 PASSWORD = "correct-horse-battery-staple-42"
 
 
-class UserFactory(factory.Factory):
+class UserFactory(factory.Factory[User]):
     """Users are made through the accounts service, as sign-up makes them, with a verified email."""
 
     class Meta:

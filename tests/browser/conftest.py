@@ -102,7 +102,10 @@ def browser(_serialized_databases: dict[str, str]) -> Iterator[Browser]:
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
         for alias, contents in _serialized_databases.items():
-            connections[alias]._test_serialized_contents = contents
+            # Django keeps them in this attribute of the connection (set by create_test_db, read by
+            # TransactionTestCase), undeclared in django-stubs; there is no public way to hand
+            # them to the second set of connections.
+            connections[alias]._test_serialized_contents = contents  # type: ignore[attr-defined]
         try:
             yield browser
         finally:

@@ -7,12 +7,14 @@ A call's ``closes_at`` (kept by the services) is set to its last deadline.
 
 from __future__ import annotations
 
+import builtins
 import datetime
 import zoneinfo
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import factory
+from django.db import models
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -67,11 +69,16 @@ def theme(code: str) -> ThematicPriority:
     return obj
 
 
-def utc(*args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=datetime.UTC)  # type: ignore[misc]
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, second, tzinfo=datetime.UTC)
 
 
-class IndexedFactory(DjangoModelFactory):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class IndexedFactory(DjangoModelFactory[_M]):
     """A searchable model with themes: ``themes=[...]`` sets them, and the row is indexed after
     every post-generation step, as the services index after a write (``_index``)."""
 
@@ -81,9 +88,11 @@ class IndexedFactory(DjangoModelFactory):
     _index: Any = None
 
     @factory.post_generation
-    def themes(self, create: bool, extracted: Iterable[ThematicPriority] | None, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def themes(
+        obj: Any, create: bool, extracted: Iterable[ThematicPriority] | None, **kwargs: Any
+    ) -> None:
         if create and extracted:
-            self.themes.set(extracted)
+            obj.themes.set(extracted)
 
     @classmethod
     def _after_postgeneration(cls, instance: Any, create: bool, results: Any = None) -> None:
@@ -91,7 +100,7 @@ class IndexedFactory(DjangoModelFactory):
             cls._index(ids=[instance.pk])
 
 
-class OrganisationFactory(IndexedFactory):
+class OrganisationFactory(IndexedFactory[Organisation]):
     class Meta:
         model = Organisation
         skip_postgeneration_save = True
@@ -110,13 +119,13 @@ class OrganisationFactory(IndexedFactory):
     status = factory.Maybe("published", Organisation.Status.PUBLISHED, Organisation.Status.DRAFT)
 
     @factory.post_generation
-    def member(self, create: bool, extracted: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def member(obj: Organisation, create: bool, extracted: Any, **kwargs: Any) -> None:
         """``OrganisationFactory(member=user)`` makes ``user`` a member."""
         if create and extracted is not None:
-            self.members.add(extracted)
+            obj.members.add(extracted)
 
 
-class ParticipationFactory(DjangoModelFactory):
+class ParticipationFactory(DjangoModelFactory[OrganisationParticipation]):
     class Meta:
         model = OrganisationParticipation
 
@@ -127,7 +136,7 @@ class ParticipationFactory(DjangoModelFactory):
     ec_contribution = 100000
 
 
-class ResearcherProfileFactory(IndexedFactory):
+class ResearcherProfileFactory(IndexedFactory[ResearcherProfile]):
     class Meta:
         model = ResearcherProfile
         skip_postgeneration_save = True
@@ -141,7 +150,7 @@ class ResearcherProfileFactory(IndexedFactory):
     visibility = ResearcherProfile.Visibility.PUBLIC
 
 
-class FundingCallFactory(IndexedFactory):
+class FundingCallFactory(IndexedFactory[FundingCall]):
     """``deadlines=[(datetime, "Europe/Moscow"), ...]`` or ``[datetime, ...]`` (Brussels)."""
 
     class Meta:
@@ -157,27 +166,31 @@ class FundingCallFactory(IndexedFactory):
     description = "Research and innovation actions."
 
     @factory.post_generation
-    def eligible_countries(self, create: bool, extracted: Iterable[Country] | None, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def eligible_countries(
+        obj: FundingCall, create: bool, extracted: Iterable[Country] | None, **kwargs: Any
+    ) -> None:
         if create and extracted:
-            self.eligible_countries.set(extracted)
+            obj.eligible_countries.set(extracted)
 
     @factory.post_generation
-    def deadlines(self, create: bool, extracted: Sequence[Any] | None, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def deadlines(
+        obj: FundingCall, create: bool, extracted: Sequence[Any] | None, **kwargs: Any
+    ) -> None:
         if not create:
             return
         for item in extracted or ():
             moment, zone = item if isinstance(item, tuple) else (item, "Europe/Brussels")
-            CallDeadline.objects.create(call=self, deadline=moment, timezone=zone)
-        last = self.deadlines.order_by("-deadline").values_list("deadline", flat=True).first()
-        self.closes_at = last
-        self.save(update_fields=["closes_at"])
+            CallDeadline.objects.create(call=obj, deadline=moment, timezone=zone)
+        last = obj.deadlines.order_by("-deadline").values_list("deadline", flat=True).first()
+        obj.closes_at = last
+        obj.save(update_fields=["closes_at"])
 
 
 def local(year: int, month: int, day: int, hour: int, minute: int, zone: str) -> datetime.datetime:
     return datetime.datetime(year, month, day, hour, minute, tzinfo=zoneinfo.ZoneInfo(zone))
 
 
-class OfferFactory(IndexedFactory):
+class OfferFactory(IndexedFactory[CooperationOffer]):
     class Meta:
         model = CooperationOffer
         skip_postgeneration_save = True
@@ -193,7 +206,7 @@ class OfferFactory(IndexedFactory):
     published_at = factory.LazyFunction(timezone.now)
 
 
-class CallDeadlineFactory(DjangoModelFactory):
+class CallDeadlineFactory(DjangoModelFactory[CallDeadline]):
     class Meta:
         model = CallDeadline
 
@@ -202,7 +215,7 @@ class CallDeadlineFactory(DjangoModelFactory):
     timezone = "Europe/Brussels"
 
 
-class ExpressionOfInterestFactory(DjangoModelFactory):
+class ExpressionOfInterestFactory(DjangoModelFactory[ExpressionOfInterest]):
     class Meta:
         model = ExpressionOfInterest
 
@@ -249,7 +262,7 @@ def _default_reviewer() -> Any:
     return User.objects.filter(email=email).first() or site_staff_user(email=email)
 
 
-class MemberOrganisationFactory(factory.Factory):
+class MemberOrganisationFactory(factory.Factory[Organisation]):
     """Created by ``member`` (a user, made if not given) through ``organisation_create``;
     published by site staff through ``organisation_publish`` unless ``published=False``."""
 
@@ -262,7 +275,9 @@ class MemberOrganisationFactory(factory.Factory):
     city = "Berlin"
 
     @classmethod
-    def _create(cls, model_class: type[Organisation], *args: Any, **kwargs: Any) -> Organisation:
+    def _create(
+        cls, model_class: builtins.type[Organisation], *args: Any, **kwargs: Any
+    ) -> Organisation:
         from cooperation.services.organisations import organisation_create, organisation_publish
 
         member = kwargs.pop("member", None) or quick_user()
@@ -273,7 +288,7 @@ class MemberOrganisationFactory(factory.Factory):
         return organisation
 
 
-class OwnProfileFactory(factory.Factory):
+class OwnProfileFactory(factory.Factory[ResearcherProfile]):
     """A researcher profile saved by its user through ``researcher_profile_save``."""
 
     class Meta:
@@ -292,7 +307,7 @@ class OwnProfileFactory(factory.Factory):
         return researcher_profile_save(**kwargs)
 
 
-class WorkflowOfferFactory(factory.Factory):
+class WorkflowOfferFactory(factory.Factory[CooperationOffer]):
     """``status``: "draft", "submitted" or "published" (default), reached through the workflow
     services; ``reviewer`` publishes it (a site staff user is made if not given)."""
 
@@ -307,7 +322,7 @@ class WorkflowOfferFactory(factory.Factory):
 
     @classmethod
     def _create(
-        cls, model_class: type[CooperationOffer], *args: Any, **kwargs: Any
+        cls, model_class: builtins.type[CooperationOffer], *args: Any, **kwargs: Any
     ) -> CooperationOffer:
         from cooperation.services.offers import offer_create, offer_publish, offer_submit
 
@@ -321,7 +336,7 @@ class WorkflowOfferFactory(factory.Factory):
         return offer
 
 
-class SentInterestFactory(factory.Factory):
+class SentInterestFactory(factory.Factory[ExpressionOfInterest]):
     """An expression of interest sent through ``interest_create`` on a published offer."""
 
     class Meta:

@@ -45,7 +45,7 @@ def download(client, path: str, params: dict | None = None) -> tuple[bytes, list
     assert isinstance(response, StreamingHttpResponse)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment; filename=")
-    raw = b"".join(response.streaming_content)
+    raw = response.getvalue()
     assert raw.startswith(b"\xef\xbb\xbf")  # the UTF-8 byte order mark, for Excel
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     return raw, rows

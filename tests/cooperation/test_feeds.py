@@ -75,7 +75,7 @@ def parse_atom(content: bytes) -> ET.Element:
 
 
 def entry_titles(root: ET.Element) -> list[str]:
-    return [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")]
+    return [e.findtext(f"{ATOM}title", "") for e in root.findall(f"{ATOM}entry")]
 
 
 # -- Atom -----------------------------------------------------------------------------------
@@ -94,15 +94,17 @@ def test_atom_feed_is_valid_xml_with_calls_and_offers(client, items, lang):
     assert "Квантовые технологии & <photonics>" in titles[1]
     assert not any("Draft offer" in t for t in titles)
     entry = root.findall(f"{ATOM}entry")[1]
-    link = entry.find(f"{ATOM}link").get("href")
+    link_element = entry.find(f"{ATOM}link")
+    assert link_element is not None
+    link = link_element.get("href")
     assert link == f"http://testserver/{lang}/calls/{items['call'].pk}/"
-    assert entry.findtext(f"{ATOM}id").startswith("tag:")
+    assert entry.findtext(f"{ATOM}id", "").startswith("tag:")
     assert entry.find(f"{ATOM}updated") is not None
     with translation.override(lang):
         ict_label = theme("ICT").label
     assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == [ict_label]
     # The summary is escaped HTML: the title's markup arrives as text.
-    summary = entry.findtext(f"{ATOM}summary")
+    summary = entry.findtext(f"{ATOM}summary", "")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in summary
     assert "<script>" not in summary
     with translation.override(lang):

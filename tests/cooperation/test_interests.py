@@ -112,6 +112,7 @@ def test_interest_in_an_unpublished_offer_is_404(client, status):
 
 def test_interest_in_an_expired_offer_is_refused():
     offer = WorkflowOfferFactory()
+    assert offer.expires_on is not None
     CooperationOffer.objects.filter(pk=offer.pk).update(
         expires_on=offer.expires_on.replace(year=2000)
     )

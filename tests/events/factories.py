@@ -67,7 +67,7 @@ def in_days(days: float, hour: int = 9) -> datetime.datetime:
     return day.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
-class EventFactory(DjangoModelFactory):
+class EventFactory(DjangoModelFactory[Event]):
     class Meta:
         model = Event
         skip_postgeneration_save = True
@@ -103,7 +103,7 @@ class EventFactory(DjangoModelFactory):
             obj.themes.set(list(extracted))
 
 
-class QuestionFactory(DjangoModelFactory):
+class QuestionFactory(DjangoModelFactory[Question]):
     class Meta:
         model = Question
 
@@ -111,11 +111,11 @@ class QuestionFactory(DjangoModelFactory):
     label = factory.Sequence(lambda n: f"Question {n}")
     kind = Question.Kind.TEXT
     required = False
-    choices: list[str] = factory.LazyFunction(list)
+    choices = factory.LazyFunction(list)
     position = factory.Sequence(int)
 
 
-class SessionFactory(DjangoModelFactory):
+class SessionFactory(DjangoModelFactory[Session]):
     class Meta:
         model = Session
 
@@ -127,7 +127,7 @@ class SessionFactory(DjangoModelFactory):
     room = "Room A"
 
 
-class RegistrationFactory(DjangoModelFactory):
+class RegistrationFactory(DjangoModelFactory[Registration]):
     class Meta:
         model = Registration
 
@@ -136,7 +136,7 @@ class RegistrationFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Attendee {n}")
     email = factory.Sequence(lambda n: f"attendee{n}@example.org")
     status = Registration.Status.CONFIRMED
-    answers: dict[str, Any] = factory.LazyFunction(dict)
+    answers = factory.LazyFunction(dict)
     consent_public_list = False
     confirmed_at = factory.LazyFunction(timezone.now)
 

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 Status = Registration.Status
 
 
-def check_in_url(event) -> str:  # type: ignore[no-untyped-def]
+def check_in_url(event) -> str:
     return reverse("events:check_in", args=[event.slug])
 
 
@@ -45,6 +45,7 @@ def test_a_confirmed_ticket_is_checked_in_once():
     local = timezone.localtime(registration.checked_in_at, zoneinfo.ZoneInfo("Asia/Tomsk"))
     assert caught.value.code == "already_checked_in"
     assert str(caught.value) == f"Jan Kowalski is already checked in (at {local:%H:%M})."
+    assert caught.value.registration is not None
     assert caught.value.registration.pk == registration.pk
 
 

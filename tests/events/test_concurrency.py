@@ -8,6 +8,7 @@ import io
 import threading
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -80,7 +81,7 @@ def test_many_simultaneous_registrations_fill_exactly_the_capacity():
     users = [attendee() for _ in range(40)]
 
     results = run_at_once(
-        [lambda u=u: registration_create(event=event, user=u, answers={}) for u in users]
+        [partial(registration_create, event=event, user=u, answers={}) for u in users]
     )
 
     errors = [r for r in results if isinstance(r, Exception)]
@@ -97,7 +98,7 @@ def test_without_a_waiting_list_the_others_are_told_it_is_full():
     users = [attendee() for _ in range(30)]
 
     results = run_at_once(
-        [lambda u=u: registration_create(event=event, user=u, answers={}) for u in users]
+        [partial(registration_create, event=event, user=u, answers={}) for u in users]
     )
 
     registered = [r for r in results if isinstance(r, Registration)]
@@ -128,9 +129,9 @@ def test_cancellations_and_registrations_at_once_keep_the_invariant_and_the_orde
     newcomers = [attendee() for _ in range(15)]
 
     calls: list[Callable[[], Any]] = [
-        lambda r=r: registration_cancel(registration=r, by=None) for r in seated[:6]
+        partial(registration_cancel, registration=r, by=None) for r in seated[:6]
     ]
-    calls += [lambda u=u: registration_create(event=event, user=u, answers={}) for u in newcomers]
+    calls += [partial(registration_create, event=event, user=u, answers={}) for u in newcomers]
     results = run_at_once(calls)
 
     assert [r for r in results if isinstance(r, Exception)] == []
@@ -159,12 +160,10 @@ def test_imports_and_registrations_at_once_respect_the_capacity():
     ]
     users = [attendee() for _ in range(10)]
     calls: list[Callable[[], Any]] = [
-        lambda text=text: registrations_import_csv(
-            event=event, file=io.BytesIO(text.encode()), by=boss
-        )
+        partial(registrations_import_csv, event=event, file=io.BytesIO(text.encode()), by=boss)
         for text in files
     ]
-    calls += [lambda u=u: registration_create(event=event, user=u, answers={}) for u in users]
+    calls += [partial(registration_create, event=event, user=u, answers={}) for u in users]
 
     results = run_at_once(calls)
 
@@ -195,8 +194,8 @@ def test_cancel_and_check_in_racing_end_in_one_consistent_state():
         ticket = registration_create(event=event, user=attendee(), answers={})
         cancel, check_in = run_at_once(
             [
-                lambda t=ticket: registration_cancel(registration=t, by=None),
-                lambda t=ticket: registration_check_in(event=event, code=t.ticket_code, by=door),
+                partial(registration_cancel, registration=ticket, by=None),
+                partial(registration_check_in, event=event, code=ticket.ticket_code, by=door),
             ]
         )
         ticket.refresh_from_db()

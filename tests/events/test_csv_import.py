@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 Status = Registration.Status
 
 
-def upload(event, text: str | bytes, *, by=None):  # type: ignore[no-untyped-def]
+def upload(event, text: str | bytes, *, by=None):
     data = text.encode("utf-8") if isinstance(text, str) else text
     return registrations_import_csv(
         event=event, file=io.BytesIO(data), by=by or event.organisers.get()

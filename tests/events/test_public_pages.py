@@ -45,8 +45,10 @@ def url(name: str, *args: object, language: str = "en") -> str:
         return reverse(f"events:{name}", args=args)
 
 
-def utc(*args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=datetime.UTC)  # type: ignore[misc]
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, second, tzinfo=datetime.UTC)
 
 
 def text_of(response: HttpResponse) -> str:

@@ -19,7 +19,7 @@ def redis_cache(redis_url):
     backend = RedisCache(redis_url, {"KEY_PREFIX": f"test-cache-{uuid.uuid4().hex}"})
     yield backend
     backend.clear()
-    for pool in backend._cache._pools.values():  # this test's own connections
+    for pool in backend.client.pools.values():  # this test's own connections
         pool.disconnect()
 
 
@@ -50,10 +50,10 @@ def test_behaves_as_django_redis_cache(redis_cache):
 
 
 def test_one_client_is_reused_for_every_operation(redis_cache):
-    first = redis_cache._cache.get_client("k")
+    first = redis_cache.client.get_client("k")
     redis_cache.set("k", 1)
-    assert redis_cache._cache.get_client("k", write=True) is first
-    assert redis_cache._cache.get_client("other") is first
+    assert redis_cache.client.get_client("k", write=True) is first
+    assert redis_cache.client.get_client("other") is first
 
 
 def test_the_shared_client_is_safe_across_threads(redis_cache):

@@ -75,7 +75,7 @@ def escaped_marker(key: str) -> str:
 
 
 def text_fields() -> list[tuple[type[models.Model], models.Field]]:
-    fields = []
+    fields: list[tuple[type[models.Model], models.Field]] = []
     for label in APPS:
         for model in apps.get_app_config(label).get_models():
             for field in model._meta.get_fields():

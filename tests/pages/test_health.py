@@ -18,11 +18,11 @@ def test_healthz_reports_database_and_broker_ok(client):
 def test_healthz_names_the_broker_when_it_is_down(client):
     """Point the broker at a loopback port where nothing listens: a real refused connection."""
     original = celery_app.conf.broker_url
-    celery_app.conf.broker_url = "redis://127.0.0.1:9/0"
+    celery_app.conf.update(broker_url="redis://127.0.0.1:9/0")
     try:
         response = client.get("/healthz")
     finally:
-        celery_app.conf.broker_url = original
+        celery_app.conf.update(broker_url=original)
 
     assert response.status_code == 503
     assert response.json() == {"database": "ok", "broker": "down"}
