@@ -79,6 +79,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -524,7 +525,7 @@ def hot_event_rush(
     }
 
 
-def order_check(rows: list[dict[str, Any]]) -> tuple[int, int, int]:
+def order_check(rows: Sequence[Mapping[str, Any]]) -> tuple[int, int, int]:
     """Arrival order at one event, from its registrations (pk, status, created_at,
     waitlisted_at): the people seated although they arrived (``created_at``, then id) after
     someone who was waitlisted; the places where the waiting list's queue (``waitlisted_at``,
@@ -539,12 +540,12 @@ def order_check(rows: list[dict[str, Any]]) -> tuple[int, int, int]:
         first = statuses.index(Registration.Status.WAITLISTED)
         return sum(1 for s in statuses[first:] if s in Registration.SEATED)
 
-    def arrived(r: dict[str, Any]) -> tuple[Any, int]:
+    def arrived(r: Mapping[str, Any]) -> tuple[Any, int]:
         return (r["created_at"], r["pk"])
 
     waiting = [r for r in rows if r["status"] == Registration.Status.WAITLISTED]
     queue = sorted(waiting, key=lambda r: (r["waitlisted_at"], r["pk"]))
-    inversions = sum(1 for a, b in itertools.pairwise(queue) if arrived(b) < arrived(a))
+    inversions = sum(1 for a, b in itertools.pairwise(queue) if bool(arrived(b) < arrived(a)))
     return (
         seated_after_first_waiting(arrived),
         inversions,
@@ -605,7 +606,7 @@ def hot_event_check(
 # -- results ---------------------------------------------------------------------------------
 
 
-def log_order(rows: list[dict[str, Any]]) -> None:
+def log_order(rows: Sequence[Mapping[str, Any]]) -> None:
     """Log the registrations of an event around its first waitlisted one (by arrival)."""
     arrival = sorted(rows, key=lambda r: (r["created_at"], r["pk"]))
     first = next(i for i, r in enumerate(arrival) if r["status"] == "waitlisted")
@@ -694,7 +695,7 @@ def main() -> tuple[dict[str, Any], bool]:
     tally = CpuTally()
     registrations = {"done": 0, "failures": 0, "seconds": 0.0}
     pk = {"done": 0, "failures": 0, "seconds": 0.0}
-    flows = {"done": 0, "failures": 0, "seconds": 0.0}
+    flows: dict[str, float] = {"done": 0, "failures": 0, "seconds": 0.0}
     server_url = server_database_url(url)
     with common.gunicorn_process(
         "bench_wsgi:application", server_url, workers=WORKERS, extra_env=server_env()
@@ -753,7 +754,7 @@ def main() -> tuple[dict[str, Any], bool]:
         f"registrations: {registrations['done']} in {registrations['seconds']:.2f} s; {counts}; "
         f"flows: {flow_counts}; hot event: {hot_counts}"
     )
-    result = {
+    result: dict[str, Any] = {
         "clients": CLIENTS,
         "attempts": attempts,
         "capacity": capacity,

@@ -60,7 +60,7 @@ class OrganisationAdminForm(TextInputMixin, forms.ModelForm):
         fields = "__all__"  # noqa: DJ007 - ModelAdmin.get_form passes the fields it shows
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         try:
             organisation_location_validate(
                 country=data.get("country"), federal_subject=data.get("federal_subject")

@@ -1,12 +1,12 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
 from portal.pages import views as pages_views
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", pages_views.healthz, name="healthz"),
     path("i18n/setlang/", pages_views.set_language, name="set_language"),
 ]

@@ -70,8 +70,8 @@ def _parse(*, mail_from: str, rcpt_tos: list[str], data: bytes) -> ReceivedMail:
         rcpt_tos=tuple(rcpt_tos),
         message=message,
         subject=str(message.get("Subject", "")),
-        text=text_part.get_content() if text_part is not None else "",  # type: ignore[attr-defined]
-        html=html_part.get_content() if html_part is not None else "",  # type: ignore[attr-defined]
+        text=text_part.get_content() if text_part is not None else "",
+        html=html_part.get_content() if html_part is not None else "",
     )
 
 

@@ -311,7 +311,9 @@ def _attachment_part(item: dict[str, str]) -> MIMEBase:
     extra = dict(p.split("=", 1) for p in params if "=" in p)
     if maintype == "text":
         extra.setdefault("charset", "utf-8")
-    part = MIMEBase(maintype, subtype, name=item["filename"], **extra)
+    part = MIMEBase(maintype, subtype, name=item["filename"])
+    for key, value in extra.items():
+        part.set_param(key, value)
     part.set_payload(item["content"].encode("utf-8"))
     encoders.encode_base64(part)
     part.add_header("Content-Disposition", "attachment", filename=item["filename"])

@@ -107,7 +107,9 @@ def attachment(message: EmailMessage) -> tuple[str, bytes]:
     assert isinstance(parsed, ParsedMessage)
     parts = list(parsed.iter_attachments())
     assert len(parts) == 1
-    return parts[0].get_content_type(), parts[0].get_payload(decode=True)
+    payload = parts[0].get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return parts[0].get_content_type(), payload
 
 
 def test_confirmation_in_the_attendees_language_with_ics_and_ticket_link(mailoutbox):
@@ -381,6 +383,7 @@ def test_confirmation_through_a_real_smtp_server(settings):
     assert part.get_content_type() == "text/calendar"
     assert part.get_filename() == "event.ics"
     data = part.get_payload(decode=True)
+    assert isinstance(data, bytes)
     assert_rfc5545_lines(data)
     summary = properties(unfold(data.decode("utf-8")))["SUMMARY"]
     assert summary == ics.escape_text(event.title)

@@ -22,8 +22,8 @@ class RecordingBackend(BaseEmailBackend):
     def reset(cls) -> None:
         cls.opened = []
         cls.sent = []
-        cls.fail = staticmethod(lambda to: None)  # type: ignore[assignment]
-        cls.during_send = staticmethod(lambda message: None)  # type: ignore[assignment]
+        cls.fail = staticmethod(lambda to: None)
+        cls.during_send = staticmethod(lambda message: None)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

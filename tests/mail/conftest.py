@@ -24,7 +24,7 @@ def _render_plain(mails: Sequence[OutgoingMail]) -> list[RenderedMail | None]:
             raise RuntimeError("template exploded")
         if mail.context.get("gone"):
             return None
-        attachments = ()
+        attachments: tuple[Attachment, ...] = ()
         if mail.context.get("attach"):
             attachments = (
                 Attachment(
@@ -45,7 +45,7 @@ if PLAIN not in renderers.kinds():
 
 
 @pytest.fixture
-def backend(settings) -> Iterator[type[RecordingBackend]]:  # type: ignore[no-untyped-def]
+def backend(settings) -> Iterator[type[RecordingBackend]]:
     settings.EMAIL_BACKEND = "tests.mail.backends.RecordingBackend"
     RecordingBackend.reset()
     yield RecordingBackend

@@ -180,7 +180,7 @@ def test_a_row_whose_rendering_raises_waits_for_a_retry_and_the_others_go_out(ba
 
 def test_a_permanent_refusal_fails_that_row_and_the_chunk_goes_on(backend):
     queue(3)
-    backend.fail = staticmethod(  # type: ignore[assignment]
+    backend.fail = staticmethod(
         lambda to: (
             smtplib.SMTPRecipientsRefused({to: (550, b"5.1.1 no such user")})
             if to == "m1@example.org"
@@ -208,7 +208,7 @@ def test_a_permanent_refusal_fails_that_row_and_the_chunk_goes_on(backend):
 )
 def test_a_transient_error_retries_with_exponential_backoff_then_fails(backend, error):
     (row,) = queue(1)
-    backend.fail = staticmethod(lambda to: error)  # type: ignore[assignment]
+    backend.fail = staticmethod(lambda to: error)
     delays = []
     for attempt in range(1, services.MAX_ATTEMPTS + 1):
         before = timezone.now()
@@ -228,7 +228,7 @@ def test_a_transient_error_retries_with_exponential_backoff_then_fails(backend, 
 
 def test_a_lost_connection_puts_the_rest_of_the_chunk_back(backend):
     queue(4)
-    backend.fail = staticmethod(  # type: ignore[assignment]
+    backend.fail = staticmethod(
         lambda to: ConnectionResetError("reset") if to == "m1@example.org" else None
     )
     report = services.mail_send_due()
@@ -259,7 +259,7 @@ def test_no_row_lock_is_held_while_talking_smtp(backend):
         thread.start()
         thread.join()
 
-    backend.during_send = staticmethod(lock_from_elsewhere)  # type: ignore[assignment]
+    backend.during_send = staticmethod(lock_from_elsewhere)
     assert services.mail_send_due().sent == 1
     assert seen == [Status.SENDING]
 
@@ -340,12 +340,12 @@ def test_a_stale_claim_is_longer_than_the_tasks_hard_time_limit(settings):
 def test_staff_retry_failed_mail_in_the_admin(backend, client, django_user_model, monkeypatch):
     monkeypatch.setattr(tasks.mail_send, "delay", lambda **kw: None)
     queue(3)
-    backend.fail = staticmethod(  # type: ignore[assignment]
+    backend.fail = staticmethod(
         lambda to: smtplib.SMTPRecipientsRefused({to: (550, b"no such user")})
     )
     services.mail_send_due()
     assert statuses() == [Status.FAILED] * 3
-    backend.fail = staticmethod(lambda to: None)  # type: ignore[assignment]
+    backend.fail = staticmethod(lambda to: None)
 
     staff = django_user_model.objects.create_user(
         email="staff@example.org", password="pw-staff-123456", is_staff=True, is_superuser=True
