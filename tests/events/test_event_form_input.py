@@ -11,17 +11,10 @@ from django.core.exceptions import ValidationError
 from events.models import Event, Session
 from events.services import events as event_services
 from events.services.events import SessionInput
-from tests.events.factories import EventFactory, SessionFactory, organiser
+from tests.events.factories import EventFactory, SessionFactory
 from tests.events.test_organiser import edit_data, event_data, url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def boss(client):
-    user = organiser(name="Olga Organiser")
-    client.force_login(user)
-    return user
 
 
 def test_an_event_with_an_agenda_saves_when_posted_back_unchanged(client, boss):

@@ -101,13 +101,6 @@ def event_data(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
-@pytest.fixture
-def boss(client):
-    user = organiser(name="Olga Organiser")
-    client.force_login(user)
-    return user
-
-
 # --- create -------------------------------------------------------------------------------------
 
 

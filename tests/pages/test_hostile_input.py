@@ -9,6 +9,7 @@ import string
 from typing import Any
 
 import pytest
+from django import forms
 from django.db import models
 from django.test import Client
 from django.urls import reverse
@@ -16,7 +17,10 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cooperation.forms import OfferForm
 from cooperation.models import CooperationOffer, Organisation
+from cooperation.services.organisations import EDITABLE_FIELDS
+from events.forms_organiser import EventForm
 from events.models import Event
 from portal.text_input import LONG_TEXT_MAX
 from portal.validators import EARLIEST_DATE, LATEST_DATE
@@ -122,17 +126,15 @@ def english():
 
 
 EVENT_FIELDS = [
-    "title",
-    "type",
-    "description",
-    "format",
-    "venue",
-    "address",
-    "city",
-    "country",
-    "online_url",
-    "capacity",
-    "co_organisers",
+    # every field of the event form but its dates (EVENT_DATES), its choices from lists and its
+    # tick boxes (any value is "ticked")
+    *(
+        name
+        for name, field in EventForm.base_fields.items()
+        if name not in EventForm.DATETIME_FIELDS
+        and name not in ("timezone", "themes")
+        and not isinstance(field, forms.BooleanField)
+    ),
     "sessions-0-title",
     "sessions-0-speakers",
     "sessions-0-room",
@@ -181,18 +183,7 @@ def test_the_event_editor_survives_anything(english, texts, times, zone):
         assert_valid(event)
 
 
-OFFER_FIELDS = [
-    "type",
-    "title",
-    "summary",
-    "description",
-    "organisation",
-    "themes",
-    "sought_countries",
-    "sought_organisation_types",
-    "sought_role",
-    "call",
-]
+OFFER_FIELDS = [name for name in OfferForm.base_fields if name != "expires_on"]
 
 
 @HYPOTHESIS
@@ -223,21 +214,7 @@ def test_the_offer_form_survives_anything(english, fields, expires_on):
         assert_valid(offer)
 
 
-ORGANISATION_FIELDS = [
-    "name",
-    "name_alt",
-    "short_name",
-    "type",
-    "country",
-    "federal_subject",
-    "city",
-    "website",
-    "description",
-    "keywords",
-    "pic",
-    "ror",
-    "themes",
-]
+ORGANISATION_FIELDS = [*EDITABLE_FIELDS, "themes"]
 
 
 @HYPOTHESIS
