@@ -13,3 +13,6 @@ class MailConfig(AppConfig):
         # Each app's ``emails`` module registers the renderers of its kinds of mail
         # (``portal.mail.renderers.register``); the outbox imports no domain app itself.
         autodiscover_modules("emails")
+        from portal.mail.personal_data import register_sections
+
+        register_sections()

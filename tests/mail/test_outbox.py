@@ -355,3 +355,47 @@ def test_only_staff_may_retry(django_user_model):
     for who in (someone, AnonymousUser()):
         with pytest.raises(PermissionDenied):
             services.mail_retry(mail_ids=[1], by=who)
+
+
+def test_old_sent_and_cancelled_mail_is_forgotten_failed_mail_stays(backend, settings, monkeypatch):
+    monkeypatch.setattr(tasks.mail_send, "delay", lambda **kw: None)
+    queue(4)
+    services.mail_send_due()
+    ids = list(OutgoingMail.objects.order_by("pk").values_list("pk", flat=True))
+    OutgoingMail.objects.filter(pk=ids[1]).update(status=Status.CANCELLED)
+    OutgoingMail.objects.filter(pk=ids[2]).update(status=Status.FAILED)
+    old = timezone.now() - datetime.timedelta(days=settings.MAIL_KEEP_DAYS + 1)
+    OutgoingMail.objects.filter(pk__in=ids[:3]).update(created_at=old)
+
+    tasks.mail_sweep()
+
+    assert list(OutgoingMail.objects.order_by("pk").values_list("pk", flat=True)) == ids[2:]
+
+
+def test_a_soft_time_limit_puts_the_rest_of_the_chunk_back(backend):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    queue(3)
+    backend.fail = staticmethod(  # type: ignore[assignment]
+        lambda to: SoftTimeLimitExceeded() if to == "m0@example.org" else None
+    )
+    report = services.mail_send_due()
+    assert (report.sent, report.retry) == (0, 3)
+    assert statuses() == [Status.PENDING] * 3
+
+
+def test_download_my_data_lists_the_mail_and_erasure_forgets_it(django_user_model, backend):
+    from portal.accounts import personal_data
+    from portal.accounts.services import user_delete
+
+    user = django_user_model.objects.create_user(email="M0@example.org", password="pw-123456789")
+    queue(2)
+    services.mail_send_due()
+    (mine,) = personal_data.export(user)["sections"]["mail"]
+    assert (mine["kind"], mine["status"], mine["subject"]) == (
+        PLAIN,
+        Status.SENT,
+        "[EU-Russia STI] Subject 0",
+    )
+    user_delete(user=user)
+    assert list(OutgoingMail.objects.values_list("to_email", flat=True)) == ["m1@example.org"]
