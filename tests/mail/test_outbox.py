@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -399,3 +400,25 @@ def test_download_my_data_lists_the_mail_and_erasure_forgets_it(django_user_mode
     )
     user_delete(user=user)
     assert list(OutgoingMail.objects.values_list("to_email", flat=True)) == ["m1@example.org"]
+
+
+def test_the_admin_list_costs_the_same_queries_for_few_and_many_rows(
+    client, django_user_model, django_assert_num_queries
+):
+    staff = django_user_model.objects.create_user(
+        email="staff@example.org", password="pw-staff-123456", is_staff=True, is_superuser=True
+    )
+    client.force_login(staff)
+    changelist = reverse("admin:mail_outgoingmail_changelist")
+    counts = []
+    for n in (3, 30):
+        queue(n, prefix=f"n{n}-")
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(changelist, {"status__exact": "pending"})
+        assert response.status_code == 200
+        assert f"n{n}-{n - 1}@example.org" in response.content.decode()
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+    # session, user, the page's rows, the filter's kinds/languages, the date hierarchy, ...
+    with django_assert_num_queries(counts[1]):
+        client.get(changelist, {"status__exact": "pending"})
