@@ -7,6 +7,9 @@ the object and the change it reports, so a retried service or task queues it onc
 from __future__ import annotations
 
 import datetime
+from typing import Any
+
+from django.db.models import Model
 
 from cooperation.models import CooperationOffer, ExpressionOfInterest
 from portal.accounts.models import User
@@ -21,14 +24,14 @@ KIND_OFFER_EXPIRY_REMINDER = "cooperation.offer_expiry_reminder"
 
 
 def _queue_to(
-    user: User, *, kind: str, key: str, about: object, context: dict | None = None
+    user: User, *, kind: str, key: str, about: Model, context: dict[str, Any] | None = None
 ) -> None:
     mail_queue(
         kind=kind,
         to=user.email,
         language=recipient_language(user=user),
         key=key,
-        about=about,  # type: ignore[arg-type]
+        about=about,
         context=context,
     )
 

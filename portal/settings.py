@@ -200,6 +200,13 @@ DEFAULT_FROM_EMAIL = env(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 20
+# The outbox (portal.mail): rows per claim (one SMTP connection each), attempts before a message
+# is marked failed, age after which a claim counts as its dead worker's (longer than
+# CELERY_TASK_TIME_LIMIT), days sent mail is kept in the ledger.
+MAIL_CHUNK = env.int("PORTAL_MAIL_CHUNK", default=50)
+MAIL_MAX_ATTEMPTS = env.int("PORTAL_MAIL_MAX_ATTEMPTS", default=8)
+MAIL_CLAIM_STALE_AFTER = env.int("PORTAL_MAIL_CLAIM_STALE_AFTER", default=300)
+MAIL_KEEP_DAYS = env.int("PORTAL_MAIL_KEEP_DAYS", default=90)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

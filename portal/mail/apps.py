@@ -15,6 +15,8 @@ class MailConfig(AppConfig):
         autodiscover_modules("emails")
 
         from portal import schedule
+        from portal.mail.personal_data import register_sections
 
         # Stale claims back to pending, send tasks for due mail: a lost task loses no mail.
         schedule.register("mail-sweep", "portal.mail.tasks.mail_sweep", every=60.0)
+        register_sections()

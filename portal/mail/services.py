@@ -42,6 +42,7 @@ from email.mime.base import MIMEBase
 from email.utils import parseaddr
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -329,6 +330,8 @@ class _Outcome:
 
 def classify(exc: BaseException) -> str:
     """Transient (retry later) or permanent (mark failed) for an error raised while sending."""
+    if isinstance(exc, SoftTimeLimitExceeded):  # the task must stop: put the rest back
+        return _Outcome.CONNECTION
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _msg in exc.recipients.values()]
         return _Outcome.PERMANENT if codes and all(c >= 500 for c in codes) else _Outcome.TRANSIENT
@@ -470,8 +473,20 @@ def mail_due_count(*, now: datetime.datetime | None = None) -> int:
     return OutgoingMail.objects.filter(status=Status.PENDING, next_attempt_at__lte=now).count()
 
 
+def mail_purge_old(*, batch: int = 5000) -> int:
+    """Forget sent and cancelled mail older than ``MAIL_KEEP_DAYS`` (default 90; failed mail stays
+    for staff to see). At most ``batch`` rows per call, so one sweep stays short."""
+    keep = datetime.timedelta(days=int(_setting("MAIL_KEEP_DAYS", 90)))
+    old = OutgoingMail.objects.filter(
+        status__in=[Status.SENT, Status.CANCELLED], created_at__lt=timezone.now() - keep
+    )
+    ids = list(old.values_list("pk", flat=True)[:batch])
+    return OutgoingMail.objects.filter(pk__in=ids).delete()[0] if ids else 0
+
+
 def mail_sweep(*, stale_after: datetime.timedelta | None = None) -> dict[str, int]:
-    """Beat: release stale claims, then enqueue send tasks for the due pending rows."""
+    """Beat: release stale claims, enqueue send tasks for the due pending rows, forget old mail."""
+    mail_purge_old()
     released = mail_release_stale(older_than=stale_after)
     due = mail_due_count()
     tasks = min(-(-due // CHUNK), _setting("MAIL_MAX_TASKS_PER_SWEEP", 4))

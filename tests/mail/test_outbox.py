@@ -14,6 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -377,3 +378,69 @@ def test_only_staff_may_retry(django_user_model):
     for who in (someone, AnonymousUser()):
         with pytest.raises(PermissionDenied):
             services.mail_retry(mail_ids=[1], by=who)
+
+
+def test_old_sent_and_cancelled_mail_is_forgotten_failed_mail_stays(backend, settings, monkeypatch):
+    monkeypatch.setattr(tasks.mail_send, "delay", lambda **kw: None)
+    queue(4)
+    services.mail_send_due()
+    ids = list(OutgoingMail.objects.order_by("pk").values_list("pk", flat=True))
+    OutgoingMail.objects.filter(pk=ids[1]).update(status=Status.CANCELLED)
+    OutgoingMail.objects.filter(pk=ids[2]).update(status=Status.FAILED)
+    old = timezone.now() - datetime.timedelta(days=settings.MAIL_KEEP_DAYS + 1)
+    OutgoingMail.objects.filter(pk__in=ids[:3]).update(created_at=old)
+
+    tasks.mail_sweep()
+
+    assert list(OutgoingMail.objects.order_by("pk").values_list("pk", flat=True)) == ids[2:]
+
+
+def test_a_soft_time_limit_puts_the_rest_of_the_chunk_back(backend):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    queue(3)
+    backend.fail = staticmethod(
+        lambda to: SoftTimeLimitExceeded() if to == "m0@example.org" else None
+    )
+    report = services.mail_send_due()
+    assert (report.sent, report.retry) == (0, 3)
+    assert statuses() == [Status.PENDING] * 3
+
+
+def test_download_my_data_lists_the_mail_and_erasure_forgets_it(django_user_model, backend):
+    from portal.accounts import personal_data
+    from portal.accounts.services import user_delete
+
+    user = django_user_model.objects.create_user(email="M0@example.org", password="pw-123456789")
+    queue(2)
+    services.mail_send_due()
+    (mine,) = personal_data.export(user)["sections"]["mail"]
+    assert (mine["kind"], mine["status"], mine["subject"]) == (
+        PLAIN,
+        Status.SENT,
+        "[EU-Russia STI] Subject 0",
+    )
+    user_delete(user=user)
+    assert list(OutgoingMail.objects.values_list("to_email", flat=True)) == ["m1@example.org"]
+
+
+def test_the_admin_list_costs_the_same_queries_for_few_and_many_rows(
+    client, django_user_model, django_assert_num_queries
+):
+    staff = django_user_model.objects.create_user(
+        email="staff@example.org", password="pw-staff-123456", is_staff=True, is_superuser=True
+    )
+    client.force_login(staff)
+    changelist = reverse("admin:mail_outgoingmail_changelist")
+    counts = []
+    for n in (3, 30):
+        queue(n, prefix=f"n{n}-")
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(changelist, {"status__exact": "pending"})
+        assert response.status_code == 200
+        assert f"n{n}-{n - 1}@example.org" in response.content.decode()
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+    # session, user, the page's rows, the filter's kinds/languages, the date hierarchy, ...
+    with django_assert_num_queries(counts[1]):
+        client.get(changelist, {"status__exact": "pending"})
