@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 
 from cooperation import notifications as kinds
 from cooperation.models import CooperationOffer, ExpressionOfInterest
-from cooperation.services.offers import EXPIRY_REMINDER_DAYS
+from cooperation.selectors.offers import EXPIRY_REMINDER_DAYS
 from portal.mail import renderers
 from portal.mail.models import OutgoingMail
 from portal.mail.renderers import RenderedMail

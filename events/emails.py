@@ -27,7 +27,7 @@ from events import ics
 from events.models import Registration
 from events.notifications import EXPECTED, MESSAGE_KIND, registration_language
 from events.selectors.registrations import waitlist_position, waitlist_positions
-from events.services.registrations import claim_token_for
+from events.services.claims import claim_token_for
 from portal.mail import renderers
 from portal.mail.models import OutgoingMail
 from portal.mail.renderers import Attachment, RenderedMail

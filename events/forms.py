@@ -15,7 +15,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Question
-from events.services.registrations import ANSWER_TEXT_MAX, CSV_MAX_BYTES
+from events.services.attendee_import import CSV_MAX_BYTES
+from events.services.registrations import ANSWER_TEXT_MAX
 from portal.text_input import TextInputMixin
 
 

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from events.models import Event, Question, Session
 from events.permissions import can_organise, is_site_staff
 from events.selectors.registrations import seats_taken
-from events.services.registrations import event_message_send
+from events.services.attendee_messages import event_message_send
 from portal.accounts.models import User
 from portal.errors import StateError
 from portal.locking import locked as locked_rows

@@ -36,14 +36,13 @@ from events.selectors.registrations import (
     registration_get_own,
     waitlist_position,
 )
+from events.services.checkin import registration_check_in
+from events.services.claims import registration_claim, registration_for_claim_token
 from events.services.registrations import (
     OPEN_STATUSES,
     TICKET_CODE_RE,
     registration_cancel,
-    registration_check_in,
-    registration_claim,
     registration_create,
-    registration_for_claim_token,
 )
 from portal.filtering import parse_id
 from portal.http import AuthedHttpRequest

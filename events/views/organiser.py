@@ -40,6 +40,8 @@ from events.selectors.events import (
     registration_get_for_event,
     registration_pending_list,
 )
+from events.services import attendee_import as attendee_import_services
+from events.services import attendee_messages as attendee_messages_services
 from events.services import events as event_services
 from events.services import registrations as registration_services
 from events.services.events import EventStateError
@@ -307,7 +309,7 @@ def attendee_upload(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         form = RegistrationImportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                report = registration_services.registrations_import_csv(
+                report = attendee_import_services.registrations_import_csv(
                     event=event, file=form.cleaned_data["file"], by=request.user
                 )
             except RegistrationError as exc:  # the whole file is refused (ImportFileError)
@@ -362,7 +364,7 @@ def message(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     form = MessageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            sent = registration_services.event_message_send(
+            sent = attendee_messages_services.event_message_send(
                 event=event, by=request.user, **form.cleaned_data
             )
         except RegistrationError as exc:

@@ -12,11 +12,8 @@ from django.utils import timezone, translation
 
 from events.exceptions import CheckInError
 from events.models import Registration
-from events.services.registrations import (
-    registration_cancel,
-    registration_check_in,
-    registration_create_by_organiser,
-)
+from events.services.checkin import registration_check_in
+from events.services.registrations import registration_cancel, registration_create_by_organiser
 from portal.accounts.roles import Role
 from tests.events.factories import attendee, quick_event, register
 

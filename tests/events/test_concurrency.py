@@ -17,13 +17,9 @@ from django.db.models import Count, F
 
 from events.exceptions import CheckInError, RegistrationError
 from events.models import Event, Registration
-from events.services.registrations import (
-    registration_cancel,
-    registration_check_in,
-    registration_create,
-    registrations_import_csv,
-    seats_taken,
-)
+from events.services.attendee_import import registrations_import_csv
+from events.services.checkin import registration_check_in
+from events.services.registrations import registration_cancel, registration_create, seats_taken
 from portal import locking
 from portal.errors import BusyError
 from tests.events.factories import attendee, capture_tasks, quick_event

@@ -12,11 +12,8 @@ from django.core.exceptions import PermissionDenied
 from events.exceptions import ImportFileError, RegistrationError
 from events.models import Registration
 from events.selectors.registrations import seats_taken
-from events.services.registrations import (
-    CSV_MAX_ROWS,
-    registration_cancel,
-    registrations_import_csv,
-)
+from events.services.attendee_import import CSV_MAX_ROWS, registrations_import_csv
+from events.services.registrations import registration_cancel
 from tests.events.factories import attendee, capture_tasks, notified, quick_event, register
 
 pytestmark = pytest.mark.django_db

@@ -21,8 +21,8 @@ from django.utils.translation import gettext
 from events import emails, ics, notifications, tasks
 from events.exceptions import RegistrationError
 from events.models import Registration
+from events.services.attendee_messages import event_message_send
 from events.services.registrations import (
-    event_message_send,
     registration_approve,
     registration_cancel,
     registration_create_by_organiser,

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from events.models import Event, Question, Registration, Session
+from events.services import checkin as checkin_services
 from events.services import events as event_services
-from events.services import registrations as registration_services
 from events.services.events import EventStateError, QuestionInput, SessionInput
 from portal.accounts.roles import Role
 from tests.events.factories import (
@@ -686,7 +686,7 @@ def test_attendee_list_filters(client, boss):
     event = EventFactory(organisers=[boss])
     anna = RegistrationFactory(event=event, name="Анна Иванова", email="anna@example.org")
     RegistrationFactory(event=event, name="Bob", status=Registration.Status.WAITLISTED)
-    registration_services.registration_check_in(event=event, code=anna.ticket_code, by=boss)
+    checkin_services.registration_check_in(event=event, code=anna.ticket_code, by=boss)
     RegistrationFactory(event=event, name="Carla", email="carla@uni.example")
 
     def names(**params: Any) -> set[str]:

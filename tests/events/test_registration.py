@@ -13,11 +13,10 @@ from django.utils import timezone, translation
 from events.exceptions import RegistrationError
 from events.models import Event, Question, Registration
 from events.selectors.registrations import registration_answers_display
+from events.services.claims import claim_token_for, registration_claim
 from events.services.registrations import (
-    claim_token_for,
     registration_approve,
     registration_cancel,
-    registration_claim,
     registration_create,
     registration_create_by_organiser,
     registration_decline,

@@ -8,10 +8,10 @@ import pytest
 from events.exceptions import RegistrationError
 from events.models import Event, Registration
 from events.selectors.registrations import seats_taken, waitlist_position
+from events.services.checkin import registration_check_in
 from events.services.registrations import (
     event_waitlist_fill,
     registration_cancel,
-    registration_check_in,
     registration_create_by_organiser,
 )
 from tests.events.factories import capture_tasks, notified, quick_event, register

@@ -31,7 +31,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
 
 from events.models import Event
-from events.services.registrations import registrations_import_csv
+from events.services.attendee_import import registrations_import_csv
 from portal.celery_app import app as celery_app
 from portal.mail.models import OutgoingMail
 from tests.events.factories import quick_event

@@ -25,7 +25,7 @@ from django.utils.html import escape
 
 from cooperation.models import CooperationOffer, ExpressionOfInterest, Organisation
 from events.models import Event, Question, Registration
-from events.services.registrations import claim_token_for
+from events.services.claims import claim_token_for
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from tests.cooperation.factories import (
