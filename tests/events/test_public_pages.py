@@ -505,3 +505,56 @@ def test_after_cancelling_the_visitor_can_register_again(client):
     page = text_of(client.get(url("event_detail", event.slug)))
     assert "Your registration: Cancelled" in page
     assert "Register again" in page
+
+
+@pytest.mark.parametrize(
+    ("status", "link"),
+    [
+        (Registration.Status.CONFIRMED, "Your ticket"),
+        (Registration.Status.WAITLISTED, "Your registration details"),
+        (Registration.Status.PENDING, "Your registration details"),
+    ],
+)
+def test_someone_registered_is_not_invited_to_the_waiting_list(client, status, link):
+    """A full event told a confirmed attendee "the event is full, join the waiting list" above
+    "Your registration: Confirmed"; and "Your ticket" was offered to people who hold none."""
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    user = person()
+    RegistrationFactory(event=event, user=user, email=user.email, status=status)
+    if status != Registration.Status.CONFIRMED:
+        RegistrationFactory(event=event)  # someone else holds the seat
+    client.force_login(user)
+
+    html = client.get(url("event_detail", event.slug)).content.decode()
+
+    assert "join the waiting list" not in html.lower()
+    assert "The event is full" not in html
+    assert f">{link}</a>" in html
+    if link != "Your ticket":
+        assert ">Your ticket</a>" not in html
+
+
+def test_a_cancelled_event_is_said_to_its_attendees_too(client):
+    event = EventFactory(status=Event.Status.CANCELLED)
+    user = person()
+    RegistrationFactory(event=event, user=user, email=user.email)
+    client.force_login(user)
+    html = client.get(url("event_detail", event.slug)).content.decode()
+    assert "The event has been cancelled" in html
+    assert ">Your ticket</a>" in html
+
+
+def test_an_online_events_ticket_and_mail_send_nobody_to_an_entrance(client, mailoutbox):
+    from tests.events.factories import register
+    from tests.mail.outbox import send_queued
+
+    event = EventFactory(format=Event.Format.ONLINE, online_url="https://meet.example.org/r")
+    registration = register(event, person())
+    send_queued()
+    client.force_login(registration.user)
+    html = client.get(url("ticket", registration.ticket_code)).content.decode()
+
+    assert "entrance" not in html
+    assert "The link to join is on this page" in html
+    (mail,) = mailoutbox
+    assert "entrance" not in mail.body
