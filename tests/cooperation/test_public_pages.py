@@ -778,3 +778,17 @@ def test_a_search_that_finds_nothing_says_what_to_try(client, registry, name, pa
     assert 'class="result"' in found
     assert search_hint not in found
     assert filter_hint not in found
+
+
+def test_an_organisation_with_figures_but_no_listed_projects_does_not_contradict_itself(client):
+    """CORDIS summaries give the counts without the projects: the page said "FP7 participations
+    52", then "No FP7 participations are recorded"."""
+    organisation = OrganisationFactory(name="Summary Only Institute", fp7_participations=52)
+    html = client.get(url("organisation_detail", "en", organisation.pk)).content.decode()
+    assert "<dd>52</dd>" in html
+    assert "No FP7 participations are recorded" not in html
+    assert "CORDIS summary" in html
+
+    none = OrganisationFactory(name="New Institute", fp7_participations=0)
+    html = client.get(url("organisation_detail", "en", none.pk)).content.decode()
+    assert "No FP7 participations are recorded" in html
