@@ -252,19 +252,23 @@ def filtered_rows(
     def pool_rows(part: list[tuple[int, float]]) -> QuerySet[Any]:
         return shape(search.pool_queryset(filtered, query, part))
 
-    sort_options = [(key, str(label)) for key, (label, _ordering) in spec.sorts.items()]
-    if query:
-        sort_options.insert(0, (RELEVANCE, str(_("Relevance"))))
+    # "Relevance" is always offered and is the default: a search typed on a page without one
+    # keeps it (the sort box is sent with the query); without a search it means the list's
+    # default order.
+    sort_options = [(RELEVANCE, str(_("Relevance")))]
+    sort_options += [(key, str(label)) for key, (label, _ordering) in spec.sorts.items()]
     valid = {key for key, _label in sort_options}
     chosen = sort if sort is not None else data.get("sort", "")
     if chosen not in valid:
-        chosen = RELEVANCE if query else spec.default_sort
+        chosen = RELEVANCE
 
     def make_rows(found: FilteredRows) -> tuple[QuerySet[Any], QuerySet[Any]]:
         searched = search.searched_rows(filtered, query, found.pool) if query else filtered
         rows = searched
-        if chosen != RELEVANCE:
-            rows = rows.order_by(*spec.sorts[chosen][1])
+        if chosen != RELEVANCE or not query:
+            rows = rows.order_by(
+                *spec.sorts[spec.default_sort if chosen == RELEVANCE else chosen][1]
+            )
         return shape(rows), searched
 
     found = FilteredRows(

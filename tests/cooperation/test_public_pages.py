@@ -792,3 +792,13 @@ def test_an_organisation_with_figures_but_no_listed_projects_does_not_contradict
     none = OrganisationFactory(name="New Institute", fp7_participations=0)
     html = client.get(url("organisation_detail", "en", none.pk)).content.decode()
     assert "No FP7 participations are recorded" in html
+
+
+@pytest.mark.parametrize("name", ["partner_index", "offer_list", "call_index"])
+def test_a_search_typed_on_an_unsearched_list_keeps_relevance(client, registry, name):
+    """The sort box is sent with the query: on the page without a search it defaulted to "Name"
+    (?q=energy&sort=name), and the search lost its relevance order."""
+    html = client.get(url(name, "en")).content.decode()
+    selected = re.search(r'<select id="sort-select" name="sort">(.*?)</select>', html, re.S)
+    assert selected is not None
+    assert re.search(r'<option value="relevance" selected>', selected.group(1))
