@@ -23,7 +23,19 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "benchmarks"
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
+
+
+def bench_database_url(name: str) -> str:
+    """The benchmark's own database: PORTAL_BENCH_DATABASE_URL, else database ``name`` on the
+    server of DATABASE_URL, else on the local PostgreSQL (never the development database)."""
+    explicit = os.environ.get("PORTAL_BENCH_DATABASE_URL")
+    if explicit:
+        return explicit
+    current = os.environ.get("DATABASE_URL", "")
+    if current.startswith(("postgres://", "postgresql://")):
+        parts = urllib.parse.urlparse(current)
+        return urllib.parse.urlunparse(parts._replace(path=f"/{name}"))
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
 
 
 def log(message: str) -> None:

@@ -71,14 +71,7 @@ QUERIES: dict[str, list[str]] = {
 
 
 def database_url() -> str:
-    explicit = os.environ.get("PORTAL_BENCH_DATABASE_URL")
-    if explicit:
-        return explicit
-    current = os.environ.get("DATABASE_URL", "")
-    if current.startswith(("postgres://", "postgresql://")):
-        parts = urllib.parse.urlparse(current)
-        return urllib.parse.urlunparse(parts._replace(path="/portal_bench"))
-    return common.DEFAULT_DATABASE_URL
+    return common.bench_database_url("portal_bench")
 
 
 def prepare() -> int:

@@ -89,7 +89,6 @@ import _common as common
 import _cpu
 
 DATABASE_NAME = "portal_bench_events"
-DEFAULT_DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE_NAME}"
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "40"))
 EVENTS = int(os.environ.get("BENCH_EVENTS", "48"))
 FLOW_EVENTS = int(os.environ.get("BENCH_FLOW_EVENTS", "8"))
@@ -114,14 +113,7 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def database_url() -> str:
-    explicit = os.environ.get("PORTAL_BENCH_DATABASE_URL")
-    if explicit:
-        return explicit
-    current = os.environ.get("DATABASE_URL", "")
-    if current.startswith(("postgres://", "postgresql://")):
-        parts = urllib.parse.urlparse(current)
-        return urllib.parse.urlunparse(parts._replace(path=f"/{DATABASE_NAME}"))
-    return DEFAULT_DATABASE_URL
+    return common.bench_database_url(DATABASE_NAME)
 
 
 def server_database_url(url: str) -> str:
@@ -363,8 +355,11 @@ def _run_threads(count: int, target: Any) -> float:
     return time.monotonic() - started
 
 
-def measure_registrations(clients: list[Client], events: list[dict[str, Any]]) -> dict[str, Any]:
-    """Every client registers for every one of ``events`` (one POST each), all at once."""
+def _measure_all_at_once(
+    clients: list[Client], events: list[dict[str, Any]], *, what: str, seed: int
+) -> dict[str, Any]:
+    """Every client does ``what`` ("register" or "flow") for every one of ``events``, in its
+    own shuffled order, all clients at once."""
     lock = threading.Lock()
     done = 0
     failures: list[str] = []
@@ -372,11 +367,12 @@ def measure_registrations(clients: list[Client], events: list[dict[str, Any]]) -
     def run(index: int, barrier: threading.Barrier) -> None:
         nonlocal done
         order = list(events)
-        random.Random(index).shuffle(order)
+        random.Random(seed + index).shuffle(order)
+        action = getattr(clients[index], what)
         barrier.wait()
         for event in order:
             try:
-                code, why = clients[index].register(event)
+                code, why = action(event)
             except Exception as exc:
                 code, why = None, f"{type(exc).__name__}: {exc}"
             with lock:
@@ -387,36 +383,18 @@ def measure_registrations(clients: list[Client], events: list[dict[str, Any]]) -
 
     elapsed = _run_threads(len(clients), run)
     if failures:
-        common.log(f"failed registrations: {len(failures)}, e.g. {failures[:5]}")
+        common.log(f"failed {what}s: {len(failures)}, e.g. {failures[:5]}")
     return {"done": done, "failures": len(failures), "seconds": elapsed}
+
+
+def measure_registrations(clients: list[Client], events: list[dict[str, Any]]) -> dict[str, Any]:
+    """Every client registers for every one of ``events`` (one POST each), all at once."""
+    return _measure_all_at_once(clients, events, what="register", seed=0)
 
 
 def measure_flows(clients: list[Client], events: list[dict[str, Any]]) -> dict[str, Any]:
     """Every client goes through the whole flow for every one of ``events``, all at once."""
-    lock = threading.Lock()
-    done = 0
-    failures: list[str] = []
-
-    def run(index: int, barrier: threading.Barrier) -> None:
-        nonlocal done
-        order = list(events)
-        random.Random(1000 + index).shuffle(order)
-        barrier.wait()
-        for event in order:
-            try:
-                code, why = clients[index].flow(event)
-            except Exception as exc:
-                code, why = None, f"{type(exc).__name__}: {exc}"
-            with lock:
-                if code:
-                    done += 1
-                else:
-                    failures.append(why)
-
-    elapsed = _run_threads(len(clients), run)
-    if failures:
-        common.log(f"failed flows: {len(failures)}, e.g. {failures[:5]}")
-    return {"done": done, "failures": len(failures), "seconds": elapsed}
+    return _measure_all_at_once(clients, events, what="flow", seed=1000)
 
 
 def measure_pk_same_clients(base: str, ids: list[int], seconds: float) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import time
 from celery import shared_task
 from django.utils import timezone
 
+from events.selectors.registrations import registration_ids_due_reminder
 from events.services import attendee_messages
 
 REMINDER_RUN_BUDGET = 40.0  # seconds per beat run (below the soft time limit); rest next run
@@ -24,7 +25,7 @@ def registrations_send_reminders() -> int:
     now = timezone.now()
     stop_at = time.monotonic() + REMINDER_RUN_BUDGET
     sent = 0
-    for registration_id in attendee_messages.registration_ids_due_reminder(now=now):
+    for registration_id in registration_ids_due_reminder(now=now):
         if attendee_messages.registration_reminder_send(registration_id=registration_id, now=now):
             sent += 1
         if time.monotonic() > stop_at:

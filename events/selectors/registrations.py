@@ -135,3 +135,22 @@ def waitlist_positions(*, registrations: Iterable[Registration]) -> dict[int, in
 def registrations_between(*, start: datetime.datetime, end: datetime.datetime) -> int:
     """Registrations made in ``[start, end)``, whatever became of them: a monitoring figure."""
     return Registration.objects.filter(created_at__gte=start, created_at__lt=end).count()
+
+
+#: Confirmed attendees are reminded this long before their event starts.
+REMINDER_AHEAD = datetime.timedelta(days=1)
+
+
+def registration_ids_due_reminder(*, now: datetime.datetime) -> list[int]:
+    """Confirmed registrations of published events starting within a day, not yet reminded."""
+    return list(
+        Registration.objects.filter(
+            status=Status.CONFIRMED,
+            reminder_sent_at__isnull=True,
+            event__status=Event.Status.PUBLISHED,
+            event__starts_at__gt=now,
+            event__starts_at__lte=now + REMINDER_AHEAD,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

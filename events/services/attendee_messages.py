@@ -59,24 +59,6 @@ def event_message_send(
     return len(recipients)
 
 
-REMINDER_AHEAD = datetime.timedelta(days=1)
-
-
-def registration_ids_due_reminder(*, now: datetime.datetime) -> list[int]:
-    """Confirmed registrations of published events starting within a day, not yet reminded."""
-    return list(
-        Registration.objects.filter(
-            status=Status.CONFIRMED,
-            reminder_sent_at__isnull=True,
-            event__status=Event.Status.PUBLISHED,
-            event__starts_at__gt=now,
-            event__starts_at__lte=now + REMINDER_AHEAD,
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
 def registration_reminder_send(*, registration_id: int, now: datetime.datetime) -> bool:
     """Queue one reminder in the outbox and record it in the same transaction (a second run
     finds it recorded and queues nothing; the outbox sends it once)."""

@@ -4,10 +4,11 @@ never more seats taken than the capacity, nobody twice, the waiting list in orde
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
@@ -56,6 +57,30 @@ def run_at_once(calls: list[Callable[[], Any]]) -> list[Any]:
         thread.join(THREADS_TIMEOUT)
         assert not thread.is_alive(), "a thread hung"
     return results
+
+
+@contextlib.contextmanager
+def lock_held_elsewhere(event: Event) -> Iterator[None]:
+    """Another connection (a thread) holds the event's row lock while the body runs."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                Event.objects.select_for_update().get(pk=event.pk)
+                held.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(10)
+        yield
+    finally:
+        release.set()
+        holder.join(10)
 
 
 def status_counts(event: Event) -> Counter[str]:
@@ -210,29 +235,11 @@ def test_a_lock_held_too_long_gives_a_clear_try_again(monkeypatch):
     monkeypatch.setattr(locking, "LOCK_TIMEOUT", "200ms")
     event = quick_event(capacity=5)
     user = attendee()
-    locked = threading.Event()
-    release = threading.Event()
-
-    def hold_the_lock() -> None:
-        try:
-            with transaction.atomic():
-                Event.objects.select_for_update().get(pk=event.pk)
-                locked.set()
-                release.wait(10)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold_the_lock)
-    holder.start()
-    try:
-        assert locked.wait(10)
+    with lock_held_elsewhere(event):
         with pytest.raises(RegistrationError) as caught:
             registration_create(event=event, user=user, answers={})
         assert caught.value.code == "busy"
         assert "try again" in str(caught.value)
-    finally:
-        release.set()
-        holder.join(10)
     assert not event.registrations.exists()
     # Once the lock is free, the same registration goes through.
     assert registration_create(event=event, user=user, answers={}).status == Status.CONFIRMED
@@ -246,27 +253,10 @@ def test_an_event_edit_waits_for_the_lock_then_says_busy(monkeypatch):
     monkeypatch.setattr(locking, "LOCK_TIMEOUT", "200ms")
     event = quick_event(capacity=5, title="Before")
     by = event.organisers.get()
-    held = threading.Event()
-    release = threading.Event()
-
-    def hold_the_lock() -> None:
-        try:
-            with locking.locked(event):
-                held.set()
-                release.wait(10)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold_the_lock)
-    holder.start()
-    try:
-        assert held.wait(10)
+    with lock_held_elsewhere(event):
         with pytest.raises(BusyError) as caught:
             event_update(event=event, by=by, title="After")
         assert caught.value.code == "busy"
-    finally:
-        release.set()
-        holder.join(10)
     event.refresh_from_db()
     assert event.title == "Before"
 
