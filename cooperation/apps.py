@@ -12,6 +12,12 @@ class CooperationConfig(AppConfig):
 
         register_seeder("cooperation", seed_cooperation, order=20)
 
+        from cooperation.indexing import SEARCH_SPECS
+        from portal.search import registry
+
+        for spec in SEARCH_SPECS:
+            registry.register(spec)
+
         from cooperation.personal_data import register_sections
 
         register_sections()

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "portal.reference",
     "portal.accounts",
     "portal.pages",
+    "portal.search",
     "portal.newsletter",
     # Domain apps.
     "cooperation",

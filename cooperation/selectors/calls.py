@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cooperation import indexing
 from cooperation.filters import CallFilterSet
 from cooperation.models import CallDeadline, FundingCall
 from cooperation.selectors.partners import (
@@ -53,6 +54,7 @@ def decorate_calls(calls: list[FundingCall], now: datetime.datetime) -> None:
 
 
 CALL_LIST = ListSpec(
+    search=indexing.CALL_SEARCH,
     filterset_class=CallFilterSet,
     sorts={
         # Nearest coming deadline first; calls without one (closed) after, latest closed first.

@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperation import permissions
+from cooperation import indexing, permissions
 from cooperation.filters import OfferFilterSet
 from cooperation.models import CooperationOffer
 from cooperation.selectors.partners import (
@@ -35,6 +35,7 @@ def offer_public_queryset(*, today: datetime.date | None = None) -> QuerySet[Coo
 
 
 OFFER_LIST = ListSpec(
+    search=indexing.OFFER_SEARCH,
     filterset_class=OfferFilterSet,
     sorts={
         "newest": (_("Newest"), (F("published_at").desc(nulls_last=True), F("pk").desc())),

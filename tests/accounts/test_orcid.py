@@ -1,7 +1,7 @@
 """ORCID login is offered exactly when ORCID_CLIENT_ID and ORCID_SECRET are set.
 
 Settings are read at start-up, so each case runs the portal in a fresh process with its own
-environment and its own SQLite file.
+environment, on the test database (migrated already: its ``migrate`` has nothing to do).
 """
 
 from __future__ import annotations
@@ -10,6 +10,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,8 +27,18 @@ print("ORCID-LINK" if "/accounts/orcid/login/" in html else "NO-ORCID-LINK")
 """
 
 
+def _test_database_url() -> str:
+    settings = connection.settings_dict
+    user = settings["USER"] or ""
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    host = settings["HOST"] or "127.0.0.1"
+    port = f":{settings['PORT']}" if settings["PORT"] else ""
+    return f"postgres://{user}{password}@{host}{port}/{settings['NAME']}"
+
+
 def _login_page(tmp_path: Path, **extra: str) -> str:
     env = {
+        "DATABASE_URL": _test_database_url(),
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "DJANGO_DEBUG": "1",
@@ -46,9 +59,11 @@ def _login_page(tmp_path: Path, **extra: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
+@pytest.mark.django_db
 def test_orcid_login_is_offered_when_configured(tmp_path):
     assert _login_page(tmp_path, ORCID_CLIENT_ID="APP-TEST", ORCID_SECRET="s3cret") == "ORCID-LINK"
 
 
+@pytest.mark.django_db
 def test_no_orcid_login_without_credentials(tmp_path):
     assert _login_page(tmp_path) == "NO-ORCID-LINK"

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cooperation import cordis
 from cooperation.services.cordis_import import CordisFileError, ImportReport, cordis_import
@@ -83,6 +84,14 @@ class Command(BaseCommand):
                 "p_updated": report.participations_updated,
                 "p_unchanged": report.participations_unchanged,
             }
+        )
+        self.stdout.write(
+            ngettext(
+                "%(changed)d organisation's FP7 track record changed.",
+                "%(changed)d organisations' FP7 track records changed.",
+                report.organisations_changed,
+            )
+            % {"changed": report.organisations_changed}
         )
         if report.skipped:
             self.stdout.write(
