@@ -11,14 +11,16 @@ facet), the rows of the page, one query per ``prefetch_related`` lookup.
 With a search (``portal.search``), sorted by relevance:
 
 1. the corrections of the query words (the word table),
-2. the first ``RANK_LIMIT`` (1,000) ids of the ranking order, exactly (``engine.ranked``):
-   the total ("1,000+" beyond) and the page come from them,
-3. the facets counted over these ranked ids (with filters chosen: over the ranked ids of the
-   search without filters, each facet narrowed by the other filters: one more ranked query),
-4. the rows of the page by id, with their headlines (and prefetches).
+2. the ids of the rows up to the page in the ranking order, exactly (``engine.ranked``),
+3. the ids of the matches, at most ``COUNT_LIMIT`` + 1 of them (``engine.matching_ids``, in
+   no order): the total ("1,000+" beyond),
+4. the facets counted over them, each narrowed by the other filters (with filters chosen,
+   the matches without filters are read first: one more query); beyond ``COUNT_LIMIT``
+   matches the facets count the first 1,000 found and the page says so,
+5. the rows of the page by id, with their headlines (and prefetches).
 
-Sorted otherwise, the matching rows are read in that order (the total still from step 2). The
-CSV export of a search reads every match in ranking order (``engine.reference``), uncapped.
+Sorted otherwise, the matching rows are read in that order (the total from step 3). The CSV
+export of a search reads every match in ranking order (``engine.reference``), uncapped.
 """
 
 from __future__ import annotations
@@ -263,26 +265,32 @@ def _search_list(found: FilteredRows, page: Any, page_size: int) -> ListResult:
     spec, prepared, filterset = found.spec, found.prepared, found.filterset
     assert prepared is not None  # noqa: S101 - build_list's condition
     wanted = _page_number(page) * page_size
-    limit = max(engine.RANK_LIMIT, wanted)
-    ranked = engine.ranked(found.filtered, spec.search, prepared, limit=limit)
-    ids = ranked.ids[:limit]
-    capped = ranked.more
-    # Facets: over the ranked matches, each facet narrowed by the other filters.
+    ranked = engine.ranked(found.filtered, spec.search, prepared, limit=wanted)
+    # The total and the facets: over every match when there are at most COUNT_LIMIT, over the
+    # first COUNT_LIMIT found otherwise ("1,000+"); with filters, each facet counts the
+    # matches narrowed by the other filters.
+    matching = engine.matching_ids(found.filtered, prepared)
+    capped = len(matching) > engine.COUNT_LIMIT
+    total = min(len(matching), engine.COUNT_LIMIT)
     if filterset.active():
-        unfiltered = engine.ranked(found.base, spec.search, prepared, limit=engine.RANK_LIMIT)
-        facet_ids = unfiltered.ids[: engine.RANK_LIMIT]
+        facet_ids = engine.matching_ids(found.base, prepared)[: engine.COUNT_LIMIT]
     else:
-        facet_ids = ids[: engine.RANK_LIMIT]
+        facet_ids = matching[: engine.COUNT_LIMIT]
     summary = filterset.summary(facet_ids)
     if summary is not None:
         facets = summary[1]
     else:
         facets = filterset.facets(found.base.filter(pk__in=facet_ids))
+    ids = ranked.ids[:wanted]
+    pages_total = max(total, len(ids))
 
     if found.sort == RELEVANCE:
-        paginator = Paginator(ids, page_size)
+        paginator = Paginator(range(pages_total), page_size)
         page_obj = paginator.get_page(page)
-        part = list(page_obj.object_list)
+        if page_obj.number * page_size > wanted:  # past the last page: rank up to it
+            wanted = page_obj.number * page_size
+            ranked = engine.ranked(found.filtered, spec.search, prepared, limit=wanted)
+        part = ranked.ids[(page_obj.number - 1) * page_size : page_obj.number * page_size]
         rows = found.shape(found.filtered.filter(pk__in=part)).annotate(
             headline=engine.headline(spec.search, prepared)
         )
@@ -299,7 +307,7 @@ def _search_list(found: FilteredRows, page: Any, page_size: int) -> ListResult:
         if spec.page_annotate is not None:
             rows = spec.page_annotate(rows)
         paginator = Paginator(rows, page_size)
-        paginator.count = len(ids)
+        paginator.count = total
         page_obj = paginator.get_page(page)
         page_obj.object_list = list(page_obj.object_list)
     if spec.post_process is not None:
@@ -309,7 +317,7 @@ def _search_list(found: FilteredRows, page: Any, page_size: int) -> ListResult:
     return ListResult(
         page=page_obj,
         facets=facets,
-        total=len(ids),
+        total=total,
         filterset=filterset,
         query=found.query,
         sort=found.sort,
@@ -404,7 +412,7 @@ def _attach_themes(rows: list[Organisation], facets: dict[str, Facet]) -> None:
 
     The themes of the rows of a page are among the options of the theme facet (it counts every
     row that the other filters keep, so every row shown): their labels and order are taken from
-    it. Without the ids in the rows (not PostgreSQL), one small query reads them.
+    it. Without the ids in the rows (a page sorted otherwise), one small query reads them.
     """
     theme_ids: dict[int, set[int]] = {}
     if rows and not hasattr(rows[0], "theme_ids"):

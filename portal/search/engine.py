@@ -9,7 +9,8 @@ with the primary key) decides. The tiers:
 3. every word in the name, keywords, themes, city or country (``head_vector``);
 4. every word anywhere, the description included (``search_vector``);
 5. every word in another spelling or word form: a correction from the word table
-   (misspellings: "Univrsity" -> "university"), or the same skeleton key in the name or terms
+   (misspellings: "Univrsity" -> "university"), the beginning of a longer word ("Novosib"),
+   or the same skeleton key in the name or terms
    (romanisations, grammatical cases, English translations: "Вернадского" finds
    "VERNADSKOGO" and "Vernadsky", "Санкт-Петербург" finds "SAINT PETERSBURG").
 
@@ -43,6 +44,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connections, models, transaction
 from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, When
+from django.db.models.expressions import OrderBy
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -53,13 +55,15 @@ M = TypeVar("M", bound=models.Model)
 
 SEARCH_CONFIG = "portal_search"
 KEY_CONFIG = "simple"
-#: a search ranks at most this many rows for a page, its total ("1,000+") and its facets
-RANK_LIMIT = 1000
+#: the total ("1,000+") and the facets count at most this many matches
+COUNT_LIMIT = 1000
 #: a search statement is cancelled after this long (then retried without tier 5)
 TIME_LIMIT_MS = 500
 #: corrections looked up per query word, and the shortest word corrected
 CORRECTIONS_PER_WORD = 3
 MIN_CORRECTED_LENGTH = 4
+#: a word this long also matches as the beginning of a longer word (tier 5)
+MIN_PREFIX_LENGTH = 4
 
 
 # Private-use characters around highlighted words: the text is HTML-escaped first, then these
@@ -146,10 +150,9 @@ class Prepared:
 
     @property
     def any_tier(self) -> Q:
-        condition = Q()
-        for tier in self.tiers.values():
-            condition |= tier
-        return condition
+        """The condition of every match: tier 5's when there is one (every word in any of its
+        forms: tiers 1-4 are within it), tier 4's otherwise (tiers 1-3 are within it)."""
+        return self.tiers[5] if 5 in self.tiers else self.tiers[4]
 
 
 def prepare(query: str, *, using: str = "default") -> Prepared | None:
@@ -182,7 +185,11 @@ def prepare(query: str, *, using: str = "default") -> Prepared | None:
         for word in words:
             found = Q()
             alternatives = text.script_variants(word) + corrections.get(word.lower(), [])
-            found |= Q(search_vector=_tsquery(_alternatives(alternatives)))
+            query = _alternatives(alternatives)
+            if len(word) >= MIN_PREFIX_LENGTH:
+                # the word as the beginning of a longer one ("Novosib")
+                query = f"( {query} | {_operand(text.fold(word).lower())}:* )"
+            found |= Q(search_vector=_tsquery(query))
             keys = text.word_keys(word)
             if keys:
                 found |= Q(keys_vector=_tsquery(_alternatives(keys), KEY_CONFIG))
@@ -218,20 +225,45 @@ class Ranked:
         return len(self.ids) > self.limit
 
 
+def _unindexed(order: Any) -> OrderBy:
+    """The same ordering written so that no index can produce it (``COALESCE(x, x)``)."""
+    if isinstance(order, str):
+        order = F(order).asc()
+    elif not isinstance(order, OrderBy):
+        order = order.asc()
+    expression = order.expression
+    return OrderBy(
+        Func(expression, expression, function="COALESCE"),
+        descending=order.descending,
+        nulls_first=order.nulls_first,
+        nulls_last=order.nulls_last,
+    )
+
+
 def _branches(
-    qs: models.QuerySet[Any], spec: SearchSpec, prepared: Prepared, tiers: Sequence[int], limit: int
+    qs: models.QuerySet[Any],
+    spec: SearchSpec,
+    prepared: Prepared,
+    tiers: Sequence[int],
+    limit: int,
 ) -> models.QuerySet[Any]:
     branches = []
     earlier = Q()
+    # With several words the planner's estimate of a tier is the product of the words'
+    # frequencies; names hold "University" or "Institute" but rarely both, so it would walk
+    # the tie-break index through every row looking for a few. Such tiers read their matches
+    # from the GIN index and sort them instead (their cost is their size, small for an AND).
+    several = len(prepared.parsed.words) > 1
     for tier in tiers:
         condition = prepared.tiers[tier]
         branch = qs.filter(condition)
         if earlier:
             branch = branch.exclude(earlier)
         earlier |= condition
+        order = [_unindexed(o) for o in spec.order] if several and tier <= 3 else spec.order
         branches.append(
             branch.annotate(tier=Value(tier, output_field=IntegerField()))
-            .order_by(*spec.order)
+            .order_by(*order)
             .values_list("pk", "tier")[:limit]
         )
     if len(branches) == 1:
@@ -239,9 +271,19 @@ def _branches(
     return branches[0].union(*branches[1:], all=True)[:limit]
 
 
-def ranked(
-    qs: models.QuerySet[Any], spec: SearchSpec, prepared: Prepared, *, limit: int = RANK_LIMIT
-) -> Ranked:
+def matching_ids(qs: models.QuerySet[Any], prepared: Prepared) -> list[int]:
+    """The ids of the first ``COUNT_LIMIT + 1`` matches PostgreSQL finds (no order: the
+    GIN indexes' bitmaps, read until enough rows), within the time limit (none if over it)."""
+    rows = qs.filter(prepared.any_tier).order_by().values_list("pk", flat=True)[: COUNT_LIMIT + 1]
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    found = rows_within_time_limit(qs.db, sql, list(params), TIME_LIMIT_MS)
+    return [row[0] for row in found or ()]
+
+
+def ranked(qs: models.QuerySet[Any], spec: SearchSpec, prepared: Prepared, *, limit: int) -> Ranked:
     """The first ``limit + 1`` rows of ``qs`` matching ``prepared``, in ranking order (one
     statement, within ``TIME_LIMIT_MS``; see the module's documentation)."""
     read = limit + 1

@@ -419,18 +419,9 @@ def test_one_query_summary_counts_like_the_facet_queries(organisations, params, 
         total, facets = filterset.summary(base)
         assert total == filterset.apply(base).count()
         assert facets == filterset.facets(base)
-        # The same over primary keys (the pool of a search), the draft left out.
+        # The same over primary keys (the ranked ids of a search), the draft left out.
         by_ids = filterset.summary([o.pk for o in organisations.values()][:-1])
         assert by_ids == (total, facets)
-        # And with the country and type of each id known (read with a search's pool).
-        ids = [o.pk for o in organisations.values()][:-1]
-        known = {
-            pk: (country_id, kind)
-            for pk, country_id, kind in Organisation.objects.filter(pk__in=ids).values_list(
-                "pk", *OrganisationFilterSet.pool_fields
-            )
-        }
-        assert filterset.summary(ids, known=known) == (total, facets)
 
 
 def test_filtersets_do_not_share_filters(organisations):

@@ -499,12 +499,12 @@ def test_organisation_list_queries_are_constant(client, django_assert_num_querie
     assert len(result.page.object_list) == min(rows, page_size)
     assert result.total == rows
 
-    # A search: the corrections of its words, the ranked ids (a savepoint, the statement with
-    # its time limit, the limit set back, the release: one statement outside a transaction),
-    # the facets over the ranked ids, the rows of the page by id; a page past the last one
-    # shows the last page.
+    # A search: the corrections of its words, the ranked ids and the matches (each a
+    # savepoint, the statement with its time limit, the limit set back, the release: one
+    # statement outside a transaction), the facets over the matches, the rows of the page by
+    # id; a page past the last one shows the last page.
     last_page = -(-rows // page_size)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(11):
         searched = organisation_list({"q": "Organisation"}, page=2, page_size=page_size)
     assert searched.total == rows
     assert searched.page.number == min(2, last_page)
@@ -513,10 +513,10 @@ def test_organisation_list_queries_are_constant(client, django_assert_num_querie
     )
 
     # A used model-choice filter adds the form's check that the ids exist (and the facet's
-    # label of the chosen theme); with filters the facets count the ranked ids of the search
-    # without filters: one more ranked statement (4 in a transaction).
+    # label of the chosen theme); with filters the facets count the matches of the search
+    # without filters: one more statement (4 in a transaction).
     ict = theme("ICT")
-    with django_assert_num_queries(7 + 2 + 4):
+    with django_assert_num_queries(11 + 2 + 4):
         organisation_list(
             {"country": ["RU", "DE"], "theme": str(ict.pk), "q": "Organisation"},
             page=2,
@@ -741,12 +741,12 @@ def test_a_capped_search_shows_its_total_with_a_plus(client, monkeypatch):
     from portal.search import engine
 
     _organisations(15)
-    monkeypatch.setattr(engine, "RANK_LIMIT", 3)
+    monkeypatch.setattr(engine, "COUNT_LIMIT", 12)
     response = client.get(url("partner_index"), {"q": "Organisation", "per_page": 10})
     html = response.content.decode()
-    assert re.search(r"10\+\s+results", html)
+    assert re.search(r"12\+\s+results", html)
     assert html.count('class="result"') == 10
-    assert "The filter counts describe the best 10 results." in html
+    assert "The filter counts describe the first 12 results found." in html
 
 
 @pytest.mark.parametrize(

@@ -389,7 +389,7 @@ def test_page_one_is_exactly_the_top_of_every_match_in_the_documented_order():
         shown = [row.pk for row in first.page.object_list]
         assert shown == ref[(number - 1) * 20 : number * 20]
         assert shown == [row.pk for row in again.page.object_list]
-        assert first.total == engine.RANK_LIMIT
+        assert first.total == engine.COUNT_LIMIT
         assert first.total_capped
     # the order itself: phrase in the name, FP7 record, name, id
     tiers = dict(
@@ -419,7 +419,7 @@ def test_a_word_in_5000_names_page_one_equals_the_reference():
         ref = reference_ids(query)
         result = partners.organisation_list({"q": query})
         assert [row.pk for row in result.page.object_list] == ref[:20], query
-        assert result.total == min(len(ref), engine.RANK_LIMIT)
+        assert result.total == min(len(ref), engine.COUNT_LIMIT)
         page3 = partners.organisation_list({"q": query}, page=3)
         assert [row.pk for row in page3.page.object_list] == ref[40:60], query
 
@@ -437,11 +437,11 @@ def test_filters_and_facets_count_the_ranked_matches():
 
 
 def test_csv_export_of_a_search_is_not_capped(client, monkeypatch):
-    monkeypatch.setattr(engine, "RANK_LIMIT", 3)
+    monkeypatch.setattr(engine, "COUNT_LIMIT", 3)
     for i in range(25):
         org(f"Photonics Lab {i}")
     result = partners.organisation_list({"q": "photonics"}, page_size=5)
-    assert result.total == 5
+    assert result.total == 3
     assert result.total_capped
     response = client.get("/en/partners/export.csv", {"q": "photonics"})
     body = b"".join(response.streaming_content).decode("utf-8-sig")
@@ -511,15 +511,15 @@ def test_a_search_cut_short_before_finding_anything_never_says_no_match(client, 
 def test_a_search_page_costs_a_constant_number_of_queries(django_assert_num_queries, rows):
     for i in range(rows):
         org(f"Photonics Lab {i}", themes=[theme("ICT"), theme("ENERGY")])
-    # corrections of the words; the ranked ids (savepoint, statement with its time limit,
-    # limit set back, release: one statement outside a transaction); the facets; the rows
-    with django_assert_num_queries(7):
+    # corrections of the words; the ranked ids and the matches (each: savepoint, statement
+    # with its time limit, limit set back, release; one statement outside a transaction);
+    # the facets; the rows
+    with django_assert_num_queries(11):
         result = partners.organisation_list({"q": "photonics lab"}, page=1, page_size=20)
     assert len(result.page.object_list) == min(rows, 20)
-    # with a filter: the facets count the search without filters (one more ranked statement)
-    # (+ the model choice read twice by the form and the facet's label, + 4 for the ranked
-    # statement of the search without filters)
-    with django_assert_num_queries(13):
+    # with a filter: + the model choice read twice (the form, the facet's label), + 4 for the
+    # matches of the search without filters (the facets count them)
+    with django_assert_num_queries(17):
         partners.organisation_list({"q": "photonics", "theme": theme("ICT").pk}, page_size=20)
 
 
@@ -597,3 +597,9 @@ def test_each_organisations_theme_ids_are_kept_whatever_writes_them():
     health.delete()
     second.themes.clear()
     assert _theme_ids_column(first, second) == [[ict.pk], []]
+
+
+def test_the_beginning_of_a_word_finds_it_below_whole_words():
+    org("Novosibirsk State University")
+    org("Novosib Consulting")
+    assert names("Novosib") == ["Novosib Consulting", "Novosibirsk State University"]
