@@ -138,7 +138,7 @@ def seeded_count() -> int:
 def seed(scale: int) -> None:
     """Organisations up to ``scale`` (see the module's documentation); resumable."""
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
 
     from cooperation import demo, indexing
@@ -226,13 +226,7 @@ def seed(scale: int) -> None:
         Organisation.objects.bulk_update(rows, ["description", "keywords", "updated_at"])
         indexing.organisation_index(ids=ids)
     words.words_add(indexing.ORGANISATION_SEARCH)
-    with connection.cursor() as cursor:
-        for table in (
-            "cooperation_organisation",
-            "cooperation_organisation_themes",
-            "search_searchword",
-        ):
-            cursor.execute(f"ANALYZE {table}")
+    words.indexes_tidy(indexing.ORGANISATION_SEARCH)  # as the CORDIS import does
     common.log(f"seeded in {time.monotonic() - started:.0f} s")
 
 

@@ -2071,6 +2071,7 @@ def _generate_organisations(ref: _Reference, target: int) -> int:
                 ignore_conflicts=True,
             )
     words.words_add(indexing.ORGANISATION_SEARCH)
+    words.indexes_tidy(indexing.ORGANISATION_SEARCH)
     return target - existing
 
 
@@ -2169,6 +2170,7 @@ def _generate_offers(ref: _Reference, target: int) -> int:
                 ]
             )
     words.words_add(indexing.OFFER_SEARCH)
+    words.indexes_tidy(indexing.OFFER_SEARCH)
     return target - existing
 
 

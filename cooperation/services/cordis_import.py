@@ -44,7 +44,6 @@ from cooperation.services.organisations import organisation_list_invalidate
 from portal import search
 from portal.reference.models import Country
 from portal.search import words
-from portal.search.models import SearchWord
 
 __all__ = ["CordisFileError", "ImportReport", "SkippedRow", "cordis_import"]
 
@@ -217,22 +216,23 @@ class _Importer:
 
     def finish(self) -> None:
         """Recompute the track records (writing only those that changed), add the words of the
-        new organisations to the word table, analyse the tables written.
+        new organisations to the word table, merge the search indexes' pending entries and analyse
+        the tables written.
 
         The import changes no searchable text (names, city, country, themes, keywords) of the
         organisations that already existed; the new ones were inserted with their search
-        columns (``organisation_index`` finds nothing to write and adds their words).
+        columns (as ``organisation_index`` computes them for a row without themes or keywords).
         """
         for ids in _chunks(sorted(self.touched)):
             self.report.organisations_changed += organisation_track_record_refresh(ids=ids)
         for ids in _chunks(self.created):
-            indexing.organisation_index(ids=ids)
             words.words_add(indexing.ORGANISATION_SEARCH, ids)
         organisation_list_invalidate()
         if self.created or self.report.organisations_changed or self.report.participations_created:
+            words.indexes_tidy(indexing.ORGANISATION_SEARCH)
             with connection.cursor() as cursor:
-                for model in (Organisation, OrganisationParticipation, SearchWord):
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+                table = OrganisationParticipation._meta.db_table
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def organisation_track_record_refresh(*, ids: Iterable[int]) -> int:

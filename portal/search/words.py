@@ -85,3 +85,20 @@ def corrections_for(words: Sequence[str], *, using: str = "default") -> dict[str
         for word, correction in cursor.fetchall():
             found.setdefault(word, []).append(correction)
     return found
+
+
+def indexes_tidy(spec: SearchSpec) -> None:
+    """Merge the pending lists of the GIN indexes of ``spec.model`` and of the word table, and
+    analyse both tables: after a bulk write, so that searches read no pending entries and the
+    planner knows the new rows."""
+    connection = connections[spec.model._default_manager.db]
+    with connection.cursor() as cursor:
+        for model in (spec.model, SearchWord):
+            table = model._meta.db_table
+            cursor.execute(
+                "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
+                "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+                "WHERE i.indrelid = %s::regclass AND a.amname = 'gin'",
+                [table],
+            )
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
