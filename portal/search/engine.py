@@ -20,9 +20,13 @@ A word matches in any script: as typed, in Latin letters and in Cyrillic (``scri
 statement: one branch per tier, each ``WHERE tier condition AND NOT earlier tiers ORDER BY
 tie-break LIMIT limit``, joined by ``UNION ALL`` under ``LIMIT limit``. PostgreSQL runs the
 branches of a UNION ALL in order and stops reading when the outer limit is reached, so a
-common word whose tier 1 fills the limit never runs tiers 2-5. Each branch is cheap at both
-ends: a rare condition reads its few rows from the GIN index and sorts them; a common one walks
-the tie-break's B-tree index and stops after ``limit`` matches. The result is exactly the top
+common word whose tier 1 fills the limit never runs tiers 2-5. A branch either reads its rows
+from the GIN index and sorts them (cheap for a sparse tier) or walks the tie-break's B-tree
+index and stops after ``limit`` matches (cheap for a dense one); PostgreSQL chooses from its
+estimates, which are wrong for words that rarely meet in one name, so tiers 1-3 of a query of
+several words are always sorted. The cost is therefore not bounded in every case (a dense
+phrase is sorted whole; a single word misestimated may walk long): the time limit below caps
+it, and the README's benchmark section has the figures. The result is exactly the top
 ``limit`` of the order over every matching row; ``reference`` computes the same order by
 annotating every match with its tier (no limits), for tests, benchmarks and CSV exports.
 
