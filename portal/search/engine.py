@@ -234,15 +234,15 @@ def _every_word_in_some_form(forms: Sequence[tuple[str, str | None]]) -> Q:
         return condition
     condition = Q()
     for by_key in itertools.product((False, True), repeat=len(forms)):
-        if any(key and keys is None for key, (_query, keys) in zip(by_key, forms, strict=True)):
+        if any(key and k is None for key, (_q, k) in zip(by_key, forms, strict=True)):
             continue
         queries = [q for key, (q, _k) in zip(by_key, forms, strict=True) if not key]
-        keys = [k for key, (_q, k) in zip(by_key, forms, strict=True) if key and k]
+        key_queries = [k for key, (_q, k) in zip(by_key, forms, strict=True) if key and k]
         alternative = Q()
         if queries:
             alternative &= Q(search_vector=_tsquery(" & ".join(queries)))
-        if keys:
-            alternative &= Q(keys_vector=_tsquery(" & ".join(keys), KEY_CONFIG))
+        if key_queries:
+            alternative &= Q(keys_vector=_tsquery(" & ".join(key_queries), KEY_CONFIG))
         condition |= alternative
     return condition
 
