@@ -15,8 +15,8 @@ With a search (``portal.search``), sorted by relevance:
    and ranked in the same statement. With no more than ``COUNT_LIMIT`` matches that is the
    whole result in ranking order: every page, the total and the rows the facets count;
 3. only with more: the ids of the rows up to the page in the ranking order, exactly, over
-   every match (``engine.ranked``); the total is "1,000+" and the facets count the first
-   1,000 found (the page says so),
+   every match (``engine.ranked``); the total is "500+" (``COUNT_LIMIT``) and the facets
+   count the first 500 found (the page says so),
 4. the facets counted over the matches, each narrowed by the other filters (with filters
    chosen, the matches without filters are read first: one more query),
 5. the rows of the page by id, with their headlines (and prefetches).
@@ -105,8 +105,8 @@ class ListResult:
     query: str = ""
     sort: str = ""
     sort_options: list[tuple[str, str]] = field(default_factory=list)
-    #: more rows match than the search ranks: show the total as "1,000+" (and the facets
-    #: count the best 1,000)
+    #: more rows match than the search counts: show the total as "500+" (and the facets
+    #: count the first 500 found)
     total_capped: bool = False
     #: a time limit cut the search short: the page shows what was found and says so
     time_limited: bool = False
@@ -274,7 +274,7 @@ def _search_list(found: FilteredRows, page: Any, page_size: int) -> ListResult:
     # COUNT_LIMIT it is the whole result in order (every page, the total, the facets' rows);
     # with more, the page is ranked over every match (``engine.ranked``: the probe's sample
     # tells which tiers are sparse) and the total and the facets are over the first
-    # COUNT_LIMIT found ("1,000+"). With filters, each facet counts the matches narrowed by
+    # COUNT_LIMIT found ("500+"). With filters, each facet counts the matches narrowed by
     # the other filters.
     probe = engine.probe(found.filtered, spec.search, prepared)
     tiers = sorted(prepared.tiers)
