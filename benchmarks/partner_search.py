@@ -407,7 +407,8 @@ def measure_classes(all_queries: dict[str, list[dict[str, Any]]]) -> dict[str, d
             first.append(ids)
             limited += result.time_limited
             found = organisation_rows({k: v for k, v in params.items() if k != "page"})
-            offset = (params.get("page", 1) - 1) * 20
+            # a page past the last one shows the last page: compare the page shown
+            offset = (result.page.number - 1) * 20
             reference: list[int] = []
             if found.prepared is not None:
                 reference = list(
