@@ -31,6 +31,7 @@ import fcntl
 import hashlib
 import importlib.util
 import json
+import locale
 import os
 import pwd
 import signal
@@ -60,6 +61,36 @@ HELD_BY = "PORTAL_EMBEDDED_DB_HELD_BY"
 LEFTOVER_WAIT = 5.0
 # Unix socket paths are limited to 104 bytes on macOS, 108 on Linux.
 _SOCKET_PATH_MAX = 100
+
+
+def _unicode_ctype() -> str:
+    """A UTF-8 ``LC_CTYPE`` this machine's C library has (C.UTF-8 on current Linux)."""
+    for name in ("C.UTF-8", "C.utf8", "en_US.UTF-8"):
+        try:
+            saved = locale.setlocale(locale.LC_CTYPE)
+            locale.setlocale(locale.LC_CTYPE, name)
+        except locale.Error:
+            continue
+        locale.setlocale(locale.LC_CTYPE, saved)
+        return name
+    return "C"
+
+
+def _unicode_template(cursor: Any) -> None:
+    """A cluster made before ``--lc-ctype`` was given has ``template1`` with LC_CTYPE C, and
+    every database made from it (the tests') too: make ``template1`` again from
+    ``template0`` with a Unicode LC_CTYPE (it holds nothing of ours)."""
+    cursor.execute("SELECT datctype FROM pg_database WHERE datname = 'template1'")
+    row = cursor.fetchone()
+    ctype = _unicode_ctype()
+    if row is None or row[0] != "C" or ctype == "C":
+        return
+    cursor.execute("UPDATE pg_database SET datistemplate = false WHERE datname = 'template1'")
+    cursor.execute("DROP DATABASE template1")
+    cursor.execute(
+        "CREATE DATABASE template1 TEMPLATE template0 IS_TEMPLATE true "
+        f"LOCALE_PROVIDER builtin BUILTIN_LOCALE 'C.UTF-8' LC_COLLATE 'C' LC_CTYPE '{ctype}'"
+    )
 
 
 def _pg_bin(name: str) -> str:
@@ -233,6 +264,10 @@ class EmbeddedPostgres:
             "--locale-provider=builtin",
             "--builtin-locale=C.UTF-8",
             "--locale=C",
+            # ... and the C library's Unicode character classes, which pg_trgm reads: with
+            # LC_CTYPE C a Cyrillic word has no trigrams, so misspelt Russian words were never
+            # corrected here though they are on the machine's server
+            f"--lc-ctype={_unicode_ctype()}",
             "--no-sync",
         )
         with (self.data_dir / "postgresql.conf").open("a") as conf:
@@ -247,6 +282,7 @@ class EmbeddedPostgres:
         try:
             conn.autocommit = True
             with conn.cursor() as cursor:
+                _unicode_template(cursor)
                 cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE])
                 if cursor.fetchone() is None:
                     cursor.execute(f'CREATE DATABASE "{DATABASE}"')
