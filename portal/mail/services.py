@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -167,22 +168,35 @@ def mail_queue(
 #: costs more server time than the registration's own insert.
 ENQUEUE_WINDOW_SECONDS = 1
 _ENQUEUE_KEY = "portal.mail.send-enqueued"
+#: ``time.monotonic()`` until which this process knows that a send task is enqueued that starts
+#: after it: a commit before then needs neither a task nor the cache's round trip. When the
+#: window's key is seen set at time t (added here, or already there), it was added after
+#: t - window, and its task starts 2 x window after that, so after t + window; half a window is
+#: kept as margin.
+_enqueued_until = 0.0
 
 
 def _enqueue_after_commit(*, tasks: int) -> None:
     def enqueue() -> None:
+        global _enqueued_until
         from portal.celery_app import app
         from portal.mail.tasks import mail_send
 
         window = _setting("MAIL_ENQUEUE_WINDOW_SECONDS", ENQUEUE_WINDOW_SECONDS)
         eager = app.conf.task_always_eager
         if window and not eager and tasks == 1:
+            now = time.monotonic()
+            if now < _enqueued_until:
+                return  # a task enqueued for this window starts after it and sends this row
             if not cache.add(_ENQUEUE_KEY, True, timeout=window):
+                _enqueued_until = now + window / 2
                 return  # a task enqueued in this window starts after it and sends this row
             try:
                 mail_send.apply_async(countdown=2 * window)
             except Exception:  # broker down: the sweeper sends the rows later
                 logger.warning("could not enqueue mail_send; the sweeper will", exc_info=True)
+                return
+            _enqueued_until = now + window / 2
             return
         for _ in range(min(tasks, _setting("MAIL_MAX_TASKS_PER_ENQUEUE", 8))):
             try:
@@ -433,8 +447,6 @@ def mail_send_claimed(*, claimed: list[OutgoingMail]) -> SendReport:
 
 def mail_send_due(*, budget_seconds: float = 40.0, limit: int = CHUNK) -> SendReport:
     """Claim and send chunks of due mail until none is left or the time budget is spent."""
-    import time
-
     stop_at = time.monotonic() + budget_seconds
     total = SendReport()
     while True:
