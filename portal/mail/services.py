@@ -12,7 +12,9 @@ The rules
   them ``sending`` with a claim time and commits. No row lock is held while rendering or sending.
 - **Render once.** A row not yet rendered is rendered by its kind's renderer inside
   ``translation.override(recipient language)`` and the result is stored before the first attempt,
-  so every attempt sends the same content with the same ``Message-ID``.
+  so every attempt sends the same content with the same ``Message-ID``. A message whose content
+  exists only when it is queued (allauth's, with their one-off keys and links) is queued
+  rendered (``MailSpec.rendered``) and stored as it is.
 - **One SMTP connection per chunk; each result recorded at once.** The row becomes ``sent`` in
   its own autocommitted ``UPDATE`` right after the server accepted the message. A worker killed
   between the server's "250 OK" and that ``UPDATE`` (well under a millisecond) leaves the row
@@ -82,7 +84,13 @@ def claim_stale_after() -> datetime.timedelta:
 
 @dataclass(frozen=True)
 class MailSpec:
-    """One message to queue. ``key`` is unique per logical message (e.g. kind, object, state)."""
+    """One message to queue. ``key`` is unique per logical message (e.g. kind, object, state).
+
+    ``rendered``: the message's content when the caller has it already (a mail whose content
+    exists only at that moment, such as allauth's with their one-off keys and links, rendered in
+    ``language``); it is stored as it is (the subject too: no prefix is added) and the row is
+    never rendered again. Otherwise the kind's renderer renders the row before its first attempt.
+    """
 
     kind: str
     to: str
@@ -91,6 +99,7 @@ class MailSpec:
     about: models.Model | None = None
     context: dict[str, Any] = field(default_factory=dict)
     priority: int = 0
+    rendered: renderers.RenderedMail | None = None
 
 
 @functools.lru_cache(maxsize=4)
@@ -118,25 +127,26 @@ def mail_queue_many(*, mails: Sequence[MailSpec]) -> int:
     for spec in mails:
         about_type = None
         if spec.about is not None:
-            model = type(spec.about)
+            model = spec.about._meta.model  # also for a lazy object (request.user)
             if model not in types:
                 types[model] = ContentType.objects.get_for_model(model)
             about_type = types[model]
-        rows.append(
-            OutgoingMail(
-                kind=spec.kind,
-                idempotency_key=spec.key[:255],
-                to_email=spec.to,
-                language=spec.language,
-                priority=spec.priority,
-                about_type=about_type,
-                about_id=spec.about.pk if spec.about is not None else None,
-                context=spec.context,
-                message_id=_message_id(),
-                next_attempt_at=now,
-                created_at=now,
-            )
+        row = OutgoingMail(
+            kind=spec.kind,
+            idempotency_key=spec.key[:255],
+            to_email=spec.to,
+            language=spec.language,
+            priority=spec.priority,
+            about_type=about_type,
+            about_id=spec.about.pk if spec.about is not None else None,
+            context=spec.context,
+            message_id=_message_id(),
+            next_attempt_at=now,
+            created_at=now,
         )
+        if spec.rendered is not None:
+            _store_rendered(row, spec.rendered, subject=spec.rendered.subject, now=now)
+        rows.append(row)
     OutgoingMail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     _enqueue_after_commit(tasks=-(-len(rows) // CHUNK))
     return len(rows)
@@ -266,21 +276,28 @@ def _render(claimed: list[OutgoingMail]) -> list[OutgoingMail]:
                 )
                 dropped.add(mail.pk)
                 continue
-            mail.subject = f"{prefix}{' '.join(result.subject.split())}"
-            mail.body = result.body
-            mail.html_body = result.html_body
-            mail.attachments = [
-                {"filename": a.filename, "content": a.content, "mimetype": a.mimetype}
-                for a in result.attachments
-            ]
-            mail.headers = dict(result.headers)
-            mail.rendered_at = now
+            subject = f"{prefix}{' '.join(result.subject.split())}"
+            _store_rendered(mail, result, subject=subject, now=now)
             rendered.append(mail)
     if rendered:
         OutgoingMail.objects.bulk_update(
             rendered, ["subject", "body", "html_body", "attachments", "headers", "rendered_at"]
         )
     return [mail for mail in claimed if mail.pk not in dropped]
+
+
+def _store_rendered(
+    mail: OutgoingMail, result: renderers.RenderedMail, *, subject: str, now: datetime.datetime
+) -> None:
+    mail.subject = subject
+    mail.body = result.body
+    mail.html_body = result.html_body
+    mail.attachments = [
+        {"filename": a.filename, "content": a.content, "mimetype": a.mimetype}
+        for a in result.attachments
+    ]
+    mail.headers = dict(result.headers)
+    mail.rendered_at = now
 
 
 def _render_kind(
