@@ -23,6 +23,12 @@ class CooperationConfig(AppConfig):
             every=24 * 3600.0,
         )
 
+        from cooperation.indexing import SEARCH_SPECS
+        from portal.search import registry
+
+        for spec in SEARCH_SPECS:
+            registry.register(spec)
+
         from cooperation.personal_data import register_sections
 
         register_sections()

@@ -33,10 +33,10 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from cooperation import indexing, search
+from cooperation import indexing
 from cooperation.models import (
     CallDeadline,
     CooperationOffer,
@@ -44,9 +44,11 @@ from cooperation.models import (
     Organisation,
     ResearcherProfile,
 )
+from portal import search
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.reference.models import Country, FederalSubject, ThematicPriority
+from portal.search import words
 
 GENERATED_PIC_BASE = 700_000_000
 BATCH_SIZE = 2000
@@ -2051,7 +2053,7 @@ def _generate_organisations(ref: _Reference, target: int) -> int:
             )
             for i, spec in specs
         ]
-        _with_vectors(rows)
+        _with_keys(rows)
         with transaction.atomic():
             Organisation.objects.bulk_create(rows, ignore_conflicts=True)
             ids = dict(
@@ -2068,7 +2070,8 @@ def _generate_organisations(ref: _Reference, target: int) -> int:
                 ],
                 ignore_conflicts=True,
             )
-    _bulk_refresh_vectors(Organisation, _generated_orgs())
+    words.words_add(indexing.ORGANISATION_SEARCH)
+    words.indexes_tidy(indexing.ORGANISATION_SEARCH)
     return target - existing
 
 
@@ -2156,7 +2159,7 @@ def _generate_offers(ref: _Reference, target: int) -> int:
                     search_terms=indexing.offer_terms(themes=themes, summary=summary),
                 )
             )
-        _with_vectors(rows)
+        _with_keys(rows)
         with transaction.atomic():
             created = CooperationOffer.objects.bulk_create(rows)  # ids returned
             through.objects.bulk_create(
@@ -2166,29 +2169,12 @@ def _generate_offers(ref: _Reference, target: int) -> int:
                     for theme in themes
                 ]
             )
-    _bulk_refresh_vectors(CooperationOffer, generated)
+    words.words_add(indexing.OFFER_SEARCH)
+    words.indexes_tidy(indexing.OFFER_SEARCH)
     return target - existing
 
 
-def _with_vectors(rows: Sequence[Any]) -> None:
-    """The rows are inserted with their ``search_vector`` (computed in SQL from the texts), so no
-    second version of every row is written by an UPDATE."""
+def _with_keys(rows: Sequence[Any]) -> None:
+    """The skeleton keys of each row (PostgreSQL generates the vectors on insert)."""
     for row in rows:
-        row.search_vector = search.vector_expression(
-            row.search_names, row.search_terms, row.description
-        )
-
-
-def _bulk_refresh_vectors(model: Any, queryset: Any) -> None:
-    """One set-based UPDATE of ``search_vector`` for generated rows that have none: rows
-    inserted without one, e.g. by an interrupted earlier run."""
-    where_sql, params = (
-        queryset.filter(search_vector__isnull=True).values("pk").query.sql_with_params()
-    )
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET search_vector = {search.vector_sql('description')} "  # noqa: S608
-            f"WHERE id IN ({where_sql})",
-            params,
-        )
+        row.search_keys = search.skeleton_keys(row.search_names, row.search_terms)

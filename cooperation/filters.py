@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import copy
 import datetime
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,8 +108,6 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     #: filter names that are facets, in display order
     facet_names: Sequence[str] = ()
-    #: columns a search reads with its candidates, for ``summary(..., known=...)``
-    pool_fields: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -143,7 +140,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         form_class = cls.__dict__.get("_cached_form_class")
         if form_class is None:
             form_class = super().get_form_class()
-            cls._cached_form_class = form_class  # type: ignore[attr-defined]
+            cls._cached_form_class = form_class
         return form_class
 
     # -- filtering ------------------------------------------------------------------------
@@ -167,7 +164,7 @@ class FacetedFilterSet(django_filters.FilterSet):
             return {value}
         if isinstance(value, Model):
             return {self._value_of(value)}
-        return {self._value_of(v) if isinstance(v, Model) else str(v) for v in value}
+        return {self._value_of(v) if isinstance(v, Model) else str(v) for v in value or ()}
 
     @staticmethod
     def _value_of(obj: Model) -> str:
@@ -188,17 +185,11 @@ class FacetedFilterSet(django_filters.FilterSet):
             result[name] = self._facet(name, options)
         return result
 
-    def summary(
-        self,
-        candidates: QuerySet[Any] | list[int],
-        known: Mapping[int, tuple[Any, ...]] | None = None,
-    ) -> tuple[int, dict[str, Facet]] | None:
+    def summary(self, candidates: QuerySet[Any] | list[int]) -> tuple[int, dict[str, Facet]] | None:
         """The number of ``candidates`` every filter keeps and every facet, in ONE query.
 
-        ``candidates`` are rows before any filter: a queryset, or primary keys (the pool of a
-        search); ``known`` the values of ``pool_fields`` of these primary keys, when read
-        already (the query then need not read the rows again). None when this FilterSet has
-        no single-query summary (use ``facets``).
+        ``candidates`` are rows before any filter: a queryset, or primary keys (the ranked ids
+        of a search). None when this FilterSet has no single-query summary (use ``facets``).
         """
         return None
 
@@ -300,7 +291,6 @@ class OrganisationFilterSet(FacetedFilterSet):
     theme = _theme_filter(method="filter_theme")
 
     facet_names = ("country", "type", "theme")
-    pool_fields = ("country_id", "type")
 
     class Meta:
         model = Organisation
@@ -318,23 +308,17 @@ class OrganisationFilterSet(FacetedFilterSet):
     def facet_country(self, qs: QuerySet[Any], selected: set[str]) -> list[FacetOption]:
         return self._count_countries(qs, "country", "country")
 
-    def summary(
-        self,
-        candidates: QuerySet[Any] | list[int],
-        known: Mapping[int, tuple[Any, ...]] | None = None,
-    ) -> tuple[int, dict[str, Facet]] | None:
+    def summary(self, candidates: QuerySet[Any] | list[int]) -> tuple[int, dict[str, Facet]] | None:
         """Total and the three facets in one statement (a UNION ALL of grouped counts).
 
         Each candidate row gets one flag per filter (true when that filter is not used); a
         facet counts the rows whose *other* flags are true, the total those with all three.
-        With no filter chosen and the country and type of every candidate ``known`` (read with
-        a search's pool), these are counted here and the statement counts only the themes.
         """
         model = Organisation
         connection = connections[model._default_manager.db]
         qn = connection.ops.quote_name
         table = qn(model._meta.db_table)
-        through = model._meta.get_field("themes").remote_field.through._meta
+        through = Organisation.themes.through._meta
         themes_table = qn(through.db_table)
         country_table = qn(Country._meta.db_table)
         theme_table = qn(ThematicPriority._meta.db_table)
@@ -357,25 +341,9 @@ class OrganisationFilterSet(FacetedFilterSet):
             if themes
             else "1 = 1"
         )
-        if (
-            known is not None
-            and isinstance(candidates, list)
-            and connection.vendor == "postgresql"
-            and not countries
-            and not types
-            and not themes
-            and all(pk in known for pk in candidates)
-        ):
-            rows = self._known_summary_rows(candidates, known)
-            return self._summary_result(rows)
         if isinstance(candidates, list):
-            if connection.vendor == "postgresql":
-                where = "o.id = ANY(%s::bigint[])"
-                params.append([int(pk) for pk in candidates])
-            elif candidates:
-                where = in_list("o.id", [int(pk) for pk in candidates])
-            else:
-                where = "1 = 0"
+            where = "o.id = ANY(%s::bigint[])"
+            params.append([int(pk) for pk in candidates])
         else:
             sub_sql, sub_params = candidates.order_by().values("pk").query.sql_with_params()
             where = f"o.id IN ({sub_sql})"
@@ -406,79 +374,6 @@ class OrganisationFilterSet(FacetedFilterSet):
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         return self._summary_result(rows)
-
-    def _known_summary_rows(
-        self, candidates: list[int], known: Mapping[int, tuple[Any, ...]]
-    ) -> list[tuple[Any, ...]]:
-        """The rows of the summary statement without filters, with countries and types counted
-        from ``known`` (``pool_fields`` of each candidate); one statement for the labels of the
-        countries and the theme counts (PostgreSQL)."""
-        connection = connections[Organisation._default_manager.db]
-        through = Organisation._meta.get_field("themes").remote_field.through._meta
-        qn = connection.ops.quote_name
-        sql = self.known_summary_sql(
-            "SELECT unnest(%s::bigint[])",
-            f"SELECT x.thematicpriority_id FROM {qn(through.db_table)} x "  # noqa: S608
-            "WHERE x.organisation_id = ANY(%s::bigint[])",
-            connection,
-        )
-        country_ids = {known[pk][0] for pk in candidates} - {None}
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [list(country_ids), [int(pk) for pk in candidates]])
-            fetched = cursor.fetchall()
-        return self.known_summary_rows(candidates, known, fetched)
-
-    @staticmethod
-    def known_summary_sql(country_ids_sql: str, theme_ids_sql: str, connection: Any) -> str:
-        """The statement behind ``_known_summary_rows``: the labels of the countries whose ids
-        ``country_ids_sql`` selects and the count of each theme id that ``theme_ids_sql``
-        selects (one row per theme of each candidate), as rows ``(kind, key, name_en,
-        name_ru, position, n)`` (for a country, n is its id). A search page runs it inside
-        its own statement, with the ids read from its pool."""
-        qn = connection.ops.quote_name
-        # Only quoted table names, fixed column names and the callers' constant SQL.
-        return f"""
-            SELECT 1, k.code, k.name_en, k.name_ru, CAST(NULL AS INTEGER), k.id
-            FROM {qn(Country._meta.db_table)} k WHERE k.id IN ({country_ids_sql})
-            UNION ALL
-            SELECT 3, CAST(t.id AS TEXT), t.name_en, t.name_ru, t.position, g.n
-            FROM (SELECT p.tid, COUNT(*) AS n FROM ({theme_ids_sql}) AS p (tid)
-                  GROUP BY p.tid) g
-            JOIN {qn(ThematicPriority._meta.db_table)} t ON t.id = g.tid
-        """  # noqa: S608
-
-    def known_summary(
-        self,
-        candidates: Sequence[int],
-        known: Mapping[int, tuple[Any, ...]],
-        fetched: Iterable[Sequence[Any]],
-    ) -> tuple[int, dict[str, Facet]]:
-        """``summary(candidates, known)`` given the rows of ``known_summary_sql`` (no filter
-        chosen), read by the caller's own statement."""
-        return self._summary_result(self.known_summary_rows(candidates, known, fetched))
-
-    @staticmethod
-    def known_summary_rows(
-        candidates: Sequence[int],
-        known: Mapping[int, tuple[Any, ...]],
-        fetched: Iterable[Sequence[Any]],
-    ) -> list[tuple[Any, ...]]:
-        """The summary rows (see ``_summary_result``) from the rows of ``known_summary_sql``
-        and the country and type of each candidate."""
-        countries: Counter[Any] = Counter()
-        types: Counter[Any] = Counter()
-        for pk in candidates:
-            country_id, kind = known[pk]
-            countries[country_id] += 1
-            types[kind] += 1
-        countries.pop(None, None)
-        rows: list[tuple[Any, ...]] = [(0, None, None, None, None, len(candidates))]
-        for kind, key, name_en, name_ru, position, n in fetched:
-            if kind == 1:
-                n = countries[n]
-            rows.append((kind, key, name_en, name_ru, position, n))
-        rows.extend((2, kind, None, None, None, n) for kind, n in types.items())
-        return rows
 
     def _summary_result(self, rows: Iterable[tuple[Any, ...]]) -> tuple[int, dict[str, Facet]]:
         total = 0

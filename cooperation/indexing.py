@@ -3,22 +3,43 @@
 Services call ``<model>_index(ids=[...])`` after every write that changes searchable text.
 ``search_names`` holds names in both scripts plus transliterated variants
 (``search.name_variants``); ``search_terms`` holds theme labels in English and Russian, the
-keywords and, for organisations, the country and region in both languages. On PostgreSQL the
-``search_vector`` is then recomputed in one UPDATE per batch (``search.refresh_vectors``).
-Each function costs a constant number of queries per batch of ids.
+keywords and, for organisations, the country and region in both languages; ``search_keys``
+the skeleton keys of both (``search.skeleton_keys``). PostgreSQL generates the vectors from
+them; a row whose texts did not change is not written again. The words of the rows written
+go to the word table of fuzzy matching (``portal.search.words``). Each function costs a
+constant number of queries per batch of ids.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from django.db import connection
+from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils import translation
 
-from cooperation import search
 from cooperation.models import CooperationOffer, FundingCall, Organisation, ResearcherProfile
+from portal import search
+from portal.search import words
+from portal.search.engine import SearchSpec
 
 BATCH_SIZE = 1000
+
+# What each list searches (tie-break within a tier of the ranking order: portal.search.engine).
+ORGANISATION_SEARCH = SearchSpec(
+    model=Organisation,
+    # FP7 track record, then name: the index coop_org_pub_fp7_idx (migration 0004)
+    order=(F("fp7_participations").desc(), Lower("name"), "pk"),
+)
+RESEARCHER_SEARCH = SearchSpec(
+    model=ResearcherProfile, order=(Lower("user__name"), "pk"), description_field=None
+)
+OFFER_SEARCH = SearchSpec(
+    model=CooperationOffer, order=(F("published_at").desc(nulls_last=True), F("pk").desc())
+)
+CALL_SEARCH = SearchSpec(model=FundingCall, order=(F("closes_at").desc(nulls_last=True), "pk"))
+SEARCH_SPECS = (ORGANISATION_SEARCH, RESEARCHER_SEARCH, OFFER_SEARCH, CALL_SEARCH)
 
 
 def _themes_text(themes: Iterable[object]) -> str:
@@ -65,6 +86,30 @@ def _batches(ids: Iterable[int]) -> Iterable[list[int]]:
         yield ids[start : start + BATCH_SIZE]
 
 
+def _save(
+    spec: SearchSpec, rows: Sequence[models.Model], texts: dict[int, tuple[str, str]]
+) -> list[int]:
+    """Write ``search_names``, ``search_terms`` and ``search_keys`` of the rows whose texts
+    changed (``texts``: pk -> names, terms); add their words to the word table. The ids
+    written."""
+    changed = []
+    for row in rows:
+        names, terms = texts[row.pk]
+        keys = search.skeleton_keys(names, terms)
+        current = (row.search_names, row.search_terms, row.search_keys)  # type: ignore[attr-defined]
+        if current != (names, terms, keys):
+            row.search_names, row.search_terms, row.search_keys = names, terms, keys  # type: ignore[attr-defined]
+            changed.append(row)
+    if changed:
+        spec.model._default_manager.bulk_update(
+            changed, ["search_names", "search_terms", "search_keys"]
+        )
+    ids = [row.pk for row in changed]
+    if ids:
+        words.words_add(spec, ids)
+    return ids
+
+
 def organisation_index(*, ids: Iterable[int]) -> None:
     for batch in _batches(ids):
         rows = list(
@@ -72,18 +117,19 @@ def organisation_index(*, ids: Iterable[int]) -> None:
             .select_related("country", "federal_subject")
             .prefetch_related("themes")
         )
-        for org in rows:
-            org.search_names = search.name_variants(
-                org.name, org.name_alt, org.short_name, org.city
+        texts = {
+            org.pk: (
+                search.name_variants(org.name, org.name_alt, org.short_name, org.city),
+                organisation_terms(
+                    themes=org.themes.all(),
+                    keywords=org.keywords,
+                    country=org.country,
+                    federal_subject=org.federal_subject,
+                ),
             )
-            org.search_terms = organisation_terms(
-                themes=org.themes.all(),
-                keywords=org.keywords,
-                country=org.country,
-                federal_subject=org.federal_subject,
-            )
-        Organisation.objects.bulk_update(rows, ["search_names", "search_terms"])
-        search.refresh_vectors(Organisation, batch)
+            for org in rows
+        }
+        _save(ORGANISATION_SEARCH, rows, texts)
 
 
 def researcher_index(*, ids: Iterable[int]) -> None:
@@ -93,19 +139,19 @@ def researcher_index(*, ids: Iterable[int]) -> None:
             .select_related("user", "organisation")
             .prefetch_related("themes")
         )
+        texts = {}
         for profile in rows:
             org = profile.organisation
-            profile.search_names = search.name_variants(
-                profile.user.name,
-                org.name if org else "",
-                org.name_alt if org else "",
-                org.short_name if org else "",
+            texts[profile.pk] = (
+                search.name_variants(
+                    profile.user.name,
+                    org.name if org else "",
+                    org.name_alt if org else "",
+                    org.short_name if org else "",
+                ),
+                _join(_themes_text(profile.themes.all()), profile.keywords, profile.position),
             )
-            profile.search_terms = _join(
-                _themes_text(profile.themes.all()), profile.keywords, profile.position
-            )
-        ResearcherProfile.objects.bulk_update(rows, ["search_names", "search_terms"])
-        search.refresh_vectors(ResearcherProfile, batch, description_field=None)
+        _save(RESEARCHER_SEARCH, rows, texts)
 
 
 def offer_index(*, ids: Iterable[int]) -> None:
@@ -115,28 +161,29 @@ def offer_index(*, ids: Iterable[int]) -> None:
             .select_related("organisation")
             .prefetch_related("themes")
         )
+        texts = {}
         for offer in rows:
             org = offer.organisation
-            offer.search_names = search.name_variants(
-                offer.title,
-                org.name if org else "",
-                org.name_alt if org else "",
-                org.short_name if org else "",
+            texts[offer.pk] = (
+                search.name_variants(
+                    offer.title,
+                    org.name if org else "",
+                    org.name_alt if org else "",
+                    org.short_name if org else "",
+                ),
+                offer_terms(themes=offer.themes.all(), summary=offer.summary),
             )
-            offer.search_terms = offer_terms(themes=offer.themes.all(), summary=offer.summary)
-        CooperationOffer.objects.bulk_update(rows, ["search_names", "search_terms"])
-        search.refresh_vectors(CooperationOffer, batch)
+        _save(OFFER_SEARCH, rows, texts)
 
 
 def call_index(*, ids: Iterable[int]) -> None:
     for batch in _batches(ids):
         rows = list(FundingCall.objects.filter(pk__in=batch).prefetch_related("themes"))
-        for call in rows:
-            call.search_names = search.name_variants(call.title, call.identifier)
-            call.search_terms = _join(_themes_text(call.themes.all()), _programme_labels(call))
-        FundingCall.objects.bulk_update(rows, ["search_names", "search_terms"])
-        search.refresh_vectors(FundingCall, batch)
-
-
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
+        texts = {
+            call.pk: (
+                search.name_variants(call.title, call.identifier),
+                _join(_themes_text(call.themes.all()), _programme_labels(call)),
+            )
+            for call in rows
+        }
+        _save(CALL_SEARCH, rows, texts)

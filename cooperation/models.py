@@ -1,9 +1,10 @@
 """Partner registry and funding calls.
 
 Search columns: each searchable model keeps ``search_names`` (names, the other script and
-transliterated variants), ``search_terms`` (themes in both languages and keywords) and a
-``search_vector`` that services refresh on every write. The vector is GIN-indexed and names
-carry trigram indexes (migrations).
+transliterated variants), ``search_terms`` (themes in both languages and keywords) and
+``search_keys`` (skeleton keys of both), written by ``cooperation.indexing``; the vectors
+(``search_vector``, ``head_vector``, ``keys_vector``) are columns PostgreSQL generates from them
+(``portal.search.fields``), GIN-indexed (migration 0006).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import datetime
 import zoneinfo
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.reference.models import Country, FederalSubject, ThematicPriority
+from portal.search import fields as search_fields
 from portal.validators import validate_plausible_date, validate_timezone
 
 PIC_VALIDATOR = RegexValidator(r"^\d{9}$", _("A PIC has nine digits."))
@@ -34,7 +35,9 @@ ORCID_VALIDATOR = RegexValidator(
 class SearchableMixin(models.Model):
     search_names = models.TextField(editable=False, blank=True, default="")
     search_terms = models.TextField(editable=False, blank=True, default="")
-    search_vector = SearchVectorField(null=True, editable=False)
+    search_keys = models.TextField(editable=False, blank=True, default="")
+    head_vector = search_fields.head_vector()
+    keys_vector = search_fields.keys_vector()
 
     class Meta:
         abstract = True
@@ -118,6 +121,8 @@ class Organisation(SearchableMixin):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    search_vector = search_fields.document_vector("description")
 
     class Meta:
         ordering = ["name"]
@@ -207,6 +212,8 @@ class ResearcherProfile(SearchableMixin):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
+    search_vector = search_fields.document_vector(None)
+
     class Meta:
         verbose_name = _("researcher profile")
         verbose_name_plural = _("researcher profiles")
@@ -249,6 +256,8 @@ class FundingCall(SearchableMixin):
     link = models.URLField(_("link"), max_length=500, blank=True)
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    search_vector = search_fields.document_vector("description")
 
     class Meta:
         ordering = ["closes_at", "identifier"]
@@ -376,6 +385,8 @@ class CooperationOffer(SearchableMixin):
         related_name="+",
     )
     expiry_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    search_vector = search_fields.document_vector("description")
 
     class Meta:
         ordering = ["-published_at", "-created_at"]

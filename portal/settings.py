@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.pages",
     "portal.mail",
+    "portal.search",
     "portal.newsletter",
     # Domain apps.
     "cooperation",

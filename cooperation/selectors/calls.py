@@ -25,6 +25,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cooperation import indexing
 from cooperation.filters import CallFilterSet, call_status_expression
 from cooperation.models import CallDeadline, FundingCall
 from cooperation.selectors.partners import (
@@ -64,6 +65,7 @@ def annotate_next_deadline(qs: QuerySet[FundingCall], now: datetime.datetime) ->
 
 
 CALL_LIST = ListSpec(
+    search=indexing.CALL_SEARCH,
     filterset_class=CallFilterSet,
     sorts={
         # Nearest coming deadline first; calls without one (closed) after, latest closed first.
@@ -85,7 +87,7 @@ CALL_LIST = ListSpec(
 
 
 def call_list(
-    params: Mapping[str, str],
+    params: Mapping[str, Any],
     page: int = 1,
     page_size: int = 20,
     *,
@@ -98,7 +100,7 @@ def call_list(
 
 
 def call_rows(
-    params: Mapping[str, str], *, sort: str | None = None, now: datetime.datetime | None = None
+    params: Mapping[str, Any], *, sort: str | None = None, now: datetime.datetime | None = None
 ) -> FilteredRows:
     return filtered_rows(CALL_LIST, FundingCall.objects.all(), params, sort=sort, now=now)
 
@@ -136,7 +138,7 @@ def calls_closing_soon(
 
 
 def deadline_rows(
-    params: Mapping[str, str] | None = None,
+    params: Mapping[str, Any] | None = None,
     *,
     call: FundingCall | None = None,
     now: datetime.datetime | None = None,

@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperation import permissions
+from cooperation import indexing, permissions
 from cooperation.filters import OfferFilterSet
 from cooperation.models import CooperationOffer
 from cooperation.selectors.partners import (
@@ -35,6 +35,7 @@ def offer_public_queryset(*, today: datetime.date | None = None) -> QuerySet[Coo
 
 
 OFFER_LIST = ListSpec(
+    search=indexing.OFFER_SEARCH,
     filterset_class=OfferFilterSet,
     sorts={
         "newest": (_("Newest"), (F("published_at").desc(nulls_last=True), F("pk").desc())),
@@ -47,12 +48,12 @@ OFFER_LIST = ListSpec(
 )
 
 
-def offer_list(params: Mapping[str, str], page: int = 1, page_size: int = 20) -> ListResult:
+def offer_list(params: Mapping[str, Any], page: int = 1, page_size: int = 20) -> ListResult:
     """Published, current offers matching ``params`` (q, type, country, theme, programme)."""
     return build_list(OFFER_LIST, offer_public_queryset(), params, page=page, page_size=page_size)
 
 
-def offer_rows(params: Mapping[str, str], *, sort: str | None = None) -> FilteredRows:
+def offer_rows(params: Mapping[str, Any], *, sort: str | None = None) -> FilteredRows:
     return filtered_rows(OFFER_LIST, offer_public_queryset(), params, sort=sort)
 
 

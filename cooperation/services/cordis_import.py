@@ -16,6 +16,12 @@ Organisations are created with the data of their first valid row and published. 
 overwrites the name, type, country, city or website of an organisation that already exists (it
 may have been edited since, or created by its members with the same PIC); it only adds or updates
 participations and recomputes the FP7 track record from them.
+
+Importing leaves search ready and the table compact: a new organisation is inserted with its
+search columns (PostgreSQL generates the vectors), a track record is written only where it
+changed (a re-import of unchanged data writes no organisation row, so the table does not grow),
+the report counts the organisations whose track record changed, and the tables written are
+analysed at the end so that the planner knows the new rows at once.
 """
 
 from __future__ import annotations
@@ -24,13 +30,13 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 from django.db import connection, transaction
-from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -38,7 +44,9 @@ from cooperation import cordis, indexing
 from cooperation.cordis import CordisFileError, ParticipationRow, RowError
 from cooperation.models import Organisation, OrganisationParticipation
 from cooperation.services.organisations import organisation_list_invalidate
+from portal import search
 from portal.reference.models import Country
+from portal.search import words
 
 __all__ = ["CordisFileError", "ImportReport", "SkippedRow", "cordis_import"]
 
@@ -72,6 +80,8 @@ class ImportReport:
     skipped: list[SkippedRow] = field(default_factory=list)
     organisations_created: int = 0
     organisations_existing: int = 0
+    #: organisations (new or existing) whose FP7 track record changed
+    organisations_changed: int = 0
     participations_created: int = 0
     participations_updated: int = 0
     participations_unchanged: int = 0
@@ -103,6 +113,7 @@ class _Importer:
         self.organisation_ids: dict[str, int] = {}  # ParticipationRow.organisation_key -> pk
         self.touched: set[int] = set()  # organisations whose participations were written
         self.created: list[int] = []
+        self.countries = Country.objects.in_bulk(list(country_ids.values()))
 
     def write(self, rows: list[ParticipationRow]) -> None:
         if rows:
@@ -144,6 +155,20 @@ class _Importer:
             for key, row in missing.items()
             if key not in self.organisation_ids
         ]
+        for organisation in new:
+            # The search columns are written with the row (as organisation_index computes them)
+            organisation.search_names = search.name_variants(
+                organisation.name, organisation.name_alt, organisation.short_name, organisation.city
+            )
+            organisation.search_terms = indexing.organisation_terms(
+                themes=[],
+                keywords="",
+                country=self.countries.get(organisation.country_id),
+                federal_subject=None,
+            )
+            organisation.search_keys = search.skeleton_keys(
+                organisation.search_names, organisation.search_terms
+            )
         Organisation.objects.bulk_create(new, batch_size=BATCH_SIZE)
         for organisation in new:
             key = (
@@ -193,39 +218,54 @@ class _Importer:
         self.touched |= organisation_ids
 
     def finish(self) -> None:
-        """Recompute the track records, and the search columns of the new organisations.
+        """Recompute the track records (writing only those that changed), add the words of the
+        new organisations to the word table, merge the search indexes' pending entries and analyse
+        the tables written.
 
         The import changes no searchable text (names, city, country, themes, keywords) of the
-        organisations that already existed, so only the ones it created are indexed.
+        organisations that already existed; the new ones were inserted with their search
+        columns (as ``organisation_index`` computes them for a row without themes or keywords).
         """
         for ids in _chunks(sorted(self.touched)):
-            organisation_track_record_refresh(ids=ids)
+            self.report.organisations_changed += organisation_track_record_refresh(ids=ids)
         for ids in _chunks(self.created):
-            indexing.organisation_index(ids=ids)
+            words.words_add(indexing.ORGANISATION_SEARCH, ids)
         organisation_list_invalidate()
+        if self.created or self.report.organisations_changed or self.report.participations_created:
+            words.indexes_tidy(indexing.ORGANISATION_SEARCH)
+            with connection.cursor() as cursor:
+                table = OrganisationParticipation._meta.db_table
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
-def organisation_track_record_refresh(*, ids: Iterable[int]) -> None:
-    """Recompute ``Organisation.fp7_*`` from the organisations' FP7 participation rows."""
-    fp7 = (
-        OrganisationParticipation.objects.filter(organisation=OuterRef("pk"), programme="FP7")
-        .order_by()
-        .values("organisation")
-    )
-    coordinations = fp7.filter(role=OrganisationParticipation.Role.COORDINATOR)
-    Organisation.objects.filter(pk__in=list(ids)).update(
-        fp7_participations=Coalesce(Subquery(fp7.annotate(n=Count("pk")).values("n")), 0),
-        fp7_coordinations=Coalesce(Subquery(coordinations.annotate(n=Count("pk")).values("n")), 0),
-        fp7_ec_contribution=Coalesce(
-            Subquery(fp7.annotate(total=Sum("ec_contribution")).values("total")),
-            Value(Decimal(0)),
-            output_field=DecimalField(max_digits=16, decimal_places=2),
-        ),
-    )
+def organisation_track_record_refresh(*, ids: Iterable[int]) -> int:
+    """Recompute ``Organisation.fp7_*`` from the organisations' FP7 participation rows; only
+    rows whose record changed are written. The number of organisations written."""
+    organisations = connection.ops.quote_name(Organisation._meta.db_table)
+    participations = connection.ops.quote_name(OrganisationParticipation._meta.db_table)
+    # Only quoted table names and constants are put in the text.
+    sql = f"""
+        UPDATE {organisations} o
+        SET fp7_participations = s.n, fp7_coordinations = s.c, fp7_ec_contribution = s.e
+        FROM (
+            SELECT x.id, COUNT(p.id) AS n,
+                   COUNT(p.id) FILTER (WHERE p.role = %s) AS c,
+                   COALESCE(SUM(p.ec_contribution), 0) AS e
+            FROM {organisations} x
+            LEFT JOIN {participations} p ON p.organisation_id = x.id AND p.programme = 'FP7'
+            WHERE x.id = ANY(%s)
+            GROUP BY x.id
+        ) s
+        WHERE o.id = s.id AND (o.fp7_participations, o.fp7_coordinations, o.fp7_ec_contribution)
+              IS DISTINCT FROM (s.n, s.c, s.e)
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [OrganisationParticipation.Role.COORDINATOR.value, list(ids)])
+        return cursor.rowcount
 
 
 def cordis_import(
-    *, path: Path, programme: str = "FP7", stdout: TextIO | None = None
+    *, path: Path, programme: str = "FP7", stdout: SupportsWrite[str] | None = None
 ) -> ImportReport:
     """Import a CORDIS organisations file; see the module docstring for the rules.
 

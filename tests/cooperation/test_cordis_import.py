@@ -13,7 +13,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Q, Sum
 
 import cooperation
@@ -77,8 +77,8 @@ def run(path: Path, *args: str) -> str:
 
 def snapshot() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return (
-        list(Organisation.objects.order_by("pk").values()),
-        list(OrganisationParticipation.objects.order_by("pk").values()),
+        [dict(row) for row in Organisation.objects.order_by("pk").values()],
+        [dict(row) for row in OrganisationParticipation.objects.order_by("pk").values()],
     )
 
 
@@ -530,3 +530,54 @@ def test_mappings() -> None:
     assert len(cordis.cordis_key("X" * 300, "DE")) == cordis.CORDIS_KEY_LENGTH
     assert cordis.website("www.example.org") == "http://www.example.org"
     assert cordis.website("not a url") == ""
+
+
+# --- Leaving search ready --------------------------------------------------------------------
+
+
+def _row_versions() -> dict[int, str]:
+    """Each organisation's row version (``xmin`` changes whenever the row is written)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, xmin::text FROM cooperation_organisation")
+        return dict(cursor.fetchall())
+
+
+def test_a_reimport_of_unchanged_data_writes_no_organisation_row() -> None:
+    """A re-import must not rewrite (and so grow) the table; it reports what changed."""
+    first = cordis_import(path=FP7_SAMPLE)
+    assert first.organisations_changed == 10  # new organisations got their track record
+    versions = _row_versions()
+
+    again = cordis_import(path=FP7_SAMPLE)
+
+    assert again.organisations_changed == 0
+    assert _row_versions() == versions
+    assert "0 organisations' FP7 track records changed." in run(FP7_SAMPLE)
+
+
+def test_a_changed_track_record_is_written_and_reported(tmp_path: Path) -> None:
+    run(FP7_SAMPLE)
+    versions = _row_versions()
+    changed = [
+        line.replace("1250000,50", "1000000")
+        if line.startswith("990101;900101;POLARIS-NET;coordinator;999000011;")
+        else line
+        for line in FP7_LINES[1:]
+    ]
+    report = cordis_import(path=write_fp7(tmp_path, *changed))
+    assert report.organisations_changed == 1
+    after = _row_versions()
+    assert [pk for pk in versions if versions[pk] != after[pk]] == [org("999000011").pk]
+
+
+def test_new_organisations_are_searchable_and_analysed_at_once() -> None:
+    from cooperation.selectors.partners import organisation_list
+
+    run(FP7_SAMPLE)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'cooperation_organisation'")
+        assert cursor.fetchone()[0] == Organisation.objects.count()
+    # a misspelling, right after the import: the word table has the new words
+    assert [o.pic for o in organisation_list({"q": "Insitute of Polar Reserch"}).rows][:1] == [
+        "999000022"
+    ]

@@ -8,14 +8,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cooperation import cordis
 from cooperation.services.cordis_import import CordisFileError, ImportReport, cordis_import
 
 
 class Command(BaseCommand):
-    @property  # type: ignore[override]
-    def help(self) -> str:  # argparse needs a real string, and translated when asked for
+    @property
+    def help(self) -> str:  # type: ignore[override]  # argparse needs a real string, and translated when asked for
         return _(
             "Import organisations and their project participations (the FP7 track record) from a "
             "CORDIS file: the FP7 organisations CSV or the organization.csv of the CORDIS project "
@@ -83,6 +84,14 @@ class Command(BaseCommand):
                 "p_updated": report.participations_updated,
                 "p_unchanged": report.participations_unchanged,
             }
+        )
+        self.stdout.write(
+            ngettext(
+                "%(changed)d organisation's FP7 track record changed.",
+                "%(changed)d organisations' FP7 track records changed.",
+                report.organisations_changed,
+            )
+            % {"changed": report.organisations_changed}
         )
         if report.skipped:
             self.stdout.write(

@@ -1,0 +1,33 @@
+"""The portal's one search module: every list that searches uses it.
+
+- ``text``: query cleaning, folding, transliteration, skeleton keys (no database);
+- ``engine``: ``SearchSpec`` (what an app searches), ``prepare`` (a query's tiers, with the
+  corrections of its words), ``ranked`` (the exact first rows of the ranking order, bounded),
+  ``reference`` (the same order over every match), ``headline``;
+- ``words``: the word table for fuzzy correction; ``fields``: the generated vector columns;
+- ``registry``: the searchable models, registered by their apps.
+
+The ranking order and why it is exact at bounded cost: ``portal.search.engine``.
+"""
+
+from portal.search.text import (
+    clean_query,
+    fold,
+    name_variants,
+    parse_query,
+    skeleton_keys,
+    to_cyrillic,
+    to_latin,
+    word_keys,
+)
+
+__all__ = [
+    "clean_query",
+    "fold",
+    "name_variants",
+    "parse_query",
+    "skeleton_keys",
+    "to_cyrillic",
+    "to_latin",
+    "word_keys",
+]

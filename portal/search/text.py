@@ -1,0 +1,446 @@
+"""Text handling of the search: query cleaning, folding, transliteration and skeleton keys.
+
+Nothing here touches the database. ``name_variants`` is what a row stores in ``search_names``
+(its names and their transliterations); ``skeleton_keys`` what it stores in ``search_keys``
+and what a query word is looked up by:
+
+**Skeleton keys** collapse the ways one Russian word is written in Latin letters onto one key,
+on the indexed side and on the query side alike:
+
+1. a Latin word is read back into Cyrillic (``to_cyrillic``, the reverse of the romanisations
+   CORDIS uses: English habit, BGN/PCGN, ISO 9/GOST without diacritics, scientific);
+2. the Russian Snowball stemmer (``snowballstemmer``) drops the grammatical ending
+   ("Вернадского", "VERNADSKOGO", "Vernadsky" all give "вернадск"; "Ельцина" and "YELTSIN"
+   "ельцин");
+3. the stem is written in Latin (anyascii) and collapsed: KH/H, TS/TZ/C, SH/SHCH/SCH,
+   Y/J/I, YE/E, IA/YA/JA, W/V, doubled letters (``skeleton``).
+
+English translations of institution and place words ("Technological", "Saint Petersburg",
+"University") add the key of their Russian counterpart (``TRANSLATIONS``): no library keeps
+this short list, and a translation library would be a network service.
+
+cyrtranslit was tried for step 1 and left out: it reads "kh", "ts" and "shch" (the English
+habit CORDIS uses most) as two letters. pymorphy3 (lemmas) was left out as well: the stemmer
+gives the same keys for the surname and adjective forms tested here (see the tests), loads in
+no time and needs no 8 MB dictionary.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import snowballstemmer  # type: ignore[import-untyped]
+from anyascii import anyascii
+
+#: longer queries are cut (characters) ...
+MAX_QUERY_LENGTH = 200
+#: ... and so are queries with more words than this
+MAX_QUERY_TERMS = 12
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_ROMANISED_RUSSIAN = re.compile(
+    r"\b(?:\w+(?:skiy|skii|skij|skaya|skoye|skoe|skogo|nyy|nyi|nyj|naya|noye|nogo|tsiya|tsii|"
+    r"stvo|stva|ovich|evich)|imeni|akademii|akademiya|nauk|institut|universitet|tsentr|"
+    r"obshchestvo|otdelenie|otdeleniya|zavod|rossii|fgbu|fgbou|fgup|oao|zao|ooo|pao)\b",
+    re.IGNORECASE,
+)
+
+#: words too common to require (English and Russian function words); never a key
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "at",
+        "by",
+        "de",
+        "del",
+        "der",
+        "des",
+        "di",
+        "du",
+        "e",
+        "et",
+        "for",
+        "from",
+        "im",
+        "in",
+        "la",
+        "le",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "und",
+        "van",
+        "von",
+        "with",
+        "za",
+        "и",
+        "в",
+        "во",
+        "на",
+        "по",
+        "при",
+        "для",
+        "им",
+        "имени",
+        "из",
+        "к",
+        "с",
+        "со",
+        "у",
+        "о",
+        "об",
+        "от",
+    ]
+)
+
+
+# -- cleaning and folding --------------------------------------------------------------------
+
+
+def clean_query(raw: str | None) -> str:
+    """The query as searched: printable characters only (no NUL), spaces collapsed, capped."""
+    if not raw:
+        return ""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(raw)[: MAX_QUERY_LENGTH * 4])
+    words = text.split()[: MAX_QUERY_TERMS * 2]
+    return " ".join(words)[:MAX_QUERY_LENGTH].strip()
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch == "ё":
+        return "е"
+    if ch == "Ё":
+        return "Е"
+    if "LATIN" in unicodedata.name(ch, ""):
+        return anyascii(ch) or ch
+    return ch
+
+
+def fold(text: str) -> str:
+    """Latin letters without accents ("Université" -> "Universite"), "ё" as "е"."""
+    if text.isascii():
+        return text
+    return "".join(ch if ch.isascii() else _fold_char(ch) for ch in text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _latin_char(ch: str) -> str:
+    if _CYRILLIC.match(ch):
+        return anyascii(ch).replace("'", "").replace('"', "")
+    return _fold_char(ch)
+
+
+def to_latin(text: str) -> str:
+    """Cyrillic in Latin letters, as CORDIS writes Russian names ("Томский" -> "Tomskiy")."""
+    if text.isascii():
+        return text
+    return "".join(ch if ch.isascii() else _latin_char(ch) for ch in text)
+
+
+_LAT_TO_CYR_MULTI = (
+    ("shch", "щ"),
+    ("sch", "щ"),
+    ("shh", "щ"),
+    ("zh", "ж"),
+    ("kh", "х"),
+    ("tz", "ц"),
+    ("ts", "ц"),
+    ("cz", "ц"),
+    ("ch", "ч"),
+    ("sh", "ш"),
+    ("yu", "ю"),
+    ("ya", "я"),
+    ("yo", "е"),
+    ("ye", "е"),
+    ("ju", "ю"),
+    ("ja", "я"),
+    ("iu", "ю"),
+    ("iia", "ия"),
+    ("ia", "ия"),
+    ("ph", "ф"),
+)
+_LAT_TO_CYR = dict(zip("abvgdezijklmnoprstufhcwxq", "абвгдезийклмнопрстуфхцвкк", strict=True))
+_LAT_TO_CYR["x"] = "кс"
+_VOWELS = set("aeiouy")
+_LATIN_RUN = re.compile(r"[A-Za-z']+")
+
+
+def _word_to_cyrillic(word: str) -> str:
+    word = word.lower()
+    out: list[str] = []
+    i = 0
+    while i < len(word):
+        for latin, cyrillic in _LAT_TO_CYR_MULTI:
+            if word.startswith(latin, i):
+                out.append(cyrillic)
+                i += len(latin)
+                break
+        else:
+            ch = word[i]
+            if ch == "y":
+                # "y" after a vowel is "й" (-iy, -yy, kray), otherwise "ы".
+                out.append("й" if i > 0 and word[i - 1] in _VOWELS else "ы")
+            elif ch == "'":
+                out.append("ь")
+            else:
+                out.append(_LAT_TO_CYR.get(ch, ch))
+            i += 1
+    return "".join(out)
+
+
+def to_cyrillic(text: str) -> str:
+    """Romanised Russian back in Cyrillic ("MOSKOVSKIY" -> "московский"); lower case."""
+    return _LATIN_RUN.sub(lambda m: _word_to_cyrillic(m.group(0)), fold(text))
+
+
+def has_cyrillic(text: str) -> bool:
+    return bool(_CYRILLIC.search(text))
+
+
+def has_latin(text: str) -> bool:
+    return bool(_LATIN.search(fold(text)))
+
+
+def looks_romanised_russian(text: str) -> bool:
+    return not has_cyrillic(text) and bool(_ROMANISED_RUSSIAN.search(text))
+
+
+def name_variants(*names: str | None) -> str:
+    """Every name, its accent-free form and its transliteration, one per line, no repeats.
+
+    Cyrillic names get a Latin variant; Latin names that look like romanised Russian get a
+    Cyrillic one, so that the Russian stemmer of the full-text index sees them too.
+    """
+    variants: list[str] = []
+    seen: set[str] = set()
+    for raw in names:
+        name = " ".join(str(raw or "").split())
+        if not name:
+            continue
+        candidates = [name, fold(name)]
+        if has_cyrillic(name):
+            candidates.append(to_latin(name))
+        elif looks_romanised_russian(name):
+            candidates.append(to_cyrillic(name))
+        for candidate in candidates:
+            key = candidate.casefold()
+            if candidate and key not in seen:
+                seen.add(key)
+                variants.append(candidate)
+    return "\n".join(variants)
+
+
+# -- skeleton keys ---------------------------------------------------------------------------
+
+#: English words of institution and place names -> their Russian counterparts
+TRANSLATIONS: dict[str, tuple[str, ...]] = {
+    "academy": ("академия",),
+    "academic": ("академический",),
+    "agricultural": ("сельскохозяйственный",),
+    "applied": ("прикладной",),
+    "arctic": ("арктический",),
+    "automation": ("автоматизация",),
+    "baltic": ("балтийский",),
+    "biology": ("биология",),
+    "biological": ("биологический",),
+    "branch": ("филиал", "отделение"),
+    "center": ("центр",),
+    "centre": ("центр",),
+    "central": ("центральный",),
+    "chemical": ("химический",),
+    "chemistry": ("химия",),
+    "company": ("компания",),
+    "economics": ("экономика",),
+    "economic": ("экономический",),
+    "energy": ("энергетика", "энергия"),
+    "engineering": ("инженерный",),
+    "far": ("дальневосточный",),
+    "eastern": ("восточный", "дальневосточный"),
+    "federal": ("федеральный",),
+    "foundation": ("фонд",),
+    "geochemistry": ("геохимия",),
+    "higher": ("высший",),
+    "humanities": ("гуманитарный",),
+    "institute": ("институт",),
+    "international": ("международный",),
+    "joint": ("объединенный",),
+    "laboratory": ("лаборатория",),
+    "library": ("библиотека",),
+    "mathematics": ("математика",),
+    "mechanics": ("механика",),
+    "medical": ("медицинский",),
+    "medicine": ("медицина",),
+    "moscow": ("москва", "московский"),
+    "national": ("национальный",),
+    "nuclear": ("ядерный",),
+    "petersburg": ("петербург", "петербургский"),
+    "physical": ("физический",),
+    "physics": ("физика",),
+    "polytechnic": ("политехнический",),
+    "research": ("исследовательский",),
+    "russian": ("российский", "русский"),
+    "russia": ("россия",),
+    "saint": ("санкт",),
+    "st": ("санкт",),
+    "school": ("школа",),
+    "science": ("наука",),
+    "sciences": ("наука",),
+    "scientific": ("научный",),
+    "siberian": ("сибирский",),
+    "society": ("общество",),
+    "space": ("космический",),
+    "state": ("государственный",),
+    "technical": ("технический",),
+    "technological": ("технологический",),
+    "technology": ("технология",),
+    "technologies": ("технология",),
+    "university": ("университет",),
+    "ural": ("уральский", "урал"),
+}
+
+_STEMMER = snowballstemmer.stemmer("russian")
+_SKELETON_RULES = (
+    ("shch", "s"),
+    ("sch", "s"),
+    ("shh", "s"),
+    ("sh", "s"),
+    ("kh", "h"),
+    ("zh", "z"),
+    ("ch", "c"),
+    ("tz", "c"),
+    ("ts", "c"),
+    ("cz", "c"),
+    ("ph", "f"),
+    ("w", "v"),
+    ("x", "ks"),
+    ("q", "k"),
+    ("j", "i"),
+    ("y", "i"),
+)
+_IOTATED = re.compile(r"i+(?=[aeou])")
+_REPEATED = re.compile(r"(.)\1+")
+
+
+def skeleton(latin: str) -> str:
+    """A Latin word reduced to the letters every romanisation agrees on (lower case)."""
+    word = "".join(ch for ch in fold(latin).lower() if "a" <= ch <= "z")
+    for variant, key in _SKELETON_RULES:
+        word = word.replace(variant, key)
+    word = _IOTATED.sub("", word)
+    return _REPEATED.sub(r"\1", word)
+
+
+def _stem(word: str) -> str:
+    """The stem, stemmed again until it stops changing: the chains of two forms of one name
+    meet ("вавилова" -> "вавилов" -> "вавил" -> "вав", "VAVILOV" -> "вавилов" -> ...)."""
+    for _round in range(4):
+        stem = _STEMMER.stemWord(word)
+        if stem == word or len(stem) < 3:
+            return word if len(stem) < 3 else stem
+        word = stem
+    return word
+
+
+@functools.lru_cache(maxsize=65536)
+def word_keys(word: str) -> tuple[str, ...]:
+    """The skeleton keys of one word (one, or more for a word with translations)."""
+    lowered = fold(word).lower()
+    if not lowered or lowered in STOP_WORDS:
+        return ()
+    russian = [lowered if has_cyrillic(lowered) else to_cyrillic(lowered)]
+    russian.extend(TRANSLATIONS.get(lowered, ()))
+    keys: list[str] = []
+    for form in russian:
+        key = skeleton(to_latin(_stem(form)))
+        if len(key) > 1 and key not in keys:
+            keys.append(key)
+    return tuple(keys)
+
+
+def words_of(text: str) -> list[str]:
+    """The words of ``text`` (letters and digits), in order."""
+    return _WORD.findall(text)
+
+
+def skeleton_keys(*texts: str | None) -> str:
+    """The skeleton keys of every word of ``texts``, space-separated, no repeats (what a row
+    stores in ``search_keys``)."""
+    keys: dict[str, None] = {}
+    for text in texts:
+        for word in words_of(text or ""):
+            for key in word_keys(word):
+                keys[key] = None
+    return " ".join(keys)
+
+
+# -- parsing queries -------------------------------------------------------------------------
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A query: the terms that must match (words or "quoted phrases"; ``OR`` between two terms
+    makes either do), and the excluded terms (``-word``)."""
+
+    positive: tuple[str, ...]
+    negative: tuple[str, ...]
+
+    @property
+    def words(self) -> list[str]:
+        """The positive words without operators or quotes."""
+        found: list[str] = []
+        for term in self.positive:
+            if term != "OR":
+                found.extend(words_of(term))
+        return found[:MAX_QUERY_TERMS]
+
+
+def parse_query(text: str) -> ParsedQuery:
+    positive: list[str] = []
+    negative: list[str] = []
+    for match in _TOKEN.finditer(fold(text)):
+        minus, phrase, word = match.groups()
+        if phrase is not None:
+            words = " ".join(phrase.split())
+            if words_of(words):
+                (negative if minus else positive).append(f'"{words}"')
+            continue
+        word = word.replace('"', "")
+        if len(word) > 1 and word.startswith("-"):
+            stripped = word.lstrip("-")
+            if words_of(stripped):
+                negative.append(stripped)
+        elif word.upper() == "OR":
+            if positive and positive[-1] != "OR":
+                positive.append("OR")
+        elif words_of(word):
+            positive.append(word)
+    while positive and positive[-1] == "OR":
+        positive.pop()
+    if not any(t != "OR" for t in positive):
+        positive = []
+    return ParsedQuery(tuple(positive[: MAX_QUERY_TERMS * 2]), tuple(negative[:MAX_QUERY_TERMS]))
+
+
+def script_variants(word: str) -> list[str]:
+    """A word as typed, in Latin letters and in Cyrillic, without repeats."""
+    variants = [word, to_latin(word)]
+    if has_latin(word) and not has_cyrillic(word):
+        variants.append(to_cyrillic(word))
+    return list(dict.fromkeys(v for v in variants if v))
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))

@@ -1,0 +1,104 @@
+"""The word table: every distinct word of the indexed texts, for correcting query words.
+
+pg_trgm's documentation suggests it: the trigram index of a table of distinct words (built
+with ``ts_stat``) finds the words similar to a misspelled one in about a millisecond, a table
+that grows far slower than the rows, and the corrected words then search the full-text index
+like any other word. Indexing functions add the words of the rows they index (``words_add``);
+``manage.py search_rebuild_words`` rebuilds the table from every searchable table (after a
+large delete: words no row uses any more only cost a useless alternative).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import connections, models
+
+from portal.search import text
+from portal.search.engine import CORRECTIONS_PER_WORD, MIN_CORRECTED_LENGTH, SearchSpec
+from portal.search.models import SearchWord
+
+#: corrections are words at least this similar (pg_trgm ``similarity``)
+MIN_SIMILARITY = 0.3
+
+
+def _document_sql(spec: SearchSpec, connection: object) -> str:
+    quote = connection.ops.quote_name  # type: ignore[attr-defined]
+    columns = " || ' ' || ".join(f"COALESCE({quote(c)}, '')" for c in spec.text_columns)
+    return f"to_tsvector('simple', portal_unaccent({columns}))"
+
+
+def words_add(spec: SearchSpec, ids: Iterable[int] | None = None) -> None:
+    """Add the words of these rows of ``spec.model`` (all rows when ``ids`` is None)."""
+    model: type[models.Model] = spec.model
+    connection = connections[model._default_manager.db]
+    quote = connection.ops.quote_name
+    where = ""
+    if ids is not None:
+        id_list = [int(pk) for pk in ids]
+        if not id_list:
+            return
+        where = f" WHERE id IN ({', '.join(map(str, id_list))})"
+    # ts_stat takes the text of a query: only integers and quoted names are put in it.
+    inner = f"SELECT {_document_sql(spec, connection)} FROM {quote(model._meta.db_table)}{where}"  # noqa: S608
+    table = quote(SearchWord._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (word) SELECT word FROM ts_stat(%s) "  # noqa: S608
+            "WHERE length(word) BETWEEN 2 AND 60 ON CONFLICT DO NOTHING",
+            [inner],
+        )
+
+
+def words_rebuild(specs: Sequence[SearchSpec]) -> int:
+    """Empty the table and fill it from every row of ``specs``' models; the number of words."""
+    SearchWord.objects.all().delete()
+    for spec in specs:
+        words_add(spec)
+    return SearchWord.objects.count()
+
+
+def corrections_for(words: Sequence[str], *, using: str = "default") -> dict[str, list[str]]:
+    """The words of the table most similar to each of ``words`` (lower case), best first; a
+    word that is in the table exactly is not corrected. One query for all the words."""
+    wanted = text.unique(
+        text.fold(w).lower() for w in words if len(w) >= MIN_CORRECTED_LENGTH and not w.isdigit()
+    )
+    if not wanted:
+        return {}
+    connection = connections[using]
+    table = connection.ops.quote_name(SearchWord._meta.db_table)
+    # Only a quoted table name and constants are put in the text.
+    sql = f"""
+        SELECT q.w, s.word FROM unnest(%s::text[]) AS q (w)
+        CROSS JOIN LATERAL (
+            SELECT t.word FROM {table} t
+            WHERE t.word %% q.w AND similarity(t.word, q.w) >= %s
+              AND NOT EXISTS (SELECT 1 FROM {table} e WHERE e.word = q.w)
+            ORDER BY similarity(t.word, q.w) DESC, t.word
+            LIMIT %s
+        ) s
+    """  # noqa: S608
+    found: dict[str, list[str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [wanted, MIN_SIMILARITY, CORRECTIONS_PER_WORD])
+        for word, correction in cursor.fetchall():
+            found.setdefault(word, []).append(correction)
+    return found
+
+
+def indexes_tidy(spec: SearchSpec) -> None:
+    """Merge the pending lists of the GIN indexes of ``spec.model`` and of the word table, and
+    analyse both tables: after a bulk write, so that searches read no pending entries and the
+    planner knows the new rows."""
+    connection = connections[spec.model._default_manager.db]
+    with connection.cursor() as cursor:
+        for model in (spec.model, SearchWord):
+            table = model._meta.db_table
+            cursor.execute(
+                "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
+                "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+                "WHERE i.indrelid = %s::regclass AND a.amname = 'gin'",
+                [table],
+            )
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
