@@ -25,20 +25,6 @@ def claim_token_for(registration: Registration) -> str:
     return f"{registration.pk}.{registration.claim_token}"
 
 
-def registration_for_claim_token(token: str) -> Registration | None:
-    """The unclaimed registration the token opens, or None."""
-    text, _sep, secret = (token or "").partition(".")
-    pk = parse_id(text)
-    if pk is None or not secret:
-        return None
-    registration = (
-        Registration.objects.select_related("event").filter(pk=pk).exclude(claim_token="")
-    ).first()
-    if registration is None or not secrets.compare_digest(registration.claim_token, secret):
-        return None
-    return registration
-
-
 def registration_claim(*, token: str, user: User) -> Registration:
     """Attach a registration an organiser made (by e-mail) to the user's account.
 

@@ -318,7 +318,7 @@ def _render_kind(
     return results
 
 
-def build_message(mail: OutgoingMail, *, connection: Any = None) -> EmailMultiAlternatives:
+def _build_message(mail: OutgoingMail, *, connection: Any = None) -> EmailMultiAlternatives:
     """The stored row as a Django message (raises ValueError for an unusable address)."""
     headers = {
         "Message-ID": mail.message_id,
@@ -365,7 +365,7 @@ class _Outcome:
     CONNECTION = "connection"  # transient, and the connection is gone
 
 
-def classify(exc: BaseException) -> str:
+def _classify(exc: BaseException) -> str:
     """Transient (retry later) or permanent (mark failed) for an error raised while sending."""
     if isinstance(exc, SoftTimeLimitExceeded):  # the task must stop: put the rest back
         return _Outcome.CONNECTION
@@ -439,10 +439,10 @@ def mail_send_claimed(*, claimed: list[OutgoingMail]) -> SendReport:
     try:
         for index, mail in enumerate(to_send):
             try:
-                message = build_message(mail, connection=connection)
+                message = _build_message(mail, connection=connection)
                 connection.send_messages([message])
             except Exception as exc:
-                outcome = classify(exc)
+                outcome = _classify(exc)
                 error = _error_text(exc)
                 if outcome == _Outcome.PERMANENT:
                     _fail(mail, error)
