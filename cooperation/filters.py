@@ -318,8 +318,6 @@ class OrganisationFilterSet(FacetedFilterSet):
         connection = connections[model._default_manager.db]
         qn = connection.ops.quote_name
         table = qn(model._meta.db_table)
-        through = Organisation.themes.through._meta
-        themes_table = qn(through.db_table)
         country_table = qn(Country._meta.db_table)
         theme_table = qn(ThematicPriority._meta.db_table)
         params: list[Any] = []
@@ -335,12 +333,11 @@ class OrganisationFilterSet(FacetedFilterSet):
         types = list(_chosen(cleaned, "type"))
         flags["type"] = in_list("o.type", types) if types else "1 = 1"
         themes = [t.pk for t in _chosen(cleaned, "theme")]
-        flags["theme"] = (
-            f"EXISTS (SELECT 1 FROM {themes_table} x WHERE x.organisation_id = o.id AND "  # noqa: S608
-            f"{in_list('x.thematicpriority_id', themes)})"
-            if themes
-            else "1 = 1"
-        )
+        if themes:
+            flags["theme"] = "o.theme_ids && %s::bigint[]"
+            params.append(themes)
+        else:
+            flags["theme"] = "1 = 1"
         if isinstance(candidates, list):
             where = "o.id = ANY(%s::bigint[])"
             params.append([int(pk) for pk in candidates])
@@ -351,7 +348,7 @@ class OrganisationFilterSet(FacetedFilterSet):
         # Only quoted table names, fixed column names and placeholders are put in the text.
         sql = f"""
             WITH c AS (
-                SELECT o.id, o.country_id, o.type, ({flags["country"]}) AS fc,
+                SELECT o.id, o.country_id, o.type, o.theme_ids, ({flags["country"]}) AS fc,
                        ({flags["type"]}) AS ft, ({flags["theme"]}) AS fth
                 FROM {table} o WHERE {where}
             )
@@ -365,9 +362,8 @@ class OrganisationFilterSet(FacetedFilterSet):
             SELECT 2, type, NULL, NULL, NULL, COUNT(*) FROM c WHERE fc AND fth GROUP BY type
             UNION ALL
             SELECT 3, CAST(t.id AS TEXT), t.name_en, t.name_ru, t.position, g.n
-            FROM (SELECT x.thematicpriority_id AS tid, COUNT(*) AS n FROM c
-                  JOIN {themes_table} x ON x.organisation_id = c.id
-                  WHERE fc AND ft GROUP BY x.thematicpriority_id) g
+            FROM (SELECT x.tid, COUNT(*) AS n FROM c CROSS JOIN LATERAL unnest(c.theme_ids) AS x (tid)
+                  WHERE fc AND ft GROUP BY x.tid) g
             JOIN {theme_table} t ON t.id = g.tid
         """  # noqa: S608
         with connection.cursor() as cursor:

@@ -11,15 +11,17 @@ facet), the rows of the page, one query per ``prefetch_related`` lookup.
 With a search (``portal.search``), sorted by relevance:
 
 1. the corrections of the query words (the word table),
-2. the ids of the rows up to the page in the ranking order, exactly (``engine.ranked``),
-3. the ids of the matches, at most ``COUNT_LIMIT`` + 1 of them (``engine.matching_ids``, in
-   no order): the total ("1,000+" beyond),
-4. the facets counted over them, each narrowed by the other filters (with filters chosen,
-   the matches without filters are read first: one more query); beyond ``COUNT_LIMIT``
-   matches the facets count the first 1,000 found and the page says so,
+2. the probe (``engine.probe``): at most ``COUNT_LIMIT`` + 1 matches read from the GIN indexes
+   and ranked in the same statement. With no more than ``COUNT_LIMIT`` matches that is the
+   whole result in ranking order: every page, the total and the rows the facets count;
+3. only with more: the ids of the rows up to the page in the ranking order, exactly, over
+   every match (``engine.ranked``); the total is "1,000+" and the facets count the first
+   1,000 found (the page says so),
+4. the facets counted over the matches, each narrowed by the other filters (with filters
+   chosen, the matches without filters are read first: one more query),
 5. the rows of the page by id, with their headlines (and prefetches).
 
-Sorted otherwise, the matching rows are read in that order (the total from step 3). The CSV
+Sorted otherwise, the matching rows are read in that order (the total from step 2). The CSV
 export of a search reads every match in ranking order (``engine.reference``), uncapped.
 """
 
@@ -268,13 +270,32 @@ def _search_list(found: FilteredRows, page: Any, page_size: int) -> ListResult:
     spec, prepared, filterset = found.spec, found.prepared, found.filterset
     assert prepared is not None  # noqa: S101 - build_list's condition
     wanted = _page_number(page) * page_size
-    ranked = engine.ranked(found.filtered, spec.search, prepared, limit=wanted)
-    # The total and the facets: over every match when there are at most COUNT_LIMIT, over the
-    # first COUNT_LIMIT found otherwise ("1,000+"); with filters, each facet counts the
-    # matches narrowed by the other filters.
-    matching = engine.matching_ids(found.filtered, prepared)
-    capped = len(matching) > engine.COUNT_LIMIT
+    # The probe reads the matches (at most COUNT_LIMIT + 1) and ranks them: with no more than
+    # COUNT_LIMIT it is the whole result in order (every page, the total, the facets' rows);
+    # with more, the page is ranked over every match (``engine.ranked``: the probe's sample
+    # tells which tiers are sparse) and the total and the facets are over the first
+    # COUNT_LIMIT found ("1,000+"). With filters, each facet counts the matches narrowed by
+    # the other filters.
+    probe = engine.probe(found.filtered, spec.search, prepared)
+    tiers = sorted(prepared.tiers)
+
+    def rank(limit: int) -> engine.Ranked:
+        if probe.complete:
+            return engine.Ranked(probe.ids, probe.tiers, limit)
+        return engine.ranked(
+            found.filtered,
+            spec.search,
+            prepared,
+            limit=limit,
+            sparse=probe.sparse_tiers(tiers),
+        )
+
+    ranked = rank(wanted)
+    matching = probe.ids
+    capped = not probe.complete and not probe.time_limited
     total = min(len(matching), engine.COUNT_LIMIT)
+    if probe.time_limited:  # no count: the rows found are what the page can say
+        total = len(ranked.ids[:wanted])
     if filterset.active():
         facet_ids = engine.matching_ids(found.base, prepared)[: engine.COUNT_LIMIT]
     else:
@@ -292,7 +313,7 @@ def _search_list(found: FilteredRows, page: Any, page_size: int) -> ListResult:
         page_obj = paginator.get_page(page)
         if page_obj.number * page_size > wanted:  # past the last page: rank up to it
             wanted = page_obj.number * page_size
-            ranked = engine.ranked(found.filtered, spec.search, prepared, limit=wanted)
+            ranked = rank(wanted)
         part = ranked.ids[(page_obj.number - 1) * page_size : page_obj.number * page_size]
         rows = found.shape(found.filtered.filter(pk__in=part)).annotate(
             headline=engine.headline(spec.search, prepared)
@@ -326,7 +347,7 @@ def _search_list(found: FilteredRows, page: Any, page_size: int) -> ListResult:
         sort=found.sort,
         sort_options=found.sort_options,
         total_capped=capped,
-        time_limited=ranked.time_limited,
+        time_limited=ranked.time_limited or probe.time_limited,
         corrections=prepared.corrections,
     )
 

@@ -16,30 +16,33 @@ with the primary key) decides. The tiers:
 
 A word matches in any script: as typed, in Latin letters and in Cyrillic (``script_variants``).
 
-**Exact and bounded.** ``ranked`` reads the first ``limit`` rows of that order in one
-statement: one branch per tier, each ``WHERE tier condition AND NOT earlier tiers ORDER BY
-tie-break LIMIT limit``, joined by ``UNION ALL`` under ``LIMIT limit``. PostgreSQL runs the
-branches of a UNION ALL in order and stops reading when the outer limit is reached, so a
-common word whose tier 1 fills the limit never runs tiers 2-5. A branch either reads its rows
-from the GIN index and sorts them (cheap for a sparse tier) or walks the tie-break's B-tree
-index and stops after ``limit`` matches (cheap for a dense one); PostgreSQL chooses from its
-estimates, which are wrong for words that rarely meet in one name, so tiers 1-3 of a query of
-several words are always sorted. The cost is therefore not bounded in every case (a dense
-phrase is sorted whole; a single word misestimated may walk long): the time limit below caps
-it, and the README's benchmark section has the figures. The result is exactly the top
-``limit`` of the order over every matching row; ``reference`` computes the same order by
-annotating every match with its tier (no limits), for tests, benchmarks and CSV exports.
+**Exact and bounded.** ``probe`` reads at most ``COUNT_LIMIT + 1`` matches from the GIN
+indexes (a bitmap scan, whatever the tiers' sizes: the planner may not walk the table for
+it) and ranks them in the same statement: when no more match, that is the whole result in
+order, and every page, the total and the rows the facets count come from it. With more
+matches, ``ranked`` reads the first ``limit`` rows of the order: one statement per tier
+(``tier condition AND NOT earlier tiers ORDER BY tie-break LIMIT rows still needed``), until
+the page is full, so a common word whose tier 2 fills it runs one small statement. A tier
+either walks the tie-break's B-tree index and stops after the rows needed (cheap for a dense
+tier) or reads its matches from the GIN index and sorts them (cheap for a sparse one);
+PostgreSQL chooses from its estimates, except where they are known to mislead: tiers 1-3 of
+a query of several words and the tiers the probe found sparse are always sorted. The result
+is exactly the top ``limit`` of the order over every matching row; ``reference`` computes
+the same order by annotating every match with its tier (no limits), for tests, benchmarks
+and CSV exports.
 
 **Fuzzy that never lies.** Each query word is corrected against ``search_word`` (the distinct
 words of every indexed text, trigram-indexed; ``portal.search.words``) in one query before
 the search: the corrections then use the full-text index like any word, and tier 5 is part
-of every search (rows matching exactly rank above, they never hide the others). A statement
-that passes ``TIME_LIMIT_MS`` is cancelled; the search then runs again without tier 5 and
+of every search (rows matching exactly rank above, they never hide the others). A search
+that passes ``TIME_LIMIT_MS`` is cancelled and shows the rows of the tiers read so far, and
 says so (``Ranked.time_limited``); a page never says "nothing found" when it was cut short.
 """
 
 from __future__ import annotations
 
+import itertools
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -63,6 +66,8 @@ KEY_CONFIG = "simple"
 COUNT_LIMIT = 1000
 #: a search statement is cancelled after this long (then retried without tier 5)
 TIME_LIMIT_MS = 500
+#: the excerpt of a result is cut from this many characters at the start of its description
+HEADLINE_CHARS = 1000
 #: corrections looked up per query word, and the shortest word corrected
 CORRECTIONS_PER_WORD = 3
 MIN_CORRECTED_LENGTH = 4
@@ -185,20 +190,16 @@ def prepare(query: str, *, using: str = "default") -> Prepared | None:
     tiers[3] = Q(head_vector=_tsquery(_terms_query(parsed)))
     tiers[4] = Q(search_vector=_tsquery(_terms_query(parsed)))
     if "OR" not in parsed.positive and words:
-        fuzzy = Q()
+        forms: list[tuple[str, str | None]] = []  # each word: its forms, its keys
         for word in words:
-            found = Q()
             alternatives = text.script_variants(word) + corrections.get(word.lower(), [])
             query = _alternatives(alternatives)
             if len(word) >= MIN_PREFIX_LENGTH:
                 # the word as the beginning of a longer one ("Novosib")
                 query = f"( {query} | {_operand(text.fold(word).lower())}:* )"
-            found |= Q(search_vector=_tsquery(query))
             keys = text.word_keys(word)
-            if keys:
-                found |= Q(keys_vector=_tsquery(_alternatives(keys), KEY_CONFIG))
-            fuzzy &= found
-        tiers[5] = fuzzy
+            forms.append((query, _alternatives(keys) if keys else None))
+        tiers[5] = _every_word_in_some_form(forms)
     return Prepared(
         query=cleaned,
         parsed=parsed,
@@ -206,6 +207,44 @@ def prepare(query: str, *, using: str = "default") -> Prepared | None:
         headline_query=_terms_query(parsed),
         corrections=corrections,
     )
+
+
+#: up to this many words, tier 5 is written as one condition per way of reading the words
+MAX_EXPANDED_WORDS = 3
+
+
+def _every_word_in_some_form(forms: Sequence[tuple[str, str | None]]) -> Q:
+    """Tier 5: every word in one of its forms (``search_vector``) or by its skeleton key
+    (``keys_vector``).
+
+    Written word by word (``(forms1 OR keys1) AND (forms2 OR keys2)``), PostgreSQL reads one
+    word's rows from the GIN index and checks the other words row by row (36,000 rows for
+    "network партнёрами", though none has both). Up to ``MAX_EXPANDED_WORDS`` words the same
+    condition is written as one alternative per way of reading the words (``forms1 & forms2``
+    in one tsquery, ``forms1`` with ``keys2``, ...): each alternative is one GIN search per
+    column, which intersects the words inside the index.
+    """
+    if len(forms) > MAX_EXPANDED_WORDS:
+        condition = Q()
+        for query, keys in forms:
+            found = Q(search_vector=_tsquery(query))
+            if keys:
+                found |= Q(keys_vector=_tsquery(keys, KEY_CONFIG))
+            condition &= found
+        return condition
+    condition = Q()
+    for by_key in itertools.product((False, True), repeat=len(forms)):
+        if any(key and k is None for key, (_q, k) in zip(by_key, forms, strict=True)):
+            continue
+        queries = [q for key, (q, _k) in zip(by_key, forms, strict=True) if not key]
+        key_queries = [k for key, (_q, k) in zip(by_key, forms, strict=True) if key and k]
+        alternative = Q()
+        if queries:
+            alternative &= Q(search_vector=_tsquery(" & ".join(queries)))
+        if key_queries:
+            alternative &= Q(keys_vector=_tsquery(" & ".join(key_queries), KEY_CONFIG))
+        condition |= alternative
+    return condition
 
 
 # -- ranking ---------------------------------------------------------------------------------
@@ -231,10 +270,7 @@ class Ranked:
 
 def _unindexed(order: Any) -> OrderBy:
     """The same ordering written so that no index can produce it (``COALESCE(x, x)``)."""
-    if isinstance(order, str):
-        order = F(order).asc()
-    elif not isinstance(order, OrderBy):
-        order = order.asc()
+    order = _order_by(order)
     expression = order.expression
     return OrderBy(
         Func(expression, expression, function="COALESCE"),
@@ -244,35 +280,32 @@ def _unindexed(order: Any) -> OrderBy:
     )
 
 
-def _branches(
+def _order_by(order: Any) -> OrderBy:
+    if isinstance(order, str):
+        return F(order).asc()
+    if isinstance(order, OrderBy):
+        return order
+    return order.asc()
+
+
+def _tier_rows(
     qs: models.QuerySet[Any],
     spec: SearchSpec,
     prepared: Prepared,
-    tiers: Sequence[int],
+    tier: int,
+    earlier: Q,
     limit: int,
+    *,
+    read_sorted: bool,
 ) -> models.QuerySet[Any]:
-    branches = []
-    earlier = Q()
-    # With several words the planner's estimate of a tier is the product of the words'
-    # frequencies; names hold "University" or "Institute" but rarely both, so it would walk
-    # the tie-break index through every row looking for a few. Such tiers read their matches
-    # from the GIN index and sort them instead (their cost is their size, small for an AND).
-    several = len(prepared.parsed.words) > 1
-    for tier in tiers:
-        condition = prepared.tiers[tier]
-        branch = qs.filter(condition)
-        if earlier:
-            branch = branch.exclude(earlier)
-        earlier |= condition
-        order = [_unindexed(o) for o in spec.order] if several and tier <= 3 else spec.order
-        branches.append(
-            branch.annotate(tier=Value(tier, output_field=IntegerField()))
-            .order_by(*order)
-            .values_list("pk", "tier")[:limit]
-        )
-    if len(branches) == 1:
-        return branches[0]
-    return branches[0].union(*branches[1:], all=True)[:limit]
+    """The first ``limit`` rows of ``tier`` (its condition, none of the ``earlier`` ones) in
+    the tie-break order; ``read_sorted``: read from the GIN index and sorted, not by walking
+    the tie-break index."""
+    rows = qs.filter(prepared.tiers[tier])
+    if earlier:
+        rows = rows.exclude(earlier)
+    order = [_unindexed(o) for o in spec.order] if read_sorted else spec.order
+    return rows.order_by(*order).values_list("pk", flat=True)[:limit]
 
 
 def matching_ids(qs: models.QuerySet[Any], prepared: Prepared) -> list[int]:
@@ -283,25 +316,119 @@ def matching_ids(qs: models.QuerySet[Any], prepared: Prepared) -> list[int]:
         sql, params = rows.query.sql_with_params()
     except EmptyResultSet:
         return []
-    found = rows_within_time_limit(qs.db, sql, list(params), TIME_LIMIT_MS)
+    found = rows_within_time_limit(qs.db, sql, list(params), TIME_LIMIT_MS, GIN_ONLY)
     return [row[0] for row in found or ()]
 
 
-def ranked(qs: models.QuerySet[Any], spec: SearchSpec, prepared: Prepared, *, limit: int) -> Ranked:
-    """The first ``limit + 1`` rows of ``qs`` matching ``prepared``, in ranking order (one
-    statement, within ``TIME_LIMIT_MS``; see the module's documentation)."""
+@dataclass(frozen=True)
+class Probe:
+    """Up to ``COUNT_LIMIT + 1`` matches of a search, read from the GIN indexes in no
+    particular order and then ranked."""
+
+    #: primary keys; in ranking order when ``complete``
+    ids: list[int]
+    #: the tier of each of them
+    tiers: list[int]
+    #: every match was read: ``ids`` is the whole result in ranking order
+    complete: bool
+    #: a time limit cut the probe short (``ids`` is then empty)
+    time_limited: bool = False
+
+    def sparse_tiers(self, tiers: Sequence[int]) -> frozenset[int]:
+        """The tiers that hold less than 1% of the matches read (an incomplete probe is a
+        sample of the matches, in the order of the table): the planner, which multiplies
+        estimates (a tier's words, and none of the earlier tiers'), may take such a tier for
+        a common one and walk the whole table looking for it."""
+        counts = {tier: self.tiers.count(tier) for tier in tiers}
+        return frozenset(t for t, n in counts.items() if n * 100 < len(self.tiers))
+
+
+def probe(
+    qs: models.QuerySet[Any], spec: SearchSpec, prepared: Prepared, *, limit: int | None = None
+) -> Probe:
+    """Read at most ``limit + 1`` matches of ``prepared`` from the GIN indexes (no walk of
+    the table, whatever the tiers' sizes) and rank them in the same statement: when at most
+    ``limit`` rows match, these are all of them, in exactly the order of ``reference`` (the
+    tier, then the tie-break), so one statement gives every page, the total and the rows the
+    facets count. More than ``limit`` (``COUNT_LIMIT`` by default): ``ids`` is a sample, in
+    the table's order."""
+    limit = COUNT_LIMIT if limit is None else limit
+    whens = [
+        When(condition, then=Value(tier)) for tier, condition in sorted(prepared.tiers.items())
+    ]
+    orders = [_order_by(o) for o in spec.order]
+    keys = {f"probe_key_{i}": order.expression for i, order in enumerate(orders)}
+    inner = (
+        qs.filter(prepared.any_tier)
+        .annotate(probe_tier=Case(*whens, default=Value(9), output_field=IntegerField()), **keys)
+        .order_by()
+        .values_list("pk", "probe_tier", *keys)[: limit + 1]
+    )
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:
+        return Probe([], [], complete=True)
+    ranking = ["probe_tier"]
+    for name, order in zip(keys, orders, strict=True):
+        nulls = " NULLS FIRST" if order.nulls_first else " NULLS LAST" if order.nulls_last else ""
+        ranking.append(f"{name}{' DESC' if order.descending else ''}{nulls}")
+    # Only the inner statement's own text and these constant names are put in the text.
+    statement = f"SELECT * FROM ({sql}) AS probe ORDER BY {', '.join(ranking)}"  # noqa: S608
+    rows = rows_within_time_limit(qs.db, statement, list(params), TIME_LIMIT_MS, GIN_ONLY)
+    if rows is None:
+        return Probe([], [], complete=False, time_limited=True)
+    return Probe([r[0] for r in rows], [r[1] for r in rows], complete=len(rows) <= limit)
+
+
+def ranked(
+    qs: models.QuerySet[Any],
+    spec: SearchSpec,
+    prepared: Prepared,
+    *,
+    limit: int,
+    sparse: frozenset[int] = frozenset(),
+) -> Ranked:
+    """The first ``limit + 1`` rows of ``qs`` matching ``prepared``, in ranking order: one
+    statement per tier, in order, until enough rows are read (a common word's tier 2 fills a
+    page: one statement, planned alone), all within ``TIME_LIMIT_MS``.
+
+    Each tier's rows are read either by walking the tie-break index and stopping after the
+    rows needed (cheap for a dense tier) or from the GIN index and sorted (cheap for a sparse
+    one). PostgreSQL chooses from its estimates, which are wrong for words that rarely meet in
+    one name (a product of frequencies), so tiers 1-3 of a query of several words are always
+    sorted, and so are the tiers in ``sparse`` (the probe found few of their rows: walking
+    the index for them would read the whole table). A tier that passes the time limit ends
+    the search with what the earlier tiers found (``time_limited``)."""
     read = limit + 1
-    attempts = [sorted(prepared.tiers), [t for t in sorted(prepared.tiers) if t != 5]]
-    for attempt, tiers in enumerate(attempts):
-        combined = _branches(qs, spec, prepared, tiers, read)
+    several = len(prepared.parsed.words) > 1
+    deadline = time.monotonic() + TIME_LIMIT_MS / 1000
+    ids: list[int] = []
+    tiers: list[int] = []
+    earlier = Q()
+    for tier in sorted(prepared.tiers):
+        read_sorted = (several and tier <= 3) or tier in sparse
+        rows = _tier_rows(
+            qs, spec, prepared, tier, earlier, read - len(ids), read_sorted=read_sorted
+        )
+        earlier |= prepared.tiers[tier]
         try:
-            sql, params = combined.query.sql_with_params()
+            sql, params = rows.query.sql_with_params()
         except EmptyResultSet:
-            return Ranked([], [], limit)
-        rows = rows_within_time_limit(qs.db, sql, list(params), TIME_LIMIT_MS)
-        if rows is not None:
-            return Ranked([r[0] for r in rows], [r[1] for r in rows], limit, attempt > 0)
-    return Ranked([], [], limit, time_limited=True)
+            continue
+        remaining = int((deadline - time.monotonic()) * 1000)
+        settings = GIN_ONLY if read_sorted else None
+        found = (
+            rows_within_time_limit(qs.db, sql, list(params), remaining, settings)
+            if remaining > 0
+            else None
+        )
+        if found is None:
+            return Ranked(ids, tiers, limit, time_limited=True)
+        ids += [row[0] for row in found]
+        tiers += [tier] * len(found)
+        if len(ids) >= read:
+            break
+    return Ranked(ids, tiers, limit)
 
 
 def reference(qs: models.QuerySet[M], spec: SearchSpec, prepared: Prepared) -> models.QuerySet[M]:
@@ -317,34 +444,45 @@ def reference(qs: models.QuerySet[M], spec: SearchSpec, prepared: Prepared) -> m
     )
 
 
+#: planner settings for a statement that must read its rows from the GIN indexes (a bitmap
+#: scan: its cost is the number of matches) rather than scan the table until enough match
+GIN_ONLY = {"enable_seqscan": "off", "enable_indexscan": "off"}
+
+
 def rows_within_time_limit(
-    using: str, sql: str, params: list[Any], milliseconds: int
+    using: str,
+    sql: str,
+    params: list[Any],
+    milliseconds: int,
+    settings: dict[str, str] | None = None,
 ) -> list[tuple[Any, ...]] | None:
-    """The rows of the statement ``sql``, or None if it took longer than ``milliseconds``.
+    """The rows of the statement ``sql``, or None if it took longer than ``milliseconds``;
+    ``settings``: planner settings for this statement only (constant names and values).
 
     Outside a transaction ``SET LOCAL`` and the statement go in one query string (PostgreSQL
-    runs it as one implicit transaction, which ends the limit; one round trip). Inside the
-    caller's transaction: a savepoint (a cancelled statement rolls back only that), the limit
-    set in the statement's query string and the caller's limit set back afterwards.
+    runs it as one implicit transaction, which ends the settings; one round trip). Inside the
+    caller's transaction: a savepoint (a cancelled statement rolls back only that), the
+    settings made in the statement's query string and the caller's set back afterwards.
     """
     connection = connections[using]
-    limit = f"{int(milliseconds)}ms"
+    wanted = {"statement_timeout": f"{int(milliseconds)}ms", **(settings or {})}
     try:
         if not connection.in_atomic_block and connection.get_autocommit():
+            local = "".join(f"SET LOCAL {name} = '{value}'; " for name, value in wanted.items())
             with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL statement_timeout = '{limit}'; {sql}", params)
+                cursor.execute(local + sql, params)
                 return cursor.fetchall()
+        saved = ", ".join(
+            f"set_config('portal.outer_{name}', current_setting('{name}'), true)" for name in wanted
+        )
+        made = ", ".join(f"set_config('{name}', '{value}', true)" for name, value in wanted.items())
+        restored = ", ".join(
+            f"set_config('{name}', current_setting('portal.outer_{name}'), true)" for name in wanted
+        )
         with transaction.atomic(using=using), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('portal.outer_timeout', current_setting('statement_timeout'),"
-                f" true), set_config('statement_timeout', '{limit}', true); {sql}",
-                params,
-            )
+            cursor.execute(f"SELECT {saved}, {made}; {sql}", params)
             rows = cursor.fetchall()
-            cursor.execute(
-                "SELECT set_config('statement_timeout', "
-                "current_setting('portal.outer_timeout'), true)"
-            )
+            cursor.execute(f"SELECT {restored}")
             return rows
     except OperationalError as exc:
         if getattr(exc.__cause__, "pgcode", None) != "57014":  # query_canceled
@@ -374,9 +512,16 @@ class _Headline(SearchHeadline):
 
 
 def headline(spec: SearchSpec, prepared: Prepared) -> Any:
-    """``ts_headline`` of the row's description (HTML with ``<mark>``), for the rows of a page."""
+    """``ts_headline`` of the beginning of the row's description (HTML with ``<mark>``), for
+    the rows of a page: its first ``HEADLINE_CHARS`` characters (``ts_headline`` parses the
+    whole text it is given; the excerpt shows about thirty words)."""
     document = Func(
-        Func(F(spec.headline_field), Value(""), function="COALESCE"),
+        Func(
+            Func(F(spec.headline_field), Value(""), function="COALESCE"),
+            Value(HEADLINE_CHARS),
+            function="left",
+            output_field=TextField(),
+        ),
         Value(_START_SEL + _STOP_SEL),
         Value(""),
         function="translate",
