@@ -147,3 +147,32 @@ def test_selector_query_count_is_constant(django_assert_num_queries, name, call,
     with django_assert_num_queries(queries):
         result = call(world)
     assert result is not None, name
+
+
+@pytest.mark.parametrize("size", [2, 5])
+def test_call_selectors_query_counts_are_constant(django_assert_num_queries, size):
+    from cooperation.selectors import calls as call_selectors
+    from tests.cooperation.factories import country, theme
+
+    now = timezone.now()
+    calls = [
+        FundingCallFactory(
+            deadlines=[now + datetime.timedelta(days=10 * (d + 1)) for d in range(size)],
+            eligible_countries=[country("DE"), country("RU")],
+        )
+        for _ in range(size)
+    ]
+    for call in calls:
+        call.themes.set([theme("ict"), theme("energy")])
+
+    # the call with its status; its deadlines, themes and eligible countries
+    with django_assert_num_queries(4):
+        found = call_selectors.call_get(pk=calls[0].pk)
+        assert found is not None
+        assert len(found.deadlines.all()) == size
+    with django_assert_num_queries(1):
+        assert len(list(call_selectors.deadline_rows(call=calls[0]))) == size
+    with django_assert_num_queries(1):  # the matching calls are a subquery of the same query
+        assert len(list(call_selectors.deadline_rows({}))) == size * size
+    with django_assert_num_queries(1):
+        assert len(call_selectors.calls_closing_soon()) == size
