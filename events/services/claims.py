@@ -11,11 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from events.exceptions import RegistrationError
 from events.models import Registration
-from events.services.registrations import (
-    _language,
-)
 from portal.accounts.models import User
 from portal.filtering import parse_id
+from portal.mail.language import recipient_language
 
 Status = Registration.Status
 
@@ -78,6 +76,6 @@ def registration_claim(*, token: str, user: User) -> Registration:
             )
         registration.user = user
         registration.claim_token = ""
-        registration.language = _language(user.preferred_language)
+        registration.language = recipient_language(fallback=user.preferred_language)
         registration.save(update_fields=["user", "claim_token", "language"])
     return registration
