@@ -92,17 +92,17 @@ SENTENCES_RU = (
 
 
 def long_description(i: int, spec: Any, rng: random.Random) -> str:
-    from cooperation import demo
+    from cooperation.demo import generated
 
     target = 300 + rng.randrange(1700)
     russian = any("\u0400" <= ch <= "\u04ff" for ch in spec.name + spec.description)
     parts = [spec.description]
     while sum(len(p) + 1 for p in parts) < target:
-        field, field_ru = rng.choice(demo.FIELDS)
-        field2, _f2 = rng.choice(demo.FIELDS)
-        kw, kw_ru = rng.choice(demo.KEYWORDS)
-        kw2, kw2_ru = rng.choice(demo.KEYWORDS)
-        city = rng.choice(demo.EU_CITIES)
+        field, field_ru = rng.choice(generated.FIELDS)
+        field2, _f2 = rng.choice(generated.FIELDS)
+        kw, kw_ru = rng.choice(generated.KEYWORDS)
+        kw2, kw2_ru = rng.choice(generated.KEYWORDS)
+        city = rng.choice(generated.EU_CITIES)
         template = rng.choice(SENTENCES_RU if russian else SENTENCES_EN)
         parts.append(
             template.format(
@@ -121,11 +121,11 @@ def long_description(i: int, spec: Any, rng: random.Random) -> str:
 
 
 def seeded_count() -> int:
-    from cooperation import demo
+    from cooperation.demo import generated
     from cooperation.models import Organisation
 
     return Organisation.objects.filter(
-        pic__gte=demo._generated_pic(0), pic__lt=demo._generated_pic(90_000_000)
+        pic__gte=generated.generated_pic(0), pic__lt=generated.generated_pic(90_000_000)
     ).count()
 
 
@@ -135,20 +135,22 @@ def seed(scale: int) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from cooperation import demo, indexing
+    from cooperation import indexing
+    from cooperation.demo import generated
+    from cooperation.demo.common import Reference
     from cooperation.models import Organisation
     from portal import search
     from portal.search import words
 
     call_command("seed_demo", verbosity=0)
-    ref = demo._Reference.load()
+    ref = Reference.load()
     through = Organisation.themes.through
     now = timezone.now()
     start = seeded_count()
     started = time.monotonic()
     for cluster_start in range(start - start % CLUSTER, scale, CLUSTER):
         numbers = [i for i in range(cluster_start, min(cluster_start + CLUSTER, scale))]
-        specs = {i: demo.generated_organisation(i) for i in numbers}
+        specs = {i: generated.generated_organisation(i) for i in numbers}
         numbers.sort(key=lambda i: (specs[i].country, specs[i].type, i))
         for batch_start in range(0, len(numbers), BATCH):
             batch = numbers[batch_start : batch_start + BATCH]
@@ -174,7 +176,7 @@ def seed(scale: int) -> None:
                         city=spec.city,
                         description=long_description(i, spec, rng),
                         keywords=spec.keywords,
-                        pic=demo._generated_pic(i),
+                        pic=generated.generated_pic(i),
                         status=Organisation.Status.PUBLISHED,
                         fp7_participations=rng.randrange(8) if rng.random() < 0.25 else 0,
                         created_at=now - datetime.timedelta(minutes=i),
@@ -205,7 +207,7 @@ def seed(scale: int) -> None:
     edited = [
         pk
         for pk in Organisation.objects.filter(
-            pic__gte=demo._generated_pic(start), pic__lt=demo._generated_pic(scale)
+            pic__gte=generated.generated_pic(start), pic__lt=generated.generated_pic(scale)
         ).values_list("pk", flat=True)
         if pk % 10 == 3
     ]
@@ -293,13 +295,13 @@ def _typo(word: str, rng: random.Random) -> str:
 
 def queries(scale: int) -> dict[str, list[dict[str, Any]]]:
     """Distinct parameters per class, each used once (``page`` beside the search's own)."""
-    from cooperation import demo
+    from cooperation.demo import generated
     from portal.search import text
 
     rng = random.Random(20261202)
-    ru_cities = list(demo.RU_CITIES)
-    eu_cities = list(demo.EU_CITIES)
-    fields, keywords = list(demo.FIELDS), list(demo.KEYWORDS)
+    ru_cities = list(generated.RU_CITIES)
+    eu_cities = list(generated.EU_CITIES)
+    fields, keywords = list(generated.FIELDS), list(generated.KEYWORDS)
     common_words = (
         [c[0] for c in ru_cities]
         + [c[0] for c in eu_cities]
@@ -317,8 +319,8 @@ def queries(scale: int) -> dict[str, list[dict[str, Any]]]:
     def rare() -> dict[str, Any]:
         while True:
             i = rng.randrange(scale)
-            name = demo.brand(i)
-            if demo.generated_organisation(i).name.startswith(name):
+            name = generated.brand(i)
+            if generated.generated_organisation(i).name.startswith(name):
                 break
         return {
             "q": name

@@ -12,7 +12,7 @@ class CooperationConfig(AppConfig):
         from portal.monitoring import figures
         from portal.pages.demo import register_seeder
 
-        register_seeder("cooperation", "cooperation.demo.seed_cooperation", order=20)
+        register_seeder("cooperation", "cooperation.demo.seed.seed_cooperation", order=20)
         # Daily; both tasks are idempotent.
         schedule.register(
             "cooperation-offers-expire", "cooperation.tasks.offers_expire", every=24 * 3600.0

@@ -45,10 +45,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
 
 
 @pytest.fixture(autouse=True)
-def _mail_task_per_change(settings: Any) -> None:
+def _mail_task_per_change(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests count the outbox's send tasks per change; the window that groups them under load
-    has its own test (tests/mail/test_outbox.py)."""
+    has its own test (tests/mail/test_outbox.py), which starts knowing of no enqueued task."""
+    from portal.mail import services
+
     settings.MAIL_ENQUEUE_WINDOW_SECONDS = 0
+    monkeypatch.setattr(services, "_enqueued_until", 0.0)
 
 
 @pytest.fixture(autouse=True)

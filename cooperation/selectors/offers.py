@@ -51,6 +51,27 @@ def organisation_publication_queue() -> QuerySet[Organisation]:
     )
 
 
+def offer_queryset_for_edit() -> QuerySet[CooperationOffer]:
+    """Offers as their edit page reads one (the caller checks the permission): with the
+    organisation, the call and the reviewer (one query)."""
+    return CooperationOffer.objects.select_related("organisation", "call", "reviewed_by")
+
+
+def offer_queryset_for_review() -> QuerySet[CooperationOffer]:
+    """Offers as the review page reads one: author, organisation and call joined, themes and
+    sought countries prefetched (three queries)."""
+    return CooperationOffer.objects.select_related(
+        "author", "organisation", "call"
+    ).prefetch_related("themes", "sought_countries")
+
+
+def offer_queryset_published() -> QuerySet[CooperationOffer]:
+    """Published offers with their organisation (one query): what interest can be expressed in."""
+    return CooperationOffer.objects.select_related("organisation").filter(
+        status=CooperationOffer.Status.PUBLISHED
+    )
+
+
 def offer_list_for_author(*, user: User) -> QuerySet[CooperationOffer]:
     """The user's offers, newest first, with their interest counts (one query)."""
     pending = ExpressionOfInterest.Status.PENDING

@@ -41,7 +41,7 @@ def orcid_checksum_is_valid(value: str) -> bool:
     return digits[-1] == check
 
 
-def orcid_validate(value: str | None) -> None:
+def _orcid_validate(value: str | None) -> None:
     if value and not orcid_checksum_is_valid(value):
         raise ValidationError(
             {
@@ -66,7 +66,7 @@ def researcher_profile_save(
 ) -> ResearcherProfile:
     """Create the user's profile or update it."""
     orcid = orcid_normalise(orcid) if orcid else None
-    orcid_validate(orcid)
+    _orcid_validate(orcid)
     if (
         organisation is not None
         and not Organisation.objects.filter(profile_organisation_choices(user=user))

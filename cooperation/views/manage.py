@@ -151,9 +151,7 @@ def profile_edit(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _own_offer(request: HttpRequest, pk: int) -> CooperationOffer:
-    offer = get_object_or_404(
-        CooperationOffer.objects.select_related("organisation", "call", "reviewed_by"), pk=pk
-    )
+    offer = get_object_or_404(offer_selectors.offer_queryset_for_edit(), pk=pk)
     if not permissions.can_edit_offer(request.user, offer):
         raise PermissionDenied
     return offer
@@ -279,12 +277,7 @@ def review_queue(request: AuthedHttpRequest) -> HttpResponse:
 def offer_review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_review_offers(request.user):
         raise PermissionDenied
-    offer = get_object_or_404(
-        CooperationOffer.objects.select_related("author", "organisation", "call").prefetch_related(
-            "themes", "sought_countries"
-        ),
-        pk=pk,
-    )
+    offer = get_object_or_404(offer_selectors.offer_queryset_for_review(), pk=pk)
     if not permissions.can_review_offer(request.user, offer):
         raise PermissionDenied(_("You cannot review your own offer."))
     form = ReviewForm(request.POST) if request.method == "POST" else ReviewForm()
@@ -316,11 +309,7 @@ def offer_review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def interest_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    offer = get_object_or_404(
-        CooperationOffer.objects.select_related("organisation"),
-        pk=pk,
-        status=CooperationOffer.Status.PUBLISHED,
-    )
+    offer = get_object_or_404(offer_selectors.offer_queryset_published(), pk=pk)
     if offer.author_id == user.pk:
         messages.error(request, _("You cannot express interest in your own offer."))
         return redirect("cooperation:my_offers")

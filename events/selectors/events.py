@@ -24,7 +24,6 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -235,16 +234,21 @@ def event_get_for_registration(*, slug: str) -> EventForRegistration | None:
     """A published or cancelled event (never a draft) with its questions.
 
     One query: the questions come with the row as a JSON array (a registration is all round
-    trips, and this saves one and the prefetch machinery, about 2 ms of a 10 ms POST).
+    trips, and this saves one and the prefetch machinery, about 2 ms of a 10 ms POST). The
+    statement is written once (``_EVENT_FOR_REGISTRATION_SQL``), not built by the ORM on every
+    request: compiling the queryset (every column of the event, its default ordering) cost
+    more than the query itself, about 0.65 ms of process time against 0.25 ms (measured on the
+    register POST).
     """
-    rows = Event.objects.exclude(status=Event.Status.DRAFT).filter(slug=slug)
-    event = rows.annotate(questions_json=RawSQL(_QUESTIONS_JSON_SQL, ())).first()  # noqa: S611
-    if event is None:
+    query = Event.objects.raw(_EVENT_FOR_REGISTRATION_SQL, [slug, Event.Status.DRAFT])
+    rows = list(query)
+    if not rows:
         return None
+    event = rows[0]
     names = [f.attname for f in Question._meta.concrete_fields]
     questions = [
-        Question.from_db(rows.db, names, [data[name] for name in names])
-        for data in event.questions_json
+        Question.from_db(query.db, names, [data[name] for name in names])
+        for data in event.questions_json  # type: ignore[attr-defined]
     ]
     for question in questions:
         question.event = event  # as a prefetch sets it: no query for question.event
@@ -258,6 +262,12 @@ _QUESTIONS_JSON_SQL = (
     f"FROM {Question._meta.db_table} q WHERE q.event_id = {Event._meta.db_table}.id"
 )
 _QUESTIONS_JSON_SQL = f"({_QUESTIONS_JSON_SQL})"
+# The event by its slug (unique) unless it is a draft, with its questions.
+_EVENT_FOR_REGISTRATION_SQL = (
+    f"SELECT {Event._meta.db_table}.*, {_QUESTIONS_JSON_SQL} AS questions_json "  # noqa: S608
+    f"FROM {Event._meta.db_table} WHERE {Event._meta.db_table}.slug = %s "
+    f"AND {Event._meta.db_table}.status <> %s"
+)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ from django.db.models import Count, Max, Q
 from django.utils.translation import gettext
 
 from events.models import Event, Registration
+from portal.filtering import parse_id
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -154,3 +156,18 @@ def registration_ids_due_reminder(*, now: datetime.datetime) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def registration_for_claim_token(*, token: str) -> Registration | None:
+    """The unclaimed registration a claim link's token (``<id>.<secret>``) opens, with its
+    event, or None (one query)."""
+    text, _sep, secret = (token or "").partition(".")
+    pk = parse_id(text)
+    if pk is None or not secret:
+        return None
+    registration = (
+        Registration.objects.select_related("event").filter(pk=pk).exclude(claim_token="")
+    ).first()
+    if registration is None or not secrets.compare_digest(registration.claim_token, secret):
+        return None
+    return registration

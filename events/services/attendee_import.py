@@ -26,12 +26,12 @@ from events.services.registrations import (
     _email_validator,
     _event_locked,
     _fill_from_waitlist,
-    _language,
     _new_claim_token,
     _notify,
     _require_manager,
 )
 from portal.accounts.models import User
+from portal.mail.language import recipient_language
 from portal.text_input import normalise_text, validate_single_line
 
 Status = Registration.Status
@@ -246,7 +246,7 @@ def registrations_import_csv(
     rows = _read_csv(file)
     report.rows = len(rows)
     good = _validate_rows(rows, report)
-    default_language = _language(language or settings.LANGUAGE_CODE)
+    default_language = recipient_language(fallback=language or settings.LANGUAGE_CODE)
     users = _users_by_email([row.email for row in good])
     try:
         with _event_locked(event.pk) as locked:
@@ -315,7 +315,9 @@ def _import_locked(
             email=row.email,
             name=row.name,
             answers={},
-            language=_language(user_language if user_id else row.language or default_language),
+            language=recipient_language(
+                fallback=user_language if user_id else row.language or default_language
+            ),
             claim_token="" if user_id else _new_claim_token(),
             created_at=now,
         )

@@ -20,7 +20,7 @@ from portal.accounts.models import User
 Status = Registration.Status
 
 
-def ticket_code_from_input(value: str) -> str:
+def _ticket_code_from_input(value: str) -> str:
     """The ticket code in what was typed or scanned: the code itself or a ticket URL."""
     text = (value or "").strip()
     match = re.search(r"/tickets/([^/?#\s]+)", text)
@@ -59,7 +59,7 @@ def _refuse_status(registration: Registration, event: Event) -> CheckInError:
 def registration_check_in(*, event: Event, code: str, by: User) -> Registration:
     """Mark the ticket's holder as checked in at ``event``; CheckInError explains a refusal."""
     _require_manager(by, event)
-    code = ticket_code_from_input(code)
+    code = _ticket_code_from_input(code)
     if not TICKET_CODE_RE.match(code):
         raise CheckInError(_("This is not a valid ticket code."), code="invalid")
     registration = Registration.objects.filter(ticket_code=code).first()

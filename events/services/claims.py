@@ -11,11 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from events.exceptions import RegistrationError
 from events.models import Registration
-from events.services.registrations import (
-    _language,
-)
 from portal.accounts.models import User
 from portal.filtering import parse_id
+from portal.mail.language import recipient_language
 
 Status = Registration.Status
 
@@ -23,20 +21,6 @@ Status = Registration.Status
 def claim_token_for(registration: Registration) -> str:
     """The token of the claim link: ``<registration id>.<secret>`` (looked up by primary key)."""
     return f"{registration.pk}.{registration.claim_token}"
-
-
-def registration_for_claim_token(token: str) -> Registration | None:
-    """The unclaimed registration the token opens, or None."""
-    text, _sep, secret = (token or "").partition(".")
-    pk = parse_id(text)
-    if pk is None or not secret:
-        return None
-    registration = (
-        Registration.objects.select_related("event").filter(pk=pk).exclude(claim_token="")
-    ).first()
-    if registration is None or not secrets.compare_digest(registration.claim_token, secret):
-        return None
-    return registration
 
 
 def registration_claim(*, token: str, user: User) -> Registration:
@@ -92,6 +76,6 @@ def registration_claim(*, token: str, user: User) -> Registration:
             )
         registration.user = user
         registration.claim_token = ""
-        registration.language = _language(user.preferred_language)
+        registration.language = recipient_language(fallback=user.preferred_language)
         registration.save(update_fields=["user", "claim_token", "language"])
     return registration

@@ -33,7 +33,6 @@ import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, connection, transaction
@@ -50,6 +49,7 @@ from events.selectors.events import registration_closed_reason
 from events.selectors.registrations import seated, seats_taken
 from portal.accounts.models import User
 from portal.locking import busy_on_lock_timeout, lock_sql
+from portal.mail.language import recipient_language
 
 Status = Registration.Status
 
@@ -63,11 +63,6 @@ _email_validator = EmailValidator()
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-
-def _language(code: str | None) -> str:
-    codes = {c for c, _name in settings.LANGUAGES}
-    return code if code in codes else settings.LANGUAGE_CODE
 
 
 def _require_manager(user: User | None, event: Event) -> None:
@@ -423,7 +418,7 @@ def registration_create(
             registration.name = (user.name or user.email)[:150]
             registration.answers = cleaned
             registration.consent_public_list = consent_public_list
-            registration.language = _language(user.preferred_language)
+            registration.language = recipient_language(fallback=user.preferred_language)
             registration.claim_token = ""
             registration.created_at = now
             _apply_status(registration, status, now)
@@ -576,7 +571,9 @@ def registration_create_by_organiser(
             registration.email = email
             registration.name = name
             registration.answers = reuse.answers if reuse else {}
-            registration.language = _language(user.preferred_language if user else language)
+            registration.language = recipient_language(
+                fallback=user.preferred_language if user else language
+            )
             registration.claim_token = "" if user else _new_claim_token()
             registration.created_at = now
             _apply_status(registration, status, now)

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -25,19 +25,24 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from events.exceptions import CheckInError, RegistrationError
 from events.forms import CheckInForm, RegistrationForm
-from events.models import Event, Registration
+from events.models import Registration
 from events.permissions import can_manage_event
-from events.selectors.events import event_get_for_registration, registration_closed_reason
+from events.selectors.events import (
+    event_get_for_registration,
+    event_get_managed,
+    registration_closed_reason,
+)
 from events.selectors.registrations import (
     event_check_in_counts,
     register_page_state,
     registration_answers_display,
+    registration_for_claim_token,
     registration_get_by_ticket_code,
     registration_get_own,
     waitlist_position,
 )
 from events.services.checkin import registration_check_in
-from events.services.claims import registration_claim, registration_for_claim_token
+from events.services.claims import registration_claim
 from events.services.registrations import (
     OPEN_STATUSES,
     TICKET_CODE_RE,
@@ -200,7 +205,7 @@ def ticket_cancel(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def claim(request: HttpRequest, token: str) -> HttpResponse:
-    registration = registration_for_claim_token(token)
+    registration = registration_for_claim_token(token=token)
     error = None
     if request.user.is_authenticated:
         pk = parse_id(token.partition(".")[0])
@@ -232,7 +237,9 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def check_in(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    event = get_object_or_404(Event, slug=slug)
+    event = event_get_managed(slug=slug)
+    if event is None:
+        raise Http404
     if not can_manage_event(request.user, event):
         raise PermissionDenied
     form = CheckInForm(request.POST if request.method == "POST" else None)

@@ -3,17 +3,38 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
 from portal.accounts.models import User
-from portal.accounts.services import user_default_roles_assign
+from portal.accounts.services import account_mail_queue, user_default_roles_assign
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Fills our profile fields at sign-up and gives every new user the Researcher role."""
+    """Fills our profile fields at sign-up and gives every new user the Researcher role; sends
+    allauth's mails through the outbox."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Render as allauth does (same templates and context), then queue in the outbox
+        instead of sending here: no SMTP in the request, one ledger for every mail."""
+        request = allauth_context.request
+        full_context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
+        message = self.render_mail(template_prefix, email, full_context)
+        user = context.get("user")
+        account_mail_queue(
+            template_prefix=template_prefix,
+            message=message,
+            user=user if isinstance(user, User) else None,
+        )
 
     def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
         data = getattr(form, "cleaned_data", {})

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
+from django.utils import translation
 
 from portal.accounts import personal_data
 from portal.accounts.models import User
 from portal.accounts.roles import DEFAULT_ROLES, Role
+from portal.mail.language import recipient_language
+from portal.mail.renderers import RenderedMail
+from portal.mail.services import MailSpec, mail_queue_many
 from portal.reference.models import Country
+
+ACCOUNT_MAIL_KIND = "account.{name}"
 
 
 def user_roles_assign(*, user: User, roles: tuple[str, ...] | list[str]) -> None:
@@ -80,8 +88,48 @@ def user_export(*, user: User) -> dict[str, Any]:
     return personal_data.export(user)
 
 
+def account_mail_queue(*, template_prefix: str, message: EmailMessage, user: User | None) -> int:
+    """Queue a mail of the account flows (allauth's confirmation, password reset, notices) in the
+    outbox, in the current transaction; the outbox sends it once.
+
+    ``message`` is allauth's, rendered in the active language (the request's: the person acting
+    on their own account, whose links in the mail carry that language); its content exists only
+    now (one-off keys and links), so it is stored as rendered. The kind is
+    ``account.<template>`` (e.g. ``account.password_reset_key``); the same content to the same
+    address is one message (a form sent twice in the same second queues it once).
+    """
+    html = ""
+    if isinstance(message, EmailMultiAlternatives):
+        html = next((str(c) for c, mimetype in message.alternatives if mimetype == "text/html"), "")
+    body = str(message.body)
+    if message.content_subtype == "html":  # allauth's HTML-only mail
+        body, html = "", body
+    rendered = RenderedMail(
+        subject=str(message.subject), body=body, html_body=html, headers=dict(message.extra_headers)
+    )
+    kind = ACCOUNT_MAIL_KIND.format(name=template_prefix.rpartition("/")[2])[:100]
+    language = recipient_language(user=None, fallback=translation.get_language())
+    digest = hashlib.sha256(
+        "\x00".join([rendered.subject, rendered.body, rendered.html_body]).encode()
+    ).hexdigest()
+    return mail_queue_many(
+        mails=[
+            MailSpec(
+                kind=kind,
+                to=to,
+                language=language,
+                key=f"{kind}:{to.lower()}:{digest}",
+                about=user,
+                rendered=rendered,
+            )
+            for to in message.to
+        ]
+    )
+
+
 __all__ = [
     "Role",
+    "account_mail_queue",
     "user_create",
     "user_default_roles_assign",
     "user_delete",

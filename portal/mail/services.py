@@ -12,7 +12,9 @@ The rules
   them ``sending`` with a claim time and commits. No row lock is held while rendering or sending.
 - **Render once.** A row not yet rendered is rendered by its kind's renderer inside
   ``translation.override(recipient language)`` and the result is stored before the first attempt,
-  so every attempt sends the same content with the same ``Message-ID``.
+  so every attempt sends the same content with the same ``Message-ID``. A message whose content
+  exists only when it is queued (allauth's, with their one-off keys and links) is queued
+  rendered (``MailSpec.rendered``) and stored as it is.
 - **One SMTP connection per chunk; each result recorded at once.** The row becomes ``sent`` in
   its own autocommitted ``UPDATE`` right after the server accepted the message. A worker killed
   between the server's "250 OK" and that ``UPDATE`` (well under a millisecond) leaves the row
@@ -32,8 +34,10 @@ The rules
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import smtplib
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -80,7 +84,13 @@ def claim_stale_after() -> datetime.timedelta:
 
 @dataclass(frozen=True)
 class MailSpec:
-    """One message to queue. ``key`` is unique per logical message (e.g. kind, object, state)."""
+    """One message to queue. ``key`` is unique per logical message (e.g. kind, object, state).
+
+    ``rendered``: the message's content when the caller has it already (a mail whose content
+    exists only at that moment, such as allauth's with their one-off keys and links, rendered in
+    ``language``); it is stored as it is (the subject too: no prefix is added) and the row is
+    never rendered again. Otherwise the kind's renderer renders the row before its first attempt.
+    """
 
     kind: str
     to: str
@@ -89,13 +99,19 @@ class MailSpec:
     about: models.Model | None = None
     context: dict[str, Any] = field(default_factory=dict)
     priority: int = 0
+    rendered: renderers.RenderedMail | None = None
+
+
+@functools.lru_cache(maxsize=4)
+def _domain_of(address: str) -> str:
+    return parseaddr(address)[1].rpartition("@")[2] or "localhost"
 
 
 def _message_id() -> str:
     """A Message-ID fixed at queue time, so every attempt (and the sink, the bounce handler)
-    sees the same one. No ``make_msgid``: it resolves the host name on each call."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    return f"<{uuid.uuid4().hex}@{domain}>"
+    sees the same one. No ``make_msgid``: it resolves the host name on each call. The sender's
+    domain is parsed once per address (parsing it was a tenth of queueing a mail)."""
+    return f"<{uuid.uuid4().hex}@{_domain_of(settings.DEFAULT_FROM_EMAIL)}>"
 
 
 def mail_queue_many(*, mails: Sequence[MailSpec]) -> int:
@@ -111,25 +127,26 @@ def mail_queue_many(*, mails: Sequence[MailSpec]) -> int:
     for spec in mails:
         about_type = None
         if spec.about is not None:
-            model = type(spec.about)
+            model = spec.about._meta.model  # also for a lazy object (request.user)
             if model not in types:
                 types[model] = ContentType.objects.get_for_model(model)
             about_type = types[model]
-        rows.append(
-            OutgoingMail(
-                kind=spec.kind,
-                idempotency_key=spec.key[:255],
-                to_email=spec.to,
-                language=spec.language,
-                priority=spec.priority,
-                about_type=about_type,
-                about_id=spec.about.pk if spec.about is not None else None,
-                context=spec.context,
-                message_id=_message_id(),
-                next_attempt_at=now,
-                created_at=now,
-            )
+        row = OutgoingMail(
+            kind=spec.kind,
+            idempotency_key=spec.key[:255],
+            to_email=spec.to,
+            language=spec.language,
+            priority=spec.priority,
+            about_type=about_type,
+            about_id=spec.about.pk if spec.about is not None else None,
+            context=spec.context,
+            message_id=_message_id(),
+            next_attempt_at=now,
+            created_at=now,
         )
+        if spec.rendered is not None:
+            _store_rendered(row, spec.rendered, subject=spec.rendered.subject, now=now)
+        rows.append(row)
     OutgoingMail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     _enqueue_after_commit(tasks=-(-len(rows) // CHUNK))
     return len(rows)
@@ -167,22 +184,35 @@ def mail_queue(
 #: costs more server time than the registration's own insert.
 ENQUEUE_WINDOW_SECONDS = 1
 _ENQUEUE_KEY = "portal.mail.send-enqueued"
+#: ``time.monotonic()`` until which this process knows that a send task is enqueued that starts
+#: after it: a commit before then needs neither a task nor the cache's round trip. When the
+#: window's key is seen set at time t (added here, or already there), it was added after
+#: t - window, and its task starts 2 x window after that, so after t + window; half a window is
+#: kept as margin.
+_enqueued_until = 0.0
 
 
 def _enqueue_after_commit(*, tasks: int) -> None:
     def enqueue() -> None:
+        global _enqueued_until
         from portal.celery_app import app
         from portal.mail.tasks import mail_send
 
         window = _setting("MAIL_ENQUEUE_WINDOW_SECONDS", ENQUEUE_WINDOW_SECONDS)
         eager = app.conf.task_always_eager
         if window and not eager and tasks == 1:
+            now = time.monotonic()
+            if now < _enqueued_until:
+                return  # a task enqueued for this window starts after it and sends this row
             if not cache.add(_ENQUEUE_KEY, True, timeout=window):
+                _enqueued_until = now + window / 2
                 return  # a task enqueued in this window starts after it and sends this row
             try:
                 mail_send.apply_async(countdown=2 * window)
             except Exception:  # broker down: the sweeper sends the rows later
                 logger.warning("could not enqueue mail_send; the sweeper will", exc_info=True)
+                return
+            _enqueued_until = now + window / 2
             return
         for _ in range(min(tasks, _setting("MAIL_MAX_TASKS_PER_ENQUEUE", 8))):
             try:
@@ -246,21 +276,28 @@ def _render(claimed: list[OutgoingMail]) -> list[OutgoingMail]:
                 )
                 dropped.add(mail.pk)
                 continue
-            mail.subject = f"{prefix}{' '.join(result.subject.split())}"
-            mail.body = result.body
-            mail.html_body = result.html_body
-            mail.attachments = [
-                {"filename": a.filename, "content": a.content, "mimetype": a.mimetype}
-                for a in result.attachments
-            ]
-            mail.headers = dict(result.headers)
-            mail.rendered_at = now
+            subject = f"{prefix}{' '.join(result.subject.split())}"
+            _store_rendered(mail, result, subject=subject, now=now)
             rendered.append(mail)
     if rendered:
         OutgoingMail.objects.bulk_update(
             rendered, ["subject", "body", "html_body", "attachments", "headers", "rendered_at"]
         )
     return [mail for mail in claimed if mail.pk not in dropped]
+
+
+def _store_rendered(
+    mail: OutgoingMail, result: renderers.RenderedMail, *, subject: str, now: datetime.datetime
+) -> None:
+    mail.subject = subject
+    mail.body = result.body
+    mail.html_body = result.html_body
+    mail.attachments = [
+        {"filename": a.filename, "content": a.content, "mimetype": a.mimetype}
+        for a in result.attachments
+    ]
+    mail.headers = dict(result.headers)
+    mail.rendered_at = now
 
 
 def _render_kind(
@@ -281,7 +318,7 @@ def _render_kind(
     return results
 
 
-def build_message(mail: OutgoingMail, *, connection: Any = None) -> EmailMultiAlternatives:
+def _build_message(mail: OutgoingMail, *, connection: Any = None) -> EmailMultiAlternatives:
     """The stored row as a Django message (raises ValueError for an unusable address)."""
     headers = {
         "Message-ID": mail.message_id,
@@ -328,7 +365,7 @@ class _Outcome:
     CONNECTION = "connection"  # transient, and the connection is gone
 
 
-def classify(exc: BaseException) -> str:
+def _classify(exc: BaseException) -> str:
     """Transient (retry later) or permanent (mark failed) for an error raised while sending."""
     if isinstance(exc, SoftTimeLimitExceeded):  # the task must stop: put the rest back
         return _Outcome.CONNECTION
@@ -402,10 +439,10 @@ def mail_send_claimed(*, claimed: list[OutgoingMail]) -> SendReport:
     try:
         for index, mail in enumerate(to_send):
             try:
-                message = build_message(mail, connection=connection)
+                message = _build_message(mail, connection=connection)
                 connection.send_messages([message])
             except Exception as exc:
-                outcome = classify(exc)
+                outcome = _classify(exc)
                 error = _error_text(exc)
                 if outcome == _Outcome.PERMANENT:
                     _fail(mail, error)
@@ -433,8 +470,6 @@ def mail_send_claimed(*, claimed: list[OutgoingMail]) -> SendReport:
 
 def mail_send_due(*, budget_seconds: float = 40.0, limit: int = CHUNK) -> SendReport:
     """Claim and send chunks of due mail until none is left or the time budget is spent."""
-    import time
-
     stop_at = time.monotonic() + budget_seconds
     total = SendReport()
     while True:

@@ -1,8 +1,8 @@
 """Registry of demo-data seeders behind ``manage.py seed_demo``.
 
 Each app registers a seeder from its ``AppConfig.ready()`` by dotted path
-(``"cooperation.demo.seed_cooperation"``): the demo modules are large and are imported only when
-``seed_demo`` runs, never by a web or worker process. Seeders run in ``order``. A seeder takes
+(``"cooperation.demo.seed.seed_cooperation"``): the demo modules are large and are imported only
+when ``seed_demo`` runs, never by a web or worker process. Seeders run in ``order``. A seeder takes
 ``scale`` (1 for the demo, larger for benchmark data sets) and must be idempotent: running it
 twice leaves the same rows.
 """

@@ -5,7 +5,9 @@ from allauth.account.models import EmailAddress
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.mail.models import OutgoingMail
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.mail.outbox import queued, send_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +36,24 @@ def test_signup_creates_unverified_researcher_and_sends_confirmation(client, mai
     assert list(user.groups.values_list("name", flat=True)) == [Role.RESEARCHER]
     address = EmailAddress.objects.get(user=user)
     assert address.verified is False
+    # Written to the outbox in the request, sent by the outbox, not by the request.
+    (row,) = queued("account.email_confirmation_signup")
+    assert (row.to_email, row.language, row.status) == (
+        "new.person@example.org",
+        "en",
+        OutgoingMail.Status.PENDING,
+    )
+    assert row.about_id == user.pk
+    assert row.rendered_at is not None
+    assert "/en/accounts/confirm-email/" in row.body
+    assert mailoutbox == []
+    assert send_queued() == 1
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["new.person@example.org"]
     assert "/en/accounts/confirm-email/" in mailoutbox[0].body
+    assert mailoutbox[0].subject == row.subject
+    assert mailoutbox[0].subject.startswith("[EU-Russia STI] ")
+    assert send_queued() == 0
 
 
 def test_signup_in_russian_remembers_language_and_mails_in_russian(client, mailoutbox):
@@ -44,6 +61,9 @@ def test_signup_in_russian_remembers_language_and_mails_in_russian(client, mailo
 
     user = User.objects.get(email="new.person@example.org")
     assert user.preferred_language == "ru"
+    assert [row.language for row in queued("account.email_confirmation_signup")] == ["ru"]
+    send_queued()
+    assert mailoutbox[0].extra_headers["Content-Language"] == "ru"
     assert "/ru/accounts/confirm-email/" in mailoutbox[0].body
     assert "Пожалуйста" in mailoutbox[0].subject + mailoutbox[0].body
 
@@ -58,6 +78,7 @@ def test_unverified_user_cannot_log_in_until_the_email_is_confirmed(client, mail
     assert response.url == "/en/accounts/confirm-email/"
     assert "_auth_user_id" not in client.session
 
+    send_queued()
     key_url = next(
         line.strip() for line in mailoutbox[-1].body.splitlines() if "confirm-email/" in line
     )
@@ -96,6 +117,7 @@ def test_signup_rejects_bad_input_with_a_message_and_saves_nothing(
     assert message in response.content.decode()
     assert User.objects.count() == 0
     assert EmailAddress.objects.count() == 0
+    assert not OutgoingMail.objects.exists()
     assert mailoutbox == []
 
 
@@ -124,6 +146,7 @@ def test_duplicate_email_in_any_case_creates_nothing_and_tells_the_owner(client,
     assert response.status_code == 302
     assert User.objects.filter(email__iexact="taken@example.org").count() == 1
     assert EmailAddress.objects.filter(email__iexact="taken@example.org").count() == 1
+    assert send_queued() == 1
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["taken@example.org"]
     assert "/ru/accounts/password/reset/" in mailoutbox[0].body
@@ -144,6 +167,9 @@ def test_password_reset_sends_a_link(client, mailoutbox):
     response = client.post("/en/accounts/password/reset/", {"email": "forgetful@example.org"})
 
     assert response.status_code == 302
+    (row,) = queued("account.password_reset_key")
+    assert row.to_email == "forgetful@example.org"
+    assert send_queued() == 1
     assert len(mailoutbox) == 1
     assert "/en/accounts/password/reset/key/" in mailoutbox[0].body
 
@@ -158,6 +184,7 @@ def test_email_change_adds_an_address_that_needs_confirmation(client, mailoutbox
     added = EmailAddress.objects.get(email="new@example.org")
     assert added.user == user
     assert added.verified is False
+    send_queued()
     assert mailoutbox[-1].to == ["new@example.org"]
 
 

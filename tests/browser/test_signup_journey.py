@@ -29,7 +29,11 @@ def url(name: str, language: str = "en") -> str:
 
 
 def test_signup_confirm_login_switch_language_logout(
-    page: Page, live_server: LiveServer, smtp_sink: MailSink, axe_check: Callable[[Page], None]
+    page: Page,
+    live_server: LiveServer,
+    smtp_sink: MailSink,
+    eager_celery: None,  # the confirmation goes through the outbox, whose task sends it
+    axe_check: Callable[[Page], None],
 ) -> None:
     # Home page, then the header's sign-up link.
     page.goto("/en/")

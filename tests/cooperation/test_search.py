@@ -542,7 +542,11 @@ def _counts() -> tuple[int, int, int, int]:
 
 
 def test_seed_cooperation_is_idempotent_at_scale_1():
-    from cooperation.demo import CALLS, OFFERS, ORGANISATIONS, RESEARCHERS, seed_cooperation
+    from cooperation.demo.calls import CALLS
+    from cooperation.demo.offers import OFFERS
+    from cooperation.demo.organisations import ORGANISATIONS
+    from cooperation.demo.people import RESEARCHERS
+    from cooperation.demo.seed import seed_cooperation
     from portal.accounts.demo import seed_users
 
     seed_users(scale=1)
@@ -561,7 +565,7 @@ def test_seed_cooperation_is_idempotent_at_scale_1():
 
 
 def test_seed_cooperation_at_scale_300():
-    from cooperation.demo import seed_cooperation
+    from cooperation.demo.seed import seed_cooperation
     from cooperation.indexing import offer_index, organisation_index
     from portal.accounts.demo import seed_users
 

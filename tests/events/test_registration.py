@@ -315,6 +315,28 @@ def test_a_user_with_the_invited_address_claims_the_registration(client):
     assert client.get(url("claim", "garbage")).status_code == 404
 
 
+def test_the_claim_token_selector_reads_one_row_and_refuses_forgeries(django_assert_num_queries):
+    from events.selectors.registrations import registration_for_claim_token
+
+    event = quick_event()
+    boss = event.organisers.get()
+    invited = [
+        registration_create_by_organiser(event=event, email=f"p{n}@example.org", name="P", by=boss)
+        for n in range(3)
+    ]
+    token = claim_token_for(invited[1])
+    with django_assert_num_queries(1):  # the registration with its event
+        found = registration_for_claim_token(token=token)
+    assert found == invited[1]
+    with django_assert_num_queries(0):
+        assert found is not None
+        assert found.event == event
+    assert registration_for_claim_token(token=f"{invited[1].pk}.forged") is None
+    assert registration_for_claim_token(token=f"{invited[1].pk}.") is None
+    with django_assert_num_queries(0):
+        assert registration_for_claim_token(token="garbage") is None
+
+
 # -- register page -----------------------------------------------------------------------------
 
 

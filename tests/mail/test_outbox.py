@@ -97,10 +97,41 @@ def test_under_load_one_send_task_per_window_carries_every_change_of_it(
             services.mail_queue(kind=PLAIN, to=f"w{n}@example.org", language="en", key=f"w:{n}")
     assert published == [{"countdown": 2}]
     cache.delete(services._ENQUEUE_KEY)  # the window has passed
+    monkeypatch.setattr(services, "_enqueued_until", 0.0)
     with django_capture_on_commit_callbacks(execute=True):
         services.mail_queue(kind=PLAIN, to="w3@example.org", language="en", key="w:3")
     assert published == [{"countdown": 2}, {"countdown": 2}]
     assert OutgoingMail.objects.filter(status=Status.PENDING).count() == 4
+
+
+def test_within_the_window_a_process_that_saw_the_task_asks_the_cache_no_more(
+    django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    """The first commit of the window asks the cache (and publishes the task); the next ones in
+    the same process, within half a window, know the task starts after them and skip the
+    round trip. A process that finds the key taken by another remembers that too."""
+    settings.MAIL_ENQUEUE_WINDOW_SECONDS = 1
+    published: list[dict[str, Any]] = []
+    monkeypatch.setattr(tasks.mail_send, "apply_async", lambda **kw: published.append(kw))
+    asked: list[str] = []
+    real_add = cache.add
+
+    def counting_add(key: str, *args: Any, **kwargs: Any) -> bool:
+        asked.append(key)
+        return real_add(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "add", counting_add)
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.mail_queue(kind=PLAIN, to=f"k{n}@example.org", language="en", key=f"k:{n}")
+    assert (asked, published) == ([services._ENQUEUE_KEY], [{"countdown": 2}])
+
+    monkeypatch.setattr(services, "_enqueued_until", 0.0)  # another process: the key is taken
+    for n in range(3, 5):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.mail_queue(kind=PLAIN, to=f"k{n}@example.org", language="en", key=f"k:{n}")
+    assert (len(asked), published) == (2, [{"countdown": 2}])
+    assert OutgoingMail.objects.filter(status=Status.PENDING).count() == 5
 
 
 def test_recipient_language_is_the_accounts_then_the_fallback_then_the_sites():

@@ -1,0 +1,255 @@
+"""The curated cooperation offers of the demo, one or more of every type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cooperation.demo.common import OfferType, OrgType
+
+# -- curated offers --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferSpec:
+    title: str
+    type: str
+    author: str  # email
+    organisation: str  # OrgSpec.name
+    summary: str
+    description: str
+    themes: tuple[str, ...]
+    expires_in: int  # days from today
+    sought_countries: tuple[str, ...] = ()
+    sought_types: tuple[str, ...] = ()
+    call: str | None = None
+
+
+OFFERS: tuple[OfferSpec, ...] = (
+    OfferSpec(
+        "Партнёры для проекта по мониторингу вечной мерзлоты",
+        OfferType.RD_REQUEST,
+        "anna.ivanova@demo.example",
+        "Томский государственный университет",
+        "Ищем европейских партнёров для проекта по мониторингу вечной мерзлоты в Сибири.",
+        "Сеть станций в Томской области и на Ямале; нужны партнёры с опытом моделирования "
+        "потоков углерода. Permafrost monitoring consortium.",
+        ("ENVIRONMENT",),
+        200,
+        ("FI", "DE", "FR"),
+        (OrgType.UNIVERSITY, OrgType.RESEARCH_INSTITUTE),
+    ),
+    OfferSpec(
+        "Smart grid test bench available for joint experiments",
+        OfferType.EXPERTISE_OFFER,
+        "jan.kowalski@demo.example",
+        "Politechnika Warszawska",
+        "Our laboratory offers a 400 kW smart grid test bench to consortium partners.",
+        "Hardware-in-the-loop testing of converters and grid controllers.",
+        ("ENERGY",),
+        150,
+        call="HORIZON-CL5-2027-D3-01",
+    ),
+    OfferSpec(
+        "Coordinator sought: supramolecular materials doctoral network",
+        OfferType.RD_REQUEST,
+        "marie.dupont@demo.example",
+        "Université de Strasbourg",
+        "We seek a coordinator and partners for an MSCA doctoral network.",
+        "Topics: molecular machines, self-assembly, functional materials.",
+        ("NMP", "PEOPLE"),
+        120,
+        ("RU", "PL", "IT"),
+        (OrgType.UNIVERSITY,),
+        call="HORIZON-MSCA-2027-DN-01",
+    ),
+    OfferSpec(
+        "Катализаторы для получения водорода из биомассы",
+        OfferType.TECH_OFFER,
+        "ivan.sokolov@demo.example",
+        "Институт катализа им. Г.К. Борескова СО РАН",
+        "Лицензия на катализаторы паровой конверсии биоэтанола в водород.",
+        "Пилотные испытания выполнены; ищем промышленного партнёра в ЕС. Hydrogen from "
+        "bioethanol catalysts, TRL 5.",
+        ("ENERGY", "NMP"),
+        300,
+        sought_types=(OrgType.LARGE_COMPANY, OrgType.SME),
+    ),
+    OfferSpec(
+        "Genomic data analysis for rare disease cohorts",
+        OfferType.EXPERTISE_OFFER,
+        "elena.kuznetsova@demo.example",
+        "Новосибирский государственный университет",
+        "Bioinformatics team offers variant calling and machine learning on cohort data.",
+        "Experience with Siberian population cohorts. Биоинформатика и машинное обучение.",
+        ("HEALTH", "ICT"),
+        90,
+    ),
+    OfferSpec(
+        "Beam time at a synchrotron radiation source",
+        OfferType.EXPERTISE_OFFER,
+        "sergey.volkov@demo.example",
+        "Институт ядерной физики им. Г.И. Будкера СО РАН",
+        "Collaborative beam time at the VEPP-4 and VEPP-3 synchrotron radiation stations.",
+        "Diffraction, EXAFS and X-ray imaging. Синхротронное излучение.",
+        ("INFRASTRUCTURES",),
+        250,
+    ),
+    OfferSpec(
+        "Nanocellulose films for food packaging",
+        OfferType.TECH_OFFER,
+        "mikko.virtanen@demo.example",
+        "Aalto University",
+        "Barrier films from wood nanocellulose, ready for pilot production.",
+        "Seeking packaging manufacturers and wood processing partners in Karelia.",
+        ("KBBE", "NMP"),
+        180,
+        ("RU", "SE"),
+        (OrgType.LARGE_COMPANY,),
+    ),
+    OfferSpec(
+        "Partners for a study of Russian-speaking migration in Europe",
+        OfferType.RD_REQUEST,
+        "katarzyna.nowak@demo.example",
+        "Uniwersytet Jagielloński",
+        "Social sciences consortium on migration and integration.",
+        "We look for sociologists and linguists in the Baltic states and Finland.",
+        ("SSH",),
+        60,
+        ("EE", "LV", "FI"),
+    ),
+    OfferSpec(
+        "Laser powder bed fusion of titanium alloys",
+        OfferType.EXPERTISE_OFFER,
+        "thomas.mueller@demo.example",
+        "Fraunhofer-Institut für Lasertechnik ILT",
+        "Process development for additive manufacturing of aerospace parts.",
+        "Machines, monitoring and qualification; partners for Horizon Europe proposals.",
+        ("NMP", "TRANSPORT"),
+        210,
+        call="HORIZON-CL4-2027-DIGITAL-EMERGING-01",
+    ),
+    OfferSpec(
+        "Sea ice observations in the Barents Sea",
+        OfferType.RD_REQUEST,
+        "giulia.rossi@demo.example",
+        "Consiglio Nazionale delle Ricerche",
+        "Partners sought for joint sea ice and ocean observations.",
+        "Ship time and buoy data sharing; Russian oceanographic institutes welcome.",
+        ("ENVIRONMENT",),
+        45,
+        ("RU", "NO"),
+    ),
+    OfferSpec(
+        "Технология: композиты с углеродными нанотрубками",
+        OfferType.TECH_OFFER,
+        "ivan.sokolov@demo.example",
+        "ООО «Сибирские нанотехнологии»",
+        "Добавки на основе нанотрубок для прочных и проводящих композитов.",
+        "Ищем дистрибьюторов и партнёров для совместных испытаний в ЕС. Carbon nanotube additives.",
+        ("NMP", "SME"),
+        330,
+        ("DE", "PL", "FI"),
+        (OrgType.SME, OrgType.LARGE_COMPANY),
+    ),
+    OfferSpec(
+        "Looking for fibre laser components suppliers",
+        OfferType.TECH_REQUEST,
+        "thomas.mueller@demo.example",
+        "Lasertech Photonics GmbH",
+        "We need suppliers of active fibres and pump diodes.",
+        "Small series, medical and micro-machining applications.",
+        ("NMP", "SME"),
+        100,
+        ("RU", "FI"),
+        (OrgType.SME,),
+    ),
+    OfferSpec(
+        "Требуется технология очистки сточных вод",
+        OfferType.TECH_REQUEST,
+        "anna.ivanova@demo.example",
+        "Томский государственный университет",
+        "Нужна технология очистки сточных вод для малых посёлков Сибири.",
+        "Холодный климат, удалённые территории. Wastewater treatment for cold climates.",
+        ("ENVIRONMENT",),
+        75,
+        ("FI", "SE", "EE"),
+    ),
+    OfferSpec(
+        "Joint ionosphere radar campaign",
+        OfferType.RD_REQUEST,
+        "sergey.volkov@demo.example",
+        "Институт солнечно-земной физики СО РАН",
+        "Coordinated space weather observations with European radars.",
+        "Irkutsk incoherent scatter radar and EISCAT; data sharing agreement prepared.",
+        ("SPACE",),
+        140,
+        ("FI", "SE", "NO"),
+    ),
+    OfferSpec(
+        "Hydrogen storage materials: partners for an M-ERA.NET proposal",
+        OfferType.RD_REQUEST,
+        "dmitry.petrov@demo.example",
+        "Институт проблем химической физики РАН",
+        "Metal hydride and MOF materials for hydrogen storage.",
+        "Looking for industry partners to reach TRL 5. Хранение водорода.",
+        ("ENERGY", "NMP"),
+        110,
+        ("DE", "AT", "IT"),
+        call="ERANET-MERA-2027",
+    ),
+    OfferSpec(
+        "Atmospheric measurement station data for climate models",
+        OfferType.EXPERTISE_OFFER,
+        "olga.smirnova@demo.example",
+        "Helsingin yliopisto",
+        "Long-term SMEAR data and support for Siberian campaigns.",
+        "Aerosol and greenhouse gas measurements; training for station operators.",
+        ("ENVIRONMENT",),
+        160,
+        ("RU",),
+    ),
+    OfferSpec(
+        "Cybersecurity testbed for energy infrastructures",
+        OfferType.EXPERTISE_OFFER,
+        "jan.kowalski@demo.example",
+        "AIT Austrian Institute of Technology GmbH",
+        "Testbed for attacks on substation automation, open to consortium partners.",
+        "IEC 61850 laboratory and red-team exercises.",
+        ("SECURITY", "ENERGY"),
+        20,
+    ),
+    OfferSpec(
+        "Lignin-based biochemicals: licensing",
+        OfferType.TECH_OFFER,
+        "mikko.virtanen@demo.example",
+        "Nordic Bioeconomy Oy",
+        "Process for turning kraft lignin into aromatic chemicals.",
+        "Seeking pulp mills in Russia and Sweden for demonstration.",
+        ("KBBE", "SME"),
+        260,
+        ("RU", "SE"),
+        (OrgType.LARGE_COMPANY,),
+    ),
+    OfferSpec(
+        "Нужна экспертиза в области медицинской визуализации",
+        OfferType.TECH_REQUEST,
+        "elena.kuznetsova@demo.example",
+        "Новосибирский государственный университет",
+        "Ищем партнёров с опытом МРТ-визуализации для совместного проекта.",
+        "Medical imaging expertise sought for a joint neuroscience project.",
+        ("HEALTH",),
+        85,
+        ("DE", "FR"),
+    ),
+    OfferSpec(
+        "Quantum communication link: partners for field trials",
+        OfferType.RD_REQUEST,
+        "giulia.rossi@demo.example",
+        "Университет ИТМО",
+        "Field trials of quantum key distribution over metropolitan fibre.",
+        "Квантовые коммуникации; партнёры в ЕС для испытаний.",
+        ("ICT",),
+        190,
+        ("IT", "DE", "AT"),
+    ),
+)
