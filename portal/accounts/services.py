@@ -9,7 +9,7 @@ from django.db import transaction
 
 from portal.accounts import personal_data
 from portal.accounts.models import User
-from portal.accounts.roles import DEFAULT_ROLES, Role
+from portal.accounts.roles import BACK_OFFICE_ROLES, DEFAULT_ROLES, Role
 from portal.reference.models import Country
 
 
@@ -18,6 +18,22 @@ def user_roles_assign(*, user: User, roles: tuple[str, ...] | list[str]) -> None
     groups = Group.objects.filter(name__in=list(roles))
     user.groups.add(*groups)
     user.__dict__.pop("role_names", None)  # the cached_property is read again on next use
+    user_staff_status_sync(user=user)
+
+
+def user_staff_status_sync(*, user: User, revoke: bool = False) -> None:
+    """Members of a back-office role (site staff, NCP staff, event organisers) may log into the
+    admin, where their groups' permissions decide what they see. Called whenever roles change:
+    gaining such a role gives ``is_staff``; with ``revoke`` (the admin, when someone's roles
+    were changed there) losing the last one takes it away again, superusers aside."""
+    user.__dict__.pop("role_names", None)
+    back_office = bool(BACK_OFFICE_ROLES & user.role_names)
+    is_staff = user.is_staff or back_office
+    if revoke:
+        is_staff = back_office or user.is_superuser
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
 
 
 def user_default_roles_assign(*, user: User) -> None:
@@ -88,4 +104,5 @@ __all__ = [
     "user_export",
     "user_profile_update",
     "user_roles_assign",
+    "user_staff_status_sync",
 ]
