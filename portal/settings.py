@@ -10,6 +10,7 @@ ORCID_CLIENT_ID/ORCID_SECRET.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -41,6 +42,16 @@ else:
 
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("PORTAL_SITE_URL", default="http://127.0.0.1:8000")
+# The portal's name in each language (mails, page titles, the admin) and its domain, kept on the
+# sites framework's Site row by a migration and after every `migrate` (portal/site.py).
+SITE_NAMES = {
+    "en": env("PORTAL_SITE_NAME_EN", default="EU–Russia STI Cooperation Portal"),
+    "ru": env(
+        "PORTAL_SITE_NAME_RU",
+        default="Портал сотрудничества ЕС–Россия в сфере науки, технологий и инноваций",
+    ),
+}
+SITE_DOMAIN = urlsplit(SITE_URL).netloc or "127.0.0.1:8000"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -233,7 +244,6 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[EU-Russia STI] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("PORTAL_HTTP_PROTOCOL", default="http" if DEBUG else "https")
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {}

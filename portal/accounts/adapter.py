@@ -6,14 +6,30 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import get_language
 
 from portal.accounts.models import User
 from portal.accounts.services import user_default_roles_assign
+from portal.mail.language import recipient_language
+from portal.site import current_site, subject_prefix
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Fills our profile fields at sign-up and gives every new user the Researcher role."""
+    """Fills our profile fields at sign-up and gives every new user the Researcher role; account
+    mails are written in the recipient's language and name the portal as the settings do."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        user = context.get("user")
+        if not isinstance(user, User):
+            user = User.objects.filter(email__iexact=email).first()
+        language = recipient_language(user=user, fallback=get_language())
+        with translation.override(language):
+            context = {**context, "current_site": current_site(language)}
+            super().send_mail(template_prefix, email, context)
+
+    def format_email_subject(self, subject: str) -> str:
+        return subject_prefix() + subject
 
     def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
         data = getattr(form, "cleaned_data", {})

@@ -54,6 +54,7 @@ from django.utils import timezone
 
 from portal.mail import renderers
 from portal.mail.models import OutgoingMail
+from portal.site import subject_prefix
 
 logger = logging.getLogger(__name__)
 Status = OutgoingMail.Status
@@ -230,7 +231,6 @@ def _render(claimed: list[OutgoingMail]) -> list[OutgoingMail]:
             todo.setdefault(mail.kind, []).append(mail)
     if not todo:
         return claimed
-    prefix = _setting("ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
     now = timezone.now()
     rendered: list[OutgoingMail] = []
     dropped: set[int] = set()
@@ -246,6 +246,7 @@ def _render(claimed: list[OutgoingMail]) -> list[OutgoingMail]:
                 )
                 dropped.add(mail.pk)
                 continue
+            prefix = subject_prefix(mail.language)
             mail.subject = f"{prefix}{' '.join(result.subject.split())}"
             mail.body = result.body
             mail.html_body = result.html_body

@@ -117,7 +117,7 @@ def test_signup_accepts_cyrillic_and_emoji_in_name_and_password(client):
 def test_duplicate_email_in_any_case_creates_nothing_and_tells_the_owner(client, mailoutbox):
     """allauth's enumeration protection: the page does not reveal that the address is taken;
     the owner of the address gets a mail saying an account already exists."""
-    UserFactory(email="taken@example.org")
+    UserFactory(email="taken@example.org", preferred_language="ru")  # mails in its language
 
     response = _signup(client, url=SIGNUP_RU, email="TAKEN@example.org")
 

@@ -215,7 +215,7 @@ def test_approval_and_decline_notices(mailoutbox, django_capture_on_commit_callb
         yes = register(event, attendee(email="yes@example.org"))
         no = register(event, attendee(email="no@example.org"))
     assert [m.subject for m in mailoutbox] == [
-        f"[EU-Russia STI] Registration received: {event.title}"
+        f"[EU–Russia STI Cooperation Portal] Registration received: {event.title}"
     ] * 2
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
