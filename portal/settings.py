@@ -222,8 +222,9 @@ MAIL_KEEP_DAYS = env.int("PORTAL_MAIL_KEEP_DAYS", default=90)
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, loading the user with its role names (portal/accounts/backends.py)
+    "portal.accounts.backends.PortalModelBackend",
+    "portal.accounts.backends.PortalAuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -231,7 +232,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_REDIRECT_URL = "accounts:profile"
+LOGIN_REDIRECT_URL = "pages:start"  # the personal start page, by role
 LOGIN_URL = "account_login"
 
 ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"

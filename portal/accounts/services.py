@@ -17,7 +17,7 @@ def user_roles_assign(*, user: User, roles: tuple[str, ...] | list[str]) -> None
     """Add the user to the given role groups (groups exist: a data migration creates them)."""
     groups = Group.objects.filter(name__in=list(roles))
     user.groups.add(*groups)
-    user.__dict__.pop("role_names", None)  # the cached_property is read again on next use
+    user.forget_roles()
     user_staff_status_sync(user=user)
 
 
@@ -26,7 +26,7 @@ def user_staff_status_sync(*, user: User, revoke: bool = False) -> None:
     admin, where their groups' permissions decide what they see. Called whenever roles change:
     gaining such a role gives ``is_staff``; with ``revoke`` (the admin, when someone's roles
     were changed there) losing the last one takes it away again, superusers aside."""
-    user.__dict__.pop("role_names", None)
+    user.forget_roles()
     back_office = bool(BACK_OFFICE_ROLES & user.role_names)
     is_staff = user.is_staff or back_office
     if revoke:

@@ -69,7 +69,7 @@ def test_unverified_user_cannot_log_in_until_the_email_is_confirmed(client, mail
         "/en/accounts/login/", {"login": "New.Person@Example.org", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert response.url == "/en/accounts/profile/"
+    assert response.url == "/en/start/"  # LOGIN_REDIRECT_URL: the personal start page
 
 
 @pytest.mark.parametrize(
