@@ -54,3 +54,41 @@ class CooperationConfig(AppConfig):
                 order=20,
             )
         )
+
+        # The person's start page and the menu by role (portal.pages.start).
+        from cooperation import permissions
+        from cooperation.views import start
+        from portal.pages.start import (
+            MenuLink,
+            StartSection,
+            register_menu_link,
+            register_start_section,
+        )
+
+        register_start_section(
+            StartSection(
+                key="cooperation.review",
+                template="cooperation/_start_review.html",
+                context=start.review_context,
+                applies=permissions.can_review_offers,
+                order=10,
+            )
+        )
+        register_start_section(
+            StartSection(
+                key="cooperation.offers",
+                template="cooperation/_start_offers.html",
+                context=start.offers_context,
+                applies=start.is_researcher,
+                order=40,
+            )
+        )
+        register_menu_link(
+            MenuLink(
+                key="cooperation.review_queue",
+                label=_("Review queue"),
+                url_name="cooperation:review_queue",
+                applies=permissions.can_review_offers,
+                order=10,
+            )
+        )

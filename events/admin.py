@@ -1,6 +1,8 @@
-"""Admin for site staff: events and registrations are listed and shown here but change only
-through events.services (lock, count, write; the agenda within the event; the attendees told),
-which the organiser pages use; site staff manage every event there."""
+"""Admin for site staff and organisers: events and registrations are listed and shown here but
+change only through events.services (lock, count, write; the agenda within the event; the
+attendees told), which the organiser pages use; site staff manage every event there. Organisers
+see only their own events and their registrations (the groups' permissions come from
+migration 0003)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,11 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from events.models import Event, Question, Registration, Session
+from events.selectors.events import event_managed_queryset, registration_managed_queryset
 from portal.admin_helpers import WritesThroughThePortalMixin
 
 # Links typed without a scheme are taken as https (Django 6 default).
@@ -46,6 +50,9 @@ class EventAdmin(WritesThroughThePortalMixin, admin.ModelAdmin):
     filter_horizontal = ["themes"]
     inlines = [SessionInline, QuestionInline]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
+        return event_managed_queryset(user=request.user)
+
 
 @admin.register(Registration)
 class RegistrationAdmin(WritesThroughThePortalMixin, admin.ModelAdmin):
@@ -53,3 +60,6 @@ class RegistrationAdmin(WritesThroughThePortalMixin, admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["name", "email", "event__title"]
     list_select_related = ["event"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Registration]:
+        return registration_managed_queryset(user=request.user)

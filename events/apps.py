@@ -30,3 +30,47 @@ class EventsConfig(AppConfig):
             "events.tasks.registrations_send_reminders",
             every=3600.0,
         )
+
+        # The person's start page and the menu by role (portal.pages.start).
+        from events.views import start
+        from portal.pages.start import (
+            MenuLink,
+            StartSection,
+            register_menu_link,
+            register_start_section,
+        )
+
+        register_start_section(
+            StartSection(
+                key="events.registrations",
+                template="events/_start_registrations.html",
+                context=start.registrations_context,
+                order=30,
+            )
+        )
+        register_start_section(
+            StartSection(
+                key="events.my_events",
+                template="events/_start_my_events.html",
+                context=start.my_events_context,
+                applies=start.organises,
+                order=20,
+            )
+        )
+        register_menu_link(
+            MenuLink(
+                key="events.my_registrations",
+                label=_("My registrations"),
+                url_name="events:my_registrations",
+                order=30,
+            )
+        )
+        register_menu_link(
+            MenuLink(
+                key="events.my_events",
+                label=_("My events"),
+                url_name="events:my_events",
+                applies=start.organises,
+                order=20,
+            )
+        )

@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 
 from events import ics
 from events.models import Registration
-from events.notifications import EXPECTED, MESSAGE_KIND, registration_language
+from events.notifications import APPROVAL_KIND, EXPECTED, MESSAGE_KIND, registration_language
 from events.selectors.registrations import waitlist_position, waitlist_positions
 from events.services.claims import claim_token_for
 from portal.mail import renderers
@@ -41,6 +41,7 @@ KINDS: dict[str, bool] = {
     "waitlisted": False,
     "pending": False,
     "declined": False,
+    "cancelled": False,
     "invitation": True,  # attached only when the invitation confirms a seat
 }
 
@@ -140,7 +141,21 @@ def message_email(
     return RenderedMail(subject=full_subject, body=text)
 
 
-@renderers.register(*(f"events.{kind}" for kind in KINDS), MESSAGE_KIND)
+def approval_requested_email(registration: Registration, *, language: str) -> RenderedMail:
+    """To an organiser: a registration waits for their approval, with the link to decide."""
+    event = registration.event
+    with translation.override(language):
+        context = {
+            "registration": registration,
+            "event": event,
+            "dashboard_url": absolute_url(reverse("events:dashboard", kwargs={"slug": event.slug})),
+        }
+        subject = render_to_string("events/email/approval_requested_subject.txt", context)
+        body = render_to_string("events/email/approval_requested_body.txt", context)
+    return RenderedMail(subject=subject, body=body)
+
+
+@renderers.register(*(f"events.{kind}" for kind in KINDS), MESSAGE_KIND, APPROVAL_KIND)
 def render_registration_mails(mails: Sequence[OutgoingMail]) -> list[RenderedMail | None]:
     """The outbox's renderer for the ``events.*`` kinds: registrations in one query (event,
     country and user joined), the waiting-list positions in one more."""
@@ -165,6 +180,10 @@ def render_registration_mails(mails: Sequence[OutgoingMail]) -> list[RenderedMai
                 sender_name=mail.context.get("sender_name", ""),
                 language=mail.language,
             )
+        if mail.kind == APPROVAL_KIND:
+            if registration.status != Registration.Status.PENDING:
+                return None  # decided meanwhile: nothing to ask
+            return approval_requested_email(registration, language=mail.language)
         kind = mail.kind.removeprefix("events.")
         if registration.status not in EXPECTED[kind][0]:
             return None  # no longer true: not sent

@@ -17,6 +17,8 @@ from portal.mail.services import MailSpec, mail_queue_many
 
 Status = Registration.Status
 MESSAGE_KIND = "events.message"
+# To the event's organisers: a registration waits for their approval.
+APPROVAL_KIND = "events.approval_requested"
 
 # kind -> (statuses the registration must be in, the timestamp that identifies this state change)
 EXPECTED: dict[str, tuple[tuple[str, ...], Callable[[Registration], datetime.datetime | None]]] = {
@@ -26,6 +28,7 @@ EXPECTED: dict[str, tuple[tuple[str, ...], Callable[[Registration], datetime.dat
     "waitlisted": ((Status.WAITLISTED,), lambda r: r.waitlisted_at),
     "pending": ((Status.PENDING,), lambda r: r.created_at),
     "declined": ((Status.CANCELLED,), lambda r: r.cancelled_at),
+    "cancelled": ((Status.CANCELLED,), lambda r: r.cancelled_at),
     "invitation": (
         (Status.CONFIRMED, Status.WAITLISTED),
         lambda r: r.confirmed_at or r.waitlisted_at,
@@ -81,6 +84,26 @@ def registrations_notify(*, registrations: Sequence[Registration | int], kind: s
             )
         )
     return mail_queue_many(mails=specs)
+
+
+def organisers_notify_pending(*, registration: Registration) -> int:
+    """Tell each organiser of the event, in their language, that ``registration`` waits for
+    their approval (one query for the organisers). Call inside the transaction that made it."""
+    if registration.status != Status.PENDING:
+        return 0
+    stamp = registration.created_at.isoformat()
+    return mail_queue_many(
+        mails=[
+            MailSpec(
+                kind=APPROVAL_KIND,
+                to=organiser.email,
+                language=recipient_language(user=organiser),
+                key=f"{APPROVAL_KIND}:{registration.pk}:{organiser.pk}:{stamp}",
+                about=registration,
+            )
+            for organiser in registration.event.organisers.order_by("pk")
+        ]
+    )
 
 
 def event_message_queue(

@@ -72,7 +72,8 @@ def _erase(user: User) -> None:
         user=user, status__in=OPEN_STATUSES, event__ends_at__gt=timezone.now()
     ).select_related("event")
     for registration in active:
-        registration_cancel(registration=registration, by=user)
+        # no confirmation: the account and its mail are about to go
+        registration_cancel(registration=registration, by=user, notify=False)
     # The rows themselves go with the user (on_delete=CASCADE).
 
 

@@ -10,6 +10,7 @@ from django.urls import path
 from events.views import attendee
 
 urlpatterns = [
+    path("registrations/", attendee.my_registrations, name="my_registrations"),
     path("<slug:slug>/register/", attendee.register, name="register"),
     path("<slug:slug>/check-in/", attendee.check_in, name="check_in"),
     path("tickets/<str:code>/", attendee.ticket, name="ticket"),

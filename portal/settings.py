@@ -10,6 +10,7 @@ ORCID_CLIENT_ID/ORCID_SECRET.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -41,6 +42,16 @@ else:
 
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("PORTAL_SITE_URL", default="http://127.0.0.1:8000")
+# The portal's name in each language (mails, page titles, the admin) and its domain, kept on the
+# sites framework's Site row by a migration and after every `migrate` (portal/site.py).
+SITE_NAMES = {
+    "en": env("PORTAL_SITE_NAME_EN", default="EU–Russia STI Cooperation Portal"),
+    "ru": env(
+        "PORTAL_SITE_NAME_RU",
+        default="Портал сотрудничества ЕС–Россия в сфере науки, технологий и инноваций",
+    ),
+}
+SITE_DOMAIN = urlsplit(SITE_URL).netloc or "127.0.0.1:8000"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -212,8 +223,9 @@ MAIL_KEEP_DAYS = env.int("PORTAL_MAIL_KEEP_DAYS", default=90)
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, loading the user with its role names (portal/accounts/backends.py)
+    "portal.accounts.backends.PortalModelBackend",
+    "portal.accounts.backends.PortalAuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -221,7 +233,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_REDIRECT_URL = "accounts:profile"
+LOGIN_REDIRECT_URL = "pages:start"  # the personal start page, by role
 LOGIN_URL = "account_login"
 
 ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
@@ -234,7 +246,6 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[EU-Russia STI] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("PORTAL_HTTP_PROTOCOL", default="http" if DEBUG else "https")
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {}

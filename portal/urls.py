@@ -1,10 +1,11 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import lazy
 from django.views.i18n import JavaScriptCatalog
 
 from portal.pages import views as pages_views
+from portal.site import site_name
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", pages_views.healthz, name="healthz"),
@@ -25,5 +26,5 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-admin.site.site_header = _("EU-Russia STI Cooperation Portal")
-admin.site.site_title = _("EU-Russia STI Cooperation Portal")
+admin.site.site_header = lazy(site_name, str)()
+admin.site.site_title = lazy(site_name, str)()

@@ -165,3 +165,28 @@ def interest_sent_for_offer(*, offer: CooperationOffer, user: User) -> Expressio
 def offers_published_between(*, start: datetime.datetime, end: datetime.datetime) -> int:
     """Offers published in ``[start, end)``: a monitoring figure."""
     return CooperationOffer.objects.filter(published_at__gte=start, published_at__lt=end).count()
+
+
+def interest_list_awaiting_answer(*, user: User, limit: int = 5) -> list[ExpressionOfInterest]:
+    """Interests in the user's offers that wait for their answer, oldest first (one query)."""
+    return list(
+        ExpressionOfInterest.objects.filter(
+            offer__author=user, status=ExpressionOfInterest.Status.PENDING
+        )
+        .select_related("offer")
+        .order_by("created_at", "pk")[:limit]
+    )
+
+
+def review_queue_counts(*, organisations: bool) -> dict[str, int]:
+    """How many offers wait for review (one query) and, for site staff, how many organisations
+    wait for publication (a second one)."""
+    counts = {
+        "offers": CooperationOffer.objects.filter(status=CooperationOffer.Status.SUBMITTED).count(),
+        "organisations": 0,
+    }
+    if organisations:
+        counts["organisations"] = Organisation.objects.filter(
+            status=Organisation.Status.DRAFT
+        ).count()
+    return counts

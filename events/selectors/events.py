@@ -312,12 +312,23 @@ def event_get_managed(*, slug: str) -> Event | None:
     return Event.objects.filter(slug=slug).select_related("country").first()
 
 
+def event_managed_queryset(*, user: Any) -> QuerySet[Event]:
+    """Events the user may manage: all for site staff, their own for organisers."""
+    return Event.objects.all() if is_site_staff(user) else Event.objects.filter(organisers=user)
+
+
+def registration_managed_queryset(*, user: Any) -> QuerySet[Registration]:
+    """Registrations of the events the user may manage (the back office's rows)."""
+    if is_site_staff(user):
+        return Registration.objects.all()
+    return Registration.objects.filter(event__organisers=user)
+
+
 def organiser_event_list(*, user: Any) -> QuerySet[Event]:
     """Events the user organises (all events for site staff), newest first, with counts of
     seats, pending and waitlisted registrations (one query)."""
-    qs = Event.objects.all() if is_site_staff(user) else Event.objects.filter(organisers=user)
     return (
-        _with_seats(qs)
+        _with_seats(event_managed_queryset(user=user))
         .annotate(
             pending=Count(
                 "registrations", filter=Q(registrations__status=Registration.Status.PENDING)

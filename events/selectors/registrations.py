@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from events.models import Event, Registration
@@ -171,3 +172,19 @@ def registration_for_claim_token(*, token: str) -> Registration | None:
     if registration is None or not secrets.compare_digest(registration.claim_token, secret):
         return None
     return registration
+
+
+def registration_list_for_user(
+    *, user: User, upcoming: bool, now: datetime.datetime | None = None, limit: int = 100
+) -> list[Registration]:
+    """The user's own registrations with their events (one query): ``upcoming`` those not
+    cancelled of events not over yet, soonest first; otherwise the rest (past events and
+    cancelled registrations), latest first."""
+    now = now or timezone.now()
+    live = Q(event__ends_at__gte=now) & ~Q(status=Registration.Status.CANCELLED)
+    rows = Registration.objects.filter(user=user).select_related("event", "event__country")
+    if upcoming:
+        rows = rows.filter(live).order_by("event__starts_at", "pk")
+    else:
+        rows = rows.exclude(live).order_by("-event__starts_at", "-pk")
+    return list(rows[:limit])

@@ -61,7 +61,19 @@ EVENT_FIELDS = (
 
 #: first path segments an event slug must not take (they are pages of their own under /events/)
 RESERVED_SLUGS = frozenset(
-    {"manage", "new", "feed", "my", "ticket", "tickets", "claim", "register", "check-in", "ics"}
+    {
+        "manage",
+        "new",
+        "feed",
+        "my",
+        "ticket",
+        "tickets",
+        "claim",
+        "register",
+        "check-in",
+        "ics",
+        "registrations",
+    }
 )
 
 # Russian (and Ukrainian/Belarusian) letters in Latin, after the passport (ICAO 9303) scheme, so that

@@ -426,6 +426,8 @@ def registration_create(
                 registration, reused=reuse is not None, extra_fields=("consent_public_list",)
             )
             _notify([registration], status)
+            if status == Status.PENDING:
+                notifications.organisers_notify_pending(registration=registration)
     except IntegrityError as exc:  # a constraint caught what the checks above did not
         raise RegistrationError(duplicate, code="already_registered") from exc
     registration.event = event
@@ -454,8 +456,11 @@ def _sync(target: Registration, source: Registration) -> None:
         setattr(target, name, getattr(source, name))
 
 
-def registration_cancel(*, registration: Registration, by: User | None) -> Registration:
-    """Cancel a registration; the freed seat goes to the first person on the waiting list.
+def registration_cancel(
+    *, registration: Registration, by: User | None, notify: bool = True
+) -> Registration:
+    """Cancel a registration; the freed seat goes to the first person on the waiting list. The
+    attendee gets a confirmation (``notify=False``: not when the account is being erased).
 
     ``by`` is the person acting: the attendee, an organiser of the event or site staff; None
     means the holder of the personal ticket link (the view has checked the ticket code).
@@ -482,6 +487,8 @@ def registration_cancel(*, registration: Registration, by: User | None) -> Regis
         current.status = Status.CANCELLED
         current.cancelled_at = now
         current.save(update_fields=["status", "cancelled_at"])
+        if notify:
+            _notify([current], "cancelled")
         if held_seat:
             _fill_from_waitlist(event, now=now)
     _sync(registration, current)

@@ -39,6 +39,7 @@ from events.selectors.registrations import (
     registration_for_claim_token,
     registration_get_by_ticket_code,
     registration_get_own,
+    registration_list_for_user,
     waitlist_position,
 )
 from events.services.checkin import registration_check_in
@@ -262,3 +263,14 @@ def check_in(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         "counts": counts,
     }
     return render(request, "events/attendee/check_in.html", context)
+
+
+@login_required
+@require_GET
+def my_registrations(request: AuthedHttpRequest) -> HttpResponse:
+    """The person's registrations: coming up (with their tickets), then past and cancelled."""
+    context = {
+        "upcoming": registration_list_for_user(user=request.user, upcoming=True),
+        "past": registration_list_for_user(user=request.user, upcoming=False),
+    }
+    return _private(render(request, "events/attendee/registration_list_mine.html", context))

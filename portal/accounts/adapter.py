@@ -5,36 +5,43 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
-from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import get_language
 
 from portal.accounts.models import User
 from portal.accounts.services import account_mail_queue, user_default_roles_assign
+from portal.mail.language import recipient_language
+from portal.site import current_site, subject_prefix
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Fills our profile fields at sign-up and gives every new user the Researcher role; sends
-    allauth's mails through the outbox."""
+    allauth's mails through the outbox, in the recipient's language, naming the portal as the
+    settings do."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        """Render as allauth does (same templates and context), then queue in the outbox
-        instead of sending here: no SMTP in the request, one ledger for every mail."""
+        """Render as allauth does (same templates and context) in the recipient's language
+        (the account's, else the page's), then queue in the outbox instead of sending here: no
+        SMTP in the request, one ledger for every mail."""
         request = allauth_context.request
-        full_context = {
-            "request": request,
-            "email": email,
-            "current_site": get_current_site(request),
-            **context,
-        }
-        message = self.render_mail(template_prefix, email, full_context)
         user = context.get("user")
-        account_mail_queue(
-            template_prefix=template_prefix,
-            message=message,
-            user=user if isinstance(user, User) else None,
-        )
+        if not isinstance(user, User):
+            user = User.objects.filter(email__iexact=email).first()
+        language = recipient_language(user=user, fallback=get_language())
+        with translation.override(language):
+            full_context = {
+                "request": request,
+                "email": email,
+                **context,
+                "current_site": current_site(language),
+            }
+            message = self.render_mail(template_prefix, email, full_context)
+            account_mail_queue(template_prefix=template_prefix, message=message, user=user)
+
+    def format_email_subject(self, subject: str) -> str:
+        return subject_prefix() + subject
 
     def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
         data = getattr(form, "cleaned_data", {})

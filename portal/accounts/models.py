@@ -10,6 +10,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+# The name under which portal.accounts.backends loads the role names with a request's user.
+ROLE_LIST_ANNOTATION = "role_list"
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -85,11 +88,20 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def role_names(self) -> frozenset[str]:
-        """The names of the user's role groups: one query per user object, then none.
+        """The names of the user's role groups: one query per user object, then none (none at
+        all for a request's user, loaded with them by portal.accounts.backends).
 
-        ``user_roles_assign`` forgets it when it changes the roles; a request loads its user
+        ``user_roles_assign`` forgets it (``forget_roles``) when it changes the roles; a request loads its user
         afresh, so a change made elsewhere is seen from the next request on."""
+        loaded = getattr(self, ROLE_LIST_ANNOTATION, None)  # a request's user: no query
+        if loaded is not None:
+            return frozenset(loaded)
         return frozenset(self.groups.values_list("name", flat=True))
+
+    def forget_roles(self) -> None:
+        """After a change of roles: ``role_names`` reads them again on next use."""
+        self.__dict__.pop("role_names", None)
+        self.__dict__.pop(ROLE_LIST_ANNOTATION, None)
 
     def has_role(self, role: str) -> bool:
         """Whether the user holds the role (``Role`` member or its name); no query once

@@ -12,3 +12,9 @@ class Role(models.TextChoices):
 
 
 DEFAULT_ROLES = (Role.RESEARCHER,)
+
+# Roles that work in the back office (the Django admin): their members get ``is_staff``, and
+# data migrations give their groups the permissions their role allows (role_permissions.py).
+BACK_OFFICE_ROLES = frozenset(
+    {Role.SITE_STAFF.value, Role.NCP_STAFF.value, Role.EVENT_ORGANISER.value}
+)

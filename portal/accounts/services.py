@@ -12,7 +12,7 @@ from django.utils import translation
 
 from portal.accounts import personal_data
 from portal.accounts.models import User
-from portal.accounts.roles import DEFAULT_ROLES, Role
+from portal.accounts.roles import BACK_OFFICE_ROLES, DEFAULT_ROLES, Role
 from portal.mail.language import recipient_language
 from portal.mail.renderers import RenderedMail
 from portal.mail.services import MailSpec, mail_queue_many
@@ -25,7 +25,23 @@ def user_roles_assign(*, user: User, roles: tuple[str, ...] | list[str]) -> None
     """Add the user to the given role groups (groups exist: a data migration creates them)."""
     groups = Group.objects.filter(name__in=list(roles))
     user.groups.add(*groups)
-    user.__dict__.pop("role_names", None)  # the cached_property is read again on next use
+    user.forget_roles()
+    user_staff_status_sync(user=user)
+
+
+def user_staff_status_sync(*, user: User, revoke: bool = False) -> None:
+    """Members of a back-office role (site staff, NCP staff, event organisers) may log into the
+    admin, where their groups' permissions decide what they see. Called whenever roles change:
+    gaining such a role gives ``is_staff``; with ``revoke`` (the admin, when someone's roles
+    were changed there) losing the last one takes it away again, superusers aside."""
+    user.forget_roles()
+    back_office = bool(BACK_OFFICE_ROLES & user.role_names)
+    is_staff = user.is_staff or back_office
+    if revoke:
+        is_staff = back_office or user.is_superuser
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
 
 
 def user_default_roles_assign(*, user: User) -> None:
@@ -136,4 +152,5 @@ __all__ = [
     "user_export",
     "user_profile_update",
     "user_roles_assign",
+    "user_staff_status_sync",
 ]

@@ -58,6 +58,7 @@ from django.utils import timezone
 
 from portal.mail import renderers
 from portal.mail.models import OutgoingMail
+from portal.site import subject_prefix
 
 logger = logging.getLogger(__name__)
 Status = OutgoingMail.Status
@@ -260,7 +261,6 @@ def _render(claimed: list[OutgoingMail]) -> list[OutgoingMail]:
             todo.setdefault(mail.kind, []).append(mail)
     if not todo:
         return claimed
-    prefix = _setting("ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
     now = timezone.now()
     rendered: list[OutgoingMail] = []
     dropped: set[int] = set()
@@ -276,6 +276,7 @@ def _render(claimed: list[OutgoingMail]) -> list[OutgoingMail]:
                 )
                 dropped.add(mail.pk)
                 continue
+            prefix = subject_prefix(mail.language)
             subject = f"{prefix}{' '.join(result.subject.split())}"
             _store_rendered(mail, result, subject=subject, now=now)
             rendered.append(mail)

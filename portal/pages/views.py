@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -9,12 +10,21 @@ from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from portal.http import AuthedHttpRequest
 from portal.pages import health
 from portal.pages.home import render_blocks
+from portal.pages.start import render_start_sections
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html", {"blocks": render_blocks(request)})
+
+
+@login_required
+@require_GET
+def start(request: AuthedHttpRequest) -> HttpResponse:
+    """The person's start page after logging in: what they have to do, by role."""
+    return render(request, "pages/start.html", {"sections": render_start_sections(request)})
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

@@ -90,7 +90,7 @@ def test_unverified_user_cannot_log_in_until_the_email_is_confirmed(client, mail
         "/en/accounts/login/", {"login": "New.Person@Example.org", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert response.url == "/en/accounts/profile/"
+    assert response.url == "/en/start/"  # LOGIN_REDIRECT_URL: the personal start page
 
 
 @pytest.mark.parametrize(
@@ -139,7 +139,7 @@ def test_signup_accepts_cyrillic_and_emoji_in_name_and_password(client):
 def test_duplicate_email_in_any_case_creates_nothing_and_tells_the_owner(client, mailoutbox):
     """allauth's enumeration protection: the page does not reveal that the address is taken;
     the owner of the address gets a mail saying an account already exists."""
-    UserFactory(email="taken@example.org")
+    UserFactory(email="taken@example.org", preferred_language="ru")  # mails in its language
 
     response = _signup(client, url=SIGNUP_RU, email="TAKEN@example.org")
 

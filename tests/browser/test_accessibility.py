@@ -31,7 +31,7 @@ PUBLIC_PAGES = [
     "account_signup",
     "account_reset_password",
 ]
-PRIVATE_PAGES = ["accounts:profile", "accounts:delete"]
+PRIVATE_PAGES = ["pages:start", "events:my_registrations", "accounts:profile", "accounts:delete"]
 
 
 def url(name: str, language: str) -> str:

@@ -106,9 +106,12 @@ def test_organiser_publishes_attendees_register_waitlist_cancel_and_check_in(
     login.get_by_label("Email").fill(organiser.email)
     login.get_by_label("Password").fill(PASSWORD)
     login.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(live_server.url + url("accounts:profile"))
-
-    page.goto(url("events:my_events"))
+    # The start page lists their events with a "New event" button; the main menu has "My events".
+    expect(page).to_have_url(live_server.url + url("pages:start"))
+    expect(page.get_by_role("link", name="New event")).to_be_visible()
+    axe(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My events").click()
+    expect(page).to_have_url(live_server.url + url("events:my_events"))
     axe(page)
     page.get_by_role("link", name="Create an event").click()
     expect(page).to_have_url(live_server.url + url("events:event_create"))

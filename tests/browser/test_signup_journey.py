@@ -78,11 +78,16 @@ def test_signup_confirm_login_switch_language_logout(
     login_form.get_by_label("Password").fill(PASSWORD)
     login_form.get_by_role("button", name="Sign in").click()
 
-    # The profile page (LOGIN_REDIRECT_URL) shows the name.
+    # The start page (LOGIN_REDIRECT_URL) greets them and says what waits for them; the
+    # profile, one click away in the account menu, shows the name.
+    expect(page).to_have_url(live_server.url + url("pages:start"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(NAME)
+    expect(page.get_by_role("heading", name="Your registrations")).to_be_visible()
+    axe_check(page)
+    account_nav = page.get_by_role("navigation", name="Account")
+    account_nav.get_by_role("link", name="My profile").click()
     expect(page).to_have_url(live_server.url + url("accounts:profile"))
     expect(page.get_by_label("Full name")).to_have_value(NAME)
-    account_nav = page.get_by_role("navigation", name="Account")
-    expect(account_nav.get_by_role("link", name="My profile")).to_be_visible()
     axe_check(page)
 
     # Switch to Russian with the header's no-JS language form.

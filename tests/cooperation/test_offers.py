@@ -502,8 +502,9 @@ def test_review_queue_query_count_is_constant(client, django_assert_num_queries,
     _fill_queue(rows)
     client.force_login(site_staff_user())
 
-    # session, user, the user's roles, submitted offers (joined), draft organisations (joined)
-    with django_assert_num_queries(5):
+    # session, user with its roles (portal.accounts.backends), submitted offers (joined), draft
+    # organisations (joined)
+    with django_assert_num_queries(4):
         response = client.get(reverse("cooperation:review_queue"))
 
     assert response.status_code == 200

@@ -96,9 +96,9 @@ def test_only_members_and_staff_edit_and_only_staff_publish_an_organisation():
 
 def test_role_checks_cost_no_query_once_the_roles_are_loaded(django_assert_num_queries):
     from cooperation import permissions
+    from portal.accounts.models import User
 
-    staff = site_staff_user()
-    staff.refresh_from_db()
+    staff = User.objects.get(pk=site_staff_user().pk)  # a fresh object: roles not loaded yet
     with django_assert_num_queries(1):
         assert permissions.can_review_offers(staff)
     with django_assert_num_queries(0):
@@ -106,3 +106,16 @@ def test_role_checks_cost_no_query_once_the_roles_are_loaded(django_assert_num_q
             assert permissions.is_site_staff(staff)
             assert permissions.can_review_offers(staff)
             assert staff.has_role(Role.SITE_STAFF)
+
+
+def test_a_requests_user_comes_with_its_roles(client, django_assert_num_queries):
+    """The backends load the roles with the user (one query), so role checks cost none."""
+    from cooperation import permissions
+    from portal.accounts.backends import user_with_roles
+
+    staff = site_staff_user()
+    with django_assert_num_queries(1):
+        loaded = user_with_roles(staff.pk)
+        assert loaded is not None
+        assert permissions.can_review_offers(loaded)
+        assert loaded.role_names == {Role.SITE_STAFF, Role.RESEARCHER}

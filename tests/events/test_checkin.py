@@ -161,15 +161,15 @@ def test_check_in_page_query_counts(client, django_assert_num_queries):
     tickets = [register(event) for _ in range(5)]
     door = event.organisers.get()
     client.force_login(door)
-    # session, user, event, permission (site staff role, organiser of the event), counts
-    with django_assert_num_queries(6):
+    # session, user with its roles, event, permission (organiser of the event), counts
+    with django_assert_num_queries(5):
         assert client.get(check_in_url(event)).status_code == 200
-    # ... plus the service's own permission check (organiser of the event: the roles are loaded
-    # once per user object, User.role_names), the ticket, the update
-    with django_assert_num_queries(9):
+    # ... plus the service's own permission check (organiser of the event: the roles came with
+    # the user), the ticket, the update
+    with django_assert_num_queries(8):
         response = client.post(check_in_url(event), {"code": tickets[0].ticket_code})
     assert "Checked in" in response.content.decode()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.post(check_in_url(event), {"code": tickets[1].ticket_code})
 
 

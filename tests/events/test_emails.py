@@ -29,7 +29,7 @@ from events.services.registrations import (
     registration_decline,
 )
 from portal.mail.models import OutgoingMail
-from tests.events.factories import attendee, capture_tasks, quick_event, register
+from tests.events.factories import attendee, capture_tasks, notified, quick_event, register
 from tests.mail.outbox import queued, send_queued
 from tests.mailsink import MailSink, use_mail_sink
 
@@ -150,10 +150,13 @@ def test_a_notification_is_sent_once_and_only_in_the_expected_state(mailoutbox):
     # A notice whose state is no longer true when the outbox gets to it is not sent.
     changed_mind = register(event)
     registration_cancel(registration=changed_mind, by=None)
-    assert send_queued() == 0
-    row = OutgoingMail.objects.get(about_id=changed_mind.pk)
-    assert (row.kind, row.status) == ("events.confirmed", OutgoingMail.Status.CANCELLED)
-    assert len(mailoutbox) == 1
+    assert send_queued() == 1  # the confirmation of the cancellation, not the registration's
+    rows = OutgoingMail.objects.filter(about_id=changed_mind.pk).order_by("pk")
+    assert [(row.kind, row.status) for row in rows] == [
+        ("events.confirmed", OutgoingMail.Status.CANCELLED),
+        ("events.cancelled", OutgoingMail.Status.SENT),
+    ]
+    assert len(mailoutbox) == 2
 
 
 def test_waitlist_and_promotion_notices(
@@ -176,7 +179,9 @@ def test_waitlist_and_promotion_notices(
 
     with django_capture_on_commit_callbacks(execute=True):
         registration_cancel(registration=seat, by=None)
-    promotion = mailoutbox[2]
+    cancelled, promotion = mailoutbox[2:]
+    assert cancelled.to == ["seat@example.org"]
+    assert "Your registration is cancelled" in cancelled.subject
     assert promotion.to == ["wait@example.org"]
     assert promotion.extra_headers["Content-Language"] == "ru"
     with translation.override("ru"):
@@ -185,7 +190,7 @@ def test_waitlist_and_promotion_notices(
         } in " ".join(promotion.subject.split())
     assert f"/ru/events/tickets/{waiting.ticket_code}/" in promotion.body
     assert attachment(promotion)[0] == "text/calendar"
-    assert len(mailoutbox) == 3
+    assert len(mailoutbox) == 4
 
 
 @pytest.mark.parametrize("waiting", [2, 6])
@@ -214,8 +219,9 @@ def test_approval_and_decline_notices(mailoutbox, django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         yes = register(event, attendee(email="yes@example.org"))
         no = register(event, attendee(email="no@example.org"))
-    assert [m.subject for m in mailoutbox] == [
-        f"[EU-Russia STI] Registration received: {event.title}"
+    to_attendees = [m for m in mailoutbox if m.to != [boss.email]]
+    assert [m.subject for m in to_attendees] == [
+        f"[EU–Russia STI Cooperation Portal] Registration received: {event.title}"
     ] * 2
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -228,6 +234,92 @@ def test_approval_and_decline_notices(mailoutbox, django_capture_on_commit_callb
     assert declined.to == ["no@example.org"]
     assert "declined" in declined.subject
     assert not declined.attachments
+
+
+def test_organisers_are_told_in_their_language_when_a_registration_waits_for_approval(
+    mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    capture_tasks(monkeypatch, run=True)
+    olga = attendee(email="olga@example.org", preferred_language="ru")
+    marie = attendee(email="marie@example.org", preferred_language="en")
+    event = quick_event(approval_required=True, organisers=[olga, marie])
+    with django_capture_on_commit_callbacks(execute=True):
+        pending = register(event, attendee(name="Bruno Bianchi", email="bruno@example.org"))
+
+    by_to = {m.to[0]: m for m in mailoutbox}
+    assert set(by_to) == {"bruno@example.org", "olga@example.org", "marie@example.org"}
+    english, russian = by_to["marie@example.org"], by_to["olga@example.org"]
+    assert english.subject.endswith(f"A registration waits for your approval: {event.title}")
+    assert "Bruno Bianchi has registered" in english.body
+    assert f"/en/events/{event.slug}/manage/" in english.body
+    with translation.override("ru"):
+        expected = gettext("A registration waits for your approval: %(title)s") % {
+            "title": event.title
+        }
+    assert "waits for your approval" not in expected  # translated
+    assert russian.subject.endswith(expected)
+    assert russian.extra_headers["Content-Language"] == "ru"
+    assert f"/ru/events/{event.slug}/manage/" in russian.body
+    assert notified("approval_requested") == [pending.pk, pending.pk]
+
+
+def test_an_approval_request_decided_before_it_is_sent_is_not_sent(mailoutbox, monkeypatch):
+    capture_tasks(monkeypatch, run=False)
+    event = quick_event(approval_required=True)
+    boss = event.organisers.get()
+    pending = register(event, attendee())
+    registration_approve(registration=pending, by=boss)
+
+    send_queued()
+
+    assert boss.email not in [m.to[0] for m in mailoutbox]
+    (row,) = queued(notifications.APPROVAL_KIND)
+    assert row.status == "cancelled"
+
+
+def test_nobody_is_asked_to_approve_a_registration_that_needs_no_approval(monkeypatch):
+    capture_tasks(monkeypatch, run=False)
+    register(quick_event(), attendee())
+    assert queued(notifications.APPROVAL_KIND) == []
+
+
+def test_the_attendee_who_cancels_gets_a_confirmation_in_their_language(
+    client, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    capture_tasks(monkeypatch, run=True)
+    anna = attendee(email="anna@example.org", preferred_language="ru")
+    event = quick_event()
+    registration = register(event, anna)
+    mailoutbox.clear()
+    client.force_login(anna)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/en/events/tickets/{registration.ticket_code}/cancel/", {"confirm": "1"}
+        )
+
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == Status.CANCELLED
+    (mail,) = mailoutbox
+    assert mail.to == ["anna@example.org"]
+    assert mail.extra_headers["Content-Language"] == "ru"
+    with translation.override("ru"):
+        expected = gettext("Your registration is cancelled: %(title)s") % {"title": event.title}
+    assert mail.subject.endswith(expected)
+    assert "Your registration is cancelled" not in mail.subject
+    assert event.title in mail.body
+    assert not mail.attachments
+
+
+def test_no_cancellation_mail_when_the_account_is_erased(monkeypatch):
+    from portal.accounts.services import user_delete
+
+    capture_tasks(monkeypatch, run=False)
+    leaving = attendee()
+    register(quick_event(), leaving)
+    user_delete(user=leaving)
+    assert queued("events.cancelled") == []
 
 
 def test_invitation_to_someone_without_an_account_has_a_claim_link(

@@ -24,8 +24,8 @@ from tests.events.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# session, user, staff check, organiser check, the event, the questions, the rows
-EXPORT_QUERIES = 7
+# session, user with its roles, organiser check, the event, the questions, the rows
+EXPORT_QUERIES = 6
 
 
 def url(name: str, *args: object) -> str:

@@ -33,15 +33,17 @@ from tests.events.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# session, user, is-site-staff check (groups), is-organiser check, the event, the grouped counts,
-# the pending registrations.
-DASHBOARD_QUERIES = 7
-# session, user, staff check, organiser check, the event, count, page of registrations.
-ATTENDEES_QUERIES = 7
-# session, user, the user's roles (loaded once: User.role_names; the can-organise and the list's
-# staff checks read them), the list with its counts.
-MY_EVENTS_QUERIES = 4
-EDIT_QUERIES = 11
+# The request's user comes with its roles in one query (portal.accounts.backends): the staff
+# checks cost none.
+# session, user with its roles, is-organiser check, the event, the grouped counts, the pending
+# registrations.
+DASHBOARD_QUERIES = 6
+# session, user with its roles, organiser check, the event, count, page of registrations.
+ATTENDEES_QUERIES = 6
+# session, user with its roles (the can-organise and the list's staff checks read them), the
+# list with its counts.
+MY_EVENTS_QUERIES = 3
+EDIT_QUERIES = 10
 
 
 def url(name: str, *args: object) -> str:
@@ -747,8 +749,8 @@ def test_badges_query_count(client, boss, django_assert_num_queries):
     event = EventFactory(organisers=[boss])
     for _i in range(5):
         RegistrationFactory(event=event, user=person())
-    # session, user, staff check, organiser check, the event, the people (users joined)
-    with django_assert_num_queries(6):
+    # session, user with its roles, organiser check, the event, the people (users joined)
+    with django_assert_num_queries(5):
         response = client.get(url("badges", event.slug))
     assert response.status_code == 200
     assert len(response.context["people"]) == 5
@@ -894,7 +896,7 @@ def test_edit_page_query_count_is_constant(client, boss, django_assert_num_queri
     for i in range(rows):
         QuestionFactory(event=event)
         SessionFactory(event=event, starts_at=event.starts_at + datetime.timedelta(minutes=i))
-    # session, user, staff check, organiser check, the event; its themes, organisers,
+    # session, user with its roles, organiser check, the event; its themes, organisers,
     # questions and sessions; the country and theme choices of the form.
     with django_assert_num_queries(EDIT_QUERIES):
         response = client.get(url("event_edit", event.slug))

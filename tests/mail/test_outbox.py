@@ -21,6 +21,7 @@ from django.utils import timezone
 from portal.mail import services, tasks
 from portal.mail.language import recipient_language
 from portal.mail.models import OutgoingMail
+from portal.site import subject_prefix
 from tests.mail.conftest import PLAIN
 
 Status = OutgoingMail.Status
@@ -163,7 +164,9 @@ def test_due_mail_is_rendered_in_its_language_and_sent_over_one_connection(backe
         assert message.body.endswith(f"[{row.language}]")  # rendered inside the override
         assert row.sent_at is not None
         assert row.rendered_at is not None
-        assert row.subject == message.subject == f"[EU-Russia STI] {row.context['subject']}"
+        # the portal's name in the recipient's language, then the subject
+        expected = f"{subject_prefix(row.language)}{row.context['subject']}"
+        assert row.subject == message.subject == expected
     parsed = backend.sent[0].message()
     (part,) = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
     assert part.get_payload(decode=True) == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
@@ -449,7 +452,7 @@ def test_download_my_data_lists_the_mail_and_erasure_forgets_it(django_user_mode
     assert (mine["kind"], mine["status"], mine["subject"]) == (
         PLAIN,
         Status.SENT,
-        "[EU-Russia STI] Subject 0",
+        "[EU–Russia STI Cooperation Portal] Subject 0",
     )
     user_delete(user=user)
     assert list(OutgoingMail.objects.values_list("to_email", flat=True)) == ["m1@example.org"]

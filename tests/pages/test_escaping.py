@@ -163,6 +163,8 @@ def seed_urls(world: dict[str, Any]) -> list[str]:
     urls = [
         reverse("pages:home"),
         reverse("accounts:profile"),
+        reverse("pages:start"),
+        reverse("events:my_registrations"),
         reverse("cooperation:partner_index"),
         reverse("cooperation:partner_index") + "?q=x",
         reverse("cooperation:offer_list"),
