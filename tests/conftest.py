@@ -55,6 +55,17 @@ def _mail_task_per_change(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the site's default language: the locale middleware leaves the
+    language of a test client's last request (/ru/...) active in the thread afterwards."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     """Rate limits and cached fragments must not leak from one test into the next."""
     cache.clear()

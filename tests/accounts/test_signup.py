@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.mail.models import OutgoingMail
+from portal.site import site_name
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.mail.outbox import queued, send_queued
 
@@ -52,7 +53,7 @@ def test_signup_creates_unverified_researcher_and_sends_confirmation(client, mai
     assert mailoutbox[0].to == ["new.person@example.org"]
     assert "/en/accounts/confirm-email/" in mailoutbox[0].body
     assert mailoutbox[0].subject == row.subject
-    assert mailoutbox[0].subject.startswith("[EU-Russia STI] ")
+    assert mailoutbox[0].subject.startswith(f"[{site_name('en')}] ")
     assert send_queued() == 0
 
 

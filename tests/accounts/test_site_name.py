@@ -8,6 +8,7 @@ from django.contrib.sites.models import Site
 from django.core.management import call_command
 
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.mail.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,7 @@ def test_sign_up_mail_names_the_portal_in_russian_and_its_domain(client, mailout
         {"email": "new@example.org", "name": "Анна", "password1": PASSWORD, "password2": PASSWORD},
     )
 
+    assert send_queued() == 1  # account mails go through the outbox
     mail = mailoutbox[0]
     text = mail.subject + mail.body
     assert "example.com" not in text
@@ -51,6 +53,7 @@ def test_a_password_reset_is_written_in_the_account_holders_language(client, mai
 
     client.post("/ru/accounts/password/reset/", {"email": "english@example.org"})
 
+    assert send_queued() == 1
     mail = mailoutbox[0]
     assert mail.subject.startswith(f"[{NAME_EN}]")
     assert NAME_EN in mail.body
