@@ -19,16 +19,16 @@ from django.utils.translation import gettext_lazy as _
 from events.exceptions import ImportFileError, RegistrationError
 from events.models import Event, Registration
 from events.services.registrations import (
-    _STATUS_FIELDS,
-    _apply_status,
-    _check_organiser_can_add,
-    _counts,
-    _email_validator,
-    _event_locked,
-    _fill_from_waitlist,
-    _new_claim_token,
-    _notify,
-    _require_manager,
+    STATUS_FIELDS,
+    apply_status,
+    check_organiser_can_add,
+    email_validator,
+    event_locked,
+    fill_from_waitlist,
+    new_claim_token,
+    notify_registrations,
+    require_manager,
+    seat_counts,
 )
 from portal.accounts.models import User
 from portal.mail.language import recipient_language
@@ -192,7 +192,7 @@ def _validate_rows(rows: list[_CsvRow], report: ImportReport) -> list[_CsvRow]:
         try:
             if len(email) > 254:
                 raise ValidationError("too long")
-            _email_validator(email)
+            email_validator(email)
         except ValidationError:
             report.skip(row.line, row.email, _("This is not a valid e-mail address."))
             continue
@@ -239,9 +239,9 @@ def registrations_import_csv(
     the event lock: confirmed while seats are free, then waitlisted (or, without a waiting
     list, reported as "event full"). People are told by e-mail after commit, in batches.
     """
-    _require_manager(by, event)
+    require_manager(by, event)
     now = timezone.now()
-    _check_organiser_can_add(event, now)
+    check_organiser_can_add(event, now)
     report = ImportReport()
     rows = _read_csv(file)
     report.rows = len(rows)
@@ -249,9 +249,9 @@ def registrations_import_csv(
     default_language = recipient_language(fallback=language or settings.LANGUAGE_CODE)
     users = _users_by_email([row.email for row in good])
     try:
-        with _event_locked(event.pk) as locked:
+        with event_locked(event.pk) as locked:
             now = timezone.now()  # arrival is when the lock is granted
-            _check_organiser_can_add(locked, now)
+            check_organiser_can_add(locked, now)
             _import_locked(locked, good, users, default_language, now, report)
     except IntegrityError as exc:  # only if the checks above missed a duplicate
         raise RegistrationError(
@@ -281,9 +281,9 @@ def _import_locked(
         if owner_id is not None:
             by_user[owner_id] = (pk, owner_id, status)
 
-    seated, waiting = _counts(event)
+    seated, waiting = seat_counts(event)
     if event.capacity is not None and seated < event.capacity and waiting:
-        seated += _fill_from_waitlist(event, now=now, seated=seated)
+        seated += fill_from_waitlist(event, now=now, seated=seated)
     free = None if event.capacity is None else event.capacity - seated
 
     new: list[Registration] = []
@@ -318,7 +318,7 @@ def _import_locked(
             language=recipient_language(
                 fallback=user_language if user_id else row.language or default_language
             ),
-            claim_token="" if user_id else _new_claim_token(),
+            claim_token="" if user_id else new_claim_token(),
             created_at=now,
         )
         stamp = now
@@ -326,7 +326,7 @@ def _import_locked(
             # Distinct, increasing times keep the file's order on the waiting list.
             stamp = now + datetime.timedelta(microseconds=waitlist_offset)
             waitlist_offset += 1
-        _apply_status(registration, status, stamp)
+        apply_status(registration, status, stamp)
         (reused if reuse_pk else new).append(registration)
         if status == Status.CONFIRMED:
             report.confirmed += 1
@@ -338,7 +338,7 @@ def _import_locked(
         Registration.objects.bulk_update(
             reused,
             [
-                *_STATUS_FIELDS,
+                *STATUS_FIELDS,
                 "user",
                 "email",
                 "name",
@@ -357,4 +357,4 @@ def _import_locked(
             .values_list("pk", flat=True)
         )
     report.registration_ids = ids
-    _notify(ids, "added")
+    notify_registrations(ids, "added")

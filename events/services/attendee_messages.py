@@ -13,8 +13,8 @@ from events import notifications
 from events.exceptions import RegistrationError
 from events.models import Event, Registration
 from events.services.registrations import (
-    _notify,
-    _require_manager,
+    notify_registrations,
+    require_manager,
 )
 from portal.accounts.models import User
 
@@ -30,7 +30,7 @@ def event_message_send(
     """Send the organiser's message to every attendee (confirmed and checked in; optionally the
     waiting list too), one e-mail each, queued in the outbox. Returns the number of recipients.
     """
-    _require_manager(by, event)
+    require_manager(by, event)
     subject = " ".join((subject or "").split())
     body = (body or "").strip()
     if not subject or not body:
@@ -77,7 +77,7 @@ def registration_reminder_send(*, registration_id: int, now: datetime.datetime) 
         )
         if registration is None:
             return False
-        _notify([registration], "reminder")
+        notify_registrations([registration], "reminder")
         registration.reminder_sent_at = now
         registration.save(update_fields=["reminder_sent_at"])
     return True

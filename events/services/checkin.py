@@ -13,7 +13,7 @@ from events.exceptions import CheckInError
 from events.models import Event, Registration
 from events.services.registrations import (
     TICKET_CODE_RE,
-    _require_manager,
+    require_manager,
 )
 from portal.accounts.models import User
 
@@ -58,7 +58,7 @@ def _refuse_status(registration: Registration, event: Event) -> CheckInError:
 
 def registration_check_in(*, event: Event, code: str, by: User) -> Registration:
     """Mark the ticket's holder as checked in at ``event``; CheckInError explains a refusal."""
-    _require_manager(by, event)
+    require_manager(by, event)
     code = _ticket_code_from_input(code)
     if not TICKET_CODE_RE.match(code):
         raise CheckInError(_("This is not a valid ticket code."), code="invalid")

@@ -22,6 +22,13 @@ translated message, and leave nothing half-done: the transaction rolls back.
 
 E-mails are queued in the outbox (``portal.mail``) in the same transaction as the change; it sends
 them once, after commit.
+
+The other registration services (``attendee_import``, ``attendee_messages``, ``checkin``,
+``claims``) build on this module's shared steps, public for them and only for them:
+``event_locked`` (the lock above), ``seat_counts``, ``fill_from_waitlist``, ``apply_status``
+and ``STATUS_FIELDS``, ``require_manager`` (the organiser's permission),
+``check_organiser_can_add``, ``email_validator``, ``new_claim_token`` and
+``notify_registrations`` (queue a kind of mail for registrations).
 """
 
 from __future__ import annotations
@@ -59,13 +66,13 @@ OPEN_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
 ANSWER_TEXT_MAX = 2000
 
 TICKET_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-_email_validator = EmailValidator()
+email_validator = EmailValidator()
 
 
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _require_manager(user: User | None, event: Event) -> None:
+def require_manager(user: User | None, event: Event) -> None:
     if user is None or not can_manage_event(user, event):
         raise PermissionDenied(_("Only the organisers of this event can do this."))
 
@@ -123,10 +130,10 @@ def _lock_event(event_id: int, *, state_of: tuple[str, int | None] | None = None
 
 
 @contextlib.contextmanager
-def _event_locked(
+def event_locked(
     event_id: int, *, state_of: tuple[str, int | None] | None = None
 ) -> Iterator[Event]:
-    """``with _event_locked(pk) as event:`` one transaction holding the event's row lock.
+    """``with event_locked(pk) as event:`` one transaction holding the event's row lock.
 
     ``state_of=(email, user_id)``: the event also carries the counts of ``_state``, read under
     the lock in the same round trip (see ``_locked_state``).
@@ -135,7 +142,7 @@ def _event_locked(
         yield _lock_event(event_id, state_of=state_of)
 
 
-def _counts(event: Event) -> tuple[int, int]:
+def seat_counts(event: Event) -> tuple[int, int]:
     """(seats taken, people waiting) in one query."""
     seated, waiting, _rows = _state(event)
     return seated, waiting
@@ -177,14 +184,14 @@ def _locked_state(
     return int(event.state_seated), int(event.state_waiting), rows  # type: ignore[attr-defined]
 
 
-def _notify(registrations: Sequence[Registration | int], kind: str) -> None:
+def notify_registrations(registrations: Sequence[Registration | int], kind: str) -> None:
     """Queue the e-mails of ``kind`` in the outbox, in the current transaction (ids are loaded in
     one query; pass the objects where they are at hand)."""
     if registrations:
         notifications.registrations_notify(registrations=registrations, kind=kind)
 
 
-def _fill_from_waitlist(event: Event, *, now: datetime.datetime, seated: int | None = None) -> int:
+def fill_from_waitlist(event: Event, *, now: datetime.datetime, seated: int | None = None) -> int:
     """Promote the first waitlisted people into free seats. Call with the event locked."""
     queue = Registration.objects.filter(event=event, status=Status.WAITLISTED).order_by(
         "waitlisted_at", "pk"
@@ -201,14 +208,14 @@ def _fill_from_waitlist(event: Event, *, now: datetime.datetime, seated: int | N
     promoted = Registration.objects.filter(pk__in=ids, status=Status.WAITLISTED).update(
         status=Status.CONFIRMED, confirmed_at=now
     )
-    _notify(ids, "promoted")
+    notify_registrations(ids, "promoted")
     return promoted
 
 
 def event_waitlist_fill(*, event: Event) -> int:
     """Promote waitlisted people into free seats (e.g. after the capacity was raised)."""
-    with _event_locked(event.pk) as locked:
-        return _fill_from_waitlist(locked, now=timezone.now())
+    with event_locked(event.pk) as locked:
+        return fill_from_waitlist(locked, now=timezone.now())
 
 
 def _place(
@@ -222,14 +229,14 @@ def _place(
 
     ``counts``: (seats taken, people waiting) when the caller has just counted them.
     """
-    seated, waiting = counts if counts is not None else _counts(event)
+    seated, waiting = counts if counts is not None else seat_counts(event)
     if event.capacity is None:
         if waiting:  # the limit was lifted: nobody keeps waiting
-            _fill_from_waitlist(event, now=now)
+            fill_from_waitlist(event, now=now)
         return Status.PENDING if needs_approval else Status.CONFIRMED
     if seated < event.capacity and waiting:
         # People on the waiting list come first.
-        seated += _fill_from_waitlist(event, now=now, seated=seated)
+        seated += fill_from_waitlist(event, now=now, seated=seated)
     if seated < event.capacity:
         return Status.PENDING if needs_approval else Status.CONFIRMED
     if event.waitlist_enabled:
@@ -237,7 +244,7 @@ def _place(
     raise RegistrationError(_("This event is fully booked and has no waiting list."), code="full")
 
 
-def _apply_status(registration: Registration, status: str, now: datetime.datetime) -> None:
+def apply_status(registration: Registration, status: str, now: datetime.datetime) -> None:
     registration.status = status
     registration.cancelled_at = None
     registration.checked_in_at = None
@@ -246,7 +253,7 @@ def _apply_status(registration: Registration, status: str, now: datetime.datetim
     registration.waitlisted_at = now if status == Status.WAITLISTED else None
 
 
-_STATUS_FIELDS = [
+STATUS_FIELDS = [
     "status",
     "cancelled_at",
     "checked_in_at",
@@ -270,7 +277,7 @@ def _check_open(event: Event, now: datetime.datetime) -> None:
 def _normalise_email(value: str) -> str:
     email = (value or "").strip().lower()
     try:
-        _email_validator(email)
+        email_validator(email)
     except ValidationError as exc:
         raise RegistrationError(_("Enter a valid e-mail address."), code="invalid_email") from exc
     return email
@@ -399,7 +406,7 @@ def registration_create(
     email = user.email.strip().lower()
     duplicate = _("You are already registered for this event.")
     try:
-        with _event_locked(event.pk, state_of=(email, user.pk)) as locked:
+        with event_locked(event.pk, state_of=(email, user.pk)) as locked:
             # Arrival is when the lock is granted: timestamps taken before it (above) would
             # order the waiting list by who started first, not by who was placed first.
             now = timezone.now()
@@ -421,11 +428,11 @@ def registration_create(
             registration.language = recipient_language(fallback=user.preferred_language)
             registration.claim_token = ""
             registration.created_at = now
-            _apply_status(registration, status, now)
+            apply_status(registration, status, now)
             _save_placed(
                 registration, reused=reuse is not None, extra_fields=("consent_public_list",)
             )
-            _notify([registration], status)
+            notify_registrations([registration], status)
             if status == Status.PENDING:
                 notifications.organisers_notify_pending(registration=registration)
     except IntegrityError as exc:  # a constraint caught what the checks above did not
@@ -444,7 +451,7 @@ def _save_placed(
     if not reused:
         registration.save(force_insert=True)
     else:
-        registration.save(update_fields=[*_STATUS_FIELDS, *_PLACED_FIELDS, *extra_fields])
+        registration.save(update_fields=[*STATUS_FIELDS, *_PLACED_FIELDS, *extra_fields])
 
 
 def _locked_registration(registration_id: int) -> Registration:
@@ -452,7 +459,7 @@ def _locked_registration(registration_id: int) -> Registration:
 
 
 def _sync(target: Registration, source: Registration) -> None:
-    for name in [*_STATUS_FIELDS, "user_id", "claim_token", "language"]:
+    for name in [*STATUS_FIELDS, "user_id", "claim_token", "language"]:
         setattr(target, name, getattr(source, name))
 
 
@@ -472,7 +479,7 @@ def registration_cancel(
     ):
         raise PermissionDenied(_("This is not your registration."))
     now = timezone.now()
-    with _event_locked(registration.event_id) as event:
+    with event_locked(registration.event_id) as event:
         current = _locked_registration(registration.pk)
         if current.status == Status.CANCELLED:
             raise RegistrationError(
@@ -488,36 +495,36 @@ def registration_cancel(
         current.cancelled_at = now
         current.save(update_fields=["status", "cancelled_at"])
         if notify:
-            _notify([current], "cancelled")
+            notify_registrations([current], "cancelled")
         if held_seat:
-            _fill_from_waitlist(event, now=now)
+            fill_from_waitlist(event, now=now)
     _sync(registration, current)
     return registration
 
 
 def registration_approve(*, registration: Registration, by: User) -> Registration:
     """Pending → confirmed when a seat is free, else waitlisted (the person is told)."""
-    _require_manager(by, registration.event)
+    require_manager(by, registration.event)
     now = timezone.now()
-    with _event_locked(registration.event_id) as event:
+    with event_locked(registration.event_id) as event:
         current = _locked_registration(registration.pk)
         if current.status != Status.PENDING:
             raise RegistrationError(
                 _("Only registrations awaiting approval can be approved."), code="not_pending"
             )
         status = _place(event, now=now, needs_approval=False)
-        _apply_status(current, status, now)
-        current.save(update_fields=_STATUS_FIELDS)
-        _notify([current], "approved" if status == Status.CONFIRMED else "waitlisted")
+        apply_status(current, status, now)
+        current.save(update_fields=STATUS_FIELDS)
+        notify_registrations([current], "approved" if status == Status.CONFIRMED else "waitlisted")
     _sync(registration, current)
     return registration
 
 
 def registration_decline(*, registration: Registration, by: User) -> Registration:
     """Pending → cancelled; the person is told."""
-    _require_manager(by, registration.event)
+    require_manager(by, registration.event)
     now = timezone.now()
-    with _event_locked(registration.event_id):
+    with event_locked(registration.event_id):
         current = _locked_registration(registration.pk)
         if current.status != Status.PENDING:
             raise RegistrationError(
@@ -526,7 +533,7 @@ def registration_decline(*, registration: Registration, by: User) -> Registratio
         current.status = Status.CANCELLED
         current.cancelled_at = now
         current.save(update_fields=["status", "cancelled_at"])
-        _notify([current], "declined")
+        notify_registrations([current], "declined")
     _sync(registration, current)
     return registration
 
@@ -534,14 +541,14 @@ def registration_decline(*, registration: Registration, by: User) -> Registratio
 # -- organisers register people --------------------------------------------------------------
 
 
-def _check_organiser_can_add(event: Event, now: datetime.datetime) -> None:
+def check_organiser_can_add(event: Event, now: datetime.datetime) -> None:
     if event.status == Event.Status.CANCELLED:
         raise RegistrationError(_("This event has been cancelled."), code="cancelled")
     if event.ends_at < now:
         raise RegistrationError(_("This event is over."), code="closed")
 
 
-def _new_claim_token() -> str:
+def new_claim_token() -> str:
     return secrets.token_urlsafe(24)
 
 
@@ -554,9 +561,9 @@ def registration_create_by_organiser(
     linked to it and gets the usual confirmation; a person without one gets an invitation with
     a claim link that attaches the registration to the account they sign up or log in with.
     """
-    _require_manager(by, event)
+    require_manager(by, event)
     now = timezone.now()
-    _check_organiser_can_add(event, now)
+    check_organiser_can_add(event, now)
     email = _normalise_email(email)
     name = " ".join((name or "").split())
     if not name:
@@ -567,9 +574,9 @@ def registration_create_by_organiser(
     duplicate = _("%(email)s is already registered for this event.") % {"email": email}
     try:
         user_id = user.pk if user else None
-        with _event_locked(event.pk, state_of=(email, user_id)) as locked:
+        with event_locked(event.pk, state_of=(email, user_id)) as locked:
             now = timezone.now()  # arrival is when the lock is granted
-            _check_organiser_can_add(locked, now)
+            check_organiser_can_add(locked, now)
             seated, waiting, rows = _locked_state(locked, email=email, user_id=user_id)
             reuse = _reusable(rows, user_id=user_id, duplicate_message=duplicate)
             status = _place(locked, now=now, needs_approval=False, counts=(seated, waiting))
@@ -581,11 +588,11 @@ def registration_create_by_organiser(
             registration.language = recipient_language(
                 fallback=user.preferred_language if user else language
             )
-            registration.claim_token = "" if user else _new_claim_token()
+            registration.claim_token = "" if user else new_claim_token()
             registration.created_at = now
-            _apply_status(registration, status, now)
+            apply_status(registration, status, now)
             _save_placed(registration, reused=reuse is not None)
-            _notify([registration], "added")
+            notify_registrations([registration], "added")
     except IntegrityError as exc:
         raise RegistrationError(duplicate, code="already_registered") from exc
     registration.event = event
