@@ -11,6 +11,7 @@ from portal.accounts import personal_data
 from portal.accounts.models import User
 from portal.accounts.roles import BACK_OFFICE_ROLES, DEFAULT_ROLES, Role
 from portal.reference.models import Country
+from portal.timezones import is_valid_zone
 
 
 def user_roles_assign(*, user: User, roles: tuple[str, ...] | list[str]) -> None:
@@ -51,6 +52,7 @@ def user_create(
     preferred_language: str = "en",
     roles: tuple[str, ...] = (),
     is_staff: bool = False,
+    time_zone: str = "",
 ) -> User:
     user = User.objects.create_user(
         email=email,
@@ -60,6 +62,7 @@ def user_create(
         country=country,
         preferred_language=preferred_language,
         is_staff=is_staff,
+        time_zone=time_zone,
     )
     user_default_roles_assign(user=user)
     if roles:
@@ -74,12 +77,18 @@ def user_profile_update(
     organisation_name: str,
     country: Country | None,
     preferred_language: str,
+    time_zone: str = "",
 ) -> User:
+    if time_zone and not is_valid_zone(time_zone):
+        raise ValueError(f"unknown time zone: {time_zone!r}")
     user.name = name
     user.organisation_name = organisation_name
     user.country = country
     user.preferred_language = preferred_language
-    user.save(update_fields=["name", "organisation_name", "country", "preferred_language"])
+    user.time_zone = time_zone
+    user.save(
+        update_fields=["name", "organisation_name", "country", "preferred_language", "time_zone"]
+    )
     return user
 
 
