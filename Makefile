@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := portal.settings
 export PYTHONUNBUFFERED := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
+# `make run PORT=8001` serves on another port (on 127.0.0.1 only); links in mail follow it
+# unless PORTAL_SITE_URL says otherwise.
+PORT ?= 8000
 
 # With DATABASE_URL unset, the embedded PostgreSQL server of var/postgres runs for the whole
 # command that follows: started if it is not running, stopped when the command ends (Ctrl-C
@@ -37,15 +40,16 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## run: install, migrate, compile translations, load demo data, serve with worker and beat
+run serve: export PORTAL_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
-	$(WITH_DB) $(MAKE) --no-print-directory serve
+	$(WITH_DB) $(MAKE) --no-print-directory serve PORT=$(PORT)
 
 serve:
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/python manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:8000/ with a Celery worker and beat (Ctrl-C stops all)."
-	$(BIN)/honcho -f Procfile start
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with a Celery worker and beat (Ctrl-C stops all)."
+	$(BIN)/python -m portal.procfile start --port $(PORT)
 
 ## test: lint and type-check, then the whole pytest suite
 test: install-dev

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping
-from functools import cache
 from typing import Any, cast
 
 from django import forms
@@ -26,21 +25,12 @@ from events.models import Event, Question, Registration, Session
 from events.services.events import QuestionInput, SessionInput
 from portal.reference.models import Country, ThematicPriority
 from portal.text_input import TextInputMixin
+from portal.timezones import timezone_choices
 from portal.validators import validate_plausible_date
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 EXTRA_QUESTIONS = 2
 EXTRA_SESSIONS = 3
-
-
-@cache
-def timezone_choices() -> list[tuple[str, str]]:
-    names = sorted(
-        z
-        for z in zoneinfo.available_timezones()
-        if "/" in z and not z.startswith(("Etc/", "SystemV/"))
-    )
-    return [("UTC", "UTC"), *[(name, name.replace("_", " ")) for name in names]]
 
 
 def _max_length(model: type[models.Model], name: str) -> int | None:
@@ -155,7 +145,7 @@ class EventForm(TextInputMixin, forms.Form):
     )
     timezone = forms.ChoiceField(
         label=_("Time zone of the event"),
-        choices=timezone_choices,
+        choices=timezone_choices,  # common zones first, by city (portal.timezones)
         initial="Europe/Brussels",
         help_text=_("All the dates and times of this form are in this time zone."),
     )

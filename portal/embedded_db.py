@@ -324,22 +324,33 @@ class EmbeddedPostgres:
 def _run_holding(server: EmbeddedPostgres, command: list[str]) -> int:
     """Run ``command`` as a user of the server; Ctrl-C and SIGTERM go to it, we wait for it."""
     children: list[subprocess.Popen[bytes]] = []
+    stopped_by: list[int] = []
 
     def pass_on(signum: int, _frame: object) -> None:
+        stopped_by.append(signum)
         for child in children:
             child.send_signal(signum)
+
+    def interrupted(signum: int, _frame: object) -> None:
+        stopped_by.append(signum)
 
     # The terminal's Ctrl-C reaches the child's process group by itself; a SIGTERM or SIGHUP sent
     # to us alone is passed on. Either way we wait for the child, then leave (stopping the server).
     # Handlers, unlike ignored signals, do not outlive the exec of the child.
-    signal.signal(signal.SIGINT, lambda *_: None)
+    signal.signal(signal.SIGINT, interrupted)
     signal.signal(signal.SIGTERM, pass_on)
     signal.signal(signal.SIGHUP, pass_on)
     server.join()
     env = {**os.environ, HELD_BY: str(os.getpid())}
     children.append(subprocess.Popen(command, env=env))  # noqa: S603 - the developer's command
     code = children[0].wait()
+    if stopped_by and (code == 0 or -code in STOP_SIGNALS or code - 128 in STOP_SIGNALS):
+        # Stopped on request (Ctrl-C in `make run`): a clean end, which make reports as none.
+        return 0
     return 128 - code if code < 0 else code  # killed by a signal: as a shell reports it
+
+
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -263,6 +263,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
+# One style of dates and times per language, 24-hour (portal/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 # --- Static ---------------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -26,13 +26,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from events.filters import AttendeeFilterSet, EventFilterSet, WhenChoices
 from events.models import Event, Question, Registration, Session
 from events.permissions import can_manage_event, is_site_staff
 from events.selectors.registrations import seated
+from portal.timezones import zone_time
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -85,7 +85,7 @@ def _with_seats(qs: QuerySet[Event]) -> QuerySet[WithAnnotations[Event, SeatsTak
 
 
 def _format_when(value: datetime.datetime, event: Event) -> str:
-    return date_format(timezone.localtime(value, event.tz), "DATETIME_FORMAT")
+    return zone_time(value, event.timezone)
 
 
 def registration_closed_reason(event: Event, *, now: datetime.datetime | None = None) -> str | None:

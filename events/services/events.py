@@ -22,7 +22,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
-from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,6 +34,7 @@ from portal.accounts.models import User
 from portal.errors import StateError
 from portal.locking import locked as locked_rows
 from portal.reference.models import ThematicPriority
+from portal.timezones import zone_time
 
 logger = logging.getLogger(__name__)
 
@@ -475,7 +475,7 @@ def event_cancel(*, event: Event, by: User, message: str = "") -> int:
         locked.save(update_fields=["status"])
         if was_published:
             # In the same transaction: the e-mails are enqueued only if the cancellation commits.
-            when = timezone.localtime(locked.starts_at, locked.tz).strftime("%Y-%m-%d %H:%M %Z")
+            when = zone_time(locked.starts_at, locked.timezone)
             body = str(CANCEL_BODY) % {"title": locked.title, "when": when}
             if message.strip():
                 body = f"{body}\n\n{message.strip()}"

@@ -20,6 +20,7 @@ DEMO_USERS: list[dict[str, object]] = [
         "country": "RU",
         "preferred_language": "ru",
         "roles": (Role.RESEARCHER,),
+        "time_zone": "Asia/Tomsk",
     },
     {
         "email": "jan.kowalski@demo.example",
@@ -35,6 +36,7 @@ DEMO_USERS: list[dict[str, object]] = [
         "organisation_name": "НКП Сибирского федерального округа / NCP Siberian Federal District",
         "country": "RU",
         "preferred_language": "ru",
+        "time_zone": "Asia/Novosibirsk",
         "roles": (Role.NCP_STAFF,),
     },
     {
@@ -79,6 +81,7 @@ def _ensure(spec: dict[str, object], countries: dict[str, Country]) -> bool:
             preferred_language=str(spec["preferred_language"]),
             roles=tuple(spec["roles"]),  # type: ignore[arg-type]
             is_staff=bool(spec.get("is_staff", False)),
+            time_zone=str(spec.get("time_zone", "")),
         )
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return True

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.models import User
 from portal.reference.models import Country
 from portal.text_input import TextInputMixin
+from portal.timezones import timezone_choices
 
 
 class SignupProfileForm(TextInputMixin, forms.Form):
@@ -43,6 +44,12 @@ class ProfileForm(TextInputMixin, forms.Form):
     )
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"), choices=settings.LANGUAGES
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Your time zone"),
+        choices=lambda: [("", _("Not set")), *timezone_choices()],
+        required=False,
+        help_text=_("Event times are shown in the event's own zone and also in yours."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -56,6 +56,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        default="",
+        help_text=_("Event times are also shown in this zone."),
+    )
     is_staff = models.BooleanField(
         _("staff status"),
         default=False,

@@ -19,6 +19,7 @@ def _export_account(user: User) -> dict[str, Any]:
         "organisation": user.organisation_name,
         "country": user.country.code if user.country is not None else None,
         "preferred_language": user.preferred_language,
+        "time_zone": user.time_zone,
         "date_joined": user.date_joined.isoformat(),
         "last_login": user.last_login.isoformat() if user.last_login else None,
         "roles": sorted(user.groups.values_list("name", flat=True)),

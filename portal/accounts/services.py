@@ -17,6 +17,7 @@ from portal.mail.language import recipient_language
 from portal.mail.renderers import RenderedMail
 from portal.mail.services import MailSpec, mail_queue_many
 from portal.reference.models import Country
+from portal.timezones import is_valid_zone
 
 ACCOUNT_MAIL_KIND = "account.{name}"
 
@@ -59,6 +60,7 @@ def user_create(
     preferred_language: str = "en",
     roles: tuple[str, ...] = (),
     is_staff: bool = False,
+    time_zone: str = "",
 ) -> User:
     user = User.objects.create_user(
         email=email,
@@ -68,6 +70,7 @@ def user_create(
         country=country,
         preferred_language=preferred_language,
         is_staff=is_staff,
+        time_zone=time_zone,
     )
     user_default_roles_assign(user=user)
     if roles:
@@ -82,12 +85,18 @@ def user_profile_update(
     organisation_name: str,
     country: Country | None,
     preferred_language: str,
+    time_zone: str = "",
 ) -> User:
+    if time_zone and not is_valid_zone(time_zone):
+        raise ValueError(f"unknown time zone: {time_zone!r}")
     user.name = name
     user.organisation_name = organisation_name
     user.country = country
     user.preferred_language = preferred_language
-    user.save(update_fields=["name", "organisation_name", "country", "preferred_language"])
+    user.time_zone = time_zone
+    user.save(
+        update_fields=["name", "organisation_name", "country", "preferred_language", "time_zone"]
+    )
     return user
 
 

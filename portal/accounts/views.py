@@ -41,6 +41,7 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
                 "organisation_name": user.organisation_name,
                 "country": user.country_id,
                 "preferred_language": user.preferred_language,
+                "time_zone": user.time_zone,
             }
         )
     return render(request, "accounts/profile.html", {"form": form})

@@ -239,9 +239,9 @@ def test_event_page_across_a_daylight_saving_change(client):
 
     winter_text = text_of(client.get(url("event_detail", winter.slug)))
     summer_text = text_of(client.get(url("event_detail", summer.slug)))
-    assert "15 January 2030, 09:00–17:00 CET" in winter_text
+    assert "15 January 2030, 09:00–17:00 (Brussels time)" in winter_text
     assert "08:00–16:00 UTC" in winter_text
-    assert "15 July 2030, 10:00–18:00 CEST" in summer_text
+    assert "15 July 2030, 10:00–18:00 (Brussels time)" in summer_text
     assert "08:00–16:00 UTC" in summer_text
 
 

@@ -1,0 +1,95 @@
+"""Time zones as people read them: by city ("Brussels", "Москва"), the common ones first.
+
+``zone_city`` names a zone's city in the active language (the common zones are translated; any
+other zone gives its own city, "America/Sao_Paulo" -> "Sao Paulo"); ``timezone_choices`` is the
+choice list of every form that asks for a zone (an event's, a person's own), common zones first.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from functools import cache
+
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+# The zones of the portal's people: the EU's and Russia's (west to east), then a few others.
+COMMON_ZONES: dict[str, str | Promise] = {
+    "UTC": "UTC",
+    "Europe/Lisbon": _("Lisbon"),
+    "Europe/London": _("London"),
+    "Europe/Dublin": _("Dublin"),
+    "Europe/Madrid": _("Madrid"),
+    "Europe/Paris": _("Paris"),
+    "Europe/Brussels": _("Brussels"),
+    "Europe/Amsterdam": _("Amsterdam"),
+    "Europe/Berlin": _("Berlin"),
+    "Europe/Rome": _("Rome"),
+    "Europe/Vienna": _("Vienna"),
+    "Europe/Prague": _("Prague"),
+    "Europe/Warsaw": _("Warsaw"),
+    "Europe/Stockholm": _("Stockholm"),
+    "Europe/Helsinki": _("Helsinki"),
+    "Europe/Riga": _("Riga"),
+    "Europe/Vilnius": _("Vilnius"),
+    "Europe/Tallinn": _("Tallinn"),
+    "Europe/Athens": _("Athens"),
+    "Europe/Bucharest": _("Bucharest"),
+    "Europe/Kaliningrad": _("Kaliningrad"),
+    "Europe/Moscow": _("Moscow"),
+    "Europe/Samara": _("Samara"),
+    "Asia/Yekaterinburg": _("Yekaterinburg"),
+    "Asia/Omsk": _("Omsk"),
+    "Asia/Novosibirsk": _("Novosibirsk"),
+    "Asia/Krasnoyarsk": _("Krasnoyarsk"),
+    "Asia/Irkutsk": _("Irkutsk"),
+    "Asia/Yakutsk": _("Yakutsk"),
+    "Asia/Vladivostok": _("Vladivostok"),
+    "Asia/Magadan": _("Magadan"),
+    "Asia/Kamchatka": _("Petropavlovsk-Kamchatsky"),
+}
+
+
+def zone_city(zone: str) -> str:
+    """The city a zone is named after, in the active language where the portal knows it."""
+    if zone in COMMON_ZONES:
+        return str(COMMON_ZONES[zone])
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+@cache
+def _other_zones() -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            z
+            for z in zoneinfo.available_timezones()
+            if "/" in z and not z.startswith(("Etc/", "SystemV/")) and z not in COMMON_ZONES
+        )
+    )
+
+
+def zone_time(value: datetime.datetime, zone: str) -> str:
+    """``value`` in ``zone``, in the active language's style, labelled with the zone's city:
+    "2 December 2026, 20:48 (Brussels time)"."""
+    local = value.astimezone(zoneinfo.ZoneInfo(zone))
+    label = _("%(city)s time") % {"city": zone_city(zone)}
+    return f"{date_format(local, 'DATETIME_FORMAT')} ({label})"
+
+
+def _label(zone: str) -> str:
+    city = zone_city(zone)
+    return city if zone == "UTC" else f"{city} ({zone})"
+
+
+def timezone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Grouped choices (labels in the active language): the common zones, then all others."""
+    return [
+        (str(_("Common time zones")), [(zone, _label(zone)) for zone in COMMON_ZONES]),
+        (str(_("All time zones")), [(zone, _label(zone)) for zone in _other_zones()]),
+    ]
+
+
+def is_valid_zone(zone: str) -> bool:
+    return zone in COMMON_ZONES or zone in _other_zones()
