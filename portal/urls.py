@@ -8,6 +8,7 @@ from portal.pages import views as pages_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", pages_views.healthz, name="healthz"),
+    path("favicon.ico", pages_views.favicon, name="favicon"),
     path("i18n/setlang/", pages_views.set_language, name="set_language"),
 ]
 
