@@ -127,7 +127,8 @@ def test_pages_have_no_violations_of_any_impact(
     page: Page, live_server: LiveServer, axe: Axe, language: str, width: str
 ) -> None:
     """The pages of the partner, offer, call and event journeys, the forms of a member's offers
-    and interests, the login page, and the 403 and 404 pages: no axe-core violation at all."""
+    and interests, an organiser's event dashboard, the login page, and the 403 and 404 pages:
+    no axe-core violation at all."""
     from cooperation.models import ExpressionOfInterest
     from tests.cooperation.factories import (
         FundingCallFactory,
@@ -138,10 +139,10 @@ def test_pages_have_no_violations_of_any_impact(
         WorkflowOfferFactory,
         country,
     )
-    from tests.events.factories import in_days, quick_event
+    from tests.events.factories import in_days, organiser, quick_event
 
     page.set_viewport_size({"width": WIDTHS[width][0], "height": WIDTHS[width][1]})
-    member = UserFactory(name="Анна Иванова", password=None)
+    member = organiser(name="Анна Иванова")
     own = MemberOrganisationFactory(
         member=member,
         name="Leibniz-Institut für Photonik",
@@ -154,7 +155,7 @@ def test_pages_have_no_violations_of_any_impact(
     others_offer = WorkflowOfferFactory(title="Photonics partners wanted")
     interest: ExpressionOfInterest = SentInterestFactory(offer=own_offer)
     call = FundingCallFactory(title="Photonics call", deadlines=[in_days(40)])
-    event = quick_event(title="Photonics brokerage day")
+    event = quick_event(title="Photonics brokerage day", organisers=[member])
 
     def path(name: str, *args: object) -> str:
         with translation.override(language):
@@ -182,6 +183,7 @@ def test_pages_have_no_violations_of_any_impact(
         (path("cooperation:offer_interest", others_offer.pk), 200),
         (path("cooperation:interest_detail", interest.pk), 200),
         (path("cooperation:organisation_edit", own.pk), 200),
+        (path("events:dashboard", event.slug), 200),
         (path("cooperation:organisation_edit", others.pk), 403),
     ]
     reports = []
