@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, FloatRect, Locator, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from events.models import Event
@@ -64,7 +64,7 @@ def phone(
         ctx.close()
 
 
-def box(locator: Locator) -> dict[str, float]:
+def box(locator: Locator) -> FloatRect:
     found = locator.first.bounding_box()
     assert found is not None, f"{locator} is not rendered"
     return found
