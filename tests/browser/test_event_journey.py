@@ -105,7 +105,7 @@ def test_organiser_publishes_attendees_register_waitlist_cancel_and_check_in(
     login = page.locator("main form")
     login.get_by_label("Email").fill(organiser.email)
     login.get_by_label("Password").fill(PASSWORD)
-    login.get_by_role("button", name="Sign in").click()
+    login.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(live_server.url + url("accounts:profile"))
 
     page.goto(url("events:my_events"))

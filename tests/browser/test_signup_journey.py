@@ -72,7 +72,7 @@ def test_signup_confirm_login_switch_language_logout(
     login_form = page.locator("main form")
     login_form.get_by_label("Email").fill(EMAIL)
     login_form.get_by_label("Password").fill(PASSWORD)
-    login_form.get_by_role("button", name="Sign in").click()
+    login_form.get_by_role("button", name="Log in", exact=True).click()
 
     # The profile page (LOGIN_REDIRECT_URL) shows the name.
     expect(page).to_have_url(live_server.url + url("accounts:profile"))
