@@ -21,7 +21,7 @@ WITH_DB := $(BIN)/python -m portal.embedded_db run --
 # running atexit, so a server it started would be left running).
 MYPY := DATABASE_URL=postgres://mypy@127.0.0.1:1/unused $(BIN)/mypy
 
-.PHONY: run test install install-dev serve check lint format migrations messages bench clean
+.PHONY: run test install install-dev serve check lint format migrations messages bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -82,6 +82,10 @@ bench: install-dev
 	  case "$$(basename $$b)" in _*|bench_wsgi.py) continue;; esac; \
 	  $(BIN)/python $$b || exit 1; \
 	done
+
+## screenshots: main pages at 1280 and 390 px in en and ru, with demo data, into var/screenshots/
+screenshots: install-dev
+	$(WITH_DB) $(BIN)/pytest tests/browser/screenshots.py -p no:cacheprovider -q -s
 
 clean:
 	rm -rf $(VENV) var

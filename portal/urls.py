@@ -9,6 +9,7 @@ from portal.site import site_name
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", pages_views.healthz, name="healthz"),
+    path("favicon.ico", pages_views.favicon, name="favicon"),
     path("i18n/setlang/", pages_views.set_language, name="set_language"),
 ]
 

@@ -84,7 +84,13 @@ def _list_context(request: HttpRequest, result: ListResult, **extra: Any) -> dic
         "page_obj": page,
         "page_range": list(page.paginator.get_elided_page_range(page.number)),
         "ellipsis": page.paginator.ELLIPSIS,
-        "facets": list(result.facets.values()),
+        # A facet with nothing to count in these results (and nothing chosen) is left out, not
+        # shown as an empty group.
+        "facets": [
+            facet
+            for facet in result.facets.values()
+            if any(option.count or option.selected for option in facet.options)
+        ],
         "form_errors": result.filterset.form.errors,
         "filter_form": result.filterset.form,
         "page_sizes": PAGE_SIZES,

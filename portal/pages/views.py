@@ -3,8 +3,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import translation
 from django.views import i18n
 from django.views.decorators.cache import never_cache
@@ -57,3 +58,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     status = health.health()
     code = 200 if all(v == "ok" for v in status.values()) else 503
     return JsonResponse(status, status=code)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers and crawlers ask for whatever the page links: the SVG icon.
+
+    A permanent redirect to the static file, so the request log shows no 404 for it.
+    """
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -105,7 +105,7 @@ def test_organiser_publishes_attendees_register_waitlist_cancel_and_check_in(
     login = page.locator("main form")
     login.get_by_label("Email").fill(organiser.email)
     login.get_by_label("Password").fill(PASSWORD)
-    login.get_by_role("button", name="Sign in").click()
+    login.get_by_role("button", name="Log in", exact=True).click()
     # The start page lists their events with a "New event" button; the main menu has "My events".
     expect(page).to_have_url(live_server.url + url("pages:start"))
     expect(page.get_by_role("link", name="New event")).to_be_visible()

@@ -76,7 +76,7 @@ def test_signup_confirm_login_switch_language_logout(
     login_form = page.locator("main form")
     login_form.get_by_label("Email").fill(EMAIL)
     login_form.get_by_label("Password").fill(PASSWORD)
-    login_form.get_by_role("button", name="Sign in").click()
+    login_form.get_by_role("button", name="Log in", exact=True).click()
 
     # The start page (LOGIN_REDIRECT_URL) greets them and says what waits for them; the
     # profile, one click away in the account menu, shows the name.

@@ -370,7 +370,9 @@ def test_highlight_html_escapes_all_but_the_highlight_tags():
 
 
 def _names(html: str) -> list[str]:
-    return re.findall(r'<h2 class="result-title"><a href="[^"]+">([^<]+)</a>', html)
+    return re.findall(
+        r'<h2 class="result-title"><a href="[^"]+"(?: lang="\w\w")?>([^<]+)</a>', html
+    )
 
 
 def test_sorting_by_name_newest_and_nonsense(client):
@@ -620,7 +622,7 @@ def test_home_shows_the_open_calls_closing_soonest(client, django_assert_num_que
     with django_assert_num_queries(1):
         html = client.get(f"/{lang}/").content.decode()
 
-    titles = re.findall(r'<a href="/\w\w/calls/\d+/">([^<]+)</a>', html)
+    titles = re.findall(r'<a href="/\w\w/calls/\d+/"(?: lang="\w\w")?>([^<]+)</a>', html)
     assert titles == [
         "Two-stage call",
         "Open call closing in 2 days",

@@ -122,6 +122,8 @@ def test_404_is_a_page_of_the_site_in_its_language(client, lang, title):
     assert response.status_code == 404
     assert f"<h1>{title}</h1>" in html
     assert f'<html lang="{lang}">' in html
+    assert "img/logo.svg" in html
+    assert "img/favicon.svg" in html
     assert 'class="main-nav"' in html
 
 

@@ -1,0 +1,204 @@
+"""The page layout as phones and desktops show it, measured in real Chromium (issue 12 item 13).
+
+On a 390 px phone the main menu folds into a disclosure that works without JavaScript and from the
+keyboard, and the lists show the search box and the results before the filters. At every width
+the menu's links line up with the content; at 1280 px the header keeps to one row in Russian too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from playwright.sync_api import Browser, BrowserContext, FloatRect, Locator, Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from events.models import Event
+from tests.browser.conftest import DEFAULT_TIMEOUT_MS, log_in
+from tests.cooperation.factories import FundingCallFactory, OfferFactory, OrganisationFactory
+from tests.events.factories import in_days, quick_event
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+LISTS = [
+    "cooperation:partner_index",
+    "cooperation:offer_list",
+    "cooperation:call_index",
+    "events:index",
+]
+RESULTS = ".result-list, .ev-cards"
+FILTERS = ".facet-panel, .ev-filters"
+
+
+def url(name: str, language: str = "en") -> str:
+    with translation.override(language):
+        return reverse(name)
+
+
+def context(
+    browser: Browser, live_server: LiveServer, viewport: dict[str, int], *, javascript: bool = True
+) -> BrowserContext:
+    ctx = browser.new_context(
+        base_url=live_server.url,
+        locale="en-GB",
+        viewport={"width": viewport["width"], "height": viewport["height"]},
+        java_script_enabled=javascript,
+    )
+    ctx.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    ctx.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
+    return ctx
+
+
+@pytest.fixture
+def phone(
+    browser: Browser, live_server: LiveServer, django_db_serialized_rollback: None
+) -> Iterator[Page]:
+    ctx = context(browser, live_server, PHONE)
+    try:
+        yield ctx.new_page()
+    finally:
+        ctx.close()
+
+
+def box(locator: Locator) -> FloatRect:
+    found = locator.first.bounding_box()
+    assert found is not None, f"{locator} is not rendered"
+    return found
+
+
+def some_of_everything() -> None:
+    for n in range(4):
+        OrganisationFactory(name=f"Photonics institute {n}", name_alt=f"Институт фотоники {n}")
+        OfferFactory(title=f"Photonics partners wanted {n}")
+        FundingCallFactory(title=f"Photonics call {n}", deadlines=[in_days(40 + n)])
+        quick_event(title=f"Photonics brokerage day {n}", status=Event.Status.PUBLISHED)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_phones_show_search_and_results_before_filters(
+    phone: Page, language: str, live_server: LiveServer
+) -> None:
+    some_of_everything()
+    for name in LISTS:
+        phone.goto(url(name, language))
+        results, filters = box(phone.locator(RESULTS)), box(phone.locator(FILTERS))
+        assert results["y"] < filters["y"], f"{name}: the filters come before the results"
+        search = phone.locator("#search-q")
+        if search.count():
+            assert box(search)["y"] < results["y"], f"{name}: the search box is below the results"
+        # The first result starts within the first screen, not a scroll of filters away.
+        first = box(phone.locator(f"{RESULTS} > li"))
+        assert first["y"] < PHONE["height"], f"{name}: first result at {first['y']} px"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_filters_beside_the_results_on_desktops(
+    browser: Browser,
+    live_server: LiveServer,
+    django_db_serialized_rollback: None,
+    language: str,
+) -> None:
+    some_of_everything()
+    ctx = context(browser, live_server, DESKTOP)
+    page = ctx.new_page()
+    for name in LISTS:
+        page.goto(url(name, language))
+        results, filters = box(page.locator(RESULTS)), box(page.locator(FILTERS))
+        assert filters["x"] + filters["width"] <= results["x"], f"{name}: filters not on the left"
+        assert filters["y"] <= results["y"], f"{name}: filters start below the results"
+    ctx.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_main_menu_folds_on_phones(
+    browser: Browser,
+    live_server: LiveServer,
+    django_db_serialized_rollback: None,
+    javascript: bool,
+) -> None:
+    ctx = context(browser, live_server, PHONE, javascript=javascript)
+    page = ctx.new_page()
+    page.goto(url("pages:home"))
+    nav = page.get_by_role("navigation", name="Main")
+    toggle = nav.locator("summary")
+    events_link = nav.get_by_role("link", name="Events")
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_text("Menu")
+    expect(events_link).to_be_hidden()
+    # Keyboard: Tab reaches the toggle, Enter opens the menu, Tab goes on into its links.
+    toggle.focus()
+    expect(toggle).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(events_link).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(nav.get_by_role("link", name="Partners")).to_be_focused()
+    toggle.click()
+    expect(events_link).to_be_hidden()
+    toggle.click()
+    events_link.click()
+    expect(page).to_have_url(live_server.url + url("events:index"))
+    ctx.close()
+
+
+def test_main_menu_always_open_on_desktops(
+    browser: Browser, live_server: LiveServer, django_db_serialized_rollback: None
+) -> None:
+    ctx = context(browser, live_server, DESKTOP, javascript=False)
+    page = ctx.new_page()
+    page.goto(url("pages:home"))
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.locator("summary")).to_be_hidden()
+    for name in ["Partners", "Calls", "Events", "Twinning", "Contact points", "Newsletter"]:
+        expect(nav.get_by_role("link", name=name)).to_be_visible()
+    ctx.close()
+
+
+@pytest.mark.parametrize("width", [390, 700, 900, 1280, 1600])
+def test_main_menu_lines_up_with_the_content(
+    browser: Browser, live_server: LiveServer, django_db_serialized_rollback: None, width: int
+) -> None:
+    ctx = context(browser, live_server, {"width": width, "height": 900})
+    page = ctx.new_page()
+    page.goto(url("cooperation:partner_index"))
+    nav = page.get_by_role("navigation", name="Main")
+    if nav.locator("summary").is_visible():
+        nav.locator("summary").click()
+        assert abs(box(nav.locator("summary"))["x"] - box(page.locator("main h1"))["x"]) <= 1
+    first_link = box(nav.get_by_role("link").first)
+    heading = box(page.locator("main h1"))
+    assert abs(first_link["x"] - heading["x"]) <= 1, (first_link, heading)
+    brand = box(page.locator(".brand"))
+    assert abs(brand["x"] - heading["x"]) <= 1, (brand, heading)
+    ctx.close()
+
+
+@pytest.mark.parametrize("logged_in", [False, True], ids=["visitor", "member"])
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_header_is_one_row_at_1280(
+    browser: Browser,
+    live_server: LiveServer,
+    django_db_serialized_rollback: None,
+    language: str,
+    logged_in: bool,
+) -> None:
+    from tests.accounts.factories import UserFactory
+
+    ctx = context(browser, live_server, DESKTOP)
+    if logged_in:
+        log_in(ctx, live_server, UserFactory(name="Анна Иванова", is_staff=True))
+    page = ctx.new_page()
+    page.goto(url("pages:home", language))
+    bar = box(page.locator(".header-bar"))
+    # A staff member's four account links leave the portal's name four short lines at most.
+    assert bar["height"] <= 110, f"header bar {bar['height']} px high"
+    parts = [box(page.locator(s)) for s in (".brand", ".account-menu", ".language-switcher")]
+    for part in parts:
+        # All three share the bar's one row: each is vertically within the other's extent.
+        assert part["y"] < parts[0]["y"] + parts[0]["height"], parts
+        assert parts[0]["y"] < part["y"] + part["height"], parts
+    assert parts[0]["x"] + parts[0]["width"] <= parts[1]["x"] <= parts[2]["x"], parts
+    ctx.close()
