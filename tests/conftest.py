@@ -20,6 +20,7 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 _skipped: list[str] = []
 
@@ -118,6 +119,15 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_test() -> Iterator[None]:
+    """A request to a /ru/ page leaves Russian active in the test's thread (LocaleMiddleware
+    activates the page's language and nothing switches it back); the next test must not run in
+    it (a management command's output, a reversed URL)."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
