@@ -59,7 +59,6 @@ def _mail_task_per_change(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Non
 def _default_language() -> Iterator[None]:
     """Each test starts in the site's default language: the locale middleware leaves the
     language of a test client's last request (/ru/...) active in the thread afterwards."""
-    from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
     yield
@@ -119,15 +118,6 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-@pytest.fixture(autouse=True)
-def _default_language_after_test() -> Iterator[None]:
-    """A request to a /ru/ page leaves Russian active in the test's thread (LocaleMiddleware
-    activates the page's language and nothing switches it back); the next test must not run in
-    it (a management command's output, a reversed URL)."""
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
