@@ -139,7 +139,6 @@ def seed(scale: int) -> None:
     from cooperation.demo import generated
     from cooperation.demo.common import Reference
     from cooperation.models import Organisation
-    from portal import search
     from portal.search import words
 
     call_command("seed_demo", verbosity=0)
@@ -156,34 +155,15 @@ def seed(scale: int) -> None:
             batch = numbers[batch_start : batch_start + BATCH]
             rows = []
             for i in batch:
-                spec = specs[i]
                 rng = random.Random(i)
-                names = search.name_variants(spec.name, spec.name_alt, spec.short_name, spec.city)
-                terms = indexing.organisation_terms(
-                    themes=ref.theme_list(spec.themes),
-                    keywords=spec.keywords,
-                    country=ref.countries.get(spec.country),
-                    federal_subject=ref.subjects.get(spec.subject),
-                )
                 rows.append(
-                    Organisation(
-                        name=spec.name,
-                        name_alt=spec.name_alt,
-                        short_name=spec.short_name,
-                        type=spec.type,
-                        country=ref.countries[spec.country],
-                        federal_subject=ref.subjects.get(spec.subject),
-                        city=spec.city,
-                        description=long_description(i, spec, rng),
-                        keywords=spec.keywords,
-                        pic=generated.generated_pic(i),
-                        status=Organisation.Status.PUBLISHED,
+                    generated.generated_organisation_row(
+                        ref,
+                        i,
+                        specs[i],
+                        now=now,
+                        description=long_description(i, specs[i], rng),
                         fp7_participations=rng.randrange(8) if rng.random() < 0.25 else 0,
-                        created_at=now - datetime.timedelta(minutes=i),
-                        updated_at=now,
-                        search_names=names,
-                        search_terms=terms,
-                        search_keys=search.skeleton_keys(names, terms),
                     )
                 )
             with transaction.atomic():

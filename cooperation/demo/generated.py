@@ -516,6 +516,40 @@ def _organisation_terms(ref: Reference, spec: GeneratedOrg) -> str:
     )
 
 
+def generated_organisation_row(
+    ref: Reference,
+    i: int,
+    spec: GeneratedOrg,
+    *,
+    now: datetime.datetime,
+    fp7_participations: int,
+    description: str | None = None,
+) -> Organisation:
+    """The unsaved published row of generated organisation ``i`` with its search texts and keys
+    (the seeder's and the partner-search benchmark's; the benchmark gives longer descriptions)."""
+    names = search.name_variants(spec.name, spec.name_alt, spec.short_name, spec.city)
+    terms = _organisation_terms(ref, spec)
+    return Organisation(
+        name=spec.name,
+        name_alt=spec.name_alt,
+        short_name=spec.short_name,
+        type=spec.type,
+        country=ref.countries[spec.country],
+        federal_subject=ref.subjects.get(spec.subject),
+        city=spec.city,
+        description=spec.description if description is None else description,
+        keywords=spec.keywords,
+        pic=generated_pic(i),
+        status=Organisation.Status.PUBLISHED,
+        fp7_participations=fp7_participations,
+        created_at=now - datetime.timedelta(minutes=i),
+        updated_at=now,
+        search_names=names,
+        search_terms=terms,
+        search_keys=search.skeleton_keys(names, terms),
+    )
+
+
 def seed_generated(ref: Reference, *, organisations: int, offers: int) -> int:
     """Generated organisations and offers up to these totals (beyond the curated rows)."""
     created = _generate_organisations(ref, max(0, organisations))
@@ -543,29 +577,15 @@ def _generate_organisations(ref: Reference, target: int) -> int:
         stop = min(start + BATCH_SIZE, target)
         specs = [(i, generated_organisation(i)) for i in range(start, stop)]
         rows = [
-            Organisation(
-                name=spec.name,
-                name_alt=spec.name_alt,
-                short_name=spec.short_name,
-                type=spec.type,
-                country=ref.countries[spec.country],
-                federal_subject=ref.subjects.get(spec.subject),
-                city=spec.city,
-                description=spec.description,
-                keywords=spec.keywords,
-                pic=generated_pic(i),
-                status=Organisation.Status.PUBLISHED,
+            generated_organisation_row(
+                ref,
+                i,
+                spec,
+                now=now,
                 fp7_participations=_mix(i, 71) % 7 if _mix(i, 72) % 5 == 0 else 0,
-                created_at=now - datetime.timedelta(minutes=i),
-                updated_at=now,
-                search_names=search.name_variants(
-                    spec.name, spec.name_alt, spec.short_name, spec.city
-                ),
-                search_terms=_organisation_terms(ref, spec),
             )
             for i, spec in specs
         ]
-        _with_keys(rows)
         with transaction.atomic():
             Organisation.objects.bulk_create(rows, ignore_conflicts=True)
             ids = dict(

@@ -32,18 +32,10 @@ GRANTS = {
 }
 
 
-def forwards(apps, schema_editor):
-    role_permissions.grant(apps, schema_editor, GRANTS)
-
-
-def backwards(apps, schema_editor):
-    role_permissions.revoke(apps, schema_editor, GRANTS)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("cooperation", "0009_organisation_narrow_rows"),
         ("accounts", "0002_roles"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [role_permissions.grants_operation(GRANTS)]

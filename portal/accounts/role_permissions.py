@@ -1,7 +1,7 @@
 """What each role may do in the back office (the Django admin) is set by data migrations: each app
 grants the role groups the permissions on its own models in a migration of its own, with the
 grants written out in that migration (frozen, as a migration must be), through these two
-functions. A new app (newsletters, contact points, knowledge items) adds its migration the same
+functions (``grants_operation`` makes the migration's operation of them). A new app (newsletters, contact points, knowledge items) adds its migration the same
 way; nothing here names another app.
 
 Permissions are normally created after the last migration (``post_migrate``); ``grant`` creates
@@ -65,3 +65,16 @@ def revoke(apps: Any, schema_editor: Any, grants: Grants) -> None:
         group = Group.objects.using(using).filter(name=role).first()
         if group is not None:
             group.permissions.remove(*permissions)
+
+
+def grants_operation(grants: Grants) -> Any:
+    """The migration operation that grants ``grants`` (and revokes them when unapplied)."""
+    from django.db import migrations
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        grant(apps, schema_editor, grants)
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        revoke(apps, schema_editor, grants)
+
+    return migrations.RunPython(forwards, backwards)

@@ -16,18 +16,10 @@ GRANTS = {
 }
 
 
-def forwards(apps, schema_editor):
-    role_permissions.grant(apps, schema_editor, GRANTS)
-
-
-def backwards(apps, schema_editor):
-    role_permissions.revoke(apps, schema_editor, GRANTS)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("reference", "0002_reference_data"),
         ("accounts", "0002_roles"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [role_permissions.grants_operation(GRANTS)]
