@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cooperation import indexing
@@ -613,3 +614,56 @@ def test_the_beginning_of_a_word_finds_it_below_whole_words():
     org("Novosibirsk State University")
     org("Novosib Consulting")
     assert names("Novosib") == ["Novosib Consulting", "Novosibirsk State University"]
+
+
+def test_organisation_rows_keep_what_a_search_reads_and_leave_long_texts_to_toast():
+    """Migration cooperation 0009: a search reads many rows for a few columns; the long texts
+    leave the row (toast_tuple_target) and the columns it reads stay in it (STORAGE MAIN)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE oid = 'cooperation_organisation'::regclass"
+        )
+        assert "toast_tuple_target=128" in (cursor.fetchone()[0] or [])
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute "
+            "WHERE attrelid = 'cooperation_organisation'::regclass AND attname = ANY(%s)",
+            [["head_vector", "keys_vector", "theme_ids", "name", "type", "status"]],
+        )
+        assert {storage for _name, storage in cursor.fetchall()} == {"m"}
+
+
+def test_the_probe_names_the_tiers_too_sparse_to_walk_for():
+    probe = engine.Probe(
+        ids=list(range(501)), tiers=[2] * 300 + [4] * 197 + [5] * 4, complete=False
+    )
+    # under 1% of the sample: reading it sorted from the GIN index costs its few rows; walking
+    # the tie-break index for it would read the table
+    assert probe.sparse_tiers([2, 3, 4, 5]) == frozenset({3, 5})
+
+
+def test_a_sparse_tier_is_read_from_the_gin_index_never_by_walking():
+    _bulk_organisations(600, seed=5)
+    found = partners.organisation_rows({"q": "catalysis"})
+    assert found.prepared is not None
+
+    def tier_statements(sparse: frozenset[int]) -> tuple[list[str], list[int]]:
+        with CaptureQueriesContext(connection) as statements:
+            ranked = engine.ranked(
+                found.filtered,
+                indexing.ORGANISATION_SEARCH,
+                found.prepared,
+                limit=400,
+                sparse=sparse,
+            )
+        sqls = [q["sql"] for q in statements.captured_queries if '"pk" FROM' in q["sql"]]
+        return sqls, ranked.ids
+
+    # one word: tier 2 (in a name) comes first; the planner may walk the index for it ...
+    walked, walked_ids = tier_statements(frozenset())
+    assert "enable_indexscan" not in walked[0]
+    # ... but not when the probe found it sparse; no tier statement may scan the table
+    sorted_, sorted_ids = tier_statements(frozenset({2}))
+    assert "enable_indexscan" in sorted_[0]
+    assert all("enable_seqscan" in sql for sql in walked + sorted_)
+    # either way the same rows, exactly the reference's
+    assert walked_ids == sorted_ids == reference_ids("catalysis")[: len(walked_ids)]

@@ -71,6 +71,14 @@ def test_offers_what_the_migrations_create(server):
             cursor.execute(f"CREATE EXTENSION IF NOT EXISTS {extension}")
         cursor.execute("SELECT unaccent('Hôtel'), lower('ИВАН Ёж'), similarity('abc', 'abd') > 0")
         assert cursor.fetchone() == ("Hotel", "иван ёж", True)
+        # Cyrillic words have trigrams (the C library's Unicode classes): misspelt Russian
+        # words are corrected here as on the machine's server
+        cursor.execute("SELECT similarity('томскй', 'томский') > 0.3")
+        assert cursor.fetchone() == (True,)
+        cursor.execute(  # ... and so do the databases the tests create from template1
+            "SELECT datctype <> 'C' FROM pg_database WHERE datname = 'template1'"
+        )
+        assert cursor.fetchone() == (True,)
         cursor.execute("SHOW listen_addresses")  # a Unix socket only: no port to clash
         assert cursor.fetchone() == ("",)
     conn.close()
