@@ -644,14 +644,15 @@ def test_the_probe_names_the_tiers_too_sparse_to_walk_for():
 def test_a_sparse_tier_is_read_from_the_gin_index_never_by_walking():
     _bulk_organisations(600, seed=5)
     found = partners.organisation_rows({"q": "catalysis"})
-    assert found.prepared is not None
+    prepared = found.prepared
+    assert prepared is not None
 
     def tier_statements(sparse: frozenset[int]) -> tuple[list[str], list[int]]:
         with CaptureQueriesContext(connection) as statements:
             ranked = engine.ranked(
                 found.filtered,
                 indexing.ORGANISATION_SEARCH,
-                found.prepared,
+                prepared,
                 limit=400,
                 sparse=sparse,
             )
