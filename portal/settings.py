@@ -54,6 +54,8 @@ SITE_NAMES = {
 SITE_DOMAIN = urlsplit(SITE_URL).netloc or "127.0.0.1:8000"
 
 INSTALLED_APPS = [
+    # Before the admin, so the admin sees the per-language fields (portal/bilingual.py).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
