@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fp7_contacts import indexing, permissions
 from fp7_contacts.models import ContactPerson, ContactPoint, ContactPointChange
@@ -203,7 +204,7 @@ def contact_point_delete(*, point: ContactPoint, by: Any) -> None:
         raise PermissionDenied
     if point.enquiries.exists():
         raise ValidationError(
-            "This contact point has enquiries: make it inactive instead.", code="has_enquiries"
+            _("This contact point has enquiries: make it inactive instead."), code="has_enquiries"
         )
     point.delete()
 
@@ -267,3 +268,22 @@ def contact_person_delete(*, person: ContactPerson, by: Any) -> None:
 
 def changed_fields(point: ContactPoint) -> models.QuerySet[ContactPointChange]:
     return point.changes.select_related("by").order_by("-at", "-pk")
+
+
+@transaction.atomic
+def contact_persons_forget(*, email: str) -> int:
+    """Remove the contact-person entries with this e-mail address (account erasure: they are
+    the person's own data); recorded in each point's history. The number removed."""
+    people = list(ContactPerson.objects.filter(email__iexact=email).select_related("point"))
+    for person in people:
+        _record(
+            point=person.point,
+            by=None,
+            action="person removed",
+            changes={"person:name": [person.name, ""]},
+        )
+        person.delete()
+    if people:
+        ids = [p.point_id for p in people]
+        transaction.on_commit(lambda: indexing.point_index(ids=ids))
+    return len(people)

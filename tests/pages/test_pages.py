@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 # partner and call lists in tests/cooperation/test_public_pages.py.
 SECTIONS = [
     "/{lang}/twinning/",
-    "/{lang}/contact-points/",
+    "/{lang}/contacts/",
     "/{lang}/newsletter/",
     "/{lang}/privacy/",
     "/{lang}/accessibility/",
