@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from modeltranslation.admin import TranslationAdmin
 
-from fp7_contacts import permissions
+from fp7_contacts import permissions, reference_cache
 from fp7_contacts.models import ContactPerson, ContactPoint, ContactPointChange, Enquiry, Service
 from fp7_contacts.services import points as services
 from portal.admin_helpers import WritesThroughThePortalMixin
@@ -23,9 +25,20 @@ from portal.admin_helpers import WritesThroughThePortalMixin
 class ServiceAdmin(TranslationAdmin):
     list_display = ("code", "name", "position")
 
+    def save_model(self, request: HttpRequest, obj: Service, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(reference_cache.forget)
+
+    def delete_model(self, request: HttpRequest, obj: Service) -> None:
+        super().delete_model(request, obj)
+        transaction.on_commit(reference_cache.forget)
+
 
 @admin.register(ContactPoint)
 class ContactPointAdmin(TranslationAdmin):
+    formfield_overrides = {  # noqa: RUF012 - Django's attribute
+        models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
+    }
     list_display = ("code", "name", "kind", "city", "active")
     list_filter = ("kind", "active", "districts")
     search_fields = ("code", "name_en", "name_ru", "host_institution_en", "host_institution_ru")

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.contrib.postgres.forms import SimpleArrayField
 from django.utils.translation import gettext_lazy as _
 
+from fp7_contacts.reference_cache import Choice
 from fp7_contacts.models import (
     LANGUAGE_VALIDATOR,
     ContactPerson,
     ContactPoint,
     Enquiry,
-    Service,
 )
-from portal.reference.models import FederalDistrict, FederalSubject, ThematicPriority
+from portal.reference.models import FederalSubject, ThematicPriority
 from portal.text_input import TextInputMixin
 
 
@@ -40,10 +41,10 @@ class DirectoryForm(TextInputMixin, forms.Form):
     def __init__(
         self,
         *args: Any,
-        subjects: list[FederalSubject],
-        districts: list[FederalDistrict],
-        themes: list[ThematicPriority],
-        services: list[Service],
+        subjects: Sequence[Choice],
+        districts: Sequence[Choice],
+        themes: Sequence[Choice],
+        services: Sequence[Choice],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -71,6 +72,9 @@ class ContactPointForm(TextInputMixin, forms.ModelForm):
     """What a point's staff edit; the service checks who may save it."""
 
     languages = LanguagesField(label=_("Languages"))
+    website = forms.URLField(
+        label=_("website"), max_length=200, required=False, assume_scheme="https"
+    )
 
     class Meta:
         model = ContactPoint

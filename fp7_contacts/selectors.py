@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Aggregate,
@@ -19,6 +20,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -27,7 +29,7 @@ from django.db.models.functions import Extract, TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fp7_contacts import permissions
+from fp7_contacts import permissions, reference_cache
 from fp7_contacts.deadlines import is_overdue
 from fp7_contacts.forms import DirectoryForm
 from fp7_contacts.indexing import POINT_SEARCH
@@ -41,7 +43,6 @@ from fp7_contacts.models import (
 )
 from fp7_contacts.services import routing
 from portal.reference.models import FederalDistrict, FederalSubject, ThematicPriority
-from portal.reference.selectors import federal_district_list_with_subjects
 from portal.search import engine
 
 SEARCH_COLUMNS = (
@@ -55,22 +56,59 @@ SEARCH_COLUMNS = (
 CARD_PREFETCH = ("themes", "services", "districts", "subjects")
 
 
+def _ids(through: Any, column: str) -> ArraySubquery:
+    return ArraySubquery(through.objects.filter(contactpoint_id=OuterRef("pk")).values(column))
+
+
 def _cards(qs: QuerySet[ContactPoint]) -> QuerySet[ContactPoint]:
-    """Points as the directory's cards show them (one query plus one per relation)."""
-    return qs.defer(*SEARCH_COLUMNS).prefetch_related(*CARD_PREFETCH)
+    """Points as the directory's cards show them: the ids of their themes, services, districts
+    and subjects as arrays in the row (one query; the labels come from the cached choices)."""
+    return qs.defer(*SEARCH_COLUMNS).annotate(
+        theme_ids=_ids(ContactPoint.themes.through, "thematicpriority_id"),
+        service_ids=_ids(ContactPoint.services.through, "service_id"),
+        district_ids=_ids(ContactPoint.districts.through, "federaldistrict_id"),
+        subject_ids=_ids(ContactPoint.subjects.through, "federalsubject_id"),
+    )
+
+
+@dataclass(frozen=True)
+class Card:
+    """A point as the directory lists it, with the labels of what it serves and offers."""
+
+    point: ContactPoint
+    themes: list[reference_cache.Choice]
+    services: list[reference_cache.Choice]
+    districts: list[reference_cache.Choice]
+    subjects: list[reference_cache.Choice]
+
+
+def _card(point: ContactPoint, ref: reference_cache.Reference) -> Card:
+    def pick(choices: Any, ids: Any) -> list[reference_cache.Choice]:
+        wanted = set(ids or ())
+        return [c for c in choices if c.pk in wanted]
+
+    return Card(
+        point=point,
+        themes=pick(ref.themes, point.theme_ids),  # type: ignore[attr-defined]
+        services=pick(ref.services, point.service_ids),  # type: ignore[attr-defined]
+        districts=pick(ref.districts, point.district_ids),  # type: ignore[attr-defined]
+        subjects=pick(ref.subjects, point.subject_ids),  # type: ignore[attr-defined]
+    )
 
 
 @dataclass
 class Directory:
     form: DirectoryForm
-    districts: list[FederalDistrict]
-    points: list[ContactPoint] = field(default_factory=list)
-    #: with a subject or district: what the routing rule found
+    districts: tuple[reference_cache.District, ...]
+    cards: list[Card] = field(default_factory=list)
+    #: with a subject or district: what the routing rule found (``level``), and its points
     resolution: routing.Resolution | None = None
-    subject: FederalSubject | None = None
-    district: FederalDistrict | None = None
-    theme: ThematicPriority | None = None
-    service: Service | None = None
+    regional: list[Card] = field(default_factory=list)
+    national: list[Card] = field(default_factory=list)
+    subject: reference_cache.Choice | None = None
+    district: reference_cache.District | None = None
+    theme: reference_cache.Choice | None = None
+    service: reference_cache.Choice | None = None
     query: str = ""
 
     @property
@@ -81,6 +119,12 @@ class Directory:
         return self.district.label if self.district is not None else ""
 
     @property
+    def subject_district(self) -> reference_cache.District | None:
+        if self.subject is None:
+            return None
+        return next(d for d in self.districts if d.pk == self.subject.district_id)
+
+    @property
     def filtered(self) -> bool:
         return bool(self.subject or self.district or self.theme or self.service or self.query)
 
@@ -88,35 +132,31 @@ class Directory:
 def directory(params: Mapping[str, Any]) -> Directory:
     """The directory for ``params`` (q, subject, district, theme, service).
 
-    Queries: the districts with their subjects (2), themes (1), services (1), the points (1)
-    and their themes, services, districts and subjects (4); the search's corrections (1) with
-    words."""
-    districts = list(federal_district_list_with_subjects())
-    subjects = sorted((s for d in districts for s in d.subjects.all()), key=lambda s: s.label)
-    themes = list(ThematicPriority.objects.order_by("position", "code"))
-    services = list(Service.objects.order_by("position", "code"))
+    Queries: the routing rule's statement (with a subject or district) and the points with the
+    ids of what they serve (1); the search's corrections (1) with words. The choices and the
+    labels come from the cache (``reference_cache``)."""
+    ref = reference_cache.load()
+    subjects = ref.subjects
     form = DirectoryForm(
-        params or None, subjects=subjects, districts=districts, themes=themes, services=services
+        params or None,
+        subjects=subjects,
+        districts=list(ref.districts),
+        themes=list(ref.themes),
+        services=list(ref.services),
     )
-    result = Directory(form=form, districts=districts)
+    result = Directory(form=form, districts=ref.districts)
     if form.is_bound and not form.is_valid():
         return result
     data = form.cleaned_data if form.is_bound else {}
-    by_code = {
-        "subject": {s.code: s for s in subjects},
-        "district": {d.code: d for d in districts},
-        "theme": {t.code: t for t in themes},
-        "service": {s.code: s for s in services},
-    }
-    result.subject = by_code["subject"].get(data.get("subject") or "")
-    result.district = by_code["district"].get(data.get("district") or "")
-    result.theme = by_code["theme"].get(data.get("theme") or "")
-    result.service = by_code["service"].get(data.get("service") or "")
+    result.subject = next((s for s in subjects if s.code == data.get("subject")), None)
+    result.district = next((d for d in ref.districts if d.code == data.get("district")), None)
+    result.theme = next((t for t in ref.themes if t.code == data.get("theme")), None)
+    result.service = next((s for s in ref.services if s.code == data.get("service")), None)
     result.query = data.get("q") or ""
 
     base = ContactPoint.objects.filter(active=True)
     if result.service is not None:
-        base = base.filter(services=result.service)
+        base = base.filter(services=result.service.pk)
     prepared = engine.prepare(result.query) if result.query else None
     if prepared is not None:
         base = base.filter(prepared.any_tier)
@@ -124,23 +164,31 @@ def directory(params: Mapping[str, Any]) -> Directory:
 
     if result.subject is not None or result.district is not None:
         resolution = routing.resolve(
-            subject=result.subject,
-            district_id=result.district.pk if result.district else None,
+            subject_id=result.subject.pk if result.subject else None,
+            district_id=(
+                result.subject.district_id
+                if result.subject
+                else result.district.pk
+                if result.district
+                else None
+            ),
             theme_id=theme_id,
             queryset=_cards(base),
         )
         result.resolution = resolution
-        result.points = resolution.points
+        result.regional = [_card(p, ref) for p in resolution.regional]
+        result.national = [_card(p, ref) for p in resolution.national]
+        result.cards = result.regional + result.national
         return result
 
     if result.theme is not None:
-        covers = Q(themes=result.theme) | Q(kind=ContactPoint.Kind.REGIONAL, themes__isnull=True)
+        covers = Q(themes=result.theme.pk) | Q(kind=ContactPoint.Kind.REGIONAL, themes__isnull=True)
         base = base.filter(pk__in=ContactPoint.objects.filter(covers).values("pk"))
     if prepared is not None:
         rows = engine.reference(base, POINT_SEARCH, prepared)
     else:
         rows = base.order_by("kind", "code")
-    result.points = list(_cards(rows))
+    result.cards = [_card(p, ref) for p in _cards(rows)]
     return result
 
 

@@ -119,7 +119,11 @@ def enquiry_create(
 
 
 def _locked(enquiry: Enquiry) -> Enquiry:
-    return Enquiry.objects.select_for_update().select_related("point", "author").get(pk=enquiry.pk)
+    return (
+        Enquiry.objects.select_for_update(of=("self",))
+        .select_related("point", "author")
+        .get(pk=enquiry.pk)
+    )
 
 
 @transaction.atomic

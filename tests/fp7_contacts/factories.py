@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from fp7_contacts import indexing
 from fp7_contacts.models import ContactPoint, Service
 from fp7_contacts.services.points import contact_point_create, contact_point_staff_set
 from portal.accounts.models import User
@@ -67,4 +68,5 @@ def make_point(
     point = contact_point_create(by=by, data=values)
     if staff:
         contact_point_staff_set(point=point, by=by, users=staff)
+    indexing.point_index(ids=[point.pk])  # as after the service's commit
     return point

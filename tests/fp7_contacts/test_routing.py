@@ -75,7 +75,10 @@ def test_national_ncp_listing_a_subject_is_not_a_regional_point(
 
 
 def test_resolution_lists_the_level_and_the_national_ncp(network: dict[str, ContactPoint]) -> None:
-    resolution = routing.resolve(subject=subject("RU-TOM"), theme_id=theme("ICT").pk)
+    tomsk = subject("RU-TOM")
+    resolution = routing.resolve(
+        subject_id=tomsk.pk, district_id=tomsk.district_id, theme_id=theme("ICT").pk
+    )
     assert resolution.level == routing.LEVEL_SUBJECT
     assert [p.code for p in resolution.regional] == ["rcp-tomsk"]
     assert [p.code for p in resolution.national] == ["ncp-ict"]
