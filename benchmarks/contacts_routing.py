@@ -69,9 +69,7 @@ def seed_network(rng: random.Random) -> dict[str, int]:
         point = ContactPoint.objects.create(
             code=code,
             kind=kind,
-            name=name,
             name_en=name,
-            host_institution=f"{name} host",
             host_institution_en=f"{name} host",
             active=active,
         )

@@ -36,14 +36,13 @@ class ServiceAdmin(TranslationAdmin):
 
 @admin.register(ContactPoint)
 class ContactPointAdmin(TranslationAdmin):
-    formfield_overrides = {  # noqa: RUF012 - Django's attribute
+    formfield_overrides = {
         models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
     }
     list_display = ("code", "name", "kind", "city", "active")
     list_filter = ("kind", "active", "districts")
     search_fields = ("code", "name_en", "name_ru", "host_institution_en", "host_institution_ru")
     filter_horizontal = ("districts", "subjects", "themes", "services", "staff")
-    exclude = ("name", "host_institution", "city", "address", "opening_hours", "notes")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ContactPoint]:
         qs = super().get_queryset(request)
@@ -53,8 +52,8 @@ class ContactPointAdmin(TranslationAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if permissions.is_site_staff(request.user):
-            return ()
-        return ("code", "kind", "staff")
+            return ("created_at", "updated_at")
+        return ("code", "kind", "staff", "created_at", "updated_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return permissions.can_manage_points(request.user) and super().has_add_permission(request)
@@ -93,7 +92,7 @@ class ContactPointAdmin(TranslationAdmin):
 @admin.register(ContactPerson)
 class ContactPersonAdmin(TranslationAdmin):
     list_display = ("name", "point", "show_email", "show_phone")
-    exclude = ("role", "consent_recorded_at")
+    exclude = ("consent_recorded_at",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ContactPerson]:
         qs = super().get_queryset(request).select_related("point")

@@ -312,12 +312,6 @@ def seed_contacts(*, scale: int = 1) -> int:
                     if k not in ("districts", "subjects", "themes", "services")
                 }
             )
-            point.name, point.host_institution = spec.name[0], spec.host[0]
-            point.city, point.address, point.opening_hours = (
-                spec.city[0],
-                spec.address[0],
-                spec.hours[0],
-            )
             point.save()
             for name in ("districts", "subjects", "themes", "services"):
                 getattr(point, name).set(data[name])
@@ -326,7 +320,6 @@ def seed_contacts(*, scale: int = 1) -> int:
                 ContactPerson.objects.create(
                     point=point,
                     name=name,
-                    role=role_en,
                     role_en=role_en,
                     role_ru=role_ru,
                     email=email,

@@ -6,16 +6,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.contrib.postgres.forms import SimpleArrayField
 from django.utils.translation import gettext_lazy as _
 
-from fp7_contacts.reference_cache import Choice
 from fp7_contacts.models import (
     LANGUAGE_VALIDATOR,
     ContactPerson,
     ContactPoint,
     Enquiry,
 )
+from fp7_contacts.reference_cache import Choice
 from portal.reference.models import FederalSubject, ThematicPriority
 from portal.text_input import TextInputMixin
 
@@ -57,15 +56,26 @@ class DirectoryForm(TextInputMixin, forms.Form):
         )
 
 
-class LanguagesField(SimpleArrayField):
+class LanguagesField(forms.CharField):
+    """Two-letter language codes typed as "ru, en"; cleaned to a list (``["ru", "en"]``)."""
+
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            forms.CharField(max_length=2, validators=[LANGUAGE_VALIDATOR]),
-            delimiter=",",
-            required=False,
-            help_text=_("Two-letter codes separated by commas, e.g. ru, en."),
-            **kwargs,
-        )
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("Two-letter codes separated by commas, e.g. ru, en."))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return value
+
+    def clean(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().clean(value) or ""
+        codes = [c.strip().lower() for c in text.replace(";", ",").split(",") if c.strip()]
+        for code in codes:
+            LANGUAGE_VALIDATOR(code)
+        return list(dict.fromkeys(codes))
 
 
 class ContactPointForm(TextInputMixin, forms.ModelForm):

@@ -39,10 +39,9 @@ from fp7_contacts.models import (
     ContactPointChange,
     Enquiry,
     EnquiryMessage,
-    Service,
 )
 from fp7_contacts.services import routing
-from portal.reference.models import FederalDistrict, FederalSubject, ThematicPriority
+from portal.reference.models import FederalDistrict, ThematicPriority
 from portal.search import engine
 
 SEARCH_COLUMNS = (

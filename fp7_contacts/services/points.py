@@ -73,30 +73,24 @@ def _record(*, point: ContactPoint, by: Any, action: str, changes: dict[str, lis
     )
 
 
-def _sync_default_language(point: ContactPoint) -> None:
-    """modeltranslation's original column holds the default language's value (English, else
-    Russian), so that ``ContactPoint.name`` and the admin's list read it."""
-    for name in ("name", "host_institution", "city", "address", "opening_hours", "notes"):
-        setattr(
-            point,
-            name,
-            getattr(point, f"{name}_en") or getattr(point, f"{name}_ru") or "",
-        )
+#: codes that are paths of the staff pages (``/contacts/manage/<code>/``)
+RESERVED_CODES = frozenset({"dashboard", "import", "new"})
 
 
 def _validate(point: ContactPoint) -> None:
+    errors: dict[str, ValidationError] = {}
     if not (point.name_en or point.name_ru):
-        raise ValidationError(
-            {"name_en": ValidationError("Give the name in at least one language.", code="required")}
+        errors["name_en"] = ValidationError(
+            _("Give the name in at least one language."), code="required"
         )
     if not (point.host_institution_en or point.host_institution_ru):
-        raise ValidationError(
-            {
-                "host_institution_en": ValidationError(
-                    "Give the host institution in at least one language.", code="required"
-                )
-            }
+        errors["host_institution_en"] = ValidationError(
+            _("Give the host institution in at least one language."), code="required"
         )
+    if point.code in RESERVED_CODES:
+        errors["code"] = ValidationError(_("This code is reserved."), code="reserved")
+    if errors:
+        raise ValidationError(errors)
     point.full_clean(exclude=["search_names", "search_terms", "search_keys"], validate_unique=True)
 
 
@@ -141,7 +135,6 @@ def contact_point_create(*, by: Any, data: Mapping[str, Any]) -> ContactPoint:
         "kind": ["", point.kind],
         **_apply(point, data, SCALAR_FIELDS),
     }
-    _sync_default_language(point)
     _validate(point)
     point.save()
     changes.update(_apply_relations(point, data))
@@ -164,7 +157,6 @@ def contact_point_update(*, point: ContactPoint, by: Any, data: Mapping[str, Any
         fields = SITE_STAFF_FIELDS + SCALAR_FIELDS
     changes = _apply(current, data, fields)
     if changes:
-        _sync_default_language(current)
         _validate(current)
         current.updated_at = timezone.now()
         current.save()
@@ -227,7 +219,6 @@ def contact_person_save(
     for name in PERSON_FIELDS:
         if name in data:
             setattr(person, name, data[name])
-    person.role = person.role_en or person.role_ru or ""
     if (person.show_email or person.show_phone) and (
         before.get("show_email") != _text(person.show_email)
         or before.get("show_phone") != _text(person.show_phone)

@@ -51,23 +51,23 @@ _THEMES = ContactPoint.themes.through._meta.db_table
 _REGIONAL = ContactPoint.Kind.REGIONAL.value
 _NATIONAL = ContactPoint.Kind.NATIONAL.value
 _COVERS = (
-    f"(NOT EXISTS (SELECT 1 FROM {_THEMES} t WHERE t.contactpoint_id = p.id)"
+    f"(NOT EXISTS (SELECT 1 FROM {_THEMES} t WHERE t.contactpoint_id = p.id)"  # noqa: S608
     f" OR EXISTS (SELECT 1 FROM {_THEMES} t WHERE t.contactpoint_id = p.id"
     " AND t.thematicpriority_id = %(theme)s))"
 )
 _BRANCHES = {
     "subject": (
-        f"SELECT p.id, {LEVEL_SUBJECT} AS level, p.code FROM {_POINTS} p"
+        f"SELECT p.id, {LEVEL_SUBJECT} AS level, p.code FROM {_POINTS} p"  # noqa: S608
         f" JOIN {_SUBJECTS} s ON s.contactpoint_id = p.id AND s.federalsubject_id = %(subject)s"
         f" WHERE p.active AND p.kind = '{_REGIONAL}'"
     ),
     "district": (
-        f"SELECT p.id, {LEVEL_DISTRICT} AS level, p.code FROM {_POINTS} p"
+        f"SELECT p.id, {LEVEL_DISTRICT} AS level, p.code FROM {_POINTS} p"  # noqa: S608
         f" JOIN {_DISTRICTS} d ON d.contactpoint_id = p.id AND d.federaldistrict_id = %(district)s"
         f" WHERE p.active AND p.kind = '{_REGIONAL}'"
     ),
     "national": (
-        f"SELECT p.id, {LEVEL_NATIONAL} AS level, p.code FROM {_POINTS} p"
+        f"SELECT p.id, {LEVEL_NATIONAL} AS level, p.code FROM {_POINTS} p"  # noqa: S608
         f" JOIN {_THEMES} n ON n.contactpoint_id = p.id AND n.thematicpriority_id = %(theme)s"
         f" WHERE p.active AND p.kind = '{_NATIONAL}'"
     ),
@@ -82,7 +82,8 @@ def _statement(*, subject: bool, district: bool, theme: bool, first_only: bool) 
     if theme:
         branches.append(_BRANCHES["national"])
     union = " UNION ALL ".join(branches)
-    return f"SELECT id, level FROM ({union}) c ORDER BY level, code" + (
+    # only the fixed fragments above: no input is in the text
+    return f"SELECT id, level FROM ({union}) c ORDER BY level, code" + (  # noqa: S608
         " LIMIT 1" if first_only else ""
     )
 

@@ -9,7 +9,6 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
-from django.utils import timezone
 
 from fp7_contacts import notifications
 from fp7_contacts.models import ContactPoint, Enquiry
@@ -218,7 +217,7 @@ def test_overdue_reminded_once_a_day(people, network, settings) -> None:
     answered = ask(people)
     services.enquiry_answer(enquiry=answered, by=people["tomsk_staff"], text="Quick")
     monday = datetime.date(2026, 11, 30)
-    asked = timezone.make_aware(datetime.datetime(2026, 11, 30, 10, 0))
+    asked = datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC)
     Enquiry.objects.filter(pk__in=[enquiry.pk, answered.pk]).update(created_at=asked)
     Enquiry.objects.filter(pk=answered.pk).update(
         first_answered_at=asked + datetime.timedelta(hours=1)
