@@ -104,6 +104,8 @@ def _apply(
         old, new = getattr(point, name), data[name]
         if name == "languages":
             new = [str(v).strip().lower() for v in new or [] if str(v).strip()]
+        elif isinstance(old, str) or old is None:
+            old, new = old or "", "" if new is None else new
         if old != new:
             changes[name] = [_text(old), _text(new)]
             setattr(point, name, new)
