@@ -48,7 +48,7 @@ class ContactPointAdmin(TranslationAdmin):
         qs = super().get_queryset(request)
         if permissions.is_site_staff(request.user):
             return qs
-        return qs.filter(staff=request.user)
+        return qs.filter(staff=request.user.pk)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if permissions.is_site_staff(request.user):
@@ -98,11 +98,11 @@ class ContactPersonAdmin(TranslationAdmin):
         qs = super().get_queryset(request).select_related("point")
         if permissions.is_site_staff(request.user):
             return qs
-        return qs.filter(point__staff=request.user)
+        return qs.filter(point__staff=request.user.pk)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "point" and not permissions.is_site_staff(request.user):
-            kwargs["queryset"] = ContactPoint.objects.filter(staff=request.user)
+            kwargs["queryset"] = ContactPoint.objects.filter(staff=request.user.pk)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -144,7 +144,7 @@ class ContactPointChangeAdmin(WritesThroughThePortalMixin, admin.ModelAdmin):
         qs = super().get_queryset(request).select_related("point", "by")
         if permissions.is_site_staff(request.user):
             return qs
-        return qs.filter(point__staff=request.user)
+        return qs.filter(point__staff=request.user.pk)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -47,10 +47,15 @@ class DirectoryForm(TextInputMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = _coded_choices(subjects, _("Any federal subject"))
-        self.fields["district"].choices = _coded_choices(districts, _("Any federal district"))
-        self.fields["theme"].choices = _coded_choices(themes, _("Any theme"))
-        self.fields["service"].choices = _coded_choices(services, _("Any service"))
+        for name, rows, empty in (
+            ("subject", subjects, _("Any federal subject")),
+            ("district", districts, _("Any federal district")),
+            ("theme", themes, _("Any theme")),
+            ("service", services, _("Any service")),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+            field.choices = _coded_choices(rows, empty)
         self.fields["subject"].error_messages["invalid_choice"] = _(
             "There is no federal subject with the code %(value)s."
         )
@@ -70,7 +75,7 @@ class LanguagesField(forms.CharField):
             return ", ".join(value)
         return value
 
-    def clean(self, value: Any) -> list[str]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[str]:
         text = super().clean(value) or ""
         codes = [c.strip().lower() for c in text.replace(";", ",").split(",") if c.strip()]
         for code in codes:

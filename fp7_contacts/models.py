@@ -14,6 +14,8 @@ Which point serves an enquiry or a directory search is decided in one place,
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, ClassVar
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -22,9 +24,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from portal.reference.models import FederalDistrict, FederalSubject, ThematicPriority
 from portal.search import fields as search_fields
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
 
 CODE_VALIDATOR = RegexValidator(
     r"^[a-z0-9][a-z0-9-]{1,39}$",
@@ -38,7 +44,7 @@ PHONE_VALIDATOR = RegexValidator(
 )
 
 
-def languages_field(verbose_name: str | object) -> ArrayField:
+def languages_field(verbose_name: StrOrPromise) -> ArrayField[Any, Any]:
     return ArrayField(
         models.CharField(max_length=2, validators=[LANGUAGE_VALIDATOR]),
         verbose_name=verbose_name,
@@ -56,6 +62,13 @@ class Service(models.Model):
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    objects: ClassVar[models.Manager[Service]] = models.Manager()
+    if TYPE_CHECKING:  # the per-language columns of fp7_contacts/translation.py
+        name_en: str | None
+        name_ru: str | None
+        description_en: str | None
+        description_ru: str | None
+
     class Meta:
         ordering = ["position", "code"]
         verbose_name = _("service")
@@ -65,7 +78,8 @@ class Service(models.Model):
         return self.name or self.code
 
 
-class ContactPoint(models.Model):
+class ContactPoint(models.Model):  # type: ignore[django-manager-missing]
+    # (the plugin cannot name the manager modeltranslation makes for ``people`` at run time)
     class Kind(models.TextChoices):
         NATIONAL = "national", _("National thematic NCP")
         REGIONAL = "regional", _("Regional contact point")
@@ -86,13 +100,13 @@ class ContactPoint(models.Model):
         blank=True,
         related_name="+",
     )
-    subjects = models.ManyToManyField(
+    subjects: models.ManyToManyField[FederalSubject, Any] = models.ManyToManyField(
         FederalSubject,
         verbose_name=_("federal subjects served"),
         blank=True,
         related_name="+",
     )
-    themes = models.ManyToManyField(
+    themes: models.ManyToManyField[ThematicPriority, Any] = models.ManyToManyField(
         ThematicPriority,
         verbose_name=_("themes"),
         blank=True,
@@ -102,7 +116,7 @@ class ContactPoint(models.Model):
             "advises on every theme."
         ),
     )
-    services = models.ManyToManyField(
+    services: models.ManyToManyField[Service, Any] = models.ManyToManyField(
         Service, verbose_name=_("services offered"), blank=True, related_name="points"
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -114,7 +128,7 @@ class ContactPoint(models.Model):
     website = models.URLField(_("website"), blank=True)
     languages = languages_field(_("languages"))
     active = models.BooleanField(_("active"), default=True)
-    staff = models.ManyToManyField(
+    staff: models.ManyToManyField[User, Any] = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("NCP staff"),
         blank=True,
@@ -130,6 +144,21 @@ class ContactPoint(models.Model):
     head_vector = search_fields.head_vector()
     keys_vector = search_fields.keys_vector()
     search_vector = search_fields.document_vector(None)
+
+    objects: ClassVar[models.Manager[ContactPoint]] = models.Manager()
+    if TYPE_CHECKING:  # the per-language columns of fp7_contacts/translation.py
+        name_en: str | None
+        name_ru: str | None
+        host_institution_en: str | None
+        host_institution_ru: str | None
+        city_en: str | None
+        city_ru: str | None
+        address_en: str | None
+        address_ru: str | None
+        opening_hours_en: str | None
+        opening_hours_ru: str | None
+        notes_en: str | None
+        notes_ru: str | None
 
     class Meta:
         ordering = ["code"]
@@ -172,6 +201,11 @@ class ContactPerson(models.Model):
     )
     consent_recorded_at = models.DateTimeField(_("consent recorded"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects: ClassVar[models.Manager[ContactPerson]] = models.Manager()
+    if TYPE_CHECKING:  # the per-language columns of fp7_contacts/translation.py
+        role_en: str | None
+        role_ru: str | None
 
     class Meta:
         ordering = ["point", "position", "pk"]

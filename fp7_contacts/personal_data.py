@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from fp7_contacts.models import ContactPerson, Enquiry
+from fp7_contacts.models import ContactPerson, ContactPoint, Enquiry
 from fp7_contacts.services.points import contact_persons_forget
 from portal.accounts.models import User
 from portal.accounts.personal_data import PersonalDataSection, register
@@ -49,7 +49,7 @@ def _export(user: User) -> dict[str, Any]:
             for e in enquiries
         ],
         "staff_of_contact_points": list(
-            user.fp7_contact_points.order_by("code").values_list("code", flat=True)
+            ContactPoint.objects.filter(staff=user).order_by("code").values_list("code", flat=True)
         ),
         "contact_person_entries": [
             {

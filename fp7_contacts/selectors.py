@@ -320,8 +320,11 @@ def dashboard(*, user: Any, point: ContactPoint | None = None) -> Dashboard:
         "median_hours": Median(_answer_hours(), filter=Q(first_answered_at__isnull=False)),
     }
     today = timezone.localdate()
-    open_rows = list(
-        qs.filter(first_answered_at__isnull=True, status__in=("new", "in_progress")).values(
+    open_rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in qs.filter(
+            first_answered_at__isnull=True, status__in=("new", "in_progress")
+        ).values(
             "pk",
             "created_at",
             "status",
@@ -329,7 +332,7 @@ def dashboard(*, user: Any, point: ContactPoint | None = None) -> Dashboard:
             "subject__district__code",
             "theme__code",
         )
-    )
+    ]
     overdue_rows = [
         r
         for r in open_rows

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -121,7 +122,7 @@ def person_delete(request: AuthedHttpRequest, code: str, person_id: int) -> Http
 
 
 @login_required
-def dashboard(request: AuthedHttpRequest, code: str | None = None) -> HttpResponse:
+def dashboard(request: AuthedHttpRequest, code: str | None = None) -> HttpResponseBase:
     point = None
     if code is not None:
         point = selectors.point_get(code=code)
@@ -133,7 +134,7 @@ def dashboard(request: AuthedHttpRequest, code: str | None = None) -> HttpRespon
     return render(request, "fp7_contacts/manage/dashboard.html", {"data": data})
 
 
-def _dashboard_csv(data: selectors.Dashboard) -> HttpResponse:
+def _dashboard_csv(data: selectors.Dashboard) -> HttpResponseBase:
     groups = (
         (_("Total"), [data.totals]),
         (_("Quarter"), data.by_quarter),
@@ -160,7 +161,7 @@ def _dashboard_csv(data: selectors.Dashboard) -> HttpResponse:
 
 
 @login_required
-def points_export(request: AuthedHttpRequest) -> HttpResponse:
+def points_export(request: AuthedHttpRequest) -> HttpResponseBase:
     if not permissions.can_manage_points(request.user):
         raise PermissionDenied
     return csv_response(

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def export_text(client: Client) -> str:
     response = client.get("/en/contacts/manage/export.csv")
     assert response.status_code == 200
-    return b"".join(response.streaming_content).decode("utf-8-sig")
+    return b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
 
 
 def upload(text: str) -> SimpleUploadedFile:
@@ -160,7 +160,7 @@ def test_dashboard_figures(client: Client, answered_network) -> None:
     assert (point.totals.received, point.totals.answered, point.totals.overdue) == (3, 2, 1)
     client.force_login(answered_network["staff"])
     response = client.get("/en/contacts/manage/rcp-tomsk/dashboard/", {"format": "csv"})
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == [
         "Breakdown",

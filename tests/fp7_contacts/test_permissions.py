@@ -3,6 +3,8 @@ admin. NCP staff edit only their own points; nothing changes when they are refus
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
@@ -217,7 +219,7 @@ def test_admin_save_goes_through_the_service_and_its_history(client: Client, set
     page = client.get(f"/en/admin/fp7_contacts/contactpoint/{own.pk}/change/")
     assert page.status_code == 200
     form = page.context["adminform"].form
-    data = {}
+    data: dict[str, Any] = {}
     for name, field in form.fields.items():
         value = form.initial.get(name, field.initial)
         if hasattr(value, "__iter__") and not isinstance(value, str):
