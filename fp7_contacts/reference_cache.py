@@ -1,10 +1,13 @@
 """The directory's choices (federal districts with their subjects, themes, services), kept in
-the cache: they change only with a data migration (reference data) or when site staff edit a
-service (the admin forgets them then), and loading them was four of the page's ten queries."""
+the cache and for a minute in each process: they change only with a data migration (reference
+data) or when site staff edit a service (the admin forgets them then: other processes see the
+change within a minute), and loading them was four of the page's ten queries."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.cache import cache
 from django.utils.translation import get_language
@@ -43,7 +46,7 @@ class District(Choice):
         return sorted(self.subjects, key=lambda s: s.label)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Reference:
     districts: tuple[District, ...]
     themes: tuple[Choice, ...]
@@ -51,7 +54,17 @@ class Reference:
 
     @property
     def subjects(self) -> list[Choice]:
-        return sorted((s for d in self.districts for s in d.subjects), key=lambda s: s.label)
+        """Every subject, ordered by its name in the page's language."""
+        language = (get_language() or "en").split("-")[0]
+        attr = "name_ru" if language == "ru" else "name_en"
+        return sorted(
+            (s for d in self.districts for s in d.subjects),
+            key=lambda s: getattr(s, attr) or s.name_en,
+        )
+
+    @cached_property
+    def subject_by_pk(self) -> dict[int, Choice]:
+        return {s.pk: s for d in self.districts for s in d.subjects}
 
 
 def _choice(row: object, **extra: object) -> Choice:
@@ -64,10 +77,21 @@ def _choice(row: object, **extra: object) -> Choice:
     )
 
 
+#: this process's copy and until when (``time.monotonic()``) it is used without asking the cache
+_local: tuple[float, Reference] | None = None
+LOCAL_SECONDS = 60
+
+
 def load() -> Reference:
-    """The choices, from the cache or four queries."""
+    """The choices: this process's copy (at most a minute old), else the cache's, else four
+    queries."""
+    global _local
+    now = time.monotonic()
+    if _local is not None and _local[0] > now:
+        return _local[1]
     found = cache.get(KEY)
     if isinstance(found, Reference):
+        _local = (now + LOCAL_SECONDS, found)
         return found
     subjects: dict[int, list[Choice]] = {}
     for s in FederalSubject.objects.order_by("code"):
@@ -88,8 +112,13 @@ def load() -> Reference:
         services=tuple(_choice(s) for s in Service.objects.order_by("position", "code")),
     )
     cache.set(KEY, reference, SECONDS)
+    _local = (now + LOCAL_SECONDS, reference)
     return reference
 
 
 def forget() -> None:
+    """After a change of the services: this process reloads at once, the others within a
+    minute."""
+    global _local
+    _local = None
     cache.delete(KEY)

@@ -86,12 +86,13 @@ def _card(point: ContactPoint, ref: reference_cache.Reference) -> Card:
         wanted = set(ids or ())
         return [c for c in choices if c.pk in wanted]
 
+    subjects = [ref.subject_by_pk[pk] for pk in point.subject_ids or () if pk in ref.subject_by_pk]  # type: ignore[attr-defined]
     return Card(
         point=point,
         themes=pick(ref.themes, point.theme_ids),  # type: ignore[attr-defined]
         services=pick(ref.services, point.service_ids),  # type: ignore[attr-defined]
         districts=pick(ref.districts, point.district_ids),  # type: ignore[attr-defined]
-        subjects=pick(ref.subjects, point.subject_ids),  # type: ignore[attr-defined]
+        subjects=sorted(subjects, key=lambda s: s.label),
     )
 
 
