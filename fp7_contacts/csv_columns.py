@@ -1,9 +1,8 @@
-"""The columns of the contact points' CSV file (export and import)."""
+"""The fields of a contact point as its staff edit them, the CSV file carries them, and the
+services compare them for the history: one list for the three."""
 
-RELATIONS = ("districts", "subjects", "themes", "services")
-COLUMNS = (
-    "code",
-    "kind",
+#: plain fields a point's staff may change (``code`` and ``kind``: site staff only)
+SCALAR_FIELDS = (
     "name_en",
     "name_ru",
     "host_institution_en",
@@ -21,5 +20,8 @@ COLUMNS = (
     "website",
     "languages",
     "active",
-    *RELATIONS,
 )
+SITE_STAFF_FIELDS = ("code", "kind")
+RELATIONS = ("districts", "subjects", "themes", "services")
+#: the CSV file's columns, in order
+COLUMNS = (*SITE_STAFF_FIELDS, *SCALAR_FIELDS, *RELATIONS)

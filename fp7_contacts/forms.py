@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fp7_contacts.csv_columns import RELATIONS, SCALAR_FIELDS
 from fp7_contacts.models import (
     LANGUAGE_VALIDATOR,
     ContactPerson,
@@ -93,29 +94,7 @@ class ContactPointForm(TextInputMixin, forms.ModelForm):
 
     class Meta:
         model = ContactPoint
-        fields = (
-            "name_en",
-            "name_ru",
-            "host_institution_en",
-            "host_institution_ru",
-            "city_en",
-            "city_ru",
-            "address_en",
-            "address_ru",
-            "opening_hours_en",
-            "opening_hours_ru",
-            "notes_en",
-            "notes_ru",
-            "email",
-            "phone",
-            "website",
-            "languages",
-            "active",
-            "districts",
-            "subjects",
-            "themes",
-            "services",
-        )
+        fields = (*SCALAR_FIELDS, *RELATIONS)
         widgets = {
             "districts": forms.CheckboxSelectMultiple,
             "themes": forms.CheckboxSelectMultiple,

@@ -32,8 +32,9 @@ from portal.search import fields as search_fields
 if TYPE_CHECKING:
     from portal.accounts.models import User
 
+CODE_PATTERN = r"^[a-z0-9][a-z0-9-]{1,39}$"
 CODE_VALIDATOR = RegexValidator(
-    r"^[a-z0-9][a-z0-9-]{1,39}$",
+    CODE_PATTERN,
     _("Use 2 to 40 lower-case Latin letters, digits and hyphens, starting with a letter or digit."),
 )
 LANGUAGE_VALIDATOR = RegexValidator(
@@ -73,6 +74,11 @@ class Service(models.Model):
         ordering = ["position", "code"]
         verbose_name = _("service")
         verbose_name_plural = _("services")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=CODE_PATTERN), name="fp7_service_code_format"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name or self.code
@@ -164,6 +170,12 @@ class ContactPoint(models.Model):  # type: ignore[django-manager-missing]
         ordering = ["code"]
         verbose_name = _("contact point")
         verbose_name_plural = _("contact points")
+        constraints = [
+            # codes are in URLs (/contacts/points/<code>/) and CSV files
+            models.CheckConstraint(
+                condition=Q(code__regex=CODE_PATTERN), name="fp7_point_code_format"
+            )
+        ]
         indexes = [
             GinIndex(fields=["head_vector"], name="fp7cp_head_vector_gin"),
             GinIndex(fields=["keys_vector"], name="fp7cp_keys_vector_gin"),

@@ -15,30 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fp7_contacts import indexing, permissions
+from fp7_contacts.csv_columns import RELATIONS, SCALAR_FIELDS, SITE_STAFF_FIELDS
 from fp7_contacts.models import ContactPerson, ContactPoint, ContactPointChange
 
-#: plain (non-relation) fields a point's staff may change; ``code`` and ``kind`` too for site staff
-SCALAR_FIELDS = (
-    "name_en",
-    "name_ru",
-    "host_institution_en",
-    "host_institution_ru",
-    "city_en",
-    "city_ru",
-    "address_en",
-    "address_ru",
-    "opening_hours_en",
-    "opening_hours_ru",
-    "notes_en",
-    "notes_ru",
-    "email",
-    "phone",
-    "website",
-    "languages",
-    "active",
-)
-SITE_STAFF_FIELDS = ("code", "kind")
-RELATION_FIELDS = ("districts", "subjects", "themes", "services")
 PERSON_FIELDS = (
     "name",
     "role_en",
@@ -114,7 +93,7 @@ def _apply(
 
 def _apply_relations(point: ContactPoint, data: Mapping[str, Any]) -> dict[str, list[str]]:
     changes: dict[str, list[str]] = {}
-    for name in RELATION_FIELDS:
+    for name in RELATIONS:
         if name not in data:
             continue
         manager = getattr(point, name)
