@@ -36,7 +36,7 @@ from cooperation.services.organisations import (
     organisation_update,
 )
 from portal import bilingual
-from portal.admin_helpers import WritesThroughThePortalMixin
+from portal.admin_helpers import AccessibleAdminMixin, WritesThroughThePortalMixin
 from portal.text_input import TextInputMixin
 
 # Links typed without a scheme are taken as https (Django 6 default).
@@ -155,7 +155,7 @@ class CallDeadlineAdminForm(TextInputMixin, forms.ModelForm):
         return data
 
 
-class DeadlineInline(admin.TabularInline):
+class DeadlineInline(AccessibleAdminMixin, admin.StackedInline):
     model = CallDeadline
     form = CallDeadlineAdminForm
     extra = 1
@@ -185,7 +185,7 @@ class FundingCallAdminForm(TextInputMixin, forms.ModelForm):
 
 
 @admin.register(FundingCall)
-class FundingCallAdmin(TranslationAdmin):
+class FundingCallAdmin(AccessibleAdminMixin, TranslationAdmin):
     """Staff add and edit calls here; the title and description in each language
     (django-modeltranslation's admin shows a field per language)."""
 
@@ -195,7 +195,6 @@ class FundingCallAdmin(TranslationAdmin):
     list_display = ["identifier", "title", "programme", "opens_at", "closes_at"]
     list_filter = ["programme"]
     search_fields = ["identifier", "title_en", "title_ru"]
-    filter_horizontal = ["themes", "eligible_countries"]
     readonly_fields = ["closes_at"]
     inlines = [DeadlineInline]
 
