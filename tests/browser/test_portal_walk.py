@@ -206,13 +206,9 @@ def test_an_organiser_creates_a_bilingual_event_with_questions_in_one_go(
     )
     form = page.locator("main form")
     form.locator("#id_title_en").fill("Info day: research infrastructures")
-    form.locator("#id_title_ru").fill(
-        "Информационный день: исследовательские инфраструктуры"
-    )
+    form.locator("#id_title_ru").fill("Информационный день: исследовательские инфраструктуры")
     form.locator("#id_description_en").fill("Calls for research infrastructures.")
-    form.locator("#id_description_ru").fill(
-        "Конкурсы по исследовательским инфраструктурам."
-    )
+    form.locator("#id_description_ru").fill("Конкурсы по исследовательским инфраструктурам.")
     form.get_by_label("Type of event").select_option(Event.Type.INFO_DAY)
     form.get_by_label("On site").check()
     form.locator("#id_venue_ru").fill("Президиум РАН")
