@@ -20,7 +20,7 @@ from portal.search import words
 from portal.search.engine import SearchSpec
 
 POINT_SEARCH = SearchSpec(
-    model=ContactPoint, order=(F("kind").desc(), Lower("code"), "pk"), description_field=None
+    model=ContactPoint, order=(F("kind").desc(), Lower("code"), "pk"), description=None
 )
 
 

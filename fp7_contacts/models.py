@@ -84,8 +84,7 @@ class Service(models.Model):
         return self.name or self.code
 
 
-class ContactPoint(models.Model):  # type: ignore[django-manager-missing]
-    # (the plugin cannot name the manager modeltranslation makes for ``people`` at run time)
+class ContactPoint(models.Model):
     class Kind(models.TextChoices):
         NATIONAL = "national", _("National thematic NCP")
         REGIONAL = "regional", _("Regional contact point")
@@ -149,7 +148,7 @@ class ContactPoint(models.Model):  # type: ignore[django-manager-missing]
     search_keys = models.TextField(editable=False, blank=True, default="")
     head_vector = search_fields.head_vector()
     keys_vector = search_fields.keys_vector()
-    search_vector = search_fields.document_vector(None)
+    search_vector = search_fields.document_vector()
 
     objects: ClassVar[models.Manager[ContactPoint]] = models.Manager()
     if TYPE_CHECKING:  # the per-language columns of fp7_contacts/translation.py
