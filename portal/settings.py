@@ -222,6 +222,9 @@ MAIL_CHUNK = env.int("PORTAL_MAIL_CHUNK", default=50)
 MAIL_MAX_ATTEMPTS = env.int("PORTAL_MAIL_MAX_ATTEMPTS", default=8)
 MAIL_CLAIM_STALE_AFTER = env.int("PORTAL_MAIL_CLAIM_STALE_AFTER", default=300)
 MAIL_KEEP_DAYS = env.int("PORTAL_MAIL_KEEP_DAYS", default=90)
+# Contact points: an enquiry with no first answer after this many working days (Monday to
+# Friday) is overdue, and its contact point's staff are reminded of it daily.
+FP7_ENQUIRY_ANSWER_WORKING_DAYS = env.int("PORTAL_ENQUIRY_ANSWER_WORKING_DAYS", default=3)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

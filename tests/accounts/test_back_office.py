@@ -29,15 +29,29 @@ REGISTRATIONS = "admin:events_registration_changelist"
 MAIL = "admin:mail_outgoingmail_changelist"
 COUNTRIES = "admin:reference_country_changelist"
 GROUPS = "admin:auth_group_changelist"
-ALL = [USERS, CALLS, ORGANISATIONS, OFFERS, PROFILES, EVENTS, REGISTRATIONS, MAIL, COUNTRIES]
+CONTACT_POINTS = "admin:fp7_contacts_contactpoint_changelist"
+ALL = [
+    USERS,
+    CALLS,
+    ORGANISATIONS,
+    OFFERS,
+    PROFILES,
+    EVENTS,
+    REGISTRATIONS,
+    MAIL,
+    COUNTRIES,
+    CONTACT_POINTS,
+]
 
 OPENS = {
     Role.SITE_STAFF: {*ALL, GROUPS},
-    Role.NCP_STAFF: {CALLS, ORGANISATIONS, OFFERS, COUNTRIES},
+    Role.NCP_STAFF: {CALLS, ORGANISATIONS, OFFERS, COUNTRIES, CONTACT_POINTS},
     Role.EVENT_ORGANISER: {EVENTS, REGISTRATIONS},
 }
 ADDS = {
-    Role.SITE_STAFF: {USERS, CALLS, ORGANISATIONS},  # the rest change on the portal's pages
+    # the rest change on the portal's pages; NCP staff change only the contact points they are
+    # assigned to, site staff add them
+    Role.SITE_STAFF: {USERS, CALLS, ORGANISATIONS, CONTACT_POINTS},
     Role.NCP_STAFF: {CALLS},
     Role.EVENT_ORGANISER: set(),
 }
