@@ -110,7 +110,22 @@ def parse_lines(text: str) -> list[str]:
 # --- the event -----------------------------------------------------------------------------------
 
 
-class EventForm(TextInputMixin, forms.Form):
+class ShownAgainMixin:
+    """A form shown again as it was typed, not validated (the editor after "Add a question"):
+    ``show_again()`` makes Django's ``full_clean`` stop before checking anything, so the page
+    grows by a row without complaining about fields not filled in yet."""
+
+    shown_again = False
+
+    def show_again(self) -> None:
+        self.shown_again = True
+        self.empty_permitted = True  # full_clean stops early when nothing "changed"
+
+    def has_changed(self) -> bool:
+        return False if self.shown_again else super().has_changed()  # type: ignore[misc]
+
+
+class EventForm(ShownAgainMixin, TextInputMixin, forms.Form):
     title_en, title_ru = bilingual.form_fields(
         forms.CharField, _("Title"), max_length=_max_length(Event, "title")
     )
@@ -275,7 +290,7 @@ class EventForm(TextInputMixin, forms.Form):
         return initial
 
 
-class QuestionForm(TextInputMixin, forms.Form):
+class QuestionForm(ShownAgainMixin, TextInputMixin, forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     label_en, label_ru = bilingual.form_fields(
         forms.CharField, _("Question"), max_length=_max_length(Question, "label")
@@ -337,7 +352,7 @@ class QuestionForm(TextInputMixin, forms.Form):
         return initial
 
 
-class SessionForm(TextInputMixin, forms.Form):
+class SessionForm(ShownAgainMixin, TextInputMixin, forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     starts_at = WallClockDateTimeField(label=_("Starts"))
     ends_at = WallClockDateTimeField(label=_("Ends"), required=False)
@@ -418,6 +433,10 @@ class EventEditor:
         self.form = EventForm(data, initial=initial)
         self.questions = QuestionFormSet(data, initial=questions, prefix="questions")
         self.sessions = SessionFormSet(data, initial=sessions, prefix="sessions")
+        if self.adding:
+            shown: list[Any] = [self.form, *self.questions.forms, *self.sessions.forms]
+            for form in shown:
+                cast(ShownAgainMixin, form).show_again()
 
     def is_valid(self) -> bool:
         """Whether the editor holds an event to save (never while a row is being added)."""
@@ -440,6 +459,8 @@ class EventEditor:
 
     @property
     def has_errors(self) -> bool:
+        if self.adding:
+            return False
         return bool(
             self.form.errors
             or self.questions.non_form_errors()
