@@ -58,21 +58,6 @@ MIN_LENGTH = 24  # the shortest payload: '"><script>xf99</script>'
 NOT_SHOWN = {
     "cooperation.Organisation.cordis_key": "the import's matching key, not shown",
     "cooperation.OrganisationParticipation.project_rcn": "kept for matching, not shown",
-    # modeltranslation's original columns: pages and the admin show <field>_en and <field>_ru
-    **{
-        f"fp7_contacts.{name}": "modeltranslation's original column; its languages are shown"
-        for name in (
-            "ContactPoint.name",
-            "ContactPoint.host_institution",
-            "ContactPoint.city",
-            "ContactPoint.address",
-            "ContactPoint.opening_hours",
-            "ContactPoint.notes",
-            "Service.name",
-            "Service.description",
-            "ContactPerson.role",
-        )
-    },
 }
 #: Fields a person picks from a fixed list, whose pages cannot be drawn with other values.
 PICKED_FROM_A_LIST = {"timezone"}
