@@ -41,6 +41,8 @@ def generate(
     pairs: set[tuple[int, int]] = set()
     degree = dict.fromkeys(people, 0)
     limit = max_meetings or len(people)
+    if meetings > participants * min(limit, participants - 1) * 0.8 // 2:
+        raise ValueError(f"{name}: {meetings} meetings do not fit {participants} people")
     while len(pairs) < meetings:
         a = rng.choice(people)
         b = rng.choices(people, weights=weights)[0]
@@ -84,7 +86,7 @@ def formula_bound(problem: Problem) -> int:
         degree[m.a] = degree.get(m.a, 0) + 1
         degree[m.b] = degree.get(m.b, 0) + 1
     per_person = sum(
-        min(d, len(problem.availability.get(p, range(nslots)))) for p, d in degree.items()
+        min(d, len(list(problem.availability.get(p, range(nslots))))) for p, d in degree.items()
     )
     return min(len(problem.meetings), sum(problem.tables), per_person // 2)
 
@@ -109,32 +111,32 @@ def cpsat(problem: Problem, *, seconds: float, workers: int = 2) -> tuple[int, i
             common = {m.locked[0]}
         xs = []
         for s in sorted(common):
-            x = model.NewBoolVar(f"x{m.id}_{s}")
+            x = model.new_bool_var(f"x{m.id}_{s}")
             xs.append(x)
             by_person_slot.setdefault((m.a, s), []).append(x)
             by_person_slot.setdefault((m.b, s), []).append(x)
             by_slot.setdefault(s, []).append(x)
         if xs:
-            model.AddAtMostOne(xs)
+            model.add_at_most_one(xs)
             objective.extend(xs)
             if m.locked is not None:
-                model.Add(sum(xs) == 1)
+                model.add(sum(xs) == 1)
     for xs in by_person_slot.values():
         if len(xs) > 1:
-            model.AddAtMostOne(xs)
+            model.add_at_most_one(xs)
     for s, xs in by_slot.items():
         if len(xs) > problem.tables[s]:
-            model.Add(sum(xs) <= problem.tables[s])
-    model.Maximize(sum(objective))
+            model.add(sum(xs) <= problem.tables[s])
+    model.maximize(sum(objective))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = 1
-    status = solver.Solve(model)
+    status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return 0, len(problem.meetings), False
     return (
-        round(solver.ObjectiveValue()),
-        int(solver.BestObjectiveBound() + 1e-6),
+        round(solver.objective_value),
+        int(solver.best_objective_bound + 1e-6),
         status == cp_model.OPTIMAL,
     )

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from events.brokerage.models import Outcome, Profile
-from portal.reference.models import Country, ThematicPriority
 from portal.text_input import TextInputMixin
 from portal.validators import validate_plausible_date
 
@@ -19,11 +17,6 @@ class ProfileForm(TextInputMixin, forms.ModelForm):
         model = Profile
         fields = ["name", "organisation_name", "country", "offers", "seeks", "themes"]
         widgets = {"themes": forms.CheckboxSelectMultiple}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["themes"].queryset = ThematicPriority.objects.all()
-        self.fields["country"].queryset = Country.objects.all()
 
 
 class RequestForm(TextInputMixin, forms.Form):
@@ -36,7 +29,9 @@ class RequestForm(TextInputMixin, forms.Form):
 
 
 class SettingsForm(forms.Form):
-    auto_accept = forms.BooleanField(label=_("Accept meeting requests automatically"), required=False)
+    auto_accept = forms.BooleanField(
+        label=_("Accept meeting requests automatically"), required=False
+    )
     max_meetings = forms.IntegerField(
         label=_("Most meetings per person"), min_value=1, max_value=500, required=False
     )
@@ -49,7 +44,9 @@ class SessionForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
-    minutes = forms.IntegerField(label=_("Minutes per meeting"), min_value=5, max_value=240, initial=20)
+    minutes = forms.IntegerField(
+        label=_("Minutes per meeting"), min_value=5, max_value=240, initial=20
+    )
     tables = forms.IntegerField(label=_("Tables"), min_value=1, max_value=1000, initial=10)
 
     def clean_date(self) -> datetime.date:
@@ -71,4 +68,6 @@ class OutcomeForm(TextInputMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     result = forms.ChoiceField(label=_("Outcome"), choices=Outcome.Result.choices)
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )

@@ -31,9 +31,7 @@ class BrokerageSettings(models.Model):
         FINAL = "final", _("Final")
 
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="brokerage")
-    auto_accept = models.BooleanField(
-        _("accept meeting requests automatically"), default=False
-    )
+    auto_accept = models.BooleanField(_("accept meeting requests automatically"), default=False)
     max_meetings = models.PositiveSmallIntegerField(
         _("most meetings per person"),
         null=True,
@@ -203,6 +201,9 @@ class Unavailability(models.Model):
             models.UniqueConstraint(fields=["profile", "slot"], name="brokerage_unavailable_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.profile} ∉ {self.slot}"
+
 
 class Meeting(models.Model):
     """An accepted request, with the slot and table the scheduler or the organiser gave it."""
@@ -244,9 +245,10 @@ class Meeting(models.Model):
                 name="brokerage_one_meeting_per_table",
                 deferrable=models.Deferrable.DEFERRED,
             ),
+            # A place is a slot and a table (a slot removed leaves the table number behind,
+            # which means nothing without it: on_delete cannot clear two columns).
             models.CheckConstraint(
-                condition=Q(slot__isnull=True, table__isnull=True)
-                | Q(slot__isnull=False, table__gte=1),
+                condition=Q(slot__isnull=True) | Q(table__gte=1),
                 name="brokerage_meeting_slot_and_table",
             ),
             models.CheckConstraint(
@@ -284,3 +286,6 @@ class Outcome(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "profile"], name="brokerage_one_outcome")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.result}"

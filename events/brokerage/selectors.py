@@ -46,9 +46,9 @@ def marketplace(
     else:
         qs = qs.order_by("name", "pk")
     return list(
-        qs.select_related("country", "user").prefetch_related("themes").defer(
-            "search_names", "search_terms", "search_keys", "search_text"
-        )
+        qs.select_related("country", "user")
+        .prefetch_related("themes")
+        .defer("search_names", "search_terms", "search_keys", "search_text")
     )
 
 
@@ -62,7 +62,9 @@ class Suggestion:
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in "".join(c.lower() if c.isalnum() else " " for c in text).split() if len(w) > 3}
+    return {
+        w for w in "".join(c.lower() if c.isalnum() else " " for c in text).split() if len(w) > 3
+    }
 
 
 def _is_russian(p: Profile) -> bool:
@@ -70,9 +72,14 @@ def _is_russian(p: Profile) -> bool:
 
 
 def _is_eu(p: Profile) -> bool:
-    return p.country is not None and p.country.code != RUSSIA and p.country.status in (
-        Country.Status.EU_MEMBER,
-        Country.Status.ASSOCIATED,
+    return (
+        p.country is not None
+        and p.country.code != RUSSIA
+        and p.country.status
+        in (
+            Country.Status.EU_MEMBER,
+            Country.Status.ASSOCIATED,
+        )
     )
 
 
@@ -130,7 +137,9 @@ def agenda(profile: Profile) -> list[AgendaItem]:
     """The profile's meetings: scheduled ones in time order, then those without a time."""
     meetings = (
         Meeting.objects.filter(Q(requester=profile) | Q(recipient=profile))
-        .select_related("slot", "requester", "recipient", "requester__country", "recipient__country")
+        .select_related(
+            "slot", "requester", "recipient", "requester__country", "recipient__country"
+        )
         .prefetch_related(
             Prefetch("outcomes", queryset=Outcome.objects.filter(profile=profile), to_attr="mine")
         )
@@ -139,8 +148,9 @@ def agenda(profile: Profile) -> list[AgendaItem]:
     items = []
     for m in meetings:
         partner = m.recipient if m.requester_id == profile.pk else m.requester
-        mine = m.mine  # type: ignore[attr-defined]
-        items.append(AgendaItem(m, partner, m.slot, m.table, mine[0] if mine else None))
+        mine = m.mine
+        table = m.table if m.slot is not None else None
+        items.append(AgendaItem(m, partner, m.slot, table, mine[0] if mine else None))
     return items
 
 
@@ -171,9 +181,7 @@ def grid(event: Event) -> Grid:
     )
     tables = max((s.tables for s in slots), default=0)
     by_place = {(m.slot_id, m.table): m for m in meetings if m.slot_id is not None}
-    rows = [
-        GridRow(s, [by_place.get((s.pk, t)) for t in range(1, tables + 1)]) for s in slots
-    ]
+    rows = [GridRow(s, [by_place.get((s.pk, t)) for t in range(1, tables + 1)]) for s in slots]
     unplaced = [m for m in meetings if m.slot_id is None]
     return Grid(rows, tables, unplaced)
 

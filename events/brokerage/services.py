@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import datetime
 import time
-from contextlib import AbstractContextManager
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -44,6 +45,10 @@ from portal.errors import PortalError
 from portal.locking import locked
 from portal.mail.language import recipient_language
 from portal.mail.services import MailSpec, mail_queue_many
+from portal.reference.models import Country, ThematicPriority
+
+if TYPE_CHECKING:
+    from cooperation.models import CooperationOffer, Organisation
 
 Status = MeetingRequest.Status
 
@@ -112,10 +117,10 @@ def profile_save(
     organisation_name: str = "",
     offers: str = "",
     seeks: str = "",
-    themes: Iterable[object] = (),
-    country: object | None = None,
-    organisation: object | None = None,
-    cooperation_offers: Iterable[object] = (),
+    themes: Iterable[ThematicPriority] = (),
+    country: Country | None = None,
+    organisation: Organisation | None = None,
+    cooperation_offers: Iterable[CooperationOffer] = (),
     language: str = "en",
 ) -> Profile:
     """Create or update the user's profile for ``event``; only registered participants."""
@@ -184,9 +189,7 @@ def request_create(
     require_brokerage(event)
     requester = profile_of(event=event, user=user)
     if requester is None:
-        raise BrokerageError(
-            _("Create your brokerage profile first."), code="no_profile"
-        )
+        raise BrokerageError(_("Create your brokerage profile first."), code="no_profile")
     if recipient.event_id != event.pk:
         raise BrokerageError(
             _("This person does not take part in the event's meetings."), code="not_participant"
@@ -236,9 +239,9 @@ def request_create(
 
 
 def _load_request(request: MeetingRequest) -> MeetingRequest:
-    return MeetingRequest.objects.select_related(
-        "event", "requester__user", "recipient__user"
-    ).get(pk=request.pk)
+    return MeetingRequest.objects.select_related("event", "requester__user", "recipient__user").get(
+        pk=request.pk
+    )
 
 
 def request_accept(*, request: MeetingRequest, user: User) -> Meeting:
@@ -261,9 +264,7 @@ def request_accept(*, request: MeetingRequest, user: User) -> Meeting:
             recipient=request.recipient,
         )
         mail_queue_many(
-            mails=[
-                _mail("accepted", to=request.requester, about=request, key=f"{request.pk}")
-            ]
+            mails=[_mail("accepted", to=request.requester, about=request, key=f"{request.pk}")]
         )
     return meeting
 
@@ -343,7 +344,7 @@ def slots_create(
     ``ends_at``, each with ``tables`` tables."""
     require_organiser(user, event)
     require_brokerage(event)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Any]] = {}
     if tables < 1:
         errors.setdefault("tables", []).append(_("A slot needs at least one table."))
     if minutes < 5:
@@ -388,7 +389,9 @@ def slot_update(*, slot: Slot, user: User, tables: int) -> Slot:
     with _locked_event(event):
         if Meeting.objects.filter(slot=slot, table__gt=tables).exists():
             raise BrokerageError(
-                _("Meetings are placed at the tables you want to remove; unlock them and run the scheduler first, or keep the tables."),
+                _(
+                    "Meetings are placed at the tables you want to remove; unlock them and run the scheduler first, or keep the tables."
+                ),
                 code="tables_in_use",
             )
         slot.tables = tables
@@ -444,9 +447,9 @@ def schedule_problem(
     meetings = list(Meeting.objects.filter(event=event).order_by("pk"))
     available: dict[int, set[int]] = {}
     every = set(range(len(slots)))
-    for profile_id, slot_id in Unavailability.objects.filter(
-        profile__event=event
-    ).values_list("profile_id", "slot_id"):
+    for profile_id, slot_id in Unavailability.objects.filter(profile__event=event).values_list(
+        "profile_id", "slot_id"
+    ):
         available.setdefault(profile_id, set(every)).discard(index[slot_id])
     problem = scheduler.Problem(
         tables=[s.tables for s in slots],
@@ -476,6 +479,7 @@ def schedule_save(
     rows: list[tuple[int, int | None, int | None, str]] = []
     for m in meetings:
         placed = result.placed.get(m.pk)
+        row: tuple[int, int | None, int | None, str]
         if placed is not None:
             row = (m.pk, slots[placed[0]].pk, placed[1] + 1, "")
         else:
@@ -491,7 +495,7 @@ def schedule_save(
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {connection.ops.quote_name(table)} AS m "  # noqa: S608 - quoted name
-            "SET slot_id = v.slot_id, \"table\" = v.tbl, unplaced_reason = v.reason "
+            'SET slot_id = v.slot_id, "table" = v.tbl, unplaced_reason = v.reason '
             f"FROM (VALUES {values}) AS v (id, slot_id, tbl, reason) WHERE m.id = v.id",
             params,
         )
@@ -538,9 +542,7 @@ def meeting_lock(*, meeting: Meeting, user: User, slot: Slot, table: int) -> Mee
     if slot.event_id != event.pk:
         raise ValidationError({"slot": _("Choose a time slot of this event.")})
     if not 1 <= table <= slot.tables:
-        raise ValidationError(
-            {"table": _("This slot has tables 1 to %(n)d.") % {"n": slot.tables}}
-        )
+        raise ValidationError({"table": _("This slot has tables 1 to %(n)d.") % {"n": slot.tables}})
     with _locked_event(event):
         people = (meeting.requester_id, meeting.recipient_id)
         clash = (
@@ -584,9 +586,7 @@ def agenda_publish(*, event: Event, user: User, final: bool) -> BrokerageSetting
         if config.scheduled_at is None:
             raise BrokerageError(_("Run the scheduler first."), code="not_scheduled")
         if config.agenda == BrokerageSettings.Agenda.FINAL and not final:
-            raise BrokerageError(
-                _("The final agenda is published already."), code="state"
-            )
+            raise BrokerageError(_("The final agenda is published already."), code="state")
         now = timezone.now()
         config.agenda = (
             BrokerageSettings.Agenda.FINAL if final else BrokerageSettings.Agenda.PRELIMINARY
@@ -597,7 +597,10 @@ def agenda_publish(*, event: Event, user: User, final: bool) -> BrokerageSetting
             profiles = (
                 Profile.objects.filter(event=event)
                 .annotate(
-                    n=Count("requests_sent__meeting", filter=Q(requests_sent__meeting__slot__isnull=False))
+                    n=Count(
+                        "requests_sent__meeting",
+                        filter=Q(requests_sent__meeting__slot__isnull=False),
+                    )
                     + Count(
                         "requests_received__meeting",
                         filter=Q(requests_received__meeting__slot__isnull=False),

@@ -116,14 +116,19 @@ def request_create(request: AuthedHttpRequest, slug: str, profile_id: int) -> Ht
     elif form.is_valid():
         try:
             services.request_create(
-                event=event, user=request.user, recipient=recipient, message=form.cleaned_data["message"]
+                event=event,
+                user=request.user,
+                recipient=recipient,
+                message=form.cleaned_data["message"],
             )
         except (PortalError, ValidationError) as exc:
             _error(request, exc)
         else:
-            messages.success(request, _("Your request to %(name)s is sent.") % {"name": recipient.name})
+            messages.success(
+                request, _("Your request to %(name)s is sent.") % {"name": recipient.name}
+            )
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("brokerage:requests", slug=event.slug)
 
 
@@ -212,9 +217,7 @@ def agenda(request: AuthedHttpRequest, slug: str, fmt: str = "") -> HttpResponse
     items = selectors.agenda(me)
     if not published:
         # Times and tables are the organiser's draft until published.
-        items = [
-            selectors.AgendaItem(i.meeting, i.partner, None, None, i.outcome) for i in items
-        ]
+        items = [selectors.AgendaItem(i.meeting, i.partner, None, None, i.outcome) for i in items]
     if fmt == "ics":
         response = HttpResponse(
             agenda_calendar(event, items), content_type="text/calendar; charset=utf-8"
@@ -243,7 +246,7 @@ def outcome(request: AuthedHttpRequest, slug: str, meeting_id: int) -> HttpRespo
     meeting = get_object_or_404(Meeting, pk=meeting_id, event=event)
     form = OutcomeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     else:
         try:
             services.outcome_record(meeting=meeting, user=request.user, **form.cleaned_data)
@@ -310,9 +313,7 @@ def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 except (PortalError, ValidationError) as exc:
                     form_add_errors(session_form, exc)
                 else:
-                    messages.success(
-                        request, _("%(n)d time slots added.") % {"n": len(created)}
-                    )
+                    messages.success(request, _("%(n)d time slots added.") % {"n": len(created)})
                     return redirect("brokerage:manage", slug=event.slug)
     grid = selectors.grid(event)
     return render(

@@ -12,6 +12,7 @@ from events.brokerage.scheduler import (
     MeetingIn,
     Problem,
     Reason,
+    Schedule,
     SchedulerInputError,
     schedule,
     upper_bound,
@@ -53,7 +54,7 @@ def problems(draw: st.DrawFn, *, max_people: int = 12, max_slots: int = 6) -> Pr
     return Problem(tables=tables, availability=availability, meetings=locked)
 
 
-def check_valid(problem: Problem, result) -> None:  # type: ignore[no-untyped-def]
+def check_valid(problem: Problem, result: Schedule) -> None:
     nslots = len(problem.tables)
     every = set(range(nslots))
     assert set(result.placed) | set(result.unplaced) == {m.id for m in problem.meetings}

@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 
 
 def kinds() -> list[str]:
-    return sorted(OutgoingMail.objects.filter(kind__startswith="brokerage.").values_list("kind", flat=True))
+    return sorted(
+        OutgoingMail.objects.filter(kind__startswith="brokerage.").values_list("kind", flat=True)
+    )
 
 
 def test_request_accept_makes_a_meeting_and_mails_both_steps(fair: Any) -> None:
@@ -38,7 +40,8 @@ def test_request_accept_makes_a_meeting_and_mails_both_steps(fair: Any) -> None:
     with pytest.raises(PermissionDenied):
         services.request_accept(request=request, user=anna_user)  # someone else's request
     meeting = services.request_accept(request=request, user=jan_user)
-    assert meeting.requester == anna and meeting.recipient == jan
+    assert meeting.requester == anna
+    assert meeting.recipient == jan
     assert kinds() == ["brokerage.accepted", "brokerage.request"]
     with pytest.raises(BrokerageError) as exc:
         services.request_accept(request=request, user=jan_user)
@@ -97,7 +100,12 @@ def test_slots_bad_input(fair: Any) -> None:
     start = fair.event.starts_at
     with pytest.raises(ValidationError) as exc:
         services.slots_create(
-            event=fair.event, user=fair.boss, starts_at=start, ends_at=start + datetime.timedelta(hours=1), minutes=20, tables=0
+            event=fair.event,
+            user=fair.boss,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=1),
+            minutes=20,
+            tables=0,
         )
     assert "tables" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
@@ -145,8 +153,12 @@ def test_schedule_run_saves_a_valid_schedule_and_respects_availability(fair: Any
     m2 = _meet(people[2], people[3], fair)
     m3 = _meet(people[0], people[2], fair)
     # A is only available in the first two slots; C only in the last two.
-    services.availability_set(profile=people[0][1], user=people[0][0], available=[slots[0].pk, slots[1].pk])
-    services.availability_set(profile=people[2][1], user=people[2][0], available=[slots[1].pk, slots[2].pk])
+    services.availability_set(
+        profile=people[0][1], user=people[0][0], available=[slots[0].pk, slots[1].pk]
+    )
+    services.availability_set(
+        profile=people[2][1], user=people[2][0], available=[slots[1].pk, slots[2].pk]
+    )
     report = services.schedule_run(event=fair.event, user=fair.boss)
     assert report.placed == 3
     placed = {m.pk: (m.slot_id, m.table) for m in Meeting.objects.all()}
@@ -186,7 +198,8 @@ def test_lock_keeps_the_meeting_and_refuses_double_booking(fair: Any) -> None:
     ab.refresh_from_db()
     ac.refresh_from_db()
     assert (ab.slot_id, ab.table, ab.locked) == (slots[2].pk, 2, True)
-    assert ac.slot_id is not None and ac.slot_id != slots[2].pk
+    assert ac.slot_id is not None
+    assert ac.slot_id != slots[2].pk
     with pytest.raises(PermissionDenied):
         services.meeting_unlock(meeting=ab, user=a[0])
 
@@ -198,11 +211,14 @@ def test_one_table_one_meeting_in_the_database(fair: Any) -> None:
     Meeting.objects.filter(pk=ab.pk).update(slot=slots[0], table=1)
     from django.db import IntegrityError, transaction
 
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Meeting.objects.filter(pk=cd.pk).update(slot=slots[0], table=1)
-        connection.check_constraints()
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    def second_meeting_at_the_same_table() -> None:
+        with transaction.atomic():
+            Meeting.objects.filter(pk=cd.pk).update(slot=slots[0], table=1)
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    with pytest.raises(IntegrityError):
+        second_meeting_at_the_same_table()
 
 
 def test_final_publication_mails_each_participant_their_agenda(fair: Any, mailoutbox: Any) -> None:
@@ -220,7 +236,8 @@ def test_final_publication_mails_each_participant_their_agenda(fair: Any, mailou
     assert len(sent) == 2
     content_type, payload = attachment(sent[0])
     assert content_type == "text/calendar"
-    assert b"SUMMARY:Meeting with " in payload and b"Table 1" in payload
+    assert b"SUMMARY:Meeting with " in payload
+    assert b"Table 1" in payload
     assert "table 1, with" in sent[0].body
     assert BrokerageSettings.objects.get(event=fair.event).agenda == "final"
 
@@ -242,7 +259,8 @@ def test_outcomes_and_statistics(fair: Any) -> None:
     assert Outcome.objects.count() == 2
     stats = selectors.statistics(fair.event)
     assert (stats.requested, stats.accepted, stats.scheduled, stats.held) == (1, 1, 1, 1)
-    assert stats.outcomes["proposal"] == 1 and stats.outcomes["follow_up"] == 0
+    assert stats.outcomes["proposal"] == 1
+    assert stats.outcomes["follow_up"] == 0
 
 
 def test_marketplace_search_and_suggestions(fair: Any) -> None:
@@ -251,7 +269,11 @@ def test_marketplace_search_and_suggestions(fair: Any) -> None:
     de.status = "eu"
     de.save()
     _u, anna = fair.participant(
-        "Anna Ivanova", country=ru, offers="Photonics laboratory", seeks="industrial partner", themes=[ict]
+        "Anna Ivanova",
+        country=ru,
+        offers="Photonics laboratory",
+        seeks="industrial partner",
+        themes=[ict],
     )
     _u, jan = fair.participant(
         "Jan Kowalski", country=de, offers="Industrial partner for photonics", themes=[ict]
@@ -261,9 +283,14 @@ def test_marketplace_search_and_suggestions(fair: Any) -> None:
     assert {p.pk for p in found} == {anna.pk, jan.pk}
     assert [p.pk for p in selectors.marketplace(event=fair.event, side="ru")] == [anna.pk]
     # Cyrillic search finds the theme's Russian name.
-    assert {p.pk for p in selectors.marketplace(event=fair.event, query="технологии")} == {anna.pk, jan.pk}
+    assert {p.pk for p in selectors.marketplace(event=fair.event, query="технологии")} == {
+        anna.pk,
+        jan.pk,
+    }
     suggested = selectors.suggestions(profile=anna)
-    assert suggested[0].profile == jan and suggested[0].eu_russia and suggested[0].complementary
+    assert suggested[0].profile == jan
+    assert suggested[0].eu_russia
+    assert suggested[0].complementary
     assert other.pk not in {s.profile.pk for s in suggested}
 
 
