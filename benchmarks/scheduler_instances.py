@@ -140,3 +140,39 @@ def cpsat(problem: Problem, *, seconds: float, workers: int = 2) -> tuple[int, i
         int(solver.best_objective_bound + 1e-6),
         status == cp_model.OPTIMAL,
     )
+
+
+def lp_bound(problem: Problem) -> int:
+    """The LP relaxation's optimum, rounded down (GLOP): x[m, s] in [0, 1] for every slot both
+    people of m are available in, each meeting at most 1 in all, each person at most 1 per slot,
+    each slot at most its tables. Tighter than the formula where people's common slots are few
+    (a person whose partners can all come only at 10:00 meets one of them)."""
+    from ortools.linear_solver import pywraplp  # type: ignore[import-untyped]
+
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    nslots = len(problem.tables)
+    every = set(range(nslots))
+    avail = {p: set(s) for p, s in problem.availability.items()}
+    by_person_slot: dict[tuple[int, int], list[object]] = {}
+    by_slot: dict[int, list[object]] = {}
+    objective = []
+    for m in problem.meetings:
+        common = avail.get(m.a, every) & avail.get(m.b, every)
+        xs = [solver.NumVar(0.0, 1.0, f"x{m.id}_{s}") for s in sorted(common)]
+        for s, x in zip(sorted(common), xs, strict=True):
+            by_person_slot.setdefault((m.a, s), []).append(x)
+            by_person_slot.setdefault((m.b, s), []).append(x)
+            by_slot.setdefault(s, []).append(x)
+        if len(xs) > 1:
+            solver.Add(solver.Sum(xs) <= 1)
+        objective.extend(xs)
+    for xs in by_person_slot.values():
+        if len(xs) > 1:
+            solver.Add(solver.Sum(xs) <= 1)
+    for s, xs in by_slot.items():
+        if len(xs) > problem.tables[s]:
+            solver.Add(solver.Sum(xs) <= problem.tables[s])
+    solver.Maximize(solver.Sum(objective))
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        return len(problem.meetings)
+    return int(solver.Objective().Value() + 1e-6)

@@ -486,12 +486,13 @@ class _State:
     # -- tabu search --------------------------------------------------------------------------
 
     def tabu_search(
-        self, left: list[int], *, bound: int, iterations: int, max_work: int
+        self, left: list[int], *, bound: int, iterations: int, max_work: int, patience: int
     ) -> list[int]:
         """Plateau search over "place an unplaced meeting, take out what stands in its way"
         (PARTIALCOL-style): the move that loses least is made, the meetings taken out may not
         return to that slot for a while (the tenure), and what can be placed directly is placed.
-        Stops at ``bound`` placed meetings (provably optimal), after ``iterations`` moves or
+        Stops at ``bound`` placed meetings (provably optimal), after ``iterations`` moves,
+        ``patience`` moves without a better schedule, or
         when ``max_work`` (meeting, slot) pairs have been looked at (a count, not a clock:
         deterministic);
         returns the unplaced meetings of the best schedule seen."""
@@ -507,8 +508,9 @@ class _State:
             incident[self.ma[i]].append(i)
             incident[self.mb[i]].append(i)
         work = 0
+        best_at = 0
         for it in range(iterations):
-            if placed >= bound or not unplaced or work > max_work:
+            if placed >= bound or not unplaced or work > max_work or it - best_at > patience:
                 break
             work += len(unplaced) * self.nslots
             move: tuple[int, int, int] | None = None
@@ -596,6 +598,7 @@ class _State:
             self.trail.clear()
             if placed > best:
                 best = placed
+                best_at = it
                 best_slots = list(self.slot)
         if placed < best:
             self.restore(best_slots)
@@ -664,12 +667,21 @@ def schedule(
     eject_depth: int = 4,
     eject_budget: int = 400,
     tabu_iterations: int = 3000,
-    tabu_work: int = 1_500_000,
+    tabu_work: int | None = None,
+    tabu_patience: int | None = None,
 ) -> Schedule:
-    """Place as many of ``problem.meetings`` as possible; see the module's description."""
+    """Place as many of ``problem.meetings`` as possible; see the module's description.
+
+    The tabu search stops after ``tabu_work`` (meeting, slot) pairs looked at (default 1.5
+    million: one to two seconds here) or ``tabu_patience`` moves without a better schedule
+    (default 6e5 / meetings, at least 300: a large event that stops improving stops soon)."""
     st = _State(problem)
     n = len(st.ids)
     bound = upper_bound(problem)
+    if tabu_work is None:
+        tabu_work = 1_500_000
+    if tabu_patience is None:
+        tabu_patience = max(300, 600_000 // max(n, 1))
     # Locked meetings first, exactly where the organiser put them.
     tables_taken: dict[tuple[int, int], int] = {}
     for i, m in enumerate(problem.meetings):
@@ -734,7 +746,13 @@ def schedule(
         if not progress:
             break
     if left:
-        left = st.tabu_search(left, bound=bound, iterations=tabu_iterations, max_work=tabu_work)
+        left = st.tabu_search(
+            left,
+            bound=bound,
+            iterations=tabu_iterations,
+            max_work=tabu_work,
+            patience=tabu_patience,
+        )
     st.compact()
 
     result = Schedule()
