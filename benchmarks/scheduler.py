@@ -1,6 +1,6 @@
 """Benchmark of the brokerage scheduler (``events.brokerage.scheduler``): quality and speed.
 
-Generated, seeded instances (``benchmarks/scheduler_instances.py``): 500 participants with
+Generated, seeded instances (``benchmarks/_scheduler_instances.py``): 500 participants with
 2,000 accepted meetings in 20 slots of 100 tables (uniform, skewed popularity, 70-90%
 availability), 2,000 participants with 10,000 meetings in 30 slots of 400 tables (and with
 70-90% availability), and twenty small instances (up to 300 meetings) solved exactly by OR-Tools
@@ -17,7 +17,8 @@ For each instance:
   the schedule falls short of it, the LP relaxation's optimum rounded down when lower ("lp
   relaxation", GLOP), then CP-SAT's proven bound within its time limit when lower still
   ("cp-sat bound"), or CP-SAT's proven optimum ("cp-sat optimum");
-- ``optimum``: CP-SAT's proven optimum on the small instances (null elsewhere);
+- ``optimum``: on the small instances, the proven optimum: CP-SAT's, or the bound itself where
+  the schedule reaches it (null where neither proves it, and on the large instances);
   ``optimum_misses`` counts instances where the scheduler places fewer; ``cp_sat_found`` is the
   best schedule CP-SAT found within its time limit where it ran, and ``below_cp_sat_found``
   counts instances where that beats the scheduler (also where optimality was not proven);
@@ -52,7 +53,7 @@ from _common import (
     ensure_postgres_database,
     log,
 )
-from scheduler_instances import Instance, cpsat, formula_bound, generate, lp_bound
+from _scheduler_instances import Instance, cpsat, formula_bound, generate, lp_bound
 
 CPSAT_SECONDS = float(os.environ.get("BENCH_CPSAT_SECONDS", "60"))
 
@@ -180,15 +181,16 @@ def compute(instance: Instance) -> tuple[dict[str, object], object]:
 def bounds(instance: Instance, placed: int, small: bool) -> tuple[int, str, int | None, int]:
     """(bound, its kind, the proven optimum on small instances, the best schedule CP-SAT found)."""
     formula = formula_bound(instance.problem)
-    if not small and placed >= formula:
-        return formula, "formula", None, -1
+    if placed >= formula:
+        return formula, "formula", formula if small else None, -1
     bound, kind = formula, "formula"
     lp = lp_bound(instance.problem)
     log(f"  lp relaxation: {lp} (formula {formula})")
     if lp < bound:
         bound, kind = lp, "lp relaxation"
     if placed >= bound:
-        return bound, kind, None, -1
+        # A schedule that reaches a proven bound is optimal.
+        return bound, kind, bound if small else None, -1
     best, proven, optimal = cpsat(instance.problem, seconds=CPSAT_SECONDS)
     log(f"  cp-sat: found {best}, bound {proven}, optimal {optimal}")
     if optimal:

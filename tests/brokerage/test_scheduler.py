@@ -179,16 +179,18 @@ def test_small_instances_reach_the_optimum(problem: Problem) -> None:
 
 
 def test_kempe_chain_repair_places_what_greedy_cannot() -> None:
-    """A path a-b-c-d with two slots: the hardest-first greedy takes (b, c) in slot 0 and (c, d)
-    ... whatever it does, all three meetings of an even path fit in two slots only if they
-    alternate; and the triangle a-b-c cannot (an odd cycle needs three)."""
+    """A path a-b-c-d in two slots, the outer meetings where a previous run left them (a-b in
+    slot 0, c-d in slot 1): b-c then has no free slot (b is taken in 0, c in 1) and fits only
+    when a meeting moves to the other slot (a Kempe-chain swap). A triangle in two slots keeps one meeting out (an odd
+    cycle needs three colours)."""
     path = Problem(
         tables=[5, 5],
         availability={},
-        meetings=[MeetingIn(1, 1, 2), MeetingIn(2, 3, 4), MeetingIn(3, 2, 3), MeetingIn(4, 4, 5)],
+        meetings=[MeetingIn(1, 1, 2, hint=0), MeetingIn(2, 3, 4, hint=1), MeetingIn(3, 2, 3)],
     )
     result = schedule(path)
-    assert len(result.placed) == 4
+    assert len(result.placed) == 3
+    assert result.placed[1][0] != result.placed[3][0] != result.placed[2][0]
     triangle = Problem(
         tables=[5, 5],
         availability={},
@@ -201,12 +203,12 @@ def test_kempe_chain_repair_places_what_greedy_cannot() -> None:
 
 
 def test_greedy_dead_end_is_repaired_by_a_swap() -> None:
-    """Meeting 1 (a-b) is placed first in slot 0 (the earliest); then c-b can only use slot 0
-    (c's availability) and b is taken there: only moving a-b to slot 1 places both."""
+    """a-b kept in slot 0 from a previous run; then c-b can only use slot 0 (c's
+    availability) and b is taken there: only moving a-b to slot 1 places both."""
     problem = Problem(
         tables=[1, 1],
         availability={"c": [0]},  # type: ignore[dict-item]
-        meetings=[MeetingIn(1, "a", "b"), MeetingIn(2, "c", "b")],  # type: ignore[arg-type]
+        meetings=[MeetingIn(1, "a", "b", hint=0), MeetingIn(2, "c", "b")],  # type: ignore[arg-type]
     )
     result = schedule(problem)
     assert result.placed == {2: (0, 0), 1: (1, 0)}

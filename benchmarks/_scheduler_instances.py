@@ -1,5 +1,5 @@
-"""Seeded brokerage instances and the exact CP-SAT reference for ``benchmarks/scheduler.py``
-(and the property tests' cross-check). Not a benchmark itself."""
+"""Seeded brokerage instances, the formula and LP-relaxation bounds and the exact CP-SAT
+reference of ``benchmarks/scheduler.py``. Not a benchmark itself (``make bench`` skips it)."""
 
 from __future__ import annotations
 
