@@ -15,7 +15,7 @@ from portal.search import words
 from portal.search.engine import SearchSpec
 
 PROFILE_SEARCH = SearchSpec(
-    model=Profile, order=(Lower("name"), F("pk")), description_field="search_text"
+    model=Profile, order=(Lower("name"), F("pk")), description="search_text"
 )
 
 
@@ -40,17 +40,28 @@ def profile_index(*, ids: Iterable[int]) -> None:
             f"{p.country.name_en} {p.country.name_ru}" if p.country else "",
         )
         text = _join(p.offers, p.seeks)
+        # The text in the column of the language it was written in (the profile's).
+        text_en, text_ru = ("", text) if p.language == "ru" else (text, "")
         keys = search.skeleton_keys(names, terms)
-        if (p.search_names, p.search_terms, p.search_keys, p.search_text) != (
-            names,
-            terms,
-            keys,
-            text,
-        ):
-            p.search_names, p.search_terms, p.search_keys, p.search_text = names, terms, keys, text
+        new = (names, terms, keys, text_en, text_ru)
+        if (
+            p.search_names,
+            p.search_terms,
+            p.search_keys,
+            p.search_text_en,
+            p.search_text_ru,
+        ) != new:
+            (
+                p.search_names,
+                p.search_terms,
+                p.search_keys,
+                p.search_text_en,
+                p.search_text_ru,
+            ) = new
             changed.append(p)
     if changed:
         Profile.objects.bulk_update(
-            changed, ["search_names", "search_terms", "search_keys", "search_text"]
+            changed,
+            ["search_names", "search_terms", "search_keys", "search_text_en", "search_text_ru"],
         )
         words.words_add(PROFILE_SEARCH, [p.pk for p in changed])

@@ -105,10 +105,13 @@ class Profile(models.Model):
     search_names = models.TextField(editable=False, blank=True, default="")
     search_terms = models.TextField(editable=False, blank=True, default="")
     search_keys = models.TextField(editable=False, blank=True, default="")
-    search_text = models.TextField(editable=False, blank=True, default="")
+    # What they offer and seek, in the column of the language they wrote it in (the
+    # search's description in each language: portal.search, portal.bilingual).
+    search_text_en = models.TextField(editable=False, blank=True, default="")
+    search_text_ru = models.TextField(editable=False, blank=True, default="")
     head_vector = search_fields.head_vector()
     keys_vector = search_fields.keys_vector()
-    search_vector = search_fields.document_vector("search_text")
+    search_vector = search_fields.document_vector("search_text_en", "search_text_ru")
 
     class Meta:
         ordering = ["name", "pk"]

@@ -48,7 +48,7 @@ def marketplace(
     return list(
         qs.select_related("country", "user")
         .prefetch_related("themes")
-        .defer("search_names", "search_terms", "search_keys", "search_text")
+        .defer("search_names", "search_terms", "search_keys", "search_text_en", "search_text_ru")
     )
 
 

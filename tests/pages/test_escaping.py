@@ -86,9 +86,20 @@ def text_fields() -> list[tuple[type[models.Model], models.Field]]:
                     and field.name not in PICKED_FROM_A_LIST | NOT_TEXT
                     and (field.max_length is None or field.max_length >= MIN_LENGTH)
                     and not isinstance(field, models.EmailField | models.SlugField)
+                    # a bilingual field's own column: its text is in the per-language fields
+                    and field.name not in translated_fields(model)
                 ):
                     fields.append((model, field))
     return fields
+
+
+def translated_fields(model: type[models.Model]) -> set[str]:
+    from modeltranslation.translator import NotRegistered, translator
+
+    try:
+        return set(translator.get_options_for_model(model).all_fields)
+    except NotRegistered:
+        return set()
 
 
 def field_name(model: type[models.Model], field: models.Field) -> str:
