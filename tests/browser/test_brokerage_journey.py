@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Callable
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Browser, Page, expect
@@ -42,6 +43,9 @@ def test_two_participants_meet_at_the_same_table_and_time(
     eager_celery: None,
     axe_check: Callable[[Page], None],
 ) -> None:
+    # Content types cached by earlier tests' rolled-back transactions must not be trusted here
+    # (the database was flushed and reloaded for this test).
+    ContentType.objects.clear_cache()
     boss = UserFactory(name="Olga Organiser", roles=(Role.EVENT_ORGANISER,), password=None)
     start = datetime.datetime(2027, 3, 15, 9, 0, tzinfo=datetime.UTC)
     event = Event.objects.create(
