@@ -8,6 +8,7 @@ import threading
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
@@ -294,8 +295,11 @@ def test_marketplace_search_and_suggestions(fair: Any) -> None:
     assert other.pk not in {s.profile.pk for s in suggested}
 
 
-def test_concurrent_accepts_never_exceed_the_limit(fair: Any, transactional_db: Any) -> None:
-    """Two people accept requests to the same person at once; the limit is 1."""
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_accepts_never_exceed_the_limit(fair: Any) -> None:
+    """Two people accept requests to the same person at once; the limit is 1. Real commits
+    (threads with their own connections); the tables are restored for the tests after."""
+    ContentType.objects.clear_cache()
     services.settings_for(fair.event)
     services.brokerage_settings_update(
         event=fair.event, user=fair.boss, auto_accept=False, max_meetings=1, requests_open=True
