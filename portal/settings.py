@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     # Domain apps.
     "cooperation",
     "events",
+    "events.brokerage",
     "twinning",
     "fp7_contacts",
 ]

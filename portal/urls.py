@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("cooperation.urls")),
     path("newsletter/", include("portal.newsletter.urls")),
+    path("events/", include("events.brokerage.urls")),
     path("events/", include("events.urls")),
     path("twinning/", include("twinning.urls")),
     path("contacts/", include("fp7_contacts.urls")),

@@ -29,7 +29,13 @@ def test_beat_runs_what_every_app_registered():
 
 
 def test_seeders_are_registered_by_path():
-    assert [s.key for s in seeders()] == ["accounts.users", "cooperation", "events", "fp7_contacts"]
+    assert [s.key for s in seeders()] == [
+        "accounts.users",
+        "cooperation",
+        "events",
+        "brokerage",
+        "fp7_contacts",
+    ]
 
 
 def test_a_web_process_does_not_import_the_demo_data(database_url):
@@ -72,6 +78,9 @@ def test_monitoring_figures_come_from_the_apps(db):
     assert earlier == {
         "cooperation.offers_published": 0,
         "events.registrations": 0,
+        "brokerage.requested": 0,
+        "brokerage.held": 0,
+        "brokerage.outcomes": 0,
         "fp7_contacts.enquiries_received": 0,
         "fp7_contacts.enquiries_answered": 0,
         "fp7_contacts.median_first_answer_hours": 0.0,

@@ -1,0 +1,873 @@
+"""The brokerage scheduler: every accepted meeting gets a time slot and a table.
+
+Pure Python, no Django: the services feed it plain numbers and save what it returns.
+
+The problem
+-----------
+Participants are vertices, accepted meetings are edges, time slots are colours: a schedule is a
+partial proper edge colouring (nobody in two meetings of one slot) where an edge may only take a
+colour both its ends are available in, and colour ``s`` may be used at most ``tables[s]`` times.
+Locked meetings keep the slot and table the organiser gave them. We maximise the number of
+meetings placed, then keep people's days compact (few idle slots between their first and last
+meeting).
+
+The method
+----------
+1. **Greedy.** Meetings the previous run placed first, then in order of fewest common
+   available slots (the hardest), then by the busier pair; each takes the previous run's slot when it is still free (re-runs move
+   little), else the earliest free slot next to one of the pair's meetings, else the earliest.
+2. **Repair**, for each meeting left over, until a full pass gains nothing:
+   - *Kempe chain swap* (Vizing's argument): meeting ``u–v``, ``u`` free in slot α, ``v`` free in
+     slot β. The path starting at ``v`` whose meetings alternate α, β, α, ... is swapped
+     (α ↔ β); ``v`` is then free in α and ``u–v`` takes it. The swap is made only if every moved
+     meeting's pair is available in its new slot, no locked meeting moves, the path does not end
+     at ``u`` (an odd cycle) and both slots keep within their tables.
+   - *Table chain*: the pair is free in a slot whose tables are all taken; a breadth-first search
+     over slots moves one meeting out of it into another slot, and so on, until a slot with a
+     free table is reached (an augmenting path of table capacity).
+   - *Ejection chain*: the meeting takes a slot, the (at most two) meetings of its pair there
+     are taken out and placed again the same way, to a bounded depth and number of steps;
+     everything is undone when the chain fails.
+3. **Slot matchings**: each slot's meetings form a matching of the people free in it; an
+   augmenting path (Edmonds' blossoms) through that matching and the unplaced meetings that fit
+   the slot swaps some of its meetings for unplaced ones and places one more.
+4. **Tabu search** when all of that is stuck (PARTIALCOL-style): an unplaced meeting takes a
+   slot and what stands in its way leaves it (and is placed elsewhere when it can); a meeting
+   taken out of a slot may not return to it for a while. It stops as soon as the schedule
+   reaches the upper bound (it is then optimal), else after a fixed amount of work (a count of
+   moves looked at, not a clock), and the best schedule seen is kept.
+5. **Compaction**: meetings move to free slots that shorten their pair's idle gaps (not those
+   that are where the previous run put them).
+6. **Tables**: slot by slot in time order, a meeting keeps the table one of its pair had in the
+   slot before where it is free (people stay seated), else the lowest free table.
+
+Everything iterates in a fixed order and the tabu search's random choices come from a generator
+seeded by the instance's size, so the same input gives the same schedule. Meetings that stay
+unplaced get a :class:`Reason` computed from the final schedule.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+
+class SchedulerInputError(ValueError):
+    """The input contradicts itself (locked meetings that overlap, unknown slots)."""
+
+
+class Reason(enum.StrEnum):
+    """Why a meeting is not in the schedule, from the final schedule's point of view."""
+
+    #: The two have no slot in which both are available.
+    NO_COMMON_SLOT = "no_common_slot"
+    #: One of the two has meetings in every slot they share with the other.
+    PARTICIPANT_BUSY = "participant_busy"
+    #: In every slot both are available, one or the other is already in a meeting.
+    BUSY_IN_COMMON_SLOTS = "busy_in_common_slots"
+    #: In their common free slots every table is taken.
+    TABLES_FULL = "tables_full"
+
+
+@dataclass(frozen=True)
+class MeetingIn:
+    """One accepted meeting between participants ``a`` and ``b`` (any hashable ids)."""
+
+    id: int
+    a: int
+    b: int
+    #: ``(slot, table)`` fixed by the organiser; the scheduler never moves it.
+    locked: tuple[int, int] | None = None
+    #: The slot it had in the previous run, kept if still free.
+    hint: int | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    #: Tables available in each slot; slots are 0..len(tables)-1 in time order.
+    tables: Sequence[int]
+    #: Slots each participant is available in; a participant missing here is available in all.
+    availability: Mapping[int, Iterable[int]]
+    meetings: Sequence[MeetingIn]
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    reason: Reason
+    #: The participant the reason is about (``PARTICIPANT_BUSY``), else ``None``.
+    participant: int | None = None
+
+
+@dataclass
+class Schedule:
+    #: meeting id -> (slot, table)
+    placed: dict[int, tuple[int, int]] = field(default_factory=dict)
+    unplaced: dict[int, Unplaced] = field(default_factory=dict)
+    #: Idle slots between a person's first and last meeting, summed over people.
+    idle_gaps: int = 0
+
+
+def _lowest(mask: int) -> int:
+    return (mask & -mask).bit_length() - 1
+
+
+def _gaps(busy: int) -> int:
+    if not busy:
+        return 0
+    span = busy.bit_length() - _lowest(busy)
+    return span - busy.bit_count()
+
+
+class _State:
+    """The mutable schedule during the search; every change goes through ``place``/``remove``
+    and is written to a trail so that a failed chain can be undone."""
+
+    def __init__(self, problem: Problem) -> None:
+        tables = list(problem.tables)
+        if any(t < 0 for t in tables):
+            raise SchedulerInputError("negative table count")
+        self.nslots = len(tables)
+        self.cap = tables
+        self.all_slots = (1 << self.nslots) - 1
+        people: dict[int, int] = {}
+        for m in problem.meetings:
+            if m.a == m.b:
+                raise SchedulerInputError(f"meeting {m.id} has one participant twice")
+            for p in (m.a, m.b):
+                if p not in people:
+                    people[p] = len(people)
+        self.people_ids = list(people)
+        self.avail = [self.all_slots] * len(people)
+        for pid, slots in problem.availability.items():
+            if pid in people:
+                mask = 0
+                for s in slots:
+                    if not 0 <= s < self.nslots:
+                        raise SchedulerInputError(f"slot {s} does not exist")
+                    mask |= 1 << s
+                self.avail[people[pid]] = mask
+        for m in problem.meetings:
+            if m.locked is not None and 0 <= m.locked[0] < self.nslots:
+                # The organiser's lock says they are there, whatever they marked.
+                for p in (m.a, m.b):
+                    self.avail[people[p]] |= 1 << m.locked[0]
+        self.ids = [m.id for m in problem.meetings]
+        if len(set(self.ids)) != len(self.ids):
+            raise SchedulerInputError("meeting ids repeat")
+        self.ma = [people[m.a] for m in problem.meetings]
+        self.mb = [people[m.b] for m in problem.meetings]
+        self.common = [self.avail[a] & self.avail[b] for a, b in zip(self.ma, self.mb, strict=True)]
+        self.locked = [m.locked is not None for m in problem.meetings]
+        self.hint = [m.hint for m in problem.meetings]
+        self.slot = [-1] * len(self.ids)
+        self.busy = [0] * len(people)
+        self.at: list[dict[int, int]] = [{} for _ in people]
+        self.count = [0] * self.nslots
+        self.members: list[dict[int, None]] = [{} for _ in range(self.nslots)]
+        # Slots with a free table.
+        self.open = sum(1 << s for s in range(self.nslots) if tables[s] > 0)
+        self.trail: list[tuple[int, int, int]] = []  # (op, meeting, slot): 1 placed, 0 removed
+        self.degree = [0] * len(people)
+        for a, b in zip(self.ma, self.mb, strict=True):
+            self.degree[a] += 1
+            self.degree[b] += 1
+
+    # -- elementary moves -----------------------------------------------------------------
+
+    def place(self, i: int, s: int) -> None:
+        a, b = self.ma[i], self.mb[i]
+        bit = 1 << s
+        self.slot[i] = s
+        self.busy[a] |= bit
+        self.busy[b] |= bit
+        self.at[a][s] = i
+        self.at[b][s] = i
+        self.count[s] += 1
+        self.members[s][i] = None
+        if self.count[s] >= self.cap[s]:
+            self.open &= ~bit
+        self.trail.append((1, i, s))
+
+    def remove(self, i: int) -> int:
+        s = self.slot[i]
+        a, b = self.ma[i], self.mb[i]
+        bit = 1 << s
+        self.slot[i] = -1
+        self.busy[a] &= ~bit
+        self.busy[b] &= ~bit
+        del self.at[a][s]
+        del self.at[b][s]
+        self.count[s] -= 1
+        del self.members[s][i]
+        self.open |= bit
+        self.trail.append((0, i, s))
+        return s
+
+    def undo(self, mark: int) -> None:
+        while len(self.trail) > mark:
+            op, i, s = self.trail.pop()
+            if op == 1:
+                self.remove(i)
+            else:
+                self.place(i, s)
+            self.trail.pop()  # the inverse move just logged
+
+    def free_mask(self, i: int) -> int:
+        a, b = self.ma[i], self.mb[i]
+        return self.common[i] & ~(self.busy[a] | self.busy[b]) & self.open
+
+    def best_slot(self, i: int, mask: int) -> int:
+        """Of the slots in ``mask``: the hint, else the earliest next to the pair's meetings."""
+        hint = self.hint[i]
+        if hint is not None and 0 <= hint < self.nslots and mask >> hint & 1:
+            return hint
+        ba, bb = self.busy[self.ma[i]], self.busy[self.mb[i]]
+        adj_a = (ba << 1) | (ba >> 1)
+        adj_b = (bb << 1) | (bb >> 1)
+        both = mask & adj_a & adj_b
+        if both:
+            return _lowest(both)
+        either = mask & (adj_a | adj_b)
+        if either:
+            return _lowest(either)
+        return _lowest(mask)
+
+    def try_direct(self, i: int) -> bool:
+        mask = self.free_mask(i)
+        if mask:
+            self.place(i, self.best_slot(i, mask))
+            return True
+        return False
+
+    # -- Kempe chains -----------------------------------------------------------------------
+
+    def try_kempe(self, i: int) -> bool:
+        a, b = self.ma[i], self.mb[i]
+        common = self.common[i]
+        for u, v in ((a, b), (b, a)):
+            # alpha: u free, v busy; beta: v free (and available).
+            alphas = common & ~self.busy[u] & self.busy[v]
+            betas = self.avail[v] & ~self.busy[v]
+            while alphas:
+                alpha = _lowest(alphas)
+                alphas &= alphas - 1
+                bs = betas & ~(1 << alpha)
+                while bs:
+                    beta = _lowest(bs)
+                    bs &= bs - 1
+                    if self._kempe_swap(i, u, v, alpha, beta):
+                        return True
+        return False
+
+    def _kempe_swap(self, i: int, u: int, v: int, alpha: int, beta: int) -> bool:
+        chain: list[int] = []
+        cur, colour, other = v, alpha, beta
+        n_alpha = n_beta = 0
+        while True:
+            j = self.at[cur].get(colour)
+            if j is None:
+                break
+            if self.locked[j]:
+                return False
+            # After the swap j sits in ``other``: both its people must be available there.
+            if not self.common[j] & (1 << other):
+                return False
+            chain.append(j)
+            if colour == alpha:
+                n_alpha += 1
+            else:
+                n_beta += 1
+            cur = self.mb[j] if self.ma[j] == cur else self.ma[j]
+            if cur == u:
+                return False  # u would be taken in alpha: an odd cycle through u-v
+            colour, other = other, colour
+        if self.count[alpha] - n_alpha + n_beta + 1 > self.cap[alpha]:
+            return False
+        if self.count[beta] - n_beta + n_alpha > self.cap[beta]:
+            return False
+        moves = [(j, beta if self.slot[j] == alpha else alpha) for j in chain]
+        for j, _ in moves:
+            self.remove(j)
+        for j, s in moves:
+            self.place(j, s)
+        self.place(i, alpha)
+        return True
+
+    # -- table chains -------------------------------------------------------------------------
+
+    def try_tables(self, i: int) -> bool:
+        """The pair is free in some full slots: move meetings slot to slot until a free table."""
+        a, b = self.ma[i], self.mb[i]
+        starts = self.common[i] & ~(self.busy[a] | self.busy[b]) & ~self.open
+        if not starts:
+            return False
+        # BFS over slots; parent[t] = (slot it came from, meeting moved into t).
+        parent: dict[int, tuple[int, int]] = {}
+        queue: deque[int] = deque()
+        seen = 0
+        while starts:
+            s = _lowest(starts)
+            starts &= starts - 1
+            seen |= 1 << s
+            queue.append(s)
+        while queue:
+            s = queue.popleft()
+            for j in self.members[s]:
+                if self.locked[j]:
+                    continue
+                ja, jb = self.ma[j], self.mb[j]
+                targets = self.common[j] & ~(self.busy[ja] | self.busy[jb]) & ~seen
+                while targets:
+                    t = _lowest(targets)
+                    targets &= targets - 1
+                    seen |= 1 << t
+                    parent[t] = (s, j)
+                    if self.open >> t & 1:
+                        self._apply_table_path(i, t, parent)
+                        return True
+                    queue.append(t)
+        return False
+
+    def _apply_table_path(self, i: int, t: int, parent: dict[int, tuple[int, int]]) -> None:
+        moves: list[tuple[int, int]] = []
+        while t in parent:
+            s, j = parent[t]
+            moves.append((j, t))
+            t = s
+        # The last slot walked back to is a start slot: the meeting takes the table freed there.
+        for j, target in moves:  # from the free end backwards, so each target has room
+            self.remove(j)
+            self.place(j, target)
+        self.place(i, t)
+
+    # -- ejection chains ----------------------------------------------------------------------
+
+    def try_eject(self, i: int, depth: int, budget: list[int], tabu: set[int]) -> bool:
+        """Place ``i``, taking out what stands in its way and placing that again (recursively)."""
+        if self.try_direct(i):
+            return True
+        if depth == 0 or budget[0] <= 0:
+            return False
+        a, b = self.ma[i], self.mb[i]
+        slots = self.common[i]
+        tabu.add(i)
+        try:
+            while slots:
+                s = _lowest(slots)
+                slots &= slots - 1
+                budget[0] -= 1
+                if budget[0] <= 0:
+                    return False
+                out = {j for j in (self.at[a].get(s), self.at[b].get(s)) if j is not None}
+                if any(self.locked[j] or j in tabu for j in out):
+                    continue
+                if not out:
+                    # Both free but the slot is full: take out one other meeting of it.
+                    candidates = [
+                        j for j in self.members[s] if not self.locked[j] and j not in tabu
+                    ]
+                    candidates.sort(key=lambda j: self.common[j].bit_count(), reverse=True)
+                    for j in candidates[:3]:
+                        mark = len(self.trail)
+                        self.remove(j)
+                        self.place(i, s)
+                        if self.try_eject(j, depth - 1, budget, tabu):
+                            return True
+                        self.undo(mark)
+                    continue
+                if self.count[s] - len(out) + 1 > self.cap[s]:
+                    continue
+                mark = len(self.trail)
+                for j in sorted(out):
+                    self.remove(j)
+                self.place(i, s)
+                if all(self.try_eject(j, depth - 1, budget, tabu) for j in sorted(out)):
+                    return True
+                self.undo(mark)
+            return False
+        finally:
+            tabu.discard(i)
+
+    # -- one slot's matching ----------------------------------------------------------------
+
+    def try_slot_matching(self, s: int, left: dict[int, None]) -> int:
+        """Augment slot ``s``'s meetings as a matching (Edmonds' blossoms) with the unplaced
+        meetings ``left`` that fit in it: each augmenting path swaps meetings of ``s`` for
+        unplaced ones and places one more. Returns the number of meetings placed."""
+        bit = 1 << s
+        room = self.cap[s] - self.count[s]
+        if room <= 0:
+            return 0
+        cands = [i for i in left if self.common[i] & bit]
+        if not cands:
+            return 0
+        edges: dict[tuple[int, int], int] = {}
+        index: dict[int, int] = {}
+        people: list[int] = []
+
+        def vertex(p: int) -> int:
+            v = index.get(p)
+            if v is None:
+                v = index[p] = len(people)
+                people.append(p)
+            return v
+
+        for i in list(self.members[s]) + cands:
+            if self.locked[i]:
+                continue
+            a, b = self.ma[i], self.mb[i]
+            # People taken by a locked meeting of s are out of reach.
+            la, lb = self.at[a].get(s), self.at[b].get(s)
+            if (la is not None and self.locked[la]) or (lb is not None and self.locked[lb]):
+                continue
+            va, vb = vertex(a), vertex(b)
+            key = (va, vb) if va < vb else (vb, va)
+            if self.slot[i] == s or key not in edges:
+                edges[key] = i
+        n = len(people)
+        adj: list[list[int]] = [[] for _ in range(n)]
+        for va, vb in edges:
+            adj[va].append(vb)
+            adj[vb].append(va)
+        match = [-1] * n
+        for i in self.members[s]:
+            a, b = self.ma[i], self.mb[i]
+            if (
+                a in index
+                and b in index
+                and (min(index[a], index[b]), max(index[a], index[b])) in edges
+            ):
+                match[index[a]] = index[b]
+                match[index[b]] = index[a]
+        gained = 0
+        roots = []
+        for i in cands:
+            for p in (self.ma[i], self.mb[i]):
+                v = index.get(p)
+                if v is not None and match[v] == -1 and v not in roots:
+                    roots.append(v)
+        for root in roots:
+            if gained >= room:
+                break
+            if match[root] != -1:
+                continue
+            end, parent = _augmenting_path(root, adj, match)
+            if end < 0:
+                continue
+            # Flip the path: matched pairs become unmatched and the other way round.
+            v = end
+            while v != -1:
+                pv = parent[v]
+                nxt = match[pv]
+                match[v], match[pv] = pv, v
+                v = nxt
+            gained += 1
+        if not gained:
+            return 0
+        # Apply: meetings of s no longer matched leave, newly matched pairs take s.
+        keep: set[int] = set()
+        for (va, vb), i in edges.items():
+            if match[va] == vb:
+                keep.add(i)
+        leaving = [i for i in self.members[s] if not self.locked[i] and i not in keep]
+        for i in leaving:
+            self.remove(i)
+        for i in sorted(keep):
+            if self.slot[i] != s:
+                self.place(i, s)
+                left.pop(i, None)
+        for i in leaving:
+            left[i] = None
+        return gained
+
+    # -- tabu search --------------------------------------------------------------------------
+
+    def tabu_search(
+        self, left: list[int], *, bound: int, iterations: int, max_work: int, patience: int
+    ) -> list[int]:
+        """Plateau search over "place an unplaced meeting, take out what stands in its way"
+        (PARTIALCOL-style): the move that loses least is made, the meetings taken out may not
+        return to that slot for a while (the tenure), and what can be placed directly is placed.
+        Stops at ``bound`` placed meetings (provably optimal), after ``iterations`` moves,
+        ``patience`` moves without a better schedule, or
+        when ``max_work`` (meeting, slot) pairs have been looked at (a count, not a clock:
+        deterministic);
+        returns the unplaced meetings of the best schedule seen."""
+        # A fixed seed: the same input gives the same schedule.
+        rng = random.Random(len(self.ids) * 7919 + self.nslots)  # noqa: S311 - not for secrets
+        unplaced = dict.fromkeys(left)
+        placed = len(self.ids) - len(unplaced)
+        best = placed
+        best_slots = list(self.slot)
+        tabu: dict[tuple[int, int], int] = {}
+        incident: list[list[int]] = [[] for _ in self.people_ids]
+        for i in range(len(self.ids)):
+            incident[self.ma[i]].append(i)
+            incident[self.mb[i]].append(i)
+        work = 0
+        best_at = 0
+        for it in range(iterations):
+            if placed >= bound or not unplaced or work > max_work or it - best_at > patience:
+                break
+            work += len(unplaced) * self.nslots
+            move: tuple[int, int, int] | None = None
+            move_out: list[int] = []
+            best_score = -3
+            ties = 0
+            at, ma, mb, busy, common, locked = (
+                self.at,
+                self.ma,
+                self.mb,
+                self.busy,
+                self.common,
+                self.locked,
+            )
+            count, cap, open_ = self.count, self.cap, self.open
+            movable: dict[int, list[int]] = {}  # per full slot: meetings that can go elsewhere
+            for i in unplaced:
+                a, b = ma[i], mb[i]
+                ata, atb = at[a], at[b]
+                slots = common[i]
+                while slots:
+                    low = slots & -slots
+                    s = low.bit_length() - 1
+                    slots ^= low
+                    ja, jb = ata.get(s), atb.get(s)
+                    if (ja is not None and locked[ja]) or (jb is not None and locked[jb]):
+                        continue
+                    out = [j for j in (ja, jb) if j is not None]
+                    if len(out) == 2 and ja == jb:
+                        out.pop()
+                    if count[s] - len(out) + 1 > cap[s]:
+                        # A full slot: one more meeting must leave it, one that can go elsewhere.
+                        cands = movable.get(s)
+                        if cands is None:
+                            cands = []
+                            for j in self.members[s]:
+                                if (
+                                    not locked[j]
+                                    and common[j] & ~(busy[ma[j]] | busy[mb[j]]) & open_
+                                ):
+                                    cands.append(j)
+                                    if len(cands) == 3:
+                                        break
+                            movable[s] = cands
+                        extra = next((j for j in cands if j not in out), -1)
+                        if extra < 0:
+                            continue
+                        out.append(extra)
+                    score = 1 - len(out)
+                    for j in out:
+                        if common[j] & ~(busy[ma[j]] | busy[mb[j]]) & open_ & ~low:
+                            score += 1
+                    if score < best_score:
+                        continue
+                    if placed + score <= best and tabu.get((i, s), -1) > it:
+                        continue  # tabu, unless it beats the best schedule seen
+                    if score > best_score:
+                        best_score = score
+                        ties = 0
+                    ties += 1
+                    if ties == 1 or rng.randrange(ties) == 0:  # an even choice among equals
+                        move = (i, s, score)
+                        move_out = out
+            if move is None:
+                break
+            i, s, _ = move
+            for j in move_out:
+                self.remove(j)
+                tabu[(j, s)] = it + 10 + len(unplaced) // 2 + rng.randrange(10)
+            self.place(i, s)
+            del unplaced[i]
+            placed += 1
+            for j in move_out:
+                if self.try_direct(j):
+                    continue
+                unplaced[j] = None
+                placed -= 1
+            # People freed in s may now have an unplaced meeting that fits there.
+            for j in move_out:
+                for p in (self.ma[j], self.mb[j]):
+                    for k in incident[p]:
+                        if k in unplaced and self.try_direct(k):
+                            del unplaced[k]
+                            placed += 1
+            self.trail.clear()
+            if placed > best:
+                best = placed
+                best_at = it
+                best_slots = list(self.slot)
+        if placed < best:
+            self.restore(best_slots)
+        return [i for i in range(len(self.ids)) if self.slot[i] < 0]
+
+    def restore(self, slots: list[int]) -> None:
+        for i in range(len(self.ids)):
+            if self.slot[i] >= 0 and self.slot[i] != slots[i]:
+                self.remove(i)
+        for i in range(len(self.ids)):
+            if slots[i] >= 0 and self.slot[i] != slots[i]:
+                self.place(i, slots[i])
+        self.trail.clear()
+
+    # -- compaction -----------------------------------------------------------------------------
+
+    def compact(self, passes: int = 2) -> None:
+        for _ in range(passes):
+            moved = False
+            for i in range(len(self.ids)):
+                s = self.slot[i]
+                if s < 0 or self.locked[i] or s == self.hint[i]:
+                    continue  # a meeting where the last run put it stays (people were told)
+                a, b = self.ma[i], self.mb[i]
+                ba, bb = self.busy[a], self.busy[b]
+                bit = 1 << s
+                ra, rb = ba & ~bit, bb & ~bit
+                near = ((ra << 1) | (ra >> 1) | (rb << 1) | (rb >> 1)) & ~bit
+                cands = self.common[i] & ~(ra | rb) & near & (self.open | bit)
+                if not cands:
+                    continue
+                before = _gaps(ba) + _gaps(bb)
+                best, best_gain = -1, 0
+                while cands:
+                    t = _lowest(cands)
+                    cands &= cands - 1
+                    tb = 1 << t
+                    gain = before - _gaps(ra | tb) - _gaps(rb | tb)
+                    if gain > best_gain:
+                        best, best_gain = t, gain
+                if best >= 0:
+                    self.remove(i)
+                    self.place(i, best)
+                    moved = True
+            if not moved:
+                break
+        self.trail.clear()
+
+
+def upper_bound(problem: Problem) -> int:
+    """min(meetings, slots x tables, sum over people of min(meetings, available slots) / 2)."""
+    st = _State(problem)
+    per_person = [0] * len(st.people_ids)
+    for i in range(len(st.ids)):
+        if st.common[i]:
+            per_person[st.ma[i]] += 1
+            per_person[st.mb[i]] += 1
+    half = sum(min(d, st.avail[p].bit_count()) for p, d in enumerate(per_person)) // 2
+    reachable = sum(1 for c in st.common if c)
+    return min(reachable, sum(st.cap), half)
+
+
+def schedule(
+    problem: Problem,
+    *,
+    eject_depth: int = 4,
+    eject_budget: int = 400,
+    tabu_iterations: int = 3000,
+    tabu_work: int | None = None,
+    tabu_patience: int | None = None,
+) -> Schedule:
+    """Place as many of ``problem.meetings`` as possible; see the module's description.
+
+    The tabu search stops after ``tabu_work`` (meeting, slot) pairs looked at (default 1.5
+    million: one to two seconds here) or ``tabu_patience`` moves without a better schedule
+    (default 6e5 / meetings, at least 300: a large event that stops improving stops soon)."""
+    st = _State(problem)
+    n = len(st.ids)
+    bound = upper_bound(problem)
+    if tabu_work is None:
+        tabu_work = 1_500_000
+    if tabu_patience is None:
+        tabu_patience = max(300, 600_000 // max(n, 1))
+    # Locked meetings first, exactly where the organiser put them.
+    tables_taken: dict[tuple[int, int], int] = {}
+    for i, m in enumerate(problem.meetings):
+        if m.locked is None:
+            continue
+        s, table = m.locked
+        if not 0 <= s < st.nslots or not 0 <= table < st.cap[s]:
+            raise SchedulerInputError(
+                f"meeting {m.id} is locked to a slot or table that does not exist"
+            )
+        if (s, table) in tables_taken:
+            raise SchedulerInputError(f"meetings {tables_taken[s, table]} and {m.id} share a table")
+        if (st.busy[st.ma[i]] | st.busy[st.mb[i]]) >> s & 1:
+            raise SchedulerInputError(f"meeting {m.id} is locked where a participant is taken")
+        tables_taken[s, table] = m.id
+        st.place(i, s)
+
+    # Greedy, hardest first.
+    def order_key(i: int) -> tuple[bool, int, int, int]:
+        return (
+            st.hint[i] is None,  # meetings of the previous run first: they keep their slot
+            st.common[i].bit_count(),
+            -(st.degree[st.ma[i]] + st.degree[st.mb[i]]),
+            st.ids[i],
+        )
+
+    order = sorted((i for i in range(n) if not st.locked[i]), key=order_key)
+    left: list[int] = []
+    for i in order:
+        mask = st.free_mask(i)
+        if mask:
+            st.place(i, st.best_slot(i, mask))
+        else:
+            left.append(i)
+    st.trail.clear()
+    # Repair until a pass gains nothing: the cheap moves and the slot matchings first, the
+    # ejection chains only when those are stuck.
+    while left:
+        progress = False
+        still: list[int] = []
+        for i in left:
+            if st.common[i] and (st.try_direct(i) or st.try_kempe(i) or st.try_tables(i)):
+                progress = True
+            else:
+                still.append(i)
+        pending = dict.fromkeys(still)
+        for s in range(st.nslots):
+            if st.try_slot_matching(s, pending):
+                progress = True
+        st.trail.clear()
+        left = sorted(pending, key=order_key)
+        if progress:
+            continue
+        still = []
+        for i in left:
+            if st.common[i] and st.try_eject(i, eject_depth, [eject_budget], set()):
+                progress = True
+            else:
+                still.append(i)
+            st.trail.clear()
+        left = still
+        if not progress:
+            break
+    if left:
+        left = st.tabu_search(
+            left,
+            bound=bound,
+            iterations=tabu_iterations,
+            max_work=tabu_work,
+            patience=tabu_patience,
+        )
+    st.compact()
+
+    result = Schedule()
+    _assign_tables(st, problem, result)
+    for i in left:
+        result.unplaced[st.ids[i]] = _reason(st, i)
+    result.idle_gaps = sum(_gaps(b) for b in st.busy)
+    return result
+
+
+def _augmenting_path(root: int, adj: list[list[int]], match: list[int]) -> tuple[int, list[int]]:
+    """Edmonds' blossom search from the free vertex ``root``: the free vertex an augmenting path
+    ends at (``-1`` if none) and the parent array to walk it back."""
+    n = len(adj)
+    used = [False] * n
+    parent = [-1] * n
+    base = list(range(n))
+    used[root] = True
+    queue = deque([root])
+
+    def lca(a: int, b: int) -> int:
+        seen = [False] * n
+        while True:
+            a = base[a]
+            seen[a] = True
+            if match[a] == -1:
+                break
+            a = parent[match[a]]
+        while True:
+            b = base[b]
+            if seen[b]:
+                return b
+            b = parent[match[b]]
+
+    def mark_path(v: int, b: int, child: int, blossom: list[bool]) -> None:
+        while base[v] != b:
+            blossom[base[v]] = blossom[base[match[v]]] = True
+            parent[v] = child
+            child = match[v]
+            v = parent[match[v]]
+
+    while queue:
+        v = queue.popleft()
+        for to in adj[v]:
+            if base[v] == base[to] or match[v] == to:
+                continue
+            if to == root or (match[to] != -1 and parent[match[to]] != -1):
+                cur = lca(v, to)
+                blossom = [False] * n
+                mark_path(v, cur, to, blossom)
+                mark_path(to, cur, v, blossom)
+                for k in range(n):
+                    if blossom[base[k]]:
+                        base[k] = cur
+                        if not used[k]:
+                            used[k] = True
+                            queue.append(k)
+            elif parent[to] == -1:
+                parent[to] = v
+                if match[to] == -1:
+                    return to, parent
+                used[match[to]] = True
+                queue.append(match[to])
+    return -1, parent
+
+
+def _assign_tables(st: _State, problem: Problem, result: Schedule) -> None:
+    by_slot: list[list[int]] = [[] for _ in range(st.nslots)]
+    for i, s in enumerate(st.slot):
+        if s >= 0:
+            by_slot[s].append(i)
+    seat: list[int] = [-1] * len(st.people_ids)  # table each person sat at in the last slot
+    prev_slot: list[int] = [-2] * len(st.people_ids)
+    for s in range(st.nslots):
+        used: set[int] = set()
+        pending: list[int] = []
+        for i in by_slot[s]:
+            locked = problem.meetings[i].locked
+            if locked is not None:
+                used.add(locked[1])
+                result.placed[st.ids[i]] = (s, locked[1])
+            else:
+                pending.append(i)
+        pending.sort(key=lambda i: st.ids[i])
+        rest: list[int] = []
+        for i in pending:
+            table = -1
+            for p in (st.ma[i], st.mb[i]):
+                if prev_slot[p] == s - 1 and 0 <= seat[p] < st.cap[s] and seat[p] not in used:
+                    table = seat[p]
+                    break
+            if table < 0:
+                rest.append(i)
+                continue
+            used.add(table)
+            result.placed[st.ids[i]] = (s, table)
+        free = (t for t in range(st.cap[s]) if t not in used)
+        for i in rest:
+            table = next(free)
+            result.placed[st.ids[i]] = (s, table)
+        for i in by_slot[s]:
+            table = result.placed[st.ids[i]][1]
+            for p in (st.ma[i], st.mb[i]):
+                seat[p] = table
+                prev_slot[p] = s
+
+
+def _reason(st: _State, i: int) -> Unplaced:
+    a, b = st.ma[i], st.mb[i]
+    common = st.common[i]
+    if not common:
+        return Unplaced(Reason.NO_COMMON_SLOT)
+    for p in (a, b):
+        if not common & ~st.busy[p]:
+            return Unplaced(Reason.PARTICIPANT_BUSY, st.people_ids[p])
+    if not common & ~(st.busy[a] | st.busy[b]):
+        return Unplaced(Reason.BUSY_IN_COMMON_SLOTS)
+    return Unplaced(Reason.TABLES_FULL)

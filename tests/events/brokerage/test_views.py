@@ -1,0 +1,142 @@
+"""Brokerage pages: bad input gets a message (never a 500), organiser pages are the organisers',
+Russian pages are translated, the marketplace's queries do not grow with its rows."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from events.brokerage import services
+from events.brokerage.models import Meeting, Slot, Unavailability
+from tests.events.factories import EventFactory, person
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, *args: object, lang: str = "en") -> str:
+    with translation.override(lang):
+        return reverse(name, args=args)
+
+
+def test_bad_input_is_refused_with_a_message(client: Any, fair: Any) -> None:
+    anna_user, anna = fair.participant("Anna")
+    slots = fair.session(hours=1, minutes=20, tables=2)
+    other = EventFactory()
+    foreign = Slot.objects.create(
+        event=other,
+        starts_at=other.starts_at,
+        ends_at=other.starts_at + datetime.timedelta(minutes=20),
+        tables=1,
+    )
+    client.force_login(anna_user)
+    slug = fair.event.slug
+    # A request to oneself, to nobody.
+    response = client.post(url("brokerage:request_create", slug, anna.pk), follow=True)
+    assert "You cannot request a meeting with yourself." in response.content.decode()
+    response = client.post(url("brokerage:request_create", slug, 999999), follow=True)
+    assert "does not take part" in response.content.decode()
+    # Availability in a slot of another event: refused, nothing saved.
+    response = client.post(
+        url("brokerage:availability", slug), {"slot": [slots[0].pk, foreign.pk]}, follow=True
+    )
+    assert "Choose only time slots of this event." in response.content.decode()
+    assert not Unavailability.objects.exists()
+    response = client.post(url("brokerage:availability", slug), {"slot": ["x²"]})
+    assert response.status_code == 200
+    # Organiser pages are the organisers'.
+    assert client.get(url("brokerage:manage", slug)).status_code == 403
+    assert client.post(url("brokerage:manage_run", slug)).status_code == 403
+
+
+def test_organiser_session_form_errors_rerender(client: Any, fair: Any) -> None:
+    client.force_login(fair.boss)
+    page = url("brokerage:manage", fair.event.slug)
+    local = fair.event.starts_at.astimezone(fair.event.tz)
+    response = client.post(
+        page,
+        {
+            "session": "1",
+            "date": local.date().isoformat(),
+            "start": "10:00",
+            "end": "11:00",
+            "minutes": "20",
+            "tables": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Ensure this value is greater than or equal to 1." in response.content.decode()
+    response = client.post(
+        page,
+        {
+            "session": "1",
+            "date": "1990-01-01",
+            "start": "10:00",
+            "end": "11:00",
+            "minutes": "20",
+            "tables": "3",
+        },
+    )
+    assert response.status_code == 200
+    assert not Slot.objects.exists()
+    response = client.post(
+        page,
+        {
+            "session": "1",
+            "date": local.date().isoformat(),
+            "start": "23:00",
+            "end": "23:50",
+            "minutes": "20",
+            "tables": "3",
+        },
+    )
+    assert "within the event" in response.content.decode()
+    # Lock at a table that does not exist: a message, nothing changed.
+    a, b = fair.participant("A"), fair.participant("B")
+    request = services.request_create(event=fair.event, user=a[0], recipient=b[1])
+    meeting = services.request_accept(request=request, user=b[0])
+    slots = fair.session(hours=1, minutes=20, tables=2)
+    response = client.post(
+        url("brokerage:manage_lock", fair.event.slug, meeting.pk),
+        {"slot": slots[0].pk, "table": 7},
+        follow=True,
+    )
+    assert "This slot has tables 1 to 2." in response.content.decode()
+    assert not Meeting.objects.filter(locked=True).exists()
+
+
+def test_pages_in_russian(client: Any, fair: Any) -> None:
+    user, _me = fair.participant("Анна")
+    client.force_login(user)
+    for name in ("marketplace", "requests", "availability", "agenda"):
+        response = client.get(url(f"brokerage:{name}", fair.event.slug, lang="ru"))
+        assert response.status_code == 200
+        assert "Моё расписание" in response.content.decode()
+
+
+def test_marketplace_queries_do_not_grow_with_participants(
+    client: Any, fair: Any, django_assert_max_num_queries: Any
+) -> None:
+    user, _me = fair.participant("Viewer")
+    client.force_login(user)
+    page = url("brokerage:marketplace", fair.event.slug)
+    for k in range(3):
+        fair.participant(f"P{k}")
+    client.get(page)
+    with django_assert_max_num_queries(30) as few:
+        client.get(page)
+    for k in range(3, 12):
+        fair.participant(f"P{k}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(page)
+
+
+def test_outsider_cannot_make_a_profile(client: Any, fair: Any) -> None:
+    outsider = person()
+    client.force_login(outsider)
+    response = client.post(url("brokerage:profile", fair.event.slug), {"name": "Me"})
+    assert response.status_code == 200
+    assert "Register for the event first" in response.content.decode()
