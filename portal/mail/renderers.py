@@ -36,8 +36,13 @@ class RenderedMail:
 
 
 Renderer = Callable[[Sequence["OutgoingMail"]], list[RenderedMail | None]]
+#: Given claimed rows of its kind, the ids of those that must no longer be sent (the subscriber
+#: unsubscribed or the address was suppressed since the row was queued). Runs at every claim,
+#: for rows rendered already too (a retry), so a withdrawal between attempts is honoured.
+WithdrawnCheck = Callable[[Sequence["OutgoingMail"]], set[int]]
 
 _renderers: dict[str, Renderer] = {}
+_withdrawn_checks: dict[str, WithdrawnCheck] = {}
 
 
 def register(*kinds: str) -> Callable[[Renderer], Renderer]:
@@ -51,6 +56,21 @@ def register(*kinds: str) -> Callable[[Renderer], Renderer]:
         return func
 
     return decorate
+
+
+def register_withdrawn_check(*kinds: str) -> Callable[[WithdrawnCheck], WithdrawnCheck]:
+    """Decorator: ``@register_withdrawn_check("newsletter.issue")`` on a batch check."""
+
+    def decorate(func: WithdrawnCheck) -> WithdrawnCheck:
+        for kind in kinds:
+            _withdrawn_checks[kind] = func
+        return func
+
+    return decorate
+
+
+def withdrawn_check_for(kind: str) -> WithdrawnCheck | None:
+    return _withdrawn_checks.get(kind)
 
 
 def renderer_for(kind: str) -> Renderer:

@@ -58,6 +58,7 @@ from django.utils import timezone
 
 from portal.mail import renderers
 from portal.mail.models import OutgoingMail
+from portal.mail.selectors import mail_rows_about
 from portal.site import subject_prefix
 
 logger = logging.getLogger(__name__)
@@ -253,8 +254,30 @@ def _still_mine(mail: OutgoingMail) -> models.QuerySet[OutgoingMail]:
     )
 
 
+def _drop_withdrawn(claimed: list[OutgoingMail]) -> list[OutgoingMail]:
+    """Cancel the claimed rows that their kind's check withdraws (re-checked at every claim: an
+    unsubscribe or a suppression after the row was queued). Returns the rows still to send."""
+    by_kind: dict[str, list[OutgoingMail]] = {}
+    for mail in claimed:
+        by_kind.setdefault(mail.kind, []).append(mail)
+    dropped: set[int] = set()
+    for kind, mails in by_kind.items():
+        check = renderers.withdrawn_check_for(kind)
+        if check is None:
+            continue
+        withdrawn = check(mails)
+        for mail in mails:
+            if mail.pk in withdrawn:
+                _still_mine(mail).update(
+                    status=Status.CANCELLED, last_error="withdrawn", claimed_at=None
+                )
+                dropped.add(mail.pk)
+    return [mail for mail in claimed if mail.pk not in dropped] if dropped else claimed
+
+
 def _render(claimed: list[OutgoingMail]) -> list[OutgoingMail]:
     """Render rows claimed for the first time; store the result. Returns the rows to send."""
+    claimed = _drop_withdrawn(claimed)
     todo: dict[str, list[OutgoingMail]] = {}
     for mail in claimed:
         if mail.rendered_at is None:
@@ -429,6 +452,29 @@ class SendReport:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
+_RATE_KEY = "portal.mail.rate:{second}"
+
+
+def _throttle() -> None:
+    """The global rate limit (``MAIL_RATE_LIMIT`` messages per second across every worker; 0 or
+    unset: none). A counter per wall-clock second in the shared cache (Redis when REDIS_URL is
+    set): a worker that finds the second's budget spent waits for the next second."""
+    limit = int(_setting("MAIL_RATE_LIMIT", 0) or 0)
+    if limit <= 0:
+        return
+    while True:
+        now = time.time()
+        key = _RATE_KEY.format(second=int(now))
+        cache.add(key, 0, timeout=5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr: a new second anyway
+            continue
+        if count <= limit:
+            return
+        time.sleep(max(0.001, int(now) + 1 - now))
+
+
 def mail_send_claimed(*, claimed: list[OutgoingMail]) -> SendReport:
     """Render what needs it, then send the claimed rows over one SMTP connection."""
     report = SendReport(claimed=len(claimed))
@@ -441,6 +487,7 @@ def mail_send_claimed(*, claimed: list[OutgoingMail]) -> SendReport:
         for index, mail in enumerate(to_send):
             try:
                 message = _build_message(mail, connection=connection)
+                _throttle()
                 connection.send_messages([message])
             except Exception as exc:
                 outcome = _classify(exc)
@@ -551,3 +598,37 @@ def mail_retry(*, mail_ids: Iterable[int], by: Any) -> int:
         if count:
             _enqueue_after_commit(tasks=-(-count // CHUNK))
     return count
+
+
+# -- a sender's control over its rows (a newsletter issue: pause, resume, cancel, resend) -------
+
+
+def mail_hold(*, about: models.Model) -> int:
+    """Pending rows about ``about`` are held (not claimed) until :func:`mail_release_held`.
+    Rows being sent finish their chunk. Returns the number held."""
+    return mail_rows_about(about).filter(status=Status.PENDING).update(status=Status.HELD)
+
+
+def mail_release_held(*, about: models.Model) -> int:
+    """Held rows about ``about`` are pending again, due now; send tasks go out after commit."""
+    count = (
+        mail_rows_about(about)
+        .filter(status=Status.HELD)
+        .update(status=Status.PENDING, next_attempt_at=timezone.now())
+    )
+    if count:
+        _enqueue_after_commit(tasks=-(-count // CHUNK))
+    return count
+
+
+def mail_cancel_unsent(*, about: models.Model) -> int:
+    """Pending and held rows about ``about`` are cancelled (rows being sent finish)."""
+    return (
+        mail_rows_about(about)
+        .filter(status__in=[Status.PENDING, Status.HELD])
+        .update(status=Status.CANCELLED, last_error="cancelled by its sender", claimed_at=None)
+    )
+
+
+def mail_failed_ids(*, about: models.Model) -> list[int]:
+    return list(mail_rows_about(about).filter(status=Status.FAILED).values_list("pk", flat=True))

@@ -23,6 +23,9 @@ class DigestItem:
     url: str
     summary: str = ""
     when: datetime.datetime | None = None  # a deadline or a start, shown as "in N days"
+    #: what ``when`` is: "closes" (a deadline: "closes in N days") or "starts" (an event).
+    #: An item whose ``when`` has passed is left out when the mail is rendered.
+    when_kind: str = "closes"
 
 
 @dataclass(frozen=True)
@@ -42,3 +45,7 @@ def register(section: DigestSection) -> None:
 
 def sections() -> list[DigestSection]:
     return sorted(_sections.values(), key=lambda s: (s.order, s.key))
+
+
+def section_keys() -> list[str]:
+    return [s.key for s in sections()]
