@@ -233,3 +233,18 @@ def test_staff_pages_preview_progress_and_csv(client, staff, calls):
     assert bad.status_code == 302  # the message says why; nothing changed
     issue.refresh_from_db()
     assert issue.status == Issue.Status.SENDING
+
+
+def test_the_global_rate_limit_spreads_sending_over_seconds(staff, settings):
+    import time
+
+    settings.MAIL_RATE_LIMIT = 3
+    for i in range(7):
+        subscriber(f"s{i}@example.org")
+    send_queued()
+    mail.outbox.clear()
+    _start(make_issue(by=staff), staff)
+    started = time.monotonic()
+    assert send_queued() == 7
+    # 7 messages at 3 per wall-clock second span at least two second boundaries
+    assert time.monotonic() - started >= 1.0
