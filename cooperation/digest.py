@@ -18,7 +18,7 @@ from portal.newsletter.digest import DigestItem, DigestSection, register
 
 #: A call closing within this time is in the digest even if it was published earlier.
 CLOSING_SOON = datetime.timedelta(days=21)
-LIMIT = 20
+LIMIT = 100  # items offered per issue; each mail shows at most 20 (the newsletter picks)
 
 
 def _themed(queryset, themes: Sequence[str]):  # type: ignore[no-untyped-def]
@@ -35,13 +35,14 @@ def new_and_closing_calls(
         FundingCall.objects.filter(Q(created_at__gte=since) | Q(closes_at__lte=now + CLOSING_SOON))
         .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now)),
         themes,
-    ).order_by("closes_at", "identifier")[:LIMIT]
+    ).order_by("closes_at", "identifier").prefetch_related("themes")[:LIMIT]
     return [
         DigestItem(
             title=f"{call.identifier}: {call.title}",
             url=reverse("cooperation:call_detail", kwargs={"pk": call.pk}),
             when=call.closes_at,
             when_kind="closes",
+            themes=tuple(t.code for t in call.themes.all()),
         )
         for call in calls
     ]
@@ -55,12 +56,13 @@ def new_offers(
             status=CooperationOffer.Status.PUBLISHED, published_at__gte=since
         ),
         themes,
-    ).order_by("-published_at", "pk")[:LIMIT]
+    ).order_by("-published_at", "pk").prefetch_related("themes")[:LIMIT]
     return [
         DigestItem(
             title=offer.title,
             url=reverse("cooperation:offer_detail", kwargs={"pk": offer.pk}),
             summary=Truncator(offer.summary).chars(200),
+            themes=tuple(t.code for t in offer.themes.all()),
         )
         for offer in offers
     ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event
 from portal.newsletter.digest import DigestItem, DigestSection, register
 
-LIMIT = 20
+LIMIT = 100  # items offered per issue; each mail shows at most 20 (the newsletter picks)
 
 
 def upcoming_events(
@@ -30,8 +30,9 @@ def upcoming_events(
             url=reverse("events:event_detail", kwargs={"slug": event.slug}),
             when=event.starts_at,
             when_kind="starts",
+            themes=tuple(t.code for t in event.themes.all()),
         )
-        for event in events.order_by("starts_at", "pk")[:LIMIT]
+        for event in events.order_by("starts_at", "pk").prefetch_related("themes")[:LIMIT]
     ]
 
 

@@ -21,6 +21,10 @@ The rules
   ``sending``; the sweeper puts it back and it is sent again: delivery is at-least-once exactly at
   that boundary and exactly-once everywhere else (no SMTP exchange can be made atomic with a
   database commit).
+- **Status updates commit asynchronously** while a chunk is sent (``synchronous_commit = off``
+  for the session, :func:`_synchronous_commit`): visible at once, kept when a worker dies; a crash
+  of the database server can only turn a sent row back into a swept, re-sent one (a duplicate,
+  never a loss). ``MAIL_ASYNC_COMMIT = False`` waits for the flush of each.
 - **Transient vs permanent.** Connection errors and 4xx replies retry with exponential backoff
   (``next_attempt_at``) up to ``MAIL_MAX_ATTEMPTS``; 5xx replies and addresses that cannot be put
   in a message mark the row ``failed`` with the error. Staff retry failed rows in the admin
@@ -35,6 +39,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import logging
 import smtplib
 import time
@@ -52,9 +57,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as db_connection
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
+from psycopg2.extras import execute_values
 
 from portal.mail import renderers
 from portal.mail.models import OutgoingMail
@@ -304,10 +311,38 @@ def _render(claimed: list[OutgoingMail]) -> list[OutgoingMail]:
             _store_rendered(mail, result, subject=subject, now=now)
             rendered.append(mail)
     if rendered:
-        OutgoingMail.objects.bulk_update(
-            rendered, ["subject", "body", "html_body", "attachments", "headers", "rendered_at"]
-        )
+        _save_rendered(rendered)
     return [mail for mail in claimed if mail.pk not in dropped]
+
+
+def _save_rendered(mails: list[OutgoingMail]) -> None:
+    """Store the rendered content of ``mails`` in one ``UPDATE ... FROM (VALUES ...)``
+    (``bulk_update`` builds a CASE per column and row: a fifth of a chunk's time for a
+    newsletter's 50 mails of a few kB each)."""
+    table = OutgoingMail._meta.db_table
+    rows = [
+        (
+            mail.pk,
+            mail.subject,
+            mail.body,
+            mail.html_body,
+            json.dumps(mail.attachments),
+            json.dumps(mail.headers),
+            mail.rendered_at,
+        )
+        for mail in mails
+    ]
+    with db_connection.cursor() as cursor:
+        execute_values(
+            cursor,
+            f"UPDATE {table} AS m SET subject = v.subject, body = v.body, "  # noqa: S608
+            "html_body = v.html_body, attachments = v.attachments::jsonb, "
+            "headers = v.headers::jsonb, rendered_at = v.rendered_at::timestamptz "
+            "FROM (VALUES %s) AS v(id, subject, body, html_body, attachments, headers, "
+            "rendered_at) WHERE m.id = v.id",
+            rows,
+            page_size=len(rows),
+        )
 
 
 def _store_rendered(
@@ -435,8 +470,21 @@ def _retry_later(mail: OutgoingMail, error: str) -> None:
     )
 
 
+_MARK_SENT_SQL = (
+    f"UPDATE {OutgoingMail._meta.db_table} SET status = %s, sent_at = %s, last_error = '' "  # noqa: S608
+    "WHERE id = %s AND status = %s AND claimed_at = %s"
+)
+
+
 def _mark_sent(mail: OutgoingMail) -> None:
-    _still_mine(mail).update(status=Status.SENT, sent_at=timezone.now(), last_error="")
+    """``_still_mine(mail).update(status=SENT, sent_at=now, last_error="")`` as one prepared
+    statement: it runs once per message, and building the ORM query was a tenth of the CPU a
+    newsletter mail costs its worker."""
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            _MARK_SENT_SQL,
+            [Status.SENT.value, timezone.now(), mail.pk, Status.SENDING.value, mail.claimed_at],
+        )
 
 
 @dataclass
@@ -483,9 +531,16 @@ def mail_send_claimed(*, claimed: list[OutgoingMail]) -> SendReport:
     if not to_send:
         return report
     connection = get_connection(fail_silently=False)
+    async_commit = bool(_setting("MAIL_ASYNC_COMMIT", True))
+    if async_commit:
+        _synchronous_commit(False)
     try:
         for index, mail in enumerate(to_send):
             try:
+                if index == 0:
+                    # Open it here, once: send_messages() on a closed connection opens and
+                    # closes one per call (a new SMTP session, EHLO included, per message).
+                    connection.open()
                 message = _build_message(mail, connection=connection)
                 _throttle()
                 connection.send_messages([message])
@@ -513,7 +568,19 @@ def mail_send_claimed(*, claimed: list[OutgoingMail]) -> SendReport:
             connection.close()
         except Exception:  # the connection may already be gone; nothing to record
             logger.debug("closing the SMTP connection failed", exc_info=True)
+        if async_commit:
+            _synchronous_commit(True)
     return report
+
+
+def _synchronous_commit(on: bool) -> None:
+    """While a chunk is sent, its status updates commit without waiting for the WAL flush
+    (``synchronous_commit = off``, this session only): a committed update is seen by everyone
+    at once and survives the worker's death; only a crash of the database server itself can
+    lose the last fraction of a second of them, and such a row returns to ``sending``, is swept
+    and sent again: a duplicate, never a lost mail. ``MAIL_ASYNC_COMMIT = False`` turns it off."""
+    with db_connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO on" if on else "SET synchronous_commit TO off")
 
 
 def mail_send_due(*, budget_seconds: float = 40.0, limit: int = CHUNK) -> SendReport:

@@ -6,7 +6,8 @@ from them and never imports the domain apps::
     digest.register(DigestSection(key="calls", label=_("Funding calls"), items=new_calls, order=10))
 
 ``items(since=..., themes=..., language=...)`` returns the rows published since ``since`` that
-match the subscriber's themes (theme codes; empty: all), each a ``DigestItem``.
+match the subscriber's themes (theme codes; empty: all), each a ``DigestItem`` carrying its own
+theme codes (the newsletter asks once per issue and language and filters per subscriber).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ class DigestItem:
     #: what ``when`` is: "closes" (a deadline: "closes in N days") or "starts" (an event).
     #: An item whose ``when`` has passed is left out when the mail is rendered.
     when_kind: str = "closes"
+    #: theme codes of the item: the newsletter asks a section once for all items (``themes``
+    #: empty) and picks each subscriber's by these, instead of one query per subscriber
+    themes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

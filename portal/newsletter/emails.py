@@ -11,6 +11,7 @@ and only the subscriber's own links are put in per mail.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import threading
 import time
@@ -42,23 +43,41 @@ from portal.site import site_name
 _PREFS = "@@NEWSLETTER-PREFERENCES-URL@@"
 _UNSUBSCRIBE = "@@NEWSLETTER-UNSUBSCRIBE-URL@@"
 GROUP_CACHE_SECONDS = 60.0
+SECTION_LIMIT = 20  # items per section in one mail
+_cache_lock = threading.Lock()
 
 
 def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def preferences_url(subscriber: Subscriber) -> str:
-    """(In the language active.) The preference centre of the subscriber."""
-    return absolute_url(
-        reverse("newsletter:preferences", kwargs={"token": manage_token(subscriber)})
+_TOKEN = "TOKEN"
+
+
+@functools.lru_cache(maxsize=16)
+def _url_pattern(name: str, language: str) -> str:
+    """The absolute URL of ``name`` in ``language`` with ``TOKEN`` for the token (one reverse
+    per language, not two per mail)."""
+    with translation.override(language):
+        return absolute_url(reverse(name, kwargs={"token": _TOKEN}))
+
+
+def subscriber_links(subscriber: Subscriber) -> tuple[str, str]:
+    """(In the language active.) The subscriber's preference centre and unsubscribe URLs."""
+    token = manage_token(subscriber)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return (
+        _url_pattern("newsletter:preferences", language).replace(_TOKEN, token),
+        _url_pattern("newsletter:unsubscribe", language).replace(_TOKEN, token),
     )
+
+
+def preferences_url(subscriber: Subscriber) -> str:
+    return subscriber_links(subscriber)[0]
 
 
 def unsubscribe_url(subscriber: Subscriber) -> str:
-    return absolute_url(
-        reverse("newsletter:unsubscribe", kwargs={"token": manage_token(subscriber)})
-    )
+    return subscriber_links(subscriber)[1]
 
 
 # -- the digest --------------------------------------------------------------------------------
@@ -94,6 +113,28 @@ def _when_text(item: digest.DigestItem, now: Any) -> str:
     return ngettext("closes in %(days)d day", "closes in %(days)d days", days) % {"days": days}
 
 
+_items_cache: dict[tuple[Any, ...], tuple[float, list[digest.DigestItem]]] = {}
+
+
+def _section_items(
+    section: digest.DigestSection, *, issue: Issue, since: datetime.datetime, language: str
+) -> list[digest.DigestItem]:
+    """Every item of ``section`` for the issue (all themes), asked once a minute per process and
+    language: subscribers' themes are picked from it in Python."""
+    key = (issue.pk, section.key, since, language)
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _items_cache.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+    items = list(section.items(since=since, themes=[], language=language))
+    with _cache_lock:
+        if len(_items_cache) > 256:
+            _items_cache.clear()
+        _items_cache[key] = (now + GROUP_CACHE_SECONDS, items)
+    return items
+
+
 def digest_sections(
     *,
     issue: Issue,
@@ -104,13 +145,14 @@ def digest_sections(
 ) -> list[SectionView]:
     """(In ``language``.) The digest of ``issue`` for this choice of themes and content types:
     the registered sections of the content types (none chosen: all), each with its items
-    published since the issue's start of period that match the themes; items whose deadline or
-    start has passed are left out. Empty sections are left out."""
+    published since the issue's start of period that match the themes (none chosen: all);
+    items whose deadline or start has passed are left out. Empty sections are left out."""
     if not issue.include_digest:
         return []
     now = now or timezone.now()
     since = issue.digest_since or (issue.started_at or now) - datetime.timedelta(days=7)
     wanted = set(content_types)
+    chosen = set(themes)
     out: list[SectionView] = []
     for section in digest.sections():
         if wanted and section.key not in wanted:
@@ -122,9 +164,10 @@ def digest_sections(
                 summary=item.summary,
                 when_text=_when_text(item, now),
             )
-            for item in section.items(since=since, themes=list(themes), language=language)
-            if item.when is None or item.when > now
-        ]
+            for item in _section_items(section, issue=issue, since=since, language=language)
+            if (item.when is None or item.when > now)
+            and (not chosen or chosen.intersection(item.themes))
+        ][:SECTION_LIMIT]
         if items:
             out.append(SectionView(key=section.key, label=str(section.label), items=items))
     return out
@@ -155,7 +198,6 @@ def _render_issue(
 
 
 _cache: dict[tuple[Any, ...], tuple[float, RenderedMail]] = {}
-_cache_lock = threading.Lock()
 
 
 def _render_issue_cached(
@@ -182,12 +224,12 @@ def _personalise(template: RenderedMail, subscriber: Subscriber | None) -> Rende
         prefs = unsub = absolute_url(reverse("newsletter:index"))
         headers: dict[str, str] = {}
     else:
-        prefs, unsub = preferences_url(subscriber), unsubscribe_url(subscriber)
+        prefs, unsub = subscriber_links(subscriber)
         headers = {
             # RFC 2369 and RFC 8058: one-click unsubscribe by a POST to the URL
             "List-Unsubscribe": f"<{unsub}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": f"{gettext('Newsletter')} <newsletter.{settings.SITE_DOMAIN.split(':')[0]}>",
+            "List-Id": f"<newsletter.{settings.SITE_DOMAIN.split(':')[0]}>",
             "Precedence": "bulk",
         }
     html_prefs = prefs.replace("&", "&amp;")
@@ -263,11 +305,12 @@ def render_issue_mails(mails: Sequence[OutgoingMail]) -> list[RenderedMail | Non
 
 
 def _subscriber_mail(kind: str, subscriber: Subscriber) -> RenderedMail:
+    prefs, unsub = subscriber_links(subscriber)
     context = {
         "subscriber": subscriber,
         "site_name": site_name(subscriber.language),
-        "preferences_url": preferences_url(subscriber),
-        "unsubscribe_url": unsubscribe_url(subscriber),
+        "preferences_url": prefs,
+        "unsubscribe_url": unsub,
     }
     if kind == CONFIRM_KIND:
         context["confirm_url"] = absolute_url(
