@@ -43,7 +43,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
+from _common import (
     ROOT,
     bench_database_url,
     django_setup,
@@ -71,7 +71,9 @@ class Sink:
         self.changed = threading.Condition(self.lock)
         self.controller = Controller(self, hostname="127.0.0.1", port=0)
 
-    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]) -> list[str]:  # noqa: E501
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
         with self.lock:
             self.open += 1
         session.host_name = hostname
@@ -180,12 +182,26 @@ class Worker:
         self.out = log_path.open("wb")
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "portal", "worker", "--concurrency=2",
-                "--prefetch-multiplier=1", "--without-mingle", "--without-gossip",
-                "--without-heartbeat", "--loglevel=WARNING", f"--hostname={name}@127.0.0.1",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--concurrency=2",
+                "--prefetch-multiplier=1",
+                "--without-mingle",
+                "--without-gossip",
+                "--without-heartbeat",
+                "--loglevel=WARNING",
+                f"--hostname={name}@127.0.0.1",
                 "-Ofair",
             ],
-            cwd=ROOT, env=env, stdout=self.out, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=env,
+            stdout=self.out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.ready(env)
 
@@ -235,7 +251,9 @@ def sample_message(port: int) -> tuple[bytes, Any]:
     sub = Subscriber.objects.exclude(themes=[]).first()
     rendered = issue_mail_for(issue=issue, subscriber=sub)
     message = EmailMultiAlternatives(
-        subject=rendered.subject, body=rendered.body, to=[sub.email if sub else "x@example.org"],
+        subject=rendered.subject,
+        body=rendered.body,
+        to=[sub.email if sub else "x@example.org"],
         headers=dict(rendered.headers),
     )
     message.attach_alternative(rendered.html_body, "text/html")
@@ -263,22 +281,30 @@ def run_django(sink: Sink, port: int, n: int, rendered: Any) -> float:
     messages = []
     for i in range(n):
         message = EmailMultiAlternatives(
-            subject=rendered.subject, body=rendered.body, to=[f"reader{i}@example.org"],
+            subject=rendered.subject,
+            body=rendered.body,
+            to=[f"reader{i}@example.org"],
             headers={**rendered.headers, "Message-ID": f"<d{i}@bench>"},
         )
         message.attach_alternative(rendered.html_body, "text/html")
         messages.append(message)
     sink.clear()
     connection = get_connection(
-        "django.core.mail.backends.smtp.EmailBackend", host="127.0.0.1", port=port,
-        username="", password="", use_tls=False, use_ssl=False,
+        "django.core.mail.backends.smtp.EmailBackend",
+        host="127.0.0.1",
+        port=port,
+        username="",
+        password="",
+        use_tls=False,
+        use_ssl=False,
     )
     started = time.perf_counter()
     connection.open()
     sent = connection.send_messages(messages)
     connection.close()
     elapsed = time.perf_counter() - started
-    assert sent == n and sink.count() == n, (sent, sink.count(), n)
+    if sent != n or sink.count() != n:
+        raise RuntimeError(f"django: sent {sent}, received {sink.count()} of {n}")
     return n / elapsed
 
 
@@ -431,7 +457,9 @@ def main() -> None:
     from portal.accounts.services import user_create
 
     staff = User.objects.filter(email="bench-staff@example.org").first() or user_create(
-        email="bench-staff@example.org", name="Bench Staff", password=None,
+        email="bench-staff@example.org",
+        name="Bench Staff",
+        password=None,
         roles=(Role.SITE_STAFF,),
     )
     log(f"seeding {n} subscribers")
@@ -462,7 +490,8 @@ def main() -> None:
         flush = run_portal(
             sink=sink, n=n, env=env, workdir=workdir, staff=staff, label="flush", disrupt="flush"
         )
-    assert plain["missing"] == 0 and plain["duplicates"] == 0, plain
+    if plain["missing"] or plain["duplicates"]:
+        raise RuntimeError(f"the undisturbed run lost or doubled mail: {plain}")
     portal_mps = plain["mps"]
     result = {
         "subscribers": n,
@@ -472,7 +501,10 @@ def main() -> None:
         "portal_mps": portal_mps,
         "ratio_smtplib": round(portal_mps / smtplib_mps, 3),
         "ratio_django": round(portal_mps / django_mps, 3),
-        "kill": {k: kill[k] for k in ("subscribers", "received", "missing", "duplicates", "open_connections")},
+        "kill": {
+            k: kill[k]
+            for k in ("subscribers", "received", "missing", "duplicates", "open_connections")
+        },
         "redis_flush": {k: flush[k] for k in ("subscribers", "received", "missing", "duplicates")},
         "render_ms": render_ms(),
         "message_bytes": len(raw),

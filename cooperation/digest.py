@@ -31,11 +31,16 @@ def new_and_closing_calls(
     """Calls published since ``since`` or closing within three weeks, not closed, soonest
     deadline first."""
     now = timezone.now()
-    calls = _themed(
-        FundingCall.objects.filter(Q(created_at__gte=since) | Q(closes_at__lte=now + CLOSING_SOON))
-        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now)),
-        themes,
-    ).order_by("closes_at", "identifier").prefetch_related("themes")[:LIMIT]
+    calls = (
+        _themed(
+            FundingCall.objects.filter(
+                Q(created_at__gte=since) | Q(closes_at__lte=now + CLOSING_SOON)
+            ).filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now)),
+            themes,
+        )
+        .order_by("closes_at", "identifier")
+        .prefetch_related("themes")[:LIMIT]
+    )
     return [
         DigestItem(
             title=f"{call.identifier}: {call.title}",
@@ -51,12 +56,16 @@ def new_and_closing_calls(
 def new_offers(
     *, since: datetime.datetime, themes: Sequence[str], language: str
 ) -> list[DigestItem]:
-    offers = _themed(
-        CooperationOffer.objects.filter(
-            status=CooperationOffer.Status.PUBLISHED, published_at__gte=since
-        ),
-        themes,
-    ).order_by("-published_at", "pk").prefetch_related("themes")[:LIMIT]
+    offers = (
+        _themed(
+            CooperationOffer.objects.filter(
+                status=CooperationOffer.Status.PUBLISHED, published_at__gte=since
+            ),
+            themes,
+        )
+        .order_by("-published_at", "pk")
+        .prefetch_related("themes")[:LIMIT]
+    )
     return [
         DigestItem(
             title=offer.title,

@@ -25,15 +25,17 @@ def mail_status_counts(*, about: models.Model) -> dict[str, Any]:
     counts: dict[str, Any] = {status: 0 for status in OutgoingMail.Status.values}
     for row in mail_rows_about(about).values("status").annotate(n=Count("pk")).order_by():
         counts[row["status"]] = row["n"]
-    times = mail_rows_about(about).filter(status=OutgoingMail.Status.SENT).aggregate(
-        first=Min("sent_at"), last=Max("sent_at")
+    times = (
+        mail_rows_about(about)
+        .filter(status=OutgoingMail.Status.SENT)
+        .aggregate(first=Min("sent_at"), last=Max("sent_at"))
     )
     counts["first_sent_at"] = times["first"]
     counts["last_sent_at"] = times["last"]
     return counts
 
 
-def mail_ledger_rows(*, about: models.Model, chunk: int = 2000) -> Iterator[dict[str, Any]]:
+def mail_ledger_rows(*, about: models.Model, chunk: int = 2000) -> Iterator[Any]:
     """Every row about ``about`` in queue order, streamed (for a CSV export)."""
     yield from (
         mail_rows_about(about)

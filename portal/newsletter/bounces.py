@@ -39,7 +39,8 @@ def reports_in(message: Message) -> list[Report]:
     bounce, an auto-reply, a human's mail)."""
     found: list[Report] = []
     content_type = message.get_content_type()
-    report_type = (message.get_param("report-type") or "").lower()
+    param = message.get_param("report-type")
+    report_type = param.lower() if isinstance(param, str) else ""
     if content_type != "multipart/report":
         return found
     for part in message.walk():
@@ -86,5 +87,3 @@ def messages_at(path: Path) -> Iterator[Message]:
         yield from box
     finally:
         box.close()
-
-

@@ -29,13 +29,13 @@ from portal.mail import renderers
 from portal.mail.models import OutgoingMail
 from portal.mail.renderers import RenderedMail
 from portal.newsletter import digest
-from portal.newsletter.models import Issue, Subscriber
 from portal.newsletter.constants import (
     ALREADY_KIND,
     CONFIRM_KIND,
     ISSUE_KIND,
     MANAGE_KIND,
 )
+from portal.newsletter.models import Issue, Subscriber
 from portal.newsletter.tokens import confirm_token, manage_token
 from portal.site import site_name
 
@@ -51,7 +51,7 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-_TOKEN = "TOKEN"
+_LINK_SLOT = "LINK-SLOT"
 
 
 @functools.lru_cache(maxsize=16)
@@ -59,7 +59,7 @@ def _url_pattern(name: str, language: str) -> str:
     """The absolute URL of ``name`` in ``language`` with ``TOKEN`` for the token (one reverse
     per language, not two per mail)."""
     with translation.override(language):
-        return absolute_url(reverse(name, kwargs={"token": _TOKEN}))
+        return absolute_url(reverse(name, kwargs={"token": _LINK_SLOT}))
 
 
 def subscriber_links(subscriber: Subscriber) -> tuple[str, str]:
@@ -67,8 +67,8 @@ def subscriber_links(subscriber: Subscriber) -> tuple[str, str]:
     token = manage_token(subscriber)
     language = translation.get_language() or settings.LANGUAGE_CODE
     return (
-        _url_pattern("newsletter:preferences", language).replace(_TOKEN, token),
-        _url_pattern("newsletter:unsubscribe", language).replace(_TOKEN, token),
+        _url_pattern("newsletter:preferences", language).replace(_LINK_SLOT, token),
+        _url_pattern("newsletter:unsubscribe", language).replace(_LINK_SLOT, token),
     )
 
 
@@ -105,9 +105,7 @@ def _when_text(item: digest.DigestItem, now: Any) -> str:
     if item.when_kind == "starts":
         if days == 0:
             return gettext("starts today")
-        return ngettext("starts in %(days)d day", "starts in %(days)d days", days) % {
-            "days": days
-        }
+        return ngettext("starts in %(days)d day", "starts in %(days)d days", days) % {"days": days}
     if days == 0:
         return gettext("closes today")
     return ngettext("closes in %(days)d day", "closes in %(days)d days", days) % {"days": days}
@@ -237,9 +235,7 @@ def _personalise(template: RenderedMail, subscriber: Subscriber | None) -> Rende
     return RenderedMail(
         subject=template.subject,
         body=template.body.replace(_PREFS, prefs).replace(_UNSUBSCRIBE, unsub),
-        html_body=template.html_body.replace(_PREFS, html_prefs).replace(
-            _UNSUBSCRIBE, html_unsub
-        ),
+        html_body=template.html_body.replace(_PREFS, html_prefs).replace(_UNSUBSCRIBE, html_unsub),
         headers=headers,
     )
 

@@ -91,8 +91,12 @@ def issue_progress(*, issue: Issue) -> Progress:
         seconds = max((end - first).total_seconds(), 0.001)
         rate = sent / seconds
     eta = int(pending / rate) if rate > 0 and pending else None
-    listing = issue.status in (Issue.Status.SENDING, Issue.Status.PAUSED) and not issue.snapshot_done
-    percent = 100 if total and done == total and not listing else (done * 100 // total if total else 0)
+    listing = (
+        issue.status in (Issue.Status.SENDING, Issue.Status.PAUSED) and not issue.snapshot_done
+    )
+    percent = (
+        100 if total and done == total and not listing else (done * 100 // total if total else 0)
+    )
     return Progress(
         total=total,
         sent=sent,

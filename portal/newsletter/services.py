@@ -35,9 +35,9 @@ from portal.newsletter.constants import (
     MANAGE_KIND,
     TEST_KIND,
 )
-from portal.site import subject_prefix
 from portal.newsletter.models import Issue, Subscriber
 from portal.newsletter.permissions import can_manage_newsletter
+from portal.site import subject_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -114,9 +114,7 @@ def subscription_request(
     )
     now = timezone.now()
     with transaction.atomic():
-        subscriber = (
-            Subscriber.objects.select_for_update().filter(email__iexact=email).first()
-        )
+        subscriber = Subscriber.objects.select_for_update().filter(email__iexact=email).first()
         if subscriber is None:
             subscriber = Subscriber.objects.create(
                 email=email,
@@ -130,7 +128,9 @@ def subscription_request(
                 consent_ip=ip,
                 confirmation_sent_at=now,
             )
-            _queue(subscriber, CONFIRM_KIND, key=f"{CONFIRM_KIND}:{subscriber.pk}:{now.isoformat()}")
+            _queue(
+                subscriber, CONFIRM_KIND, key=f"{CONFIRM_KIND}:{subscriber.pk}:{now.isoformat()}"
+            )
             return
         if subscriber.suppression:
             return
@@ -221,7 +221,7 @@ def subscription_unsubscribe(*, subscriber: Subscriber) -> Subscriber:
 
 
 def subscription_send_manage_link(*, email: str) -> None:
-    """"Send me my preference link": a mail to the address if it is subscribed (or waiting);
+    """ "Send me my preference link": a mail to the address if it is subscribed (or waiting);
     the caller shows the same page either way."""
     now = timezone.now()
     with transaction.atomic():
@@ -365,9 +365,7 @@ def issue_snapshot(*, issue_id: int, page: int = SNAPSHOT_PAGE) -> int:
             if issue.status not in (Issue.Status.SENDING, Issue.Status.PAUSED):
                 return listed
             batch = list(
-                Subscriber.objects.filter(
-                    pk__gt=last_id, status=Status.ACTIVE, suppression=""
-                )
+                Subscriber.objects.filter(pk__gt=last_id, status=Status.ACTIVE, suppression="")
                 .order_by("pk")
                 .values_list("pk", "email", "language")[:page]
             )

@@ -18,7 +18,9 @@ def issue_snapshot_task(*, issue_id: int) -> int:
     return services.issue_snapshot(issue_id=issue_id)
 
 
-@shared_task(name="portal.newsletter.tasks.issues_sweep", acks_late=True, reject_on_worker_lost=True)
+@shared_task(
+    name="portal.newsletter.tasks.issues_sweep", acks_late=True, reject_on_worker_lost=True
+)
 def issues_sweep() -> dict[str, int]:
     """Beat, every minute: start scheduled issues that are due, list again the recipients of an
     issue whose snapshot task was lost, mark finished issues sent."""

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -46,9 +47,7 @@ def _ip(request: HttpRequest) -> str | None:
 
 
 def _bad_link(request: HttpRequest, exc: BadToken) -> HttpResponse:
-    return render(
-        request, "newsletter/bad_link.html", {"expired": exc.expired}, status=400
-    )
+    return render(request, "newsletter/bad_link.html", {"expired": exc.expired}, status=400)
 
 
 # -- subscription ------------------------------------------------------------------------------
@@ -98,9 +97,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         try:
             subscriber = services.subscription_confirm(subscriber=subscriber, ip=_ip(request))
         except PortalError as exc:
-            return render(
-                request, "newsletter/message.html", {"error": str(exc)}, status=409
-            )
+            return render(request, "newsletter/message.html", {"error": str(exc)}, status=409)
         return render(
             request,
             "newsletter/confirmed.html",
@@ -169,7 +166,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def manage_link(request: HttpRequest) -> HttpResponse:
-    """"Send me the link to my preferences": the same answer whether the address is known."""
+    """ "Send me the link to my preferences": the same answer whether the address is known."""
     form = ManageLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.subscription_send_manage_link(email=form.cleaned_data["email"])
@@ -335,7 +332,7 @@ def issue_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def issue_ledger_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def issue_ledger_csv(request: HttpRequest, pk: int) -> HttpResponseBase:
     _staff(request)
     issue = get_object_or_404(Issue, pk=pk)
     return csv_response(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 
 from django.utils import timezone
@@ -31,8 +32,13 @@ def subscriber(
     return row
 
 
-def issue(*, by, subject: str = "December news", intro: str = "Hello", **fields) -> Issue:  # type: ignore[no-untyped-def]
+def issue(*, by, subject: str = "December news", intro: str = "Hello", **fields) -> Issue:
     return services.issue_save(
-        issue=Issue(subject=subject, intro=intro, digest_since=timezone.now() - timezone.timedelta(days=7), **fields),
+        issue=Issue(
+            subject=subject,
+            intro=intro,
+            digest_since=timezone.now() - datetime.timedelta(days=7),
+            **fields,
+        ),
         by=by,
     )

@@ -71,7 +71,7 @@ Subject: December
 
 
 def test_the_command_reads_an_mbox_and_a_directory(tmp_path: Path):
-    hard, soft, complainer, keeper = (
+    hard, soft, complainer, _keeper = (
         subscriber("hard@example.org"),
         subscriber("soft@example.org"),
         subscriber("complainer@example.org"),
@@ -84,7 +84,9 @@ def test_the_command_reads_an_mbox_and_a_directory(tmp_path: Path):
     box.close()
     out = StringIO()
     call_command("newsletter_bounces", str(tmp_path / "bounces.mbox"), stdout=out)
-    assert "3 messages read: 1 hard bounces, 0 complaints, 1 subscribers suppressed" in out.getvalue()
+    assert (
+        "3 messages read: 1 hard bounces, 0 complaints, 1 subscribers suppressed" in out.getvalue()
+    )
     directory = tmp_path / "reports"
     directory.mkdir()
     (directory / "1.eml").write_text(ARF.format(email=complainer.email))
@@ -110,19 +112,44 @@ def test_the_webhook_needs_the_secret_and_rejects_bad_bodies(client, settings):
     anna = subscriber("anna@example.org")
     url = reverse("newsletter:bounce_webhook")
     body = json.dumps({"email": anna.email, "type": "complaint"})
-    wrong = client.post(url, body, content_type="application/json", HTTP_X_NEWSLETTER_SECRET="guess")
+    wrong = client.post(
+        url, body, content_type="application/json", HTTP_X_NEWSLETTER_SECRET="guess"
+    )
     assert wrong.status_code == 403
-    assert client.post(url, "{not json", content_type="application/json",
-                       HTTP_X_NEWSLETTER_SECRET=settings.NEWSLETTER_WEBHOOK_SECRET).status_code == 400
-    assert client.post(url, json.dumps({"type": "bounce"}), content_type="application/json",
-                       HTTP_X_NEWSLETTER_SECRET=settings.NEWSLETTER_WEBHOOK_SECRET).status_code == 400
+    assert (
+        client.post(
+            url,
+            "{not json",
+            content_type="application/json",
+            HTTP_X_NEWSLETTER_SECRET=settings.NEWSLETTER_WEBHOOK_SECRET,
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            url,
+            json.dumps({"type": "bounce"}),
+            content_type="application/json",
+            HTTP_X_NEWSLETTER_SECRET=settings.NEWSLETTER_WEBHOOK_SECRET,
+        ).status_code
+        == 400
+    )
     anna.refresh_from_db()
     assert anna.suppression == ""
-    soft = client.post(url, json.dumps({"email": anna.email, "type": "bounce", "permanent": False}),
-                       content_type="application/json", HTTP_X_NEWSLETTER_SECRET=settings.NEWSLETTER_WEBHOOK_SECRET)
+    soft = client.post(
+        url,
+        json.dumps({"email": anna.email, "type": "bounce", "permanent": False}),
+        content_type="application/json",
+        HTTP_X_NEWSLETTER_SECRET=settings.NEWSLETTER_WEBHOOK_SECRET,
+    )
     assert soft.json() == {"suppressed": 0}
-    ok = client.post(url, body, content_type="application/json",
-                     HTTP_X_NEWSLETTER_SECRET=settings.NEWSLETTER_WEBHOOK_SECRET)
-    assert ok.status_code == 200 and ok.json() == {"suppressed": 1}
+    ok = client.post(
+        url,
+        body,
+        content_type="application/json",
+        HTTP_X_NEWSLETTER_SECRET=settings.NEWSLETTER_WEBHOOK_SECRET,
+    )
+    assert ok.status_code == 200
+    assert ok.json() == {"suppressed": 1}
     anna.refresh_from_db()
     assert anna.suppression == "complaint"
