@@ -15,3 +15,7 @@ class NewsletterConfig(AppConfig):
         # the few scheduled issues, not a countdown task per issue (a lost countdown is a lost
         # issue; a restarted beat runs it early: it is idempotent).
         schedule.register("newsletter-issues", "portal.newsletter.tasks.issues_sweep", every=60.0)
+
+        from portal.newsletter.personal_data import register_sections
+
+        register_sections()  # "Download my data" and "Delete my account"

@@ -208,3 +208,17 @@ def test_pages_exist_in_russian(client):
         url = reverse("newsletter:index")
     assert url.startswith("/ru/")
     assert "Подписаться" in client.get(url).content.decode()
+
+
+def test_download_my_data_holds_the_consent_and_deleting_the_account_forgets_it():
+    from portal.accounts.services import user_delete, user_export
+    from tests.events.factories import person
+
+    user = person(email="anna@example.org")
+    subscriber("Anna@example.org")
+    data = user_export(user=user)["sections"]["newsletter"]
+    assert data[0]["consent_ip"] == "203.0.113.5"
+    assert data[0]["confirmed_ip"] == "203.0.113.6"
+    assert data[0]["consent_text_version"] == CONSENT_VERSION
+    user_delete(user=user)
+    assert not Subscriber.objects.exists()
