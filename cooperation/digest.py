@@ -48,6 +48,8 @@ def new_and_closing_calls(
             when=call.closes_at,
             when_kind="closes",
             themes=tuple(t.code for t in call.themes.all()),
+            published=call.created_at,
+            key=f"call:{call.pk}",
         )
         for call in calls
     ]
@@ -72,6 +74,8 @@ def new_offers(
             url=reverse("cooperation:offer_detail", kwargs={"pk": offer.pk}),
             summary=Truncator(offer.summary).chars(200),
             themes=tuple(t.code for t in offer.themes.all()),
+            published=offer.published_at,
+            key=f"offer:{offer.pk}",
         )
         for offer in offers
     ]

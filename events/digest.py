@@ -31,6 +31,8 @@ def upcoming_events(
             when=event.starts_at,
             when_kind="starts",
             themes=tuple(t.code for t in event.themes.all()),
+            published=event.created_at,
+            key=f"event:{event.pk}",
         )
         for event in events.order_by("starts_at", "pk").prefetch_related("themes")[:LIMIT]
     ]

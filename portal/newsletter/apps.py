@@ -15,6 +15,7 @@ class NewsletterConfig(AppConfig):
         # the few scheduled issues, not a countdown task per issue (a lost countdown is a lost
         # issue; a restarted beat runs it early: it is idempotent).
         schedule.register("newsletter-issues", "portal.newsletter.tasks.issues_sweep", every=60.0)
+        schedule.register("newsletter-alerts", "portal.newsletter.tasks.alerts_task", every=300.0)
 
         from portal.newsletter.personal_data import register_sections
 

@@ -30,6 +30,10 @@ class DigestItem:
     #: theme codes of the item: the newsletter asks a section once for all items (``themes``
     #: empty) and picks each subscriber's by these, instead of one query per subscriber
     themes: tuple[str, ...] = ()
+    #: when it was published: immediate alerts take what was published since the last scan
+    published: datetime.datetime | None = None
+    #: the item's identity in any language (its URL differs by language prefix): "call:12"
+    key: str = ""
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ from portal.mail.models import OutgoingMail
 from portal.mail.renderers import RenderedMail
 from portal.newsletter import digest
 from portal.newsletter.constants import (
+    ALERT_KIND,
+    ALERT_SECTION,
     ALREADY_KIND,
     CONFIRM_KIND,
     ISSUE_KIND,
@@ -333,4 +335,53 @@ def render_subscriber_mails(mails: Sequence[OutgoingMail]) -> list[RenderedMail 
             continue
         with translation.override(subscriber.language):
             out.append(_subscriber_mail(row.kind, subscriber))
+    return out
+
+
+@renderers.register(ALERT_KIND)
+def render_alert_mails(mails: Sequence[OutgoingMail]) -> list[RenderedMail | None]:
+    """An immediate alert: the new calls of the subscriber's themes, in their language, still
+    open when the mail is rendered."""
+    subscribers = Subscriber.objects.in_bulk([m.about_id for m in mails if m.about_id])
+    section = next((s for s in digest.sections() if s.key == ALERT_SECTION), None)
+    now = timezone.now()
+    out: list[RenderedMail | None] = []
+    for row in mails:
+        subscriber = subscribers.get(row.about_id or 0)
+        if section is None or subscriber is None or not subscriber.receives:
+            out.append(None)
+            continue
+        since = datetime.datetime.fromisoformat(row.context["since"])
+        wanted = set(row.context.get("items") or [])
+        with translation.override(subscriber.language):
+            items = [
+                ItemView(
+                    title=item.title,
+                    url=absolute_url(item.url) if "://" not in item.url else item.url,
+                    summary=item.summary,
+                    when_text=_when_text(item, now),
+                )
+                for item in section.items(since=since, themes=[], language=subscriber.language)
+                if item.key in wanted and (item.when is None or item.when > now)
+            ]
+            if not items:
+                out.append(None)  # closed meanwhile: nothing to tell
+                continue
+            prefs, unsub = subscriber_links(subscriber)
+            context = {
+                "items": items,
+                "preferences_url": prefs,
+                "unsubscribe_url": unsub,
+                "site_name": site_name(subscriber.language),
+            }
+            out.append(
+                RenderedMail(
+                    subject=render_to_string("newsletter/email/alert_subject.txt", context),
+                    body=render_to_string("newsletter/email/alert_body.txt", context),
+                    headers={
+                        "List-Unsubscribe": f"<{unsub}>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                    },
+                )
+            )
     return out

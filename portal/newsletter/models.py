@@ -101,6 +101,21 @@ class Subscriber(models.Model):
         return self.status == self.Status.ACTIVE and not self.suppression
 
 
+class AlertScan(models.Model):
+    """Up to when the digest section ``section`` was scanned for immediate alerts (one row per
+    section; the beat task locks it, so two scans never overlap)."""
+
+    section = models.CharField(_("section"), max_length=32, unique=True)
+    scanned_until = models.DateTimeField(_("scanned until"))
+
+    class Meta:
+        verbose_name = _("alert scan")
+        verbose_name_plural = _("alert scans")
+
+    def __str__(self) -> str:
+        return f"{self.section} → {self.scanned_until:%Y-%m-%d %H:%M}"
+
+
 class Issue(models.Model):
     """One issue of the newsletter: subject and intro (both languages, modeltranslation), an
     optional digest of what was published since ``digest_since``, and its sending state."""

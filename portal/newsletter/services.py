@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,8 @@ from portal.mail.renderers import RenderedMail
 from portal.mail.selectors import mail_rows_about, mail_status_counts
 from portal.newsletter import digest
 from portal.newsletter.constants import (
+    ALERT_KIND,
+    ALERT_SECTION,
     ALREADY_KIND,
     CONFIRM_KIND,
     CONSENT_VERSION,
@@ -35,7 +38,7 @@ from portal.newsletter.constants import (
     MANAGE_KIND,
     TEST_KIND,
 )
-from portal.newsletter.models import Issue, Subscriber
+from portal.newsletter.models import AlertScan, Issue, Subscriber
 from portal.newsletter.permissions import can_manage_newsletter
 from portal.site import subject_prefix
 
@@ -501,3 +504,57 @@ def issue_test_send(*, issue: Issue, by: Any, as_subscriber: Subscriber | None =
             ]
         )
     return str(by.email)
+
+
+# -- immediate alerts --------------------------------------------------------------------------
+
+
+def alerts_queue(*, now: datetime.datetime | None = None) -> int:
+    """Beat: the calls published since the last scan, one alert mail per subscriber who chose
+    immediate alerts and whose themes match (none chosen: every call). The scan's cursor is
+    locked and moved in the same transaction as the queued mails, so a scan that fails queues
+    nothing and the next one covers its period; the mails' keys (subscriber and scan end) make
+    a retried scan queue nothing twice. Returns the number of alerts queued."""
+    now = now or timezone.now()
+    section = next((s for s in digest.sections() if s.key == ALERT_SECTION), None)
+    if section is None:
+        return 0
+    with transaction.atomic():
+        scan, _created = AlertScan.objects.select_for_update().get_or_create(
+            section=ALERT_SECTION, defaults={"scanned_until": now}
+        )
+        since = scan.scanned_until
+        if since >= now:
+            return 0
+        items = [
+            item
+            for item in section.items(since=since, themes=[], language="en")
+            if item.published is not None and since <= item.published < now
+        ]
+        specs = []
+        if items:
+            subscribers = Subscriber.objects.filter(
+                status=Status.ACTIVE,
+                suppression="",
+                frequency=Subscriber.Frequency.IMMEDIATE,
+            ).filter(Q(content_types=[]) | Q(content_types__contains=[ALERT_SECTION]))
+            for subscriber in subscribers.only("pk", "email", "language", "themes"):
+                chosen = set(subscriber.themes)
+                keys = [i.key for i in items if not chosen or chosen.intersection(i.themes)]
+                if not keys:
+                    continue
+                specs.append(
+                    mail.MailSpec(
+                        kind=ALERT_KIND,
+                        to=subscriber.email,
+                        language=subscriber.language,
+                        key=f"{ALERT_KIND}:{subscriber.pk}:{now.isoformat()}",
+                        about=subscriber,
+                        context={"since": since.isoformat(), "items": keys},
+                        priority=ISSUE_PRIORITY - 10,
+                    )
+                )
+            mail.mail_queue_many(mails=specs)
+        scan.scanned_until = now
+        scan.save(update_fields=["scanned_until"])
+    return len(specs)

@@ -29,3 +29,9 @@ def issues_sweep() -> dict[str, int]:
         "snapshots": services.issues_resume_snapshots(),
         "finished": services.issues_finish(),
     }
+
+
+@shared_task(name="portal.newsletter.tasks.alerts_task", acks_late=True, reject_on_worker_lost=True)
+def alerts_task() -> int:
+    """Beat, every five minutes: immediate alerts for the calls published since the last scan."""
+    return services.alerts_queue()

@@ -290,3 +290,26 @@ def test_the_global_rate_limit_spreads_sending_over_seconds(staff, settings):
     assert send_queued() == 7
     # 7 messages at 3 per wall-clock second span at least two second boundaries
     assert time.monotonic() - started >= 1.0
+
+
+def test_immediate_alerts_send_new_calls_of_the_subscribers_themes_once():
+    alert = subscriber("alert@example.org", themes=["ICT"], language="ru")
+    services.subscription_update(
+        subscriber=alert, language="ru", themes=["ICT"], content_types=[], frequency="immediate"
+    )
+    subscriber("weekly@example.org", themes=["ICT"])
+    send_queued()
+    mail.outbox.clear()
+    assert services.alerts_queue() == 0  # the first scan starts the cursor
+    soon = timezone.now() + datetime.timedelta(days=3)
+    FundingCallFactory(title="Quantum sensing", themes=[theme("ICT")], deadlines=[soon])
+    FundingCallFactory(title="Rare diseases", themes=[theme("HEALTH")], deadlines=[soon])
+    assert services.alerts_queue() == 1
+    assert services.alerts_queue() == 0  # nothing new since
+    send_queued()
+    (message,) = mail.outbox
+    assert message.to == ["alert@example.org"]
+    assert "Quantum sensing" in message.body
+    assert "Rare diseases" not in message.body
+    assert "закрывается через 3 дня" in message.body
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def sending_issue():  # type: ignore[no-untyped-def]
+def sending_issue():
     staff = site_staff()
     FundingCallFactory(themes=[theme("ICT")])
     for i in range(6):
