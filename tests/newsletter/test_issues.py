@@ -313,3 +313,28 @@ def test_immediate_alerts_send_new_calls_of_the_subscribers_themes_once():
     assert "Rare diseases" not in message.body
     assert "закрывается через 3 дня" in message.body
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_an_unsubscribe_between_two_attempts_withdraws_the_retry(staff, settings):
+    """The row was rendered and its first attempt failed (4xx); the subscriber unsubscribes;
+    the retry's claim withdraws it (the render-time check alone would not: it is rendered)."""
+    settings.EMAIL_BACKEND = "tests.mail.backends.RecordingBackend"
+    anna = subscriber("anna@example.org")
+    send_queued()
+    RecordingBackend.reset()
+    RecordingBackend.fail = staticmethod(
+        lambda to: smtplib.SMTPRecipientsRefused({to: (451, b"try later")})
+    )
+    issue = _start(make_issue(by=staff), staff)
+    send_queued()
+    (row,) = _ledger(issue)
+    assert row.status == "pending"
+    assert row.rendered_at is not None
+    RecordingBackend.fail = staticmethod(lambda to: None)
+    services.subscription_unsubscribe(subscriber=anna)
+    later = timezone.now() + datetime.timedelta(hours=1)
+    mail_send_claimed(claimed=mail_claim(now=later))
+    row.refresh_from_db()
+    assert row.status == "cancelled"
+    assert RecordingBackend.sent == []
+    RecordingBackend.reset()
