@@ -338,3 +338,21 @@ def test_an_unsubscribe_between_two_attempts_withdraws_the_retry(staff, settings
     assert row.status == "cancelled"
     assert RecordingBackend.sent == []
     RecordingBackend.reset()
+
+
+def test_a_test_send_goes_to_the_staff_member_only_as_the_chosen_subscriber(client, staff, calls):
+    ict = subscriber("ict@example.org", themes=["ICT"], language="ru")
+    send_queued()
+    mail.outbox.clear()
+    issue = make_issue(by=staff, subject="Зима")
+    client.force_login(staff)
+    client.post(reverse("newsletter:issue_action", args=[issue.pk, "test"]), {"email": ict.email})
+    send_queued()
+    (message,) = mail.outbox
+    assert message.to == ["staff@example.org"]
+    assert "[TEST]" in message.subject
+    assert "Photonics for networks" in message.body
+    assert "Vaccines" not in message.body
+    assert _ledger(issue) == []  # not a delivery of the issue
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DRAFT
