@@ -12,7 +12,9 @@ The rules
   them ``sending`` with a claim time and commits. No row lock is held while rendering or sending.
 - **Render once.** A row not yet rendered is rendered by its kind's renderer inside
   ``translation.override(recipient language)`` and the result is stored before the first attempt,
-  so every attempt sends the same content with the same ``Message-ID``. A message whose content
+  so every attempt sends the same content with the same ``Message-ID``. (Bulk kinds registered
+  with ``store=False``, a newsletter issue, are rendered again at each attempt instead: same
+  Message-ID, current content, no copy of each body in the ledger.) A message whose content
   exists only when it is queued (allauth's, with their one-off keys and links) is queued
   rendered (``MailSpec.rendered``) and stored as it is.
 - **One SMTP connection per chunk; each result recorded at once.** The row becomes ``sent`` in
@@ -283,7 +285,8 @@ def _drop_withdrawn(claimed: list[OutgoingMail]) -> list[OutgoingMail]:
 
 
 def _render(claimed: list[OutgoingMail]) -> list[OutgoingMail]:
-    """Render rows claimed for the first time; store the result. Returns the rows to send."""
+    """Render rows claimed for the first time (and, for kinds that are not stored, at every
+    attempt); store the result. Returns the rows to send."""
     claimed = _drop_withdrawn(claimed)
     todo: dict[str, list[OutgoingMail]] = {}
     for mail in claimed:
@@ -309,7 +312,8 @@ def _render(claimed: list[OutgoingMail]) -> list[OutgoingMail]:
             prefix = subject_prefix(mail.language)
             subject = f"{prefix}{' '.join(result.subject.split())}"
             _store_rendered(mail, result, subject=subject, now=now)
-            rendered.append(mail)
+            if renderers.stores(kind):
+                rendered.append(mail)
     if rendered:
         _save_rendered(rendered)
     return [mail for mail in claimed if mail.pk not in dropped]

@@ -277,7 +277,7 @@ def withdrawn_issue_rows(mails: Sequence[OutgoingMail]) -> set[int]:
     return {m.pk for m in mails if int(m.context.get("subscriber") or 0) not in receiving}
 
 
-@renderers.register(ISSUE_KIND)
+@renderers.register(ISSUE_KIND, store=False)
 def render_issue_mails(mails: Sequence[OutgoingMail]) -> list[RenderedMail | None]:
     subscribers = _subscribers_of(mails)
     issues = Issue.objects.in_bulk(list({m.about_id for m in mails if m.about_id}))
@@ -336,6 +336,19 @@ def render_subscriber_mails(mails: Sequence[OutgoingMail]) -> list[RenderedMail 
         with translation.override(subscriber.language):
             out.append(_subscriber_mail(row.kind, subscriber))
     return out
+
+
+@renderers.register_withdrawn_check(ALERT_KIND)
+def withdrawn_alert_rows(mails: Sequence[OutgoingMail]) -> set[int]:
+    """Alerts (stored when first rendered) to subscribers who unsubscribed or were suppressed
+    since: checked again at every claim."""
+    ids = {m.about_id for m in mails if m.about_id}
+    receiving = set(
+        Subscriber.objects.filter(
+            pk__in=list(ids), status=Subscriber.Status.ACTIVE, suppression=""
+        ).values_list("pk", flat=True)
+    )
+    return {m.pk for m in mails if m.about_id not in receiving}
 
 
 @renderers.register(ALERT_KIND)

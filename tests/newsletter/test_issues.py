@@ -316,27 +316,38 @@ def test_immediate_alerts_send_new_calls_of_the_subscribers_themes_once():
 
 
 def test_an_unsubscribe_between_two_attempts_withdraws_the_retry(staff, settings):
-    """The row was rendered and its first attempt failed (4xx); the subscriber unsubscribes;
-    the retry's claim withdraws it (the render-time check alone would not: it is rendered)."""
+    """An alert was rendered (and stored) and its first attempt failed (4xx); the subscriber
+    unsubscribes; the retry's claim withdraws it (the renderer's own check would not run: the
+    row is rendered already). An issue's row is rendered at each attempt and withdrawn too."""
     settings.EMAIL_BACKEND = "tests.mail.backends.RecordingBackend"
-    anna = subscriber("anna@example.org")
+    anna = subscriber("anna@example.org", themes=["ICT"])
+    services.subscription_update(
+        subscriber=anna, language="en", themes=["ICT"], content_types=[], frequency="immediate"
+    )
+    services.alerts_queue()
     send_queued()
+    FundingCallFactory(title="Quantum sensing", themes=[theme("ICT")])
+    assert services.alerts_queue() == 1
     RecordingBackend.reset()
     RecordingBackend.fail = staticmethod(
         lambda to: smtplib.SMTPRecipientsRefused({to: (451, b"try later")})
     )
     issue = _start(make_issue(by=staff), staff)
     send_queued()
-    (row,) = _ledger(issue)
-    assert row.status == "pending"
-    assert row.rendered_at is not None
+    rows = list(OutgoingMail.objects.filter(to_email=anna.email, status="pending"))
+    assert sorted(r.kind for r in rows) == ["newsletter.alert", ISSUE_KIND]
+    alert = next(r for r in rows if r.kind == "newsletter.alert")
+    assert alert.rendered_at is not None
     RecordingBackend.fail = staticmethod(lambda to: None)
     services.subscription_unsubscribe(subscriber=anna)
     later = timezone.now() + datetime.timedelta(hours=1)
     mail_send_claimed(claimed=mail_claim(now=later))
-    row.refresh_from_db()
-    assert row.status == "cancelled"
+    assert {r.kind: r.status for r in OutgoingMail.objects.filter(pk__in=[r.pk for r in rows])} == {
+        "newsletter.alert": "cancelled",
+        ISSUE_KIND: "cancelled",
+    }
     assert RecordingBackend.sent == []
+    assert _ledger(issue)[0].body == ""  # an issue's mail is not stored in the ledger
     RecordingBackend.reset()
 
 
