@@ -24,6 +24,13 @@ def unsubscribe_path(subscriber: Subscriber) -> str:
     return reverse("newsletter:unsubscribe", kwargs={"token": manage_token(subscriber)})
 
 
+def subscriber_of_account(user: Any) -> Subscriber | None:
+    """The subscription of a logged-in person's (verified) address, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Subscriber.objects.filter(email__iexact=user.email).first()
+
+
 def issues_for_staff(*, limit: int = 100) -> list[Issue]:
     return list(Issue.objects.order_by("-created_at")[:limit])
 

@@ -79,7 +79,16 @@ def index(request: HttpRequest) -> HttpResponse:
         if user.is_authenticated:
             initial["email"] = user.email
         form = SubscribeForm(initial=initial)
-    return render(request, "newsletter/subscribe.html", {"form": form}, status=200)
+    own = selectors.subscriber_of_account(user)
+    return render(
+        request,
+        "newsletter/subscribe.html",
+        {
+            "form": form,
+            "own": own,
+            "own_preferences_url": selectors.preferences_path(own) if own else "",
+        },
+    )
 
 
 def requested(request: HttpRequest) -> HttpResponse:

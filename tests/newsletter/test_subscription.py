@@ -222,3 +222,16 @@ def test_download_my_data_holds_the_consent_and_deleting_the_account_forgets_it(
     assert data[0]["consent_text_version"] == CONSENT_VERSION
     user_delete(user=user)
     assert not Subscriber.objects.exists()
+
+
+def test_a_logged_in_subscriber_reaches_the_preferences_from_the_page(client):
+    from tests.events.factories import person
+
+    user = person(email="anna@example.org")
+    subscriber("Anna@example.org")
+    client.force_login(user)
+    page = client.get(reverse("newsletter:index")).content.decode()
+    assert "Your address Anna@example.org has a subscription (Subscribed)." in page
+    assert "/en/newsletter/preferences/" in page
+    profile = client.get(reverse("accounts:profile")).content.decode()
+    assert reverse("newsletter:index") in profile
