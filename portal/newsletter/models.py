@@ -143,6 +143,9 @@ class Issue(models.Model):
     started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
     recipients = models.PositiveIntegerField(_("recipients"), default=0)
     snapshot_done = models.BooleanField(_("recipients listed"), default=False)
+    snapshot_last_id = models.BigIntegerField(
+        _("recipients listed up to"), default=0, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

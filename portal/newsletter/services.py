@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -356,19 +358,34 @@ def issues_start_due(*, now: datetime.datetime | None = None) -> int:
     return started
 
 
-def issue_snapshot(*, issue_id: int, page: int = SNAPSHOT_PAGE) -> int:
+@dataclass(frozen=True)
+class SnapshotReport:
+    listed: int
+    done: bool
+
+
+def issue_snapshot(
+    *, issue_id: int, page: int = SNAPSHOT_PAGE, budget_seconds: float | None = None
+) -> SnapshotReport:
     """Write the issue's ledger: one outbox row per receiving subscriber, in pages of ``page``
-    subscribers, each page its own transaction (a killed task resumes where it stopped: the
-    rows' keys are unique, a second run adds nothing). Returns the number of rows listed."""
-    last_id = 0
+    subscribers, each page its own transaction that also moves the issue's cursor
+    (``snapshot_last_id``): a killed or stopped run resumes after the last committed page, and a
+    page written twice adds nothing (the rows' keys are unique). Stops after ``budget_seconds``
+    (the task then enqueues its continuation: no run nears the task's time limit, however many
+    subscribers). ``done`` once every subscriber is listed."""
+    stop_at = None if budget_seconds is None else time.monotonic() + budget_seconds
     listed = 0
     while True:
         with transaction.atomic():
             issue = Issue.objects.select_for_update().get(pk=issue_id)
             if issue.status not in (Issue.Status.SENDING, Issue.Status.PAUSED):
-                return listed
+                return SnapshotReport(listed=listed, done=True)
+            if issue.snapshot_done:
+                return SnapshotReport(listed=listed, done=True)
             batch = list(
-                Subscriber.objects.filter(pk__gt=last_id, status=Status.ACTIVE, suppression="")
+                Subscriber.objects.filter(
+                    pk__gt=issue.snapshot_last_id, status=Status.ACTIVE, suppression=""
+                )
                 .order_by("pk")
                 .values_list("pk", "email", "language")[:page]
             )
@@ -376,7 +393,7 @@ def issue_snapshot(*, issue_id: int, page: int = SNAPSHOT_PAGE) -> int:
                 issue.snapshot_done = True
                 issue.recipients = mail_rows_about(issue).count()
                 issue.save(update_fields=["snapshot_done", "recipients"])
-                return listed
+                return SnapshotReport(listed=listed, done=True)
             mail.mail_queue_many(
                 mails=[
                     mail.MailSpec(
@@ -393,8 +410,11 @@ def issue_snapshot(*, issue_id: int, page: int = SNAPSHOT_PAGE) -> int:
             )
             if issue.status == Issue.Status.PAUSED:
                 mail.mail_hold(about=issue)
+            issue.snapshot_last_id = batch[-1][0]
+            issue.save(update_fields=["snapshot_last_id"])
             listed += len(batch)
-            last_id = batch[-1][0]
+        if stop_at is not None and time.monotonic() > stop_at:
+            return SnapshotReport(listed=listed, done=False)
 
 
 def _lock_sending(issue: Issue, *allowed: str) -> Issue:

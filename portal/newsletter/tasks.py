@@ -9,13 +9,19 @@ from celery import shared_task
 
 from portal.newsletter import services
 
+SNAPSHOT_BUDGET_SECONDS = 20.0
+
 
 @shared_task(
     name="portal.newsletter.tasks.issue_snapshot_task", acks_late=True, reject_on_worker_lost=True
 )
 def issue_snapshot_task(*, issue_id: int) -> int:
-    """List the issue's recipients in the outbox (one row per subscriber)."""
-    return services.issue_snapshot(issue_id=issue_id)
+    """List the issue's recipients in the outbox (one row per subscriber), for half a minute at
+    most, then hand the rest to a new task (well inside the time limit on a busy machine)."""
+    report = services.issue_snapshot(issue_id=issue_id, budget_seconds=SNAPSHOT_BUDGET_SECONDS)
+    if not report.done:
+        issue_snapshot_task.delay(issue_id=issue_id)
+    return report.listed
 
 
 @shared_task(

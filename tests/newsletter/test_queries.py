@@ -64,3 +64,11 @@ def test_progress_page_queries(client, sending_issue, django_assert_max_num_quer
     with django_assert_max_num_queries(8):
         page = client.get(reverse("newsletter:issue_progress", args=[issue.pk]))
     assert page.status_code == 200
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_subscription_page_reads_the_themes_once(client, django_assert_num_queries, lang):
+    with django_assert_num_queries(1):  # the themes of the form
+        response = client.get(f"/{lang}/newsletter/")
+    assert response.status_code == 200
+    assert f'<html lang="{lang}">' in response.content.decode()

@@ -5,13 +5,12 @@ from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
-# The home page, /partners/, /calls/ and /events/ read the database: the home page is pinned
-# below, the events list in tests/events, the
-# partner and call lists in tests/cooperation/test_public_pages.py.
+# The home page, /partners/, /calls/, /events/ and /newsletter/ read the database: the home page
+# is pinned below, the events list in tests/events, the partner and call lists in
+# tests/cooperation/test_public_pages.py, the newsletter's form in tests/newsletter.
 SECTIONS = [
     "/{lang}/twinning/",
     "/{lang}/contact-points/",
-    "/{lang}/newsletter/",
     "/{lang}/privacy/",
     "/{lang}/accessibility/",
 ]
