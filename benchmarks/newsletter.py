@@ -474,6 +474,12 @@ def main() -> None:
         password=None,
         roles=(Role.SITE_STAFF,),
     )
+    # Start clean: no issue or mail of an earlier (interrupted) run may be sent during this one.
+    from portal.mail.models import OutgoingMail
+    from portal.newsletter.models import Issue
+
+    OutgoingMail.objects.all().delete()
+    Issue.objects.all().delete()
     log(f"seeding {n} subscribers")
     seed(n)
 
