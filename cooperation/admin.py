@@ -16,6 +16,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from cooperation import indexing
 from cooperation.models import (
@@ -34,7 +35,8 @@ from cooperation.services.organisations import (
     organisation_location_validate,
     organisation_update,
 )
-from portal.admin_helpers import WritesThroughThePortalMixin
+from portal import bilingual
+from portal.admin_helpers import AccessibleAdminMixin, WritesThroughThePortalMixin
 from portal.text_input import TextInputMixin
 
 # Links typed without a scheme are taken as https (Django 6 default).
@@ -71,7 +73,7 @@ class OrganisationAdminForm(TextInputMixin, forms.ModelForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(TranslationAdmin):
     form = OrganisationAdminForm
     formfield_overrides = URL_FIELD_OVERRIDES
     list_display = ["name", "name_alt", "type", "country", "status", "fp7_participations"]
@@ -153,19 +155,46 @@ class CallDeadlineAdminForm(TextInputMixin, forms.ModelForm):
         return data
 
 
-class DeadlineInline(admin.TabularInline):
+class DeadlineInline(AccessibleAdminMixin, admin.StackedInline):
     model = CallDeadline
     form = CallDeadlineAdminForm
     extra = 1
 
 
+class FundingCallAdminForm(TextInputMixin, forms.ModelForm):
+    """The title in English, in Russian or both (modeltranslation's admin would require the
+    English one)."""
+
+    link = forms.URLField(label=_("link"), max_length=500, required=False, assume_scheme="https")
+
+    class Meta:
+        model = FundingCall
+        fields = "__all__"  # noqa: DJ007 - ModelAdmin.get_form passes the fields it shows
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in bilingual.localized_names("title"):
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        if not bilingual.require_one_language(data, "title"):
+            self.add_error("title_en", _("Give the title in English or Russian (or both)."))
+        return data
+
+
 @admin.register(FundingCall)
-class FundingCallAdmin(admin.ModelAdmin):
+class FundingCallAdmin(AccessibleAdminMixin, TranslationAdmin):
+    """Staff add and edit calls here; the title and description in each language
+    (django-modeltranslation's admin shows a field per language)."""
+
+    form = FundingCallAdminForm
+
     formfield_overrides = URL_FIELD_OVERRIDES
     list_display = ["identifier", "title", "programme", "opens_at", "closes_at"]
     list_filter = ["programme"]
-    search_fields = ["identifier", "title"]
-    filter_horizontal = ["themes", "eligible_countries"]
+    search_fields = ["identifier", "title_en", "title_ru"]
     readonly_fields = ["closes_at"]
     inlines = [DeadlineInline]
 
@@ -182,7 +211,7 @@ class CooperationOfferAdmin(WritesThroughThePortalMixin, admin.ModelAdmin):
 
     list_display = ["title", "type", "author", "status", "expires_on"]
     list_filter = ["status", "type"]
-    search_fields = ["title", "summary"]
+    search_fields = ["title_en", "title_ru", "summary_en", "summary_ru"]
 
 
 @admin.register(ExpressionOfInterest)

@@ -32,10 +32,13 @@ from cooperation.selectors.offers import (
 )
 from cooperation.services.organisations import EDITABLE_FIELDS, organisation_location_validate
 from cooperation.services.profiles import orcid_checksum_is_valid, orcid_normalise
+from portal import bilingual
 from portal.accounts.models import User
+from portal.form_layout import Section, SectionsMixin
 from portal.reference.models import Country, FederalSubject, ThematicPriority
 from portal.text_input import TextInputMixin
 from portal.validators import validate_plausible_date
+from portal.widgets import SearchableSelect, SearchableSelectMultiple
 
 _ROR_URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?ror\.org/", re.IGNORECASE)
 
@@ -61,7 +64,14 @@ def normalise_keywords(value: str) -> str:
     return ", ".join(keywords)
 
 
-class OrganisationForm(TextInputMixin, forms.ModelForm):
+class OrganisationForm(SectionsMixin, TextInputMixin, forms.ModelForm):
+    SECTIONS = (
+        Section("part-name", _("Name and type"), ("name", "name_alt", "short_name", "type")),
+        Section("part-place", _("Where"), ("country", "federal_subject", "city", "website")),
+        Section("part-about", _("What it does"), ("description", "themes", "keywords")),
+        Section("part-ids", _("Identifiers"), ("pic", "ror")),
+    )
+
     # Declared so that pasted links and spaced digits can be normalised before the model's
     # validators (PIC nine digits, ROR shape) run on the result.
     website = forms.URLField(
@@ -94,7 +104,9 @@ class OrganisationForm(TextInputMixin, forms.ModelForm):
         ]
         widgets = {
             "themes": forms.CheckboxSelectMultiple,
-            "description": forms.Textarea(attrs={"rows": 8}),
+            "country": SearchableSelect,
+            "federal_subject": SearchableSelect,
+            **bilingual.widgets("description", forms.Textarea(attrs={"rows": 8})),
         }
         help_texts = {
             "federal_subject": _("Required for an organisation in Russia; leave empty otherwise."),
@@ -189,7 +201,18 @@ class ResearcherProfileForm(TextInputMixin, forms.ModelForm):
         return value
 
 
-class OfferForm(TextInputMixin, forms.ModelForm):
+class OfferForm(SectionsMixin, TextInputMixin, forms.ModelForm):
+    SECTIONS = (
+        Section("part-offer", _("The offer"), ("type", "title", "summary", "description")),
+        Section("part-who", _("Who offers it"), ("organisation", "themes")),
+        Section(
+            "part-partner",
+            _("The partner sought"),
+            ("sought_countries", "sought_organisation_types", "sought_role"),
+        ),
+        Section("part-call", _("Call and validity"), ("call", "expires_on")),
+    )
+
     sought_organisation_types = forms.MultipleChoiceField(
         label=_model_label(CooperationOffer, "sought_organisation_types"),
         choices=Organisation.Type.choices,
@@ -211,9 +234,7 @@ class OfferForm(TextInputMixin, forms.ModelForm):
         model = CooperationOffer
         fields = [
             "type",
-            "title",
-            "summary",
-            "description",
+            *bilingual.localized_names("title", "summary", "description"),
             "organisation",
             "themes",
             "sought_countries",
@@ -223,16 +244,18 @@ class OfferForm(TextInputMixin, forms.ModelForm):
             "expires_on",
         ]
         widgets = {
-            "summary": forms.Textarea(attrs={"rows": 3, "maxlength": 600}),
-            "description": forms.Textarea(attrs={"rows": 10}),
+            **bilingual.widgets("title", forms.TextInput()),
+            **bilingual.widgets("summary", forms.Textarea(attrs={"rows": 3, "maxlength": 600})),
+            **bilingual.widgets("description", forms.Textarea(attrs={"rows": 10})),
             "themes": forms.CheckboxSelectMultiple,
-            "sought_countries": forms.SelectMultiple(attrs={"size": 10}),
+            "sought_countries": SearchableSelectMultiple,
         }
         help_texts = {
-            "summary": _("Two or three sentences shown in lists (at most 600 characters)."),
-            "sought_countries": _(
-                "Hold Ctrl (Cmd on a Mac) to choose several. None chosen: any country."
+            **dict.fromkeys(
+                bilingual.localized_names("summary"),
+                _("Two or three sentences shown in lists (at most 600 characters)."),
             ),
+            "sought_countries": _("Choose as many as you like. None chosen: any country."),
             "call": _("Optional: the funding call this cooperation is for."),
         }
 
@@ -251,6 +274,14 @@ class OfferForm(TextInputMixin, forms.ModelForm):
             forms.ModelChoiceField, self.fields["sought_countries"]
         ).queryset = Country.objects.order_by(_label_field())
         cast(forms.ModelChoiceField, self.fields["call"]).queryset = call_choices()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        if not bilingual.require_one_language(cleaned, "title"):
+            self.add_error("title_en", _("Give the title in English or Russian (or both)."))
+        if not bilingual.require_one_language(cleaned, "summary"):
+            self.add_error("summary_en", _("Give the summary in English or Russian (or both)."))
+        return cleaned
 
 
 class ReviewForm(TextInputMixin, forms.Form):

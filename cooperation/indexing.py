@@ -21,6 +21,7 @@ from django.utils import translation
 
 from cooperation.models import CooperationOffer, FundingCall, Organisation, ResearcherProfile
 from portal import search
+from portal.bilingual import all_languages_text, all_values
 from portal.search import words
 from portal.search.engine import SearchSpec
 
@@ -33,7 +34,7 @@ ORGANISATION_SEARCH = SearchSpec(
     order=(F("fp7_participations").desc(), Lower("name"), "pk"),
 )
 RESEARCHER_SEARCH = SearchSpec(
-    model=ResearcherProfile, order=(Lower("user__name"), "pk"), description_field=None
+    model=ResearcherProfile, order=(Lower("user__name"), "pk"), description=None
 )
 OFFER_SEARCH = SearchSpec(
     model=CooperationOffer, order=(F("published_at").desc(nulls_last=True), F("pk").desc())
@@ -166,12 +167,14 @@ def offer_index(*, ids: Iterable[int]) -> None:
             org = offer.organisation
             texts[offer.pk] = (
                 search.name_variants(
-                    offer.title,
+                    *all_values(offer, "title"),
                     org.name if org else "",
                     org.name_alt if org else "",
                     org.short_name if org else "",
                 ),
-                offer_terms(themes=offer.themes.all(), summary=offer.summary),
+                offer_terms(
+                    themes=offer.themes.all(), summary=all_languages_text(offer, "summary")
+                ),
             )
         _save(OFFER_SEARCH, rows, texts)
 
@@ -181,7 +184,7 @@ def call_index(*, ids: Iterable[int]) -> None:
         rows = list(FundingCall.objects.filter(pk__in=batch).prefetch_related("themes"))
         texts = {
             call.pk: (
-                search.name_variants(call.title, call.identifier),
+                search.name_variants(*all_values(call, "title"), call.identifier),
                 _join(_themes_text(call.themes.all()), _programme_labels(call)),
             )
             for call in rows

@@ -122,7 +122,11 @@ class Organisation(SearchableMixin):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
-    search_vector = search_fields.document_vector("description")
+    search_vector = search_fields.document_vector("description_en", "description_ru")
+
+    # per-language columns added by django-modeltranslation (translation.py; portal/bilingual.py)
+    description_en: str | None
+    description_ru: str | None
 
     class Meta:
         ordering = ["name"]
@@ -212,7 +216,7 @@ class ResearcherProfile(SearchableMixin):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
-    search_vector = search_fields.document_vector(None)
+    search_vector = search_fields.document_vector()
 
     class Meta:
         verbose_name = _("researcher profile")
@@ -257,7 +261,13 @@ class FundingCall(SearchableMixin):
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
-    search_vector = search_fields.document_vector("description")
+    search_vector = search_fields.document_vector("description_en", "description_ru")
+
+    # per-language columns added by django-modeltranslation (translation.py; portal/bilingual.py)
+    title_en: str | None
+    title_ru: str | None
+    description_en: str | None
+    description_ru: str | None
 
     class Meta:
         ordering = ["closes_at", "identifier"]
@@ -386,7 +396,15 @@ class CooperationOffer(SearchableMixin):
     )
     expiry_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    search_vector = search_fields.document_vector("description")
+    search_vector = search_fields.document_vector("description_en", "description_ru")
+
+    # per-language columns added by django-modeltranslation (translation.py; portal/bilingual.py)
+    title_en: str | None
+    title_ru: str | None
+    summary_en: str | None
+    summary_ru: str | None
+    description_en: str | None
+    description_ru: str | None
 
     class Meta:
         ordering = ["-published_at", "-created_at"]

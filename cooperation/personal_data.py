@@ -22,6 +22,7 @@ from cooperation.models import (
 from cooperation.services.organisations import organisation_memberships_remove
 from portal.accounts.models import User
 from portal.accounts.personal_data import PersonalDataSection, register
+from portal.bilingual import localized_names
 
 
 def _iso(value: Any) -> str | None:
@@ -60,9 +61,10 @@ def _export_offers(user: User) -> list[dict[str, Any]]:
         {
             "id": offer.pk,
             "type": offer.type,
-            "title": offer.title,
-            "summary": offer.summary,
-            "description": offer.description,
+            **{
+                name: getattr(offer, name)
+                for name in localized_names("title", "summary", "description")
+            },
             "organisation": offer.organisation.name if offer.organisation else None,
             "themes": [theme.code for theme in offer.themes.all()],
             "sought_countries": [country.code for country in offer.sought_countries.all()],

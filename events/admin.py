@@ -45,7 +45,7 @@ class EventAdmin(WritesThroughThePortalMixin, admin.ModelAdmin):
     formfield_overrides = URL_FIELD_OVERRIDES
     list_display = ["title", "type", "format", "starts_at", "capacity", "status"]
     list_filter = ["status", "type", "format", "country"]
-    search_fields = ["title", "slug", "city"]
+    search_fields = ["title_en", "title_ru", "slug", "city"]
     raw_id_fields = ["organisers", "country"]
     filter_horizontal = ["themes"]
     inlines = [SessionInline, QuestionInline]
@@ -58,7 +58,7 @@ class EventAdmin(WritesThroughThePortalMixin, admin.ModelAdmin):
 class RegistrationAdmin(WritesThroughThePortalMixin, admin.ModelAdmin):
     list_display = ["name", "event", "status", "created_at", "checked_in_at"]
     list_filter = ["status"]
-    search_fields = ["name", "email", "event__title"]
+    search_fields = ["name", "email", "event__title_en", "event__title_ru"]
     list_select_related = ["event"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Registration]:

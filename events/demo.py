@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from events.models import Event, Question, Registration, Session
 from portal.accounts.models import User
+from portal.bilingual import by_script, choice_pairs, choices_by_script
 from portal.reference.models import Country, ThematicPriority
 
 ORGANISERS = ("marie.dupont@demo.example", "dmitry.petrov@demo.example")
@@ -120,7 +121,7 @@ EVENTS: tuple[DemoEvent, ...] = (
         start_hour=10,
         tz="Europe/Brussels",
         description=(
-            "The 2027 Health work programme explained, with questions and answers. "
+            "The 2027 Health work programme explained, with questions and answers.\n\n"
             "Рабочая программа 2027 года по здравоохранению: разъяснения, вопросы и ответы."
         ),
         online_url="https://meet.example.org/horizon-health-info-day",
@@ -155,7 +156,7 @@ EVENTS: tuple[DemoEvent, ...] = (
         tz="Asia/Tomsk",
         description=(
             "A hands-on training for first-time applicants, by the NCP of the Siberian Federal "
-            "District. Практический тренинг для начинающих заявителей."
+            "District.\n\nПрактический тренинг для начинающих заявителей."
         ),
         venue="Томский государственный университет, главный корпус",
         address="пр. Ленина, 36",
@@ -194,8 +195,8 @@ EVENTS: tuple[DemoEvent, ...] = (
         start_hour=9,
         tz="Europe/Brussels",
         description=(
-            "Results of the BILAT-RUS projects and the road ahead. Итоги проектов BILAT-RUS и "
-            "перспективы сотрудничества."
+            "Results of the BILAT-RUS projects and the road ahead.\n\nИтоги проектов BILAT-RUS "
+            "и перспективы сотрудничества."
         ),
         venue="Albert Borschette Conference Centre",
         address="Rue Froissart 36",
@@ -227,7 +228,7 @@ EVENTS: tuple[DemoEvent, ...] = (
         hours=7,
         start_hour=9,
         tz="Asia/Novosibirsk",
-        description="Meetings of research teams in NMP. Встречи исследовательских групп.",
+        description="Meetings of research teams in NMP.\n\nВстречи исследовательских групп.",
         venue="Академпарк / Akadempark",
         city="Новосибирск / Novosibirsk",
         country="RU",
@@ -251,11 +252,11 @@ def _create_event(spec: DemoEvent, now: datetime.datetime) -> Event:
     ends_at = starts_at + datetime.timedelta(hours=spec.hours)
     event = Event.objects.create(
         slug=spec.slug,
-        title=spec.title,
+        **by_script("title", spec.title),
         type=spec.type,
         format=spec.format,
-        description=spec.description,
-        venue=spec.venue,
+        **by_script("description", spec.description),
+        **by_script("venue", spec.venue),
         address=spec.address,
         city=spec.city,
         country=Country.objects.filter(code=spec.country).first() if spec.country else None,
@@ -279,7 +280,7 @@ def _create_event(spec: DemoEvent, now: datetime.datetime) -> Event:
                 event=event,
                 starts_at=starts_at + datetime.timedelta(minutes=offset),
                 ends_at=starts_at + datetime.timedelta(minutes=offset + duration),
-                title=title,
+                **by_script("title", title),
                 speakers=speakers,
                 room=room,
             )
@@ -290,10 +291,10 @@ def _create_event(spec: DemoEvent, now: datetime.datetime) -> Event:
         [
             Question(
                 event=event,
-                label=label,
+                **by_script("label", label),
                 kind=kind,
                 required=required,
-                choices=list(choices),
+                **choices_by_script("choices", choices),
                 position=position,
             )
             for position, (label, kind, required, choices) in enumerate(spec.questions)
@@ -305,10 +306,11 @@ def _create_event(spec: DemoEvent, now: datetime.datetime) -> Event:
 def _answers(event: Event) -> dict[str, object]:
     answers: dict[str, object] = {}
     for question in event.questions.all():
-        if question.kind == Question.Kind.SINGLE and question.choices:
-            answers[str(question.pk)] = question.choices[0]
-        elif question.kind == Question.Kind.MULTIPLE and question.choices:
-            answers[str(question.pk)] = question.choices[:2]
+        values = [value for value, _label in choice_pairs(question, "choices")]
+        if question.kind == Question.Kind.SINGLE and values:
+            answers[str(question.pk)] = values[0]
+        elif question.kind == Question.Kind.MULTIPLE and values:
+            answers[str(question.pk)] = values[:2]
         elif question.kind == Question.Kind.CHECKBOX:
             answers[str(question.pk)] = True
         elif question.required:

@@ -17,18 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Question
 from events.services.attendee_import import CSV_MAX_BYTES
 from events.services.registrations import ANSWER_TEXT_MAX
+from portal import bilingual
 from portal.text_input import TextInputMixin
 
 
 def _choices(question: Question) -> list[tuple[str, str]]:
-    result = []
-    for choice in question.choices or []:
-        if isinstance(choice, dict):
-            value = str(choice.get("value", choice.get("label", "")))
-            result.append((value, str(choice.get("label", value))))
-        else:
-            result.append((str(choice), str(choice)))
-    return result
+    """(value, label): the label in the page's language, the value the same in both."""
+    return bilingual.choice_pairs(question, "choices")
 
 
 class RegistrationForm(TextInputMixin, forms.Form):

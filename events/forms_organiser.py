@@ -23,10 +23,12 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Question, Registration, Session
 from events.services.events import QuestionInput, SessionInput
+from portal import bilingual
 from portal.reference.models import Country, ThematicPriority
 from portal.text_input import TextInputMixin
 from portal.timezones import timezone_choices
 from portal.validators import validate_plausible_date
+from portal.widgets import SearchableSelect
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 EXTRA_QUESTIONS = 2
@@ -108,13 +110,30 @@ def parse_lines(text: str) -> list[str]:
 # --- the event -----------------------------------------------------------------------------------
 
 
-class EventForm(TextInputMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=_max_length(Event, "title"))
+class ShownAgainMixin:
+    """A form shown again as it was typed, not validated (the editor after "Add a question"):
+    ``show_again()`` makes Django's ``full_clean`` stop before checking anything, so the page
+    grows by a row without complaining about fields not filled in yet."""
+
+    shown_again = False
+
+    def show_again(self) -> None:
+        self.shown_again = True
+        self.empty_permitted = True  # full_clean stops early when nothing "changed"
+
+    def has_changed(self) -> bool:
+        return False if self.shown_again else super().has_changed()  # type: ignore[misc]
+
+
+class EventForm(ShownAgainMixin, TextInputMixin, forms.Form):
+    title_en, title_ru = bilingual.form_fields(
+        forms.CharField, _("Title"), max_length=_max_length(Event, "title")
+    )
     type = forms.ChoiceField(label=_("Type of event"), choices=Event.Type.choices)
-    description = forms.CharField(
-        label=_("Description"),
+    description_en, description_ru = bilingual.form_fields(
+        forms.CharField,
+        _("Description"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        required=False,
         validators=[MaxLengthValidator(20_000)],
     )
     format = forms.ChoiceField(
@@ -123,8 +142,8 @@ class EventForm(TextInputMixin, forms.Form):
         widget=forms.RadioSelect,
         initial=Event.Format.ONSITE,
     )
-    venue = forms.CharField(
-        label=_("Venue"), max_length=_max_length(Event, "venue"), required=False
+    venue_en, venue_ru = bilingual.form_fields(
+        forms.CharField, _("Venue"), max_length=_max_length(Event, "venue")
     )
     address = forms.CharField(
         label=_("Address"), max_length=_max_length(Event, "address"), required=False
@@ -135,6 +154,7 @@ class EventForm(TextInputMixin, forms.Form):
         queryset=Country.objects.order_by("name_en"),
         required=False,
         empty_label=_("(not given)"),
+        widget=SearchableSelect,
     )
     online_url = forms.URLField(
         label=_("Online link"),
@@ -190,6 +210,14 @@ class EventForm(TextInputMixin, forms.Form):
         ),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # countries by their name in the page's language
+        label = "name_ru" if bilingual.active_language() == "ru" else "name_en"
+        cast(forms.ModelChoiceField, self.fields["country"]).queryset = Country.objects.order_by(
+            label
+        )
+
     DATETIME_FIELDS = (
         "starts_at",
         "ends_at",
@@ -219,6 +247,8 @@ class EventForm(TextInputMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
+        if "title_en" not in self.errors and not bilingual.require_one_language(data, "title"):
+            self.add_error("title_en", _("Give the title in English or Russian (or both)."))
         zone = self.zone
         if zone is not None:
             apply_zone(self, self.DATETIME_FIELDS, zone)
@@ -237,11 +267,9 @@ class EventForm(TextInputMixin, forms.Form):
         initial: dict[str, Any] = {
             name: getattr(event, name)
             for name in (
-                "title",
+                *bilingual.localized_names("title", "description", "venue"),
                 "type",
-                "description",
                 "format",
-                "venue",
                 "address",
                 "city",
                 "country",
@@ -262,52 +290,75 @@ class EventForm(TextInputMixin, forms.Form):
         return initial
 
 
-class QuestionForm(TextInputMixin, forms.Form):
+class QuestionForm(ShownAgainMixin, TextInputMixin, forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    label = forms.CharField(label=_("Question"), max_length=_max_length(Question, "label"))
+    label_en, label_ru = bilingual.form_fields(
+        forms.CharField, _("Question"), max_length=_max_length(Question, "label")
+    )
     kind = forms.ChoiceField(
         label=_("Kind of answer"), choices=Question.Kind.choices, initial=Question.Kind.TEXT
     )
     required = forms.BooleanField(label=_("An answer is required"), required=False)
-    choices = forms.CharField(
-        label=_("Choices"),
+    choices_en, choices_ru = bilingual.form_fields(
+        forms.CharField,
+        _("Choices"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=_("For single and multiple choice: one choice per line."),
+        help_text=_(
+            "For single and multiple choice: one choice per line, in the same order in both "
+            "languages."
+        ),
     )
-    help_text = forms.CharField(
-        label=_("Help text"), max_length=_max_length(Question, "help_text"), required=False
+    help_text_en, help_text_ru = bilingual.form_fields(
+        forms.CharField, _("Help text"), max_length=_max_length(Question, "help_text")
     )
+
+    CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
         kind = data.get("kind")
-        lines = parse_lines(data.get("choices", ""))
-        if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
-            if len(lines) < 2:
-                self.add_error("choices", _("Give at least two choices, one per line."))
-            elif any(len(line) > 200 for line in lines):
-                self.add_error("choices", _("A choice can have at most 200 characters."))
-        data["choices"] = lines if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) else []
+        if not bilingual.require_one_language(data, "label"):
+            self.add_error("label_en", _("Write the question in English or Russian (or both)."))
+        counts = set()
+        for name in bilingual.localized_names("choices"):
+            lines = parse_lines(data.get(name, ""))
+            if kind in self.CHOICE_KINDS and lines:
+                if len(lines) < 2:
+                    self.add_error(name, _("Give at least two choices, one per line."))
+                elif any(len(line) > 200 for line in lines):
+                    self.add_error(name, _("A choice can have at most 200 characters."))
+                counts.add(len(lines))
+            data[name] = lines if kind in self.CHOICE_KINDS else []
+        if kind in self.CHOICE_KINDS and not counts:
+            self.add_error("choices_en", _("Give at least two choices, one per line."))
+        elif len(counts) > 1:
+            self.add_error(
+                "choices_ru",
+                _("Give the same number of choices in each language, in the same order."),
+            )
         return data
 
     @staticmethod
     def initial_for(question: Question) -> dict[str, Any]:
-        return {
+        initial: dict[str, Any] = {
             "id": question.pk,
-            "label": question.label,
             "kind": question.kind,
             "required": question.required,
-            "choices": "\n".join(question.choices or []),
-            "help_text": question.help_text,
         }
+        for name in bilingual.localized_names("label", "help_text"):
+            initial[name] = getattr(question, name) or ""
+        for name in bilingual.localized_names("choices"):
+            initial[name] = "\n".join(getattr(question, name) or [])
+        return initial
 
 
-class SessionForm(TextInputMixin, forms.Form):
+class SessionForm(ShownAgainMixin, TextInputMixin, forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     starts_at = WallClockDateTimeField(label=_("Starts"))
     ends_at = WallClockDateTimeField(label=_("Ends"), required=False)
-    title = forms.CharField(label=_("Title"), max_length=_max_length(Session, "title"))
+    title_en, title_ru = bilingual.form_fields(
+        forms.CharField, _("Title"), max_length=_max_length(Session, "title")
+    )
     speakers = forms.CharField(
         label=_("Speakers"), max_length=_max_length(Session, "speakers"), required=False
     )
@@ -318,6 +369,8 @@ class SessionForm(TextInputMixin, forms.Form):
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends < starts:
             self.add_error("ends_at", _("The session cannot end before it starts."))
+        if not bilingual.require_one_language(data, "title"):
+            self.add_error("title_en", _("Give the title in English or Russian (or both)."))
         return data
 
     @staticmethod
@@ -326,7 +379,8 @@ class SessionForm(TextInputMixin, forms.Form):
             "id": session.pk,
             "starts_at": wall_clock(session.starts_at, zone),
             "ends_at": wall_clock(session.ends_at, zone) if session.ends_at else None,
-            "title": session.title,
+            "title_en": session.title_en or "",
+            "title_ru": session.title_ru or "",
             "speakers": session.speakers,
             "room": session.room,
         }
@@ -338,6 +392,17 @@ QuestionFormSet = forms.formset_factory(
 SessionFormSet = forms.formset_factory(
     SessionForm, extra=EXTRA_SESSIONS, can_delete=True, max_num=200, validate_max=True
 )
+
+
+def _with_one_more_row(data: Mapping[str, Any], prefix: str) -> Mapping[str, Any]:
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key) or 0)
+    except (TypeError, ValueError):
+        return data  # a broken management form: the formset reports it
+    copied = data.copy() if hasattr(data, "copy") else dict(data)
+    copied[key] = str(min(total + 1, 1000))
+    return copied
 
 
 class EventEditor:
@@ -357,11 +422,26 @@ class EventEditor:
             sessions = [SessionForm.initial_for(s, event.tz) for s in event.sessions.all()]
         else:
             initial, questions, sessions = {}, [], []
+        # "Add a question" / "Add a session" (the buttons work without JavaScript too): the same
+        # data with one more empty row, shown again; nothing is saved.
+        self.adding = ""
+        if data is not None:
+            for prefix in ("questions", "sessions"):
+                if f"add_{prefix}" in data:
+                    data = _with_one_more_row(data, prefix)
+                    self.adding = prefix
         self.form = EventForm(data, initial=initial)
         self.questions = QuestionFormSet(data, initial=questions, prefix="questions")
         self.sessions = SessionFormSet(data, initial=sessions, prefix="sessions")
+        if self.adding:
+            shown: list[Any] = [self.form, *self.questions.forms, *self.sessions.forms]
+            for form in shown:
+                cast(ShownAgainMixin, form).show_again()
 
     def is_valid(self) -> bool:
+        """Whether the editor holds an event to save (never while a row is being added)."""
+        if self.adding:
+            return False
         valid = self.form.is_valid()
         valid = self.questions.is_valid() and valid
         valid = self.sessions.is_valid() and valid
@@ -379,6 +459,8 @@ class EventEditor:
 
     @property
     def has_errors(self) -> bool:
+        if self.adding:
+            return False
         return bool(
             self.form.errors
             or self.questions.non_form_errors()
@@ -417,11 +499,14 @@ class EventEditor:
                 QuestionInput(
                     pk=data.get("id"),
                     delete=deleted,
-                    label=data.get("label", ""),
+                    label_en=data.get("label_en", ""),
+                    label_ru=data.get("label_ru", ""),
                     kind=data.get("kind", Question.Kind.TEXT),
                     required=bool(data.get("required")),
-                    choices=tuple(data.get("choices") or ()),
-                    help_text=data.get("help_text", ""),
+                    choices_en=tuple(data.get("choices_en") or ()),
+                    choices_ru=tuple(data.get("choices_ru") or ()),
+                    help_text_en=data.get("help_text_en", ""),
+                    help_text_ru=data.get("help_text_ru", ""),
                 )
             )
         return items
@@ -435,7 +520,8 @@ class EventEditor:
                     delete=deleted,
                     starts_at=data["starts_at"],
                     ends_at=data.get("ends_at"),
-                    title=data.get("title", ""),
+                    title_en=data.get("title_en", ""),
+                    title_ru=data.get("title_ru", ""),
                     speakers=data.get("speakers", ""),
                     room=data.get("room", ""),
                 )

@@ -87,6 +87,14 @@ class Event(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=dj_timezone.now)
 
+    # per-language columns added by django-modeltranslation (translation.py; portal/bilingual.py)
+    title_en: str | None
+    title_ru: str | None
+    description_en: str | None
+    description_ru: str | None
+    venue_en: str | None
+    venue_ru: str | None
+
     class Meta:
         ordering = ["starts_at"]
         verbose_name = _("event")
@@ -127,6 +135,10 @@ class Session(models.Model):
     speakers = models.CharField(_("speakers"), max_length=500, blank=True)
     room = models.CharField(_("room"), max_length=120, blank=True)
 
+    # per-language columns added by django-modeltranslation (translation.py; portal/bilingual.py)
+    title_en: str | None
+    title_ru: str | None
+
     class Meta:
         ordering = ["starts_at", "pk"]
         verbose_name = _("session")
@@ -152,6 +164,14 @@ class Question(models.Model):
     choices = models.JSONField(_("choices"), default=list, blank=True)
     help_text = models.CharField(_("help text"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    # per-language columns added by django-modeltranslation (translation.py; portal/bilingual.py)
+    label_en: str | None
+    label_ru: str | None
+    help_text_en: str | None
+    help_text_ru: str | None
+    choices_en: list[str] | None
+    choices_ru: list[str] | None
 
     class Meta:
         ordering = ["position", "pk"]

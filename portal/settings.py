@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +55,8 @@ SITE_NAMES = {
 SITE_DOMAIN = urlsplit(SITE_URL).netloc or "127.0.0.1:8000"
 
 INSTALLED_APPS = [
+    # Before the admin, so the admin sees the per-language fields (portal/bilingual.py).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -224,6 +227,9 @@ MAIL_CHUNK = env.int("PORTAL_MAIL_CHUNK", default=50)
 MAIL_MAX_ATTEMPTS = env.int("PORTAL_MAIL_MAX_ATTEMPTS", default=8)
 MAIL_CLAIM_STALE_AFTER = env.int("PORTAL_MAIL_CLAIM_STALE_AFTER", default=300)
 MAIL_KEEP_DAYS = env.int("PORTAL_MAIL_KEEP_DAYS", default=90)
+# Contact points: an enquiry with no first answer after this many working days (Monday to
+# Friday) is overdue, and its contact point's staff are reminded of it daily.
+FP7_ENQUIRY_ANSWER_WORKING_DAYS = env.int("PORTAL_ENQUIRY_ANSWER_WORKING_DAYS", default=3)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -265,6 +271,15 @@ if ORCID_ENABLED:
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Bilingual content (portal/bilingual.py): a column per language; a page shows its language's
+# text and falls back to the other one (labelled as such by the templates).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "ru")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "ru"), "en": ("ru",), "ru": ("en",)}
+# "title (in English)": the labels of the per-language fields in forms and the admin.
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = lambda verbose_name, language: format_lazy(  # noqa: E731
+    "{} ({})", verbose_name, {"en": _("in English"), "ru": _("in Russian")}[language]
+)
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

@@ -21,7 +21,7 @@ urlpatterns += i18n_patterns(
     path("newsletter/", include("portal.newsletter.urls")),
     path("events/", include("events.urls")),
     path("twinning/", include("twinning.urls")),
-    path("contact-points/", include("fp7_contacts.urls")),
+    path("contacts/", include("fp7_contacts.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -28,6 +28,7 @@ from cooperation.models import (
 )
 from portal import search
 from portal.accounts.models import User
+from portal.bilingual import by_script
 from portal.reference.models import ThematicPriority
 from portal.search import words
 
@@ -537,7 +538,7 @@ def generated_organisation_row(
         country=ref.countries[spec.country],
         federal_subject=ref.subjects.get(spec.subject),
         city=spec.city,
-        description=spec.description if description is None else description,
+        **by_script("description", spec.description if description is None else description),
         keywords=spec.keywords,
         pic=generated_pic(i),
         status=Organisation.Status.PUBLISHED,
@@ -675,11 +676,12 @@ def _generate_offers(ref: Reference, target: int) -> int:
                     author=authors[i % len(authors)],
                     organisation_id=org_id,
                     type=offer_type,
-                    title=title[:200],
-                    summary=summary,
-                    description=(
+                    **by_script("title", title[:200]),
+                    **by_script("summary", summary),
+                    **by_script(
+                        "description",
                         f"{summary} Partners from the EU and Russia are welcome; "
-                        f"contact us through the portal."
+                        f"contact us through the portal.",
                     ),
                     sought_role=CooperationOffer.PartnerRole.ANY,
                     status=CooperationOffer.Status.PUBLISHED,

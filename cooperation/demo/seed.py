@@ -27,6 +27,7 @@ from cooperation.models import (
 )
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.bilingual import by_script
 
 # -- seeding ---------------------------------------------------------------------------------
 
@@ -53,7 +54,7 @@ def _seed_organisations(ref: Reference) -> int:
                 federal_subject=ref.subjects.get(spec.subject),
                 city=spec.city,
                 website=spec.website,
-                description=spec.description,
+                **by_script("description", spec.description),
                 keywords=spec.keywords,
                 pic=spec.pic,
                 ror=spec.ror,
@@ -158,13 +159,13 @@ def _seed_calls(ref: Reference) -> int:
             call = FundingCall.objects.create(
                 programme=spec.programme,
                 identifier=spec.identifier,
-                title=spec.title,
+                **by_script("title", spec.title),
                 opens_at=now + datetime.timedelta(days=spec.opens),
                 closes_at=max(d for d, _tz, _label in deadlines),
                 budget=spec.budget,
                 currency=spec.currency,
                 link=spec.link,
-                description=spec.description,
+                **by_script("description", spec.description),
                 created_at=now,
             )
             call.themes.set(ref.theme_list(spec.themes))
@@ -183,11 +184,13 @@ def _seed_calls(ref: Reference) -> int:
 
 
 def _seed_offers(ref: Reference) -> int:
-    existing = set(
-        CooperationOffer.objects.filter(title__in=[o.title for o in OFFERS]).values_list(
-            "title", flat=True
-        )
-    )
+    # Keyed by the title in either language (the demo's titles are in one or the other).
+    existing = {
+        title
+        for pair in CooperationOffer.objects.values_list("title_en", "title_ru")
+        for title in pair
+        if title
+    }
     users = {u.email: u for u in User.objects.filter(email__in=[o.author for o in OFFERS])}
     organisations = {
         o.name: o for o in Organisation.objects.filter(name__in=[s.organisation for s in OFFERS])
@@ -198,7 +201,7 @@ def _seed_offers(ref: Reference) -> int:
     created_ids: list[int] = []
     for position, spec in enumerate(OFFERS):
         author = users.get(spec.author)
-        if spec.title in existing or author is None:
+        if set(by_script("title", spec.title).values()) & existing or author is None:
             continue
         published = now - datetime.timedelta(days=3 + 2 * position)
         with transaction.atomic():
@@ -206,9 +209,9 @@ def _seed_offers(ref: Reference) -> int:
                 author=author,
                 organisation=organisations.get(spec.organisation),
                 type=spec.type,
-                title=spec.title,
-                summary=spec.summary,
-                description=spec.description,
+                **by_script("title", spec.title),
+                **by_script("summary", spec.summary),
+                **by_script("description", spec.description),
                 sought_organisation_types=sorted(spec.sought_types),
                 call=calls.get(spec.call or ""),
                 status=CooperationOffer.Status.PUBLISHED,

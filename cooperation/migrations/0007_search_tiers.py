@@ -57,7 +57,9 @@ for model, (table, prefix, description) in TABLES.items():
         migrations.AddField(model_name=model, name="head_vector", field=fields.head_vector()),
         migrations.AddField(model_name=model, name="keys_vector", field=fields.keys_vector()),
         migrations.AddField(
-            model_name=model, name="search_vector", field=fields.document_vector(description)
+            model_name=model,
+            name="search_vector",
+            field=fields.document_vector(*filter(None, [description])),
         ),
         migrations.RunSQL(
             sql=[

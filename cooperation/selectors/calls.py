@@ -35,6 +35,7 @@ from cooperation.selectors.partners import (
     build_list,
     filtered_rows,
 )
+from portal.bilingual import Localized
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -78,7 +79,7 @@ CALL_LIST = ListSpec(
             ),
         ),
         "newest": (_("Newest"), (F("created_at").desc(), F("pk").desc())),
-        "name": (_("Title"), (Lower("title").asc(), "identifier")),
+        "name": (_("Title"), (Lower(Localized("title")).asc(), "identifier")),
     },
     default_sort="deadline",
     annotate=annotate_next_deadline,

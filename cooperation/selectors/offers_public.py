@@ -24,6 +24,7 @@ from cooperation.selectors.partners import (
     build_list,
     filtered_rows,
 )
+from portal.bilingual import Localized
 
 
 def offer_public_queryset(*, today: datetime.date | None = None) -> QuerySet[CooperationOffer]:
@@ -39,7 +40,7 @@ OFFER_LIST = ListSpec(
     filterset_class=OfferFilterSet,
     sorts={
         "newest": (_("Newest"), (F("published_at").desc(nulls_last=True), F("pk").desc())),
-        "name": (_("Title"), (Lower("title").asc(), "pk")),
+        "name": (_("Title"), (Lower(Localized("title")).asc(), "pk")),
         "deadline": (_("Expiry date"), (F("expires_on").asc(nulls_last=True), "pk")),
     },
     default_sort="newest",

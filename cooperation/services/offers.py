@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from cooperation import indexing, notifications, permissions
 from cooperation.models import CooperationOffer, FundingCall, Organisation
 from cooperation.selectors.offers import EXPIRY_REMINDER_DAYS
+from portal import bilingual
 from portal.accounts.models import User
 from portal.errors import StateError
 from portal.reference.models import Country, ThematicPriority
@@ -32,9 +34,7 @@ DEFAULT_VALIDITY_MONTHS = 12
 EDITABLE_FIELDS = (
     "organisation",
     "type",
-    "title",
-    "summary",
-    "description",
+    *bilingual.localized_names("title", "summary", "description"),
     "sought_organisation_types",
     "sought_role",
     "call",
@@ -109,14 +109,35 @@ def _validate(
         raise ValidationError(errors)
 
 
+def _check_texts(offer: CooperationOffer) -> None:
+    """Model validation, with the title and summary given in at least one language."""
+    errors: dict[str, list[Any]] = {}
+    try:
+        offer.full_clean(exclude=["title", "summary", "description"])
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    for name, message in (
+        ("title", _("Give the title in English or Russian (or both).")),
+        ("summary", _("Give the summary in English or Russian (or both).")),
+    ):
+        texts = {key: getattr(offer, key) for key in bilingual.localized_names(name)}
+        if not bilingual.require_one_language(texts, name):
+            errors.setdefault(f"{name}_en", []).append(message)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def offer_create(
     *,
     author: User,
     type: str,
-    title: str,
-    summary: str,
-    description: str = "",
+    title_en: str = "",
+    title_ru: str = "",
+    summary_en: str = "",
+    summary_ru: str = "",
+    description_en: str = "",
+    description_ru: str = "",
     organisation: Organisation | None = None,
     themes: Iterable[ThematicPriority] = (),
     sought_countries: Iterable[Country] = (),
@@ -138,9 +159,12 @@ def offer_create(
         author=author,
         organisation=organisation,
         type=type,
-        title=title,
-        summary=summary,
-        description=description,
+        title_en=title_en,
+        title_ru=title_ru,
+        summary_en=summary_en,
+        summary_ru=summary_ru,
+        description_en=description_en,
+        description_ru=description_ru,
         sought_organisation_types=types,
         sought_role=sought_role,
         call=call,
@@ -148,7 +172,7 @@ def offer_create(
         status=Status.DRAFT,
         created_at=timezone.now(),
     )
-    offer.full_clean()
+    _check_texts(offer)
     offer.save()
     offer.themes.set(list(themes))
     offer.sought_countries.set(list(sought_countries))
@@ -161,9 +185,12 @@ def offer_update(
     *,
     offer: CooperationOffer,
     type: str,
-    title: str,
-    summary: str,
-    description: str = "",
+    title_en: str = "",
+    title_ru: str = "",
+    summary_en: str = "",
+    summary_ru: str = "",
+    description_en: str = "",
+    description_ru: str = "",
     organisation: Organisation | None = None,
     themes: Iterable[ThematicPriority] = (),
     sought_countries: Iterable[Country] = (),
@@ -190,14 +217,14 @@ def offer_update(
     )
     offer.organisation = organisation
     offer.type = type
-    offer.title = title
-    offer.summary = summary
-    offer.description = description
+    offer.title_en, offer.title_ru = title_en, title_ru
+    offer.summary_en, offer.summary_ru = summary_en, summary_ru
+    offer.description_en, offer.description_ru = description_en, description_ru
     offer.sought_organisation_types = types
     offer.sought_role = sought_role
     offer.call = call
     offer.expires_on = expires_on
-    offer.full_clean()
+    _check_texts(offer)
     offer.save(update_fields=list(EDITABLE_FIELDS))
     offer.themes.set(list(themes))
     offer.sought_countries.set(list(sought_countries))

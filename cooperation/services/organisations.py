@@ -31,7 +31,8 @@ EDITABLE_FIELDS = (
     "federal_subject",
     "city",
     "website",
-    "description",
+    "description_en",
+    "description_ru",
     "keywords",
     "pic",
     "ror",
@@ -115,7 +116,8 @@ def organisation_create(
     federal_subject: FederalSubject | None = None,
     city: str = "",
     website: str = "",
-    description: str = "",
+    description_en: str = "",
+    description_ru: str = "",
     themes: Iterable[ThematicPriority] = (),
     keywords: str = "",
     pic: str | None = None,
@@ -132,7 +134,8 @@ def organisation_create(
         federal_subject=federal_subject,
         city=city,
         website=website,
-        description=description,
+        description_en=description_en,
+        description_ru=description_ru,
         keywords=keywords,
         pic=pic or None,
         ror=ror or None,
@@ -160,7 +163,8 @@ def organisation_update(
     federal_subject: FederalSubject | None = None,
     city: str = "",
     website: str = "",
-    description: str = "",
+    description_en: str = "",
+    description_ru: str = "",
     themes: Iterable[ThematicPriority] = (),
     keywords: str = "",
     pic: str | None = None,
@@ -177,7 +181,8 @@ def organisation_update(
     organisation.federal_subject = federal_subject
     organisation.city = city
     organisation.website = website
-    organisation.description = description
+    organisation.description_en = description_en
+    organisation.description_ru = description_ru
     organisation.keywords = keywords
     organisation.pic = pic or None
     organisation.ror = ror or None

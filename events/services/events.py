@@ -30,6 +30,7 @@ from events.models import Event, Question, Session
 from events.permissions import can_organise, is_site_staff
 from events.selectors.registrations import seats_taken
 from events.services.attendee_messages import event_message_send
+from portal import bilingual
 from portal.accounts.models import User
 from portal.errors import StateError
 from portal.locking import locked as locked_rows
@@ -40,11 +41,9 @@ logger = logging.getLogger(__name__)
 
 #: fields of ``Event`` that ``event_create`` and ``event_update`` accept as they are
 EVENT_FIELDS = (
-    "title",
+    *bilingual.localized_names("title", "description", "venue"),
     "type",
-    "description",
     "format",
-    "venue",
     "address",
     "online_url",
     "city",
@@ -99,11 +98,14 @@ class EventStateError(StateError):
 class QuestionInput:
     """One row of the questions formset: a new question (``pk`` None) or a change to one."""
 
-    label: str
+    label_en: str = ""
+    label_ru: str = ""
     kind: str = Question.Kind.TEXT
     required: bool = False
-    choices: Sequence[str] = ()
-    help_text: str = ""
+    choices_en: Sequence[str] = ()
+    choices_ru: Sequence[str] = ()
+    help_text_en: str = ""
+    help_text_ru: str = ""
     position: int = 0
     pk: int | None = None
     delete: bool = False
@@ -114,7 +116,8 @@ class SessionInput:
     """One row of the agenda formset (aware datetimes)."""
 
     starts_at: datetime.datetime
-    title: str
+    title_en: str = ""
+    title_ru: str = ""
     ends_at: datetime.datetime | None = None
     speakers: str = ""
     room: str = ""
@@ -180,13 +183,44 @@ def _clean_choices(kind: str, choices: Iterable[str]) -> list[str]:
     return []
 
 
+def _clean_bilingual_choices(item: QuestionInput) -> dict[str, list[str] | None]:
+    """The choices in each language: the same number in each language that has them (the
+    answer stored is the choice in the first one: ``portal.bilingual.choice_pairs``)."""
+    given = {"en": item.choices_en, "ru": item.choices_ru}
+    cleaned = {code: _clean_choices(item.kind, values) for code, values in given.items() if values}
+    if item.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) and not cleaned:
+        raise ValidationError(
+            {"choices_en": _("Give at least two choices, one per line.")}, code="few_choices"
+        )
+    if len({len(values) for values in cleaned.values()}) > 1:
+        raise ValidationError(
+            {
+                "choices_ru": _(
+                    "Give the same number of choices in each language, in the same order."
+                )
+            },
+            code="choices_differ",
+        )
+    return {f"choices_{code}": cleaned.get(code) or None for code in given}
+
+
 def _check_event(event: Event) -> None:
     """Model validation (fields, time zone, constraints) plus the rules across fields."""
     errors: dict[str, list[Any]] = {}
     try:
-        event.full_clean(exclude=["slug"], validate_unique=False, validate_constraints=False)
+        # The bilingual fields are checked per language below (either language will do).
+        event.full_clean(
+            exclude=["slug", "title", "description", "venue"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
     except ValidationError as exc:
         errors.update(exc.error_dict)  # the errors themselves, with their codes
+    titles = {name: getattr(event, name) for name in bilingual.localized_names("title")}
+    if not bilingual.require_one_language(titles, "title"):
+        errors.setdefault("title_en", []).append(
+            _("Give the title in English or Russian (or both).")
+        )
     if event.starts_at and event.ends_at and event.ends_at < event.starts_at:
         errors.setdefault("ends_at", []).append(_("The event cannot end before it starts."))
     if event.capacity is not None and event.capacity < 1:
@@ -209,7 +243,7 @@ def _check_event(event: Event) -> None:
     if event.format in (Event.Format.ONSITE, Event.Format.HYBRID) and not (
         event.venue or event.city
     ):
-        errors.setdefault("venue", []).append(
+        errors.setdefault("venue_en", []).append(
             _("An on-site or hybrid event needs its venue or at least its city.")
         )
     if errors:
@@ -252,15 +286,21 @@ def _questions_apply(*, event: Event, items: Sequence[QuestionInput]) -> None:
             if question is not None:
                 question.delete()
             continue
-        choices = _clean_choices(item.kind, item.choices)
-        values = {
-            "label": item.label.strip(),
+        values: dict[str, Any] = {
+            "label_en": item.label_en.strip(),
+            "label_ru": item.label_ru.strip(),
             "kind": item.kind,
             "required": item.required,
-            "choices": choices,
-            "help_text": item.help_text.strip(),
+            "help_text_en": item.help_text_en.strip(),
+            "help_text_ru": item.help_text_ru.strip(),
             "position": item.position or position,
+            **_clean_bilingual_choices(item),
         }
+        if not bilingual.require_one_language(values, "label"):
+            raise ValidationError(
+                {"label_en": _("Write the question in English or Russian (or both).")},
+                code="no_label",
+            )
         if question is None:
             question = Question(event=event, **values)
             question.full_clean(exclude=["event"])
@@ -282,18 +322,24 @@ def _sessions_apply(*, event: Event, items: Sequence[SessionInput]) -> None:
             if session is not None:
                 session.delete()
             continue
+        title = item.title_en or item.title_ru
+        if not title.strip():
+            raise ValidationError(
+                {"title_en": _("Give the session's title in English or Russian (or both).")}
+            )
         if item.ends_at is not None and item.ends_at < item.starts_at:
             raise ValidationError(
-                _("The session “%(title)s” cannot end before it starts.") % {"title": item.title}
+                _("The session “%(title)s” cannot end before it starts.") % {"title": title}
             )
         if item.starts_at < event.starts_at or item.starts_at > event.ends_at:
             raise ValidationError(
-                _("The session “%(title)s” must start during the event.") % {"title": item.title}
+                _("The session “%(title)s” must start during the event.") % {"title": title}
             )
         values = {
             "starts_at": item.starts_at,
             "ends_at": item.ends_at,
-            "title": item.title.strip(),
+            "title_en": item.title_en.strip(),
+            "title_ru": item.title_ru.strip(),
             "speakers": item.speakers.strip(),
             "room": item.room.strip(),
         }
@@ -329,7 +375,7 @@ def _set_fields(event: Event, fields: dict[str, Any]) -> list[str]:
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
     changed = []
     for name, value in fields.items():
-        if isinstance(value, str) and name not in ("description",):
+        if isinstance(value, str) and not name.startswith("description"):
             value = value.strip()
         if getattr(event, name) != value:
             setattr(event, name, value)

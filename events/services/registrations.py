@@ -54,6 +54,7 @@ from events.models import Event, Question, Registration
 from events.permissions import can_manage_event
 from events.selectors.events import registration_closed_reason
 from events.selectors.registrations import seated, seats_taken
+from portal import bilingual
 from portal.accounts.models import User
 from portal.locking import busy_on_lock_timeout, lock_sql
 from portal.mail.language import recipient_language
@@ -315,13 +316,8 @@ def _reusable(
 
 
 def _choice_values(question: Question) -> list[str]:
-    values = []
-    for choice in question.choices or []:
-        if isinstance(choice, dict):
-            values.append(str(choice.get("value", choice.get("label", ""))))
-        else:
-            values.append(str(choice))
-    return values
+    """The values an answer may hold: the same whatever language the page was in."""
+    return [value for value, _label in bilingual.choice_pairs(question, "choices")]
 
 
 def answers_clean(*, questions: Iterable[Question], answers: dict[str, Any]) -> dict[str, Any]:

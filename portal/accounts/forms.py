@@ -12,6 +12,7 @@ from portal.accounts.models import User
 from portal.reference.models import Country
 from portal.text_input import TextInputMixin
 from portal.timezones import timezone_choices
+from portal.widgets import SearchableSelect
 
 
 class SignupProfileForm(TextInputMixin, forms.Form):
@@ -40,7 +41,10 @@ class ProfileForm(TextInputMixin, forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=150, required=False)
     organisation_name = forms.CharField(label=_("Organisation"), max_length=255, required=False)
     country = CountryChoiceField(
-        label=_("Country"), queryset=Country.objects.none(), required=False
+        label=_("Country"),
+        queryset=Country.objects.none(),
+        required=False,
+        widget=SearchableSelect,
     )
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"), choices=settings.LANGUAGES

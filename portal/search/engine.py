@@ -55,6 +55,7 @@ from django.db.models.expressions import OrderBy
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from portal import bilingual
 from portal.search import text
 from portal.search.text import ParsedQuery
 
@@ -88,23 +89,33 @@ class SearchSpec:
 
     The texts and weights: ``search_names`` (names in both scripts and their
     transliterations, weight A), ``search_terms`` (themes, keywords, places; B) and
-    ``description_field`` (C), kept by the app's indexing functions; the vectors are
-    generated columns (``portal.search.fields``). ``order`` is the tie-break within a tier,
-    ending with the primary key; the headline is cut from ``headline_field``.
+    ``description`` (C) in every language (``description_en``, ``description_ru``:
+    portal.bilingual), kept by the app's indexing functions; the vectors are generated columns
+    (``portal.search.fields``). ``order`` is the tie-break within a tier, ending with the
+    primary key; the headline is cut from the description in the page's language, else the
+    other one (``headline_source``).
     """
 
     model: type[models.Model]
     order: tuple[Any, ...]
-    description_field: str | None = "description"
+    description: str | None = "description"
 
     @property
-    def headline_field(self) -> str:
-        return self.description_field or "search_terms"
+    def description_columns(self) -> tuple[str, ...]:
+        if not self.description:
+            return ()
+        return tuple(bilingual.localized_names(self.description))
 
     @property
     def text_columns(self) -> tuple[str, ...]:
-        columns = ("search_names", "search_terms")
-        return (*columns, self.description_field) if self.description_field else columns
+        return ("search_names", "search_terms", *self.description_columns)
+
+    def headline_source(self) -> Any:
+        """The text the headline is cut from: the description as the page shows it (its
+        language, else the other one), or the terms."""
+        if not self.description:
+            return F("search_terms")
+        return bilingual.Localized(self.description)
 
 
 # -- tsqueries -------------------------------------------------------------------------------
@@ -302,17 +313,27 @@ def _tier_rows(
     """The first ``limit`` rows of ``tier`` (its condition, none of the ``earlier`` ones) in
     the tie-break order; ``read_sorted``: read from the GIN index and sorted, not by walking
     the tie-break index."""
-    rows = qs.filter(prepared.tiers[tier])
+    rows = plain(qs).filter(prepared.tiers[tier])
     if earlier:
         rows = rows.exclude(earlier)
     order = [_unindexed(o) for o in spec.order] if read_sorted else spec.order
     return rows.order_by(*order).values_list("pk", flat=True)[:limit]
 
 
+def plain(qs: models.QuerySet[M]) -> models.QuerySet[M]:
+    """``qs`` as Django writes it: a model with bilingual fields (portal.bilingual) gets a
+    queryset that rewrites ``values_list`` into an unordered set of columns, which would
+    scramble the columns of the statements written here from a queryset's SQL."""
+    rewrite = getattr(qs, "rewrite", None)
+    return rewrite(False) if rewrite is not None else qs
+
+
 def matching_ids(qs: models.QuerySet[Any], prepared: Prepared) -> list[int]:
     """The ids of the first ``COUNT_LIMIT + 1`` matches PostgreSQL finds (no order: the
     GIN indexes' bitmaps, read until enough rows), within the time limit (none if over it)."""
-    rows = qs.filter(prepared.any_tier).order_by().values_list("pk", flat=True)[: COUNT_LIMIT + 1]
+    rows = (plain(qs).filter(prepared.any_tier).order_by().values_list("pk", flat=True))[
+        : COUNT_LIMIT + 1
+    ]
     try:
         sql, params = rows.query.sql_with_params()
     except EmptyResultSet:
@@ -360,7 +381,8 @@ def probe(
     orders = [_order_by(o) for o in spec.order]
     keys = {f"probe_key_{i}": order.expression for i, order in enumerate(orders)}
     inner = (
-        qs.filter(prepared.any_tier)
+        plain(qs)
+        .filter(prepared.any_tier)
         .annotate(probe_tier=Case(*whens, default=Value(9), output_field=IntegerField()), **keys)
         .order_by()
         .values_list("pk", "probe_tier", *keys)[: limit + 1]
@@ -521,7 +543,7 @@ def headline(spec: SearchSpec, prepared: Prepared) -> Any:
     whole text it is given; the excerpt shows about thirty words)."""
     document = Func(
         Func(
-            Func(F(spec.headline_field), Value(""), function="COALESCE"),
+            spec.headline_source(),
             Value(HEADLINE_CHARS),
             function="left",
             output_field=TextField(),

@@ -33,11 +33,11 @@ def _concat(*parts: Func) -> Func:
     )
 
 
-def document_vector(description_field: str | None = "description") -> models.GeneratedField:
-    """``search_vector``: names (A), terms (B) and the description (C)."""
+def document_vector(*description_fields: str) -> models.GeneratedField:
+    """``search_vector``: names (A), terms (B) and the description (C) in each language
+    (``description_en``, ``description_ru``: portal.bilingual)."""
     parts = [_weighted("search_names", "A"), _weighted("search_terms", "B")]
-    if description_field:
-        parts.append(_weighted(description_field, "C"))
+    parts += [_weighted(field, "C") for field in description_fields]
     return models.GeneratedField(
         expression=_concat(*parts), output_field=SearchVectorField(), db_persist=True
     )

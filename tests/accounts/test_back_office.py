@@ -29,15 +29,29 @@ REGISTRATIONS = "admin:events_registration_changelist"
 MAIL = "admin:mail_outgoingmail_changelist"
 COUNTRIES = "admin:reference_country_changelist"
 GROUPS = "admin:auth_group_changelist"
-ALL = [USERS, CALLS, ORGANISATIONS, OFFERS, PROFILES, EVENTS, REGISTRATIONS, MAIL, COUNTRIES]
+CONTACT_POINTS = "admin:fp7_contacts_contactpoint_changelist"
+ALL = [
+    USERS,
+    CALLS,
+    ORGANISATIONS,
+    OFFERS,
+    PROFILES,
+    EVENTS,
+    REGISTRATIONS,
+    MAIL,
+    COUNTRIES,
+    CONTACT_POINTS,
+]
 
 OPENS = {
     Role.SITE_STAFF: {*ALL, GROUPS},
-    Role.NCP_STAFF: {CALLS, ORGANISATIONS, OFFERS, COUNTRIES},
+    Role.NCP_STAFF: {CALLS, ORGANISATIONS, OFFERS, COUNTRIES, CONTACT_POINTS},
     Role.EVENT_ORGANISER: {EVENTS, REGISTRATIONS},
 }
 ADDS = {
-    Role.SITE_STAFF: {USERS, CALLS, ORGANISATIONS},  # the rest change on the portal's pages
+    # the rest change on the portal's pages; NCP staff change only the contact points they are
+    # assigned to, site staff add them
+    Role.SITE_STAFF: {USERS, CALLS, ORGANISATIONS, CONTACT_POINTS},
     Role.NCP_STAFF: {CALLS},
     Role.EVENT_ORGANISER: set(),
 }
@@ -103,7 +117,7 @@ def test_a_staff_member_adds_a_funding_call_in_the_back_office(client):
         {
             "programme": "horizon_europe",
             "identifier": "HORIZON-CL5-2027-02",
-            "title": "Clean energy transition / Переход к чистой энергетике",
+            "title_ru": "Переход к чистой энергетике",
             "opens_at_0": "2027-01-10",
             "opens_at_1": "09:00:00",
             "currency": "EUR",
@@ -123,6 +137,9 @@ def test_a_staff_member_adds_a_funding_call_in_the_back_office(client):
     call = FundingCall.objects.get(identifier="HORIZON-CL5-2027-02")
     assert call.closes_at == datetime.datetime(2027, 4, 1, 15, 0, tzinfo=datetime.UTC)
     assert "HORIZON-CL5-2027-02" in client.get(reverse(CALLS)).content.decode()
+    # Written in Russian only: the English list shows the Russian title, marked as Russian.
+    assert "Переход к чистой энергетике" in client.get(reverse(CALLS)).content.decode()
+    assert call.title_en in ("", None)
 
 
 def test_site_staff_give_roles_but_cannot_make_superusers_or_touch_them(client):

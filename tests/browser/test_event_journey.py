@@ -124,25 +124,23 @@ def test_organiser_publishes_attendees_register_waitlist_cancel_and_check_in(
         .replace(hour=9, minute=0, second=0, microsecond=0)
     )
     form = page.locator("main form")
-    form.get_by_role("group", name="The event").get_by_label("Title").fill(
-        "Brokerage event: photonics 2030"
-    )
+    form.locator("#id_title_en").fill("Brokerage event: photonics 2030")
     form.get_by_label("Type of event").select_option(Event.Type.BROKERAGE)
     form.get_by_label("On site").check()
-    form.get_by_label("Venue").fill("Novotel Brussels Centre")
+    form.locator("#id_venue_en").fill("Novotel Brussels Centre")
     form.locator("#id_city").fill("Brussels")
     form.get_by_label("Time zone of the event").select_option(ZONE)
     form.locator("#id_starts_at").fill(local(starts))
     form.locator("#id_ends_at").fill(local(starts + datetime.timedelta(hours=8)))
     form.locator("#id_capacity").fill("1")
     expect(form.get_by_label("Waiting list when the event is full")).to_be_checked()
-    form.locator("#id_questions-0-label").fill("Your organisation type")
+    form.locator("#id_questions-0-label_en").fill("Your organisation type")
     form.locator("#id_questions-0-kind").select_option(Question.Kind.SINGLE)
     form.locator("#id_questions-0-required").check()
-    form.locator("#id_questions-0-choices").fill("University\nCompany\nResearch institute")
-    form.locator("#id_questions-1-label").fill("Dietary needs")
+    form.locator("#id_questions-0-choices_en").fill("University\nCompany\nResearch institute")
+    form.locator("#id_questions-1-label_en").fill("Dietary needs")
     form.locator("#id_sessions-0-starts_at").fill(local(starts + datetime.timedelta(minutes=30)))
-    form.locator("#id_sessions-0-title").fill("Welcome and pitches")
+    form.locator("#id_sessions-0-title_en").fill("Welcome and pitches")
     form.get_by_role("button", name="Save as draft").click()
 
     event = Event.objects.get()
@@ -151,7 +149,7 @@ def test_organiser_publishes_attendees_register_waitlist_cancel_and_check_in(
     assert event.capacity == 1
     assert event.waitlist_enabled
     assert event.starts_at == starts
-    assert list(event.questions.values_list("label", flat=True)) == [
+    assert list(event.questions.values_list("label_en", flat=True)) == [
         "Your organisation type",
         "Dietary needs",
     ]
@@ -182,7 +180,7 @@ def test_organiser_publishes_attendees_register_waitlist_cancel_and_check_in(
     assert event.title in confirmation.subject
 
     first_registration = Registration.objects.get(event=event, user=first)
-    question = event.questions.get(label="Your organisation type")
+    question = event.questions.get(label_en="Your organisation type")
     assert first_registration.answers[str(question.pk)] == "University"
     assert first_registration.consent_public_list
 

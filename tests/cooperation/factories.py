@@ -235,6 +235,12 @@ InterestFactory = ExpressionOfInterestFactory
 # --- Member workflows: factories that go through the services, as users do ----------------------
 
 
+def in_english(kwargs: dict[str, Any], *names: str) -> dict[str, Any]:
+    """A service's keyword arguments with the bilingual fields given by their plain names
+    (``title="..."``) passed as the English text (``title_en``)."""
+    return {f"{key}_en" if key in names else key: value for key, value in kwargs.items()}
+
+
 def quick_user(**kwargs: Any) -> Any:
     """A user without a usable password: no password hashing, so tests stay fast. Tests log in
     with ``client.force_login``."""
@@ -282,7 +288,7 @@ class MemberOrganisationFactory(factory.Factory[Organisation]):
 
         member = kwargs.pop("member", None) or quick_user()
         published = kwargs.pop("published", True)
-        organisation = organisation_create(user=member, **kwargs)
+        organisation = organisation_create(user=member, **in_english(kwargs, "description"))
         if published:
             organisation_publish(organisation=organisation, by=_default_reviewer())
         return organisation
@@ -328,7 +334,7 @@ class WorkflowOfferFactory(factory.Factory[CooperationOffer]):
 
         status = kwargs.pop("status", CooperationOffer.Status.PUBLISHED)
         reviewer = kwargs.pop("reviewer", None)
-        offer = offer_create(**kwargs)
+        offer = offer_create(**in_english(kwargs, "title", "summary", "description"))
         if status in (CooperationOffer.Status.SUBMITTED, CooperationOffer.Status.PUBLISHED):
             offer_submit(offer=offer, user=offer.author)
         if status == CooperationOffer.Status.PUBLISHED:

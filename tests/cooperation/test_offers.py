@@ -42,9 +42,9 @@ Status = CooperationOffer.Status
 def _payload(**changes: object) -> dict[str, object]:
     data: dict[str, object] = {
         "type": CooperationOffer.Type.TECH_OFFER,
-        "title": "Лазерная резка композитов 🔦",
-        "summary": "Мы предлагаем технологию лазерной резки углепластика.",
-        "description": "Подробности: 1 кВт, волоконный лазер.",
+        "title_ru": "Лазерная резка композитов 🔦",
+        "summary_ru": "Мы предлагаем технологию лазерной резки углепластика.",
+        "description_ru": "Подробности: 1 кВт, волоконный лазер.",
         "organisation": "",
         "themes": [ThematicPriority.objects.get(code="NMP").pk],
         "sought_countries": [country("DE").pk, country("FI").pk],
@@ -95,9 +95,10 @@ def test_author_creates_a_draft_with_cyrillic_and_emoji(client):
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"title": "t" * 201}, "title"),
-        ({"summary": "s" * 601}, "summary"),
-        ({"title": ""}, "title"),
+        ({"title_ru": "t" * 201}, "title_ru"),
+        ({"summary_ru": "s" * 601}, "summary_ru"),
+        ({"title_ru": ""}, "title_en"),
+        ({"summary_ru": "  "}, "summary_en"),
         ({"type": "barter"}, "type"),
         ({"sought_organisation_types": ["castle"]}, "sought_organisation_types"),
         ({"sought_countries": ["999999"]}, "sought_countries"),
@@ -146,11 +147,11 @@ def test_author_edits_a_draft_and_others_cannot(client):
 
     client.force_login(quick_user())
     assert client.get(url).status_code == 403
-    assert client.post(url, _payload(title="Hijacked")).status_code == 403
+    assert client.post(url, _payload(title_ru="Hijacked")).status_code == 403
 
     client.force_login(offer.author)
     assert client.get(url).status_code == 200
-    response = client.post(url, _payload(title="Исправлено"))
+    response = client.post(url, _payload(title_ru="Исправлено"))
     assert response.status_code == 302
     offer.refresh_from_db()
     assert offer.title == "Исправлено"

@@ -32,7 +32,7 @@ def _payload(**changes: object) -> dict[str, object]:
         "federal_subject": FederalSubject.objects.get(code="RU-TOM").pk,
         "city": "Томск",
         "website": "tpu.ru",
-        "description": "Исследования в области физики и энергетики.",
+        "description_ru": "Исследования в области физики и энергетики.",
         "themes": [ThematicPriority.objects.get(code="ENERGY").pk],
         "keywords": "  plasma,  лазеры , plasma,, ",
         "pic": "999 993 953",

@@ -255,7 +255,7 @@ def test_an_event_edit_waits_for_the_lock_then_says_busy(monkeypatch):
     by = event.organisers.get()
     with lock_held_elsewhere(event):
         with pytest.raises(BusyError) as caught:
-            event_update(event=event, by=by, title="After")
+            event_update(event=event, by=by, title_en="After")
         assert caught.value.code == "busy"
     event.refresh_from_db()
     assert event.title == "Before"

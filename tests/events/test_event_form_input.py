@@ -83,7 +83,7 @@ def test_implausible_dates_are_refused_by_the_services(boss):
     with pytest.raises(ValidationError) as caught:
         event_services.event_create(
             organiser=boss,
-            title="Far future",
+            title_en="Far future",
             type=Event.Type.CONFERENCE,
             format=Event.Format.ONSITE,
             city="Kazan",
@@ -102,7 +102,7 @@ def test_implausible_dates_are_refused_by_the_services(boss):
                 SessionInput(
                     starts_at=event.starts_at,
                     ends_at=datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC),
-                    title="Endless",
+                    title_en="Endless",
                 )
             ],
         )

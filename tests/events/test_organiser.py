@@ -100,7 +100,7 @@ def event_data(**overrides: Any) -> dict[str, Any]:
         "sessions-2-title": "",
     }
     data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
+    return {k: v for k, v in english_names(data).items() if v is not None}
 
 
 # --- create -------------------------------------------------------------------------------------
@@ -149,8 +149,9 @@ def test_create_page_renders(client, boss):
         ({"capacity": "0"}, "capacity", "greater than or equal to 1"),
         ({"capacity": "-5"}, "capacity", "greater than or equal to 1"),
         ({"timezone": "Mars/Olympus_Mons"}, "timezone", "Select a valid choice"),
-        ({"title": "x" * 201}, "title", "at most 200 characters"),
-        ({"title": ""}, "title", "This field is required"),
+        ({"title": "x" * 201}, "title_en", "at most 200 characters"),
+        ({"title": ""}, "title_en", "Give the title in English or Russian"),
+        ({"title_ru": "я" * 201}, "title_ru", "at most 200 characters"),
         ({"starts_at": "tomorrow"}, "starts_at", "Enter a valid date/time"),
         ({"starts_at": "2030-02-30T09:00"}, "starts_at", "Enter a valid date/time"),
         ({"type": "party"}, "type", "Select a valid choice"),
@@ -165,13 +166,13 @@ def test_create_page_renders(client, boss):
             "close after it opens",
         ),
         ({"format": "online"}, "online_url", "needs the link"),
-        ({"format": "onsite", "venue": "", "city": ""}, "venue", "venue or at least its city"),
+        ({"format": "onsite", "venue": "", "city": ""}, "venue_en", "venue or at least its city"),
         ({"online_url": "javascript:alert(1)"}, "online_url", "Enter a valid URL"),
         ({"co_organisers": "nobody@example.org"}, "co_organisers", "No account"),
         ({"co_organisers": "not an address"}, "co_organisers", "Not e-mail addresses"),
         (
             {"questions-0-choices": "Only one"},
-            "questions-0-choices",
+            "questions-0-choices_en",
             "at least two choices",
         ),
         ({"sessions-1-starts_at": "2030-07-01T09:00"}, None, "must start during the event"),
@@ -230,9 +231,9 @@ def test_slugs_stay_unique_and_avoid_literal_paths(boss):
     def create(title: str) -> Event:
         return event_services.event_create(
             organiser=boss,
-            title=title,
+            title_en=title,
             type=Event.Type.TRAINING,
-            venue="Hall",
+            venue_en="Hall",
             timezone="UTC",
             starts_at=datetime.datetime(2030, 1, 1, 9, tzinfo=datetime.UTC),
             ends_at=datetime.datetime(2030, 1, 1, 17, tzinfo=datetime.UTC),
@@ -272,9 +273,9 @@ def test_event_create_service_requires_the_role():
     with pytest.raises(ValidationError, match="Event organiser role"):
         event_services.event_create(
             organiser=person(),
-            title="No",
+            title_en="No",
             type=Event.Type.TRAINING,
-            venue="Hall",
+            venue_en="Hall",
             timezone="UTC",
             starts_at=datetime.datetime(2030, 1, 1, 9, tzinfo=datetime.UTC),
             ends_at=datetime.datetime(2030, 1, 1, 17, tzinfo=datetime.UTC),
@@ -312,11 +313,14 @@ def edit_data(event: Event, **overrides: Any) -> dict[str, Any]:
         return value.astimezone(zone).strftime("%Y-%m-%dT%H:%M") if value else ""
 
     data: dict[str, Any] = {
-        "title": event.title,
+        "title_en": event.title_en or "",
+        "title_ru": event.title_ru or "",
         "type": event.type,
-        "description": event.description,
+        "description_en": event.description_en or "",
+        "description_ru": event.description_ru or "",
         "format": event.format,
-        "venue": event.venue,
+        "venue_en": event.venue_en or "",
+        "venue_ru": event.venue_ru or "",
         "address": event.address,
         "city": event.city,
         "country": event.country.pk if event.country else "",
@@ -345,10 +349,13 @@ def edit_data(event: Event, **overrides: Any) -> dict[str, Any]:
         data.update(
             {
                 f"questions-{i}-id": q.pk,
-                f"questions-{i}-label": q.label,
+                f"questions-{i}-label_en": q.label_en or "",
+                f"questions-{i}-label_ru": q.label_ru or "",
                 f"questions-{i}-kind": q.kind,
-                f"questions-{i}-choices": "\n".join(q.choices),
-                f"questions-{i}-help_text": q.help_text,
+                f"questions-{i}-choices_en": "\n".join(q.choices_en or []),
+                f"questions-{i}-choices_ru": "\n".join(q.choices_ru or []),
+                f"questions-{i}-help_text_en": q.help_text_en or "",
+                f"questions-{i}-help_text_ru": q.help_text_ru or "",
             }
         )
         if q.required:
@@ -359,13 +366,27 @@ def edit_data(event: Event, **overrides: Any) -> dict[str, Any]:
                 f"sessions-{i}-id": s.pk,
                 f"sessions-{i}-starts_at": local(s.starts_at),
                 f"sessions-{i}-ends_at": local(s.ends_at),
-                f"sessions-{i}-title": s.title,
+                f"sessions-{i}-title_en": s.title_en or "",
+                f"sessions-{i}-title_ru": s.title_ru or "",
                 f"sessions-{i}-speakers": s.speakers,
                 f"sessions-{i}-room": s.room,
             }
         )
-    data.update(overrides)
+    data.update(english_names(overrides))
     return data
+
+
+BILINGUAL_POST_NAMES = {"title", "description", "venue", "label", "choices", "help_text"}
+
+
+def english_names(data: dict[str, Any]) -> dict[str, Any]:
+    """POST data written with the bilingual fields' plain names ("title", "questions-0-label")
+    as the English field ("title_en", "questions-0-label_en")."""
+    result = {}
+    for key, value in data.items():
+        last = key.rsplit("-", 1)[-1]
+        result[f"{key}_en" if last in BILINGUAL_POST_NAMES else key] = value
+    return result
 
 
 def test_edit_page_shows_times_in_the_event_zone(client, boss):
@@ -398,7 +419,7 @@ def test_edit_changes_the_event_its_questions_and_agenda(client, boss):
     )
     data["sessions-1-title"] = "Added"
 
-    response = client.post(url("event_edit", event.slug), data)
+    response = client.post(url("event_edit", event.slug), english_names(data))
 
     assert response.status_code == 302
     event.refresh_from_db()
@@ -425,7 +446,7 @@ def test_edit_cannot_touch_another_events_questions(client, boss):
             "questions-0-kind": "text",
         }
     )
-    response = client.post(url("event_edit", event.slug), data)
+    response = client.post(url("event_edit", event.slug), english_names(data))
     assert response.status_code == 200
     assert "does not belong to the event" in text_of(response)
     foreign.refresh_from_db()
@@ -450,7 +471,7 @@ def test_cancelled_events_cannot_be_edited(client, boss):
     event.refresh_from_db()
     assert event.title != "Changed"
     with pytest.raises(EventStateError) as caught:
-        event_services.event_update(event=event, by=boss, title="Changed")
+        event_services.event_update(event=event, by=boss, title_en="Changed")
     assert caught.value.code == "cancelled"
 
 
@@ -459,18 +480,20 @@ def test_question_and_session_services(boss):
     event_services.event_questions_save(
         event=event,
         questions=[
-            QuestionInput(label="Dietary needs", kind="text"),
-            QuestionInput(label="Sessions", kind="multiple", choices=["A", "B", " A "]),
-            QuestionInput(label="I agree", kind="checkbox", required=True, choices=["ignored"]),
+            QuestionInput(label_en="Dietary needs", kind="text"),
+            QuestionInput(label_en="Sessions", kind="multiple", choices_en=["A", "B", " A "]),
+            QuestionInput(
+                label_en="I agree", kind="checkbox", required=True, choices_en=["ignored"]
+            ),
         ],
     )
-    assert list(event.questions.values_list("label", "choices")) == [
-        ("Dietary needs", []),
+    assert list(event.questions.values_list("label_en", "choices_en")) == [
+        ("Dietary needs", None),
         ("Sessions", ["A", "B"]),
-        ("I agree", []),
+        ("I agree", None),
     ]
     event_services.event_sessions_save(
-        event=event, sessions=[SessionInput(starts_at=event.starts_at, title="Opening")]
+        event=event, sessions=[SessionInput(starts_at=event.starts_at, title_en="Opening")]
     )
     assert event.sessions.get().title == "Opening"
 

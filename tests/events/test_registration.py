@@ -23,6 +23,7 @@ from events.services.registrations import (
     seats_taken,
 )
 from portal.accounts.roles import Role
+from portal.pages.templatetags.portal_lang import script_language
 from tests.events.factories import (
     attendee,
     capture_tasks,
@@ -591,7 +592,11 @@ def test_demo_events_are_idempotent_and_cover_every_status():
     assert events.filter(starts_at__lt=now).exists()
     assert events.filter(starts_at__gt=now).exists()
     assert set(Registration.objects.values_list("status", flat=True)) == set(Status.values)
-    assert all("/" in title for title in events.values_list("title", flat=True))  # bilingual
+    # bilingual: a title in each language, not both languages in one title
+    for title_en, title_ru in events.values_list("title_en", "title_ru"):
+        assert " / " not in title_en + title_ru
+        assert script_language(title_en) == "en"
+        assert script_language(title_ru) == "ru"
     for event in events:
         if event.capacity is not None:
             assert seats_taken(event) <= event.capacity

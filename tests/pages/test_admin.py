@@ -55,7 +55,8 @@ def test_saving_a_call_in_the_admin_stores_its_final_deadline(staff_client):
         {
             "programme": "horizon_europe",
             "identifier": "HORIZON-CL4-2027-01",
-            "title": "Photonics for a green transition / Фотоника для зелёного перехода",
+            "title_en": "Photonics for a green transition",
+            "title_ru": "Фотоника для зелёного перехода",
             "opens_at_0": "2027-01-10",
             "opens_at_1": "09:00:00",
             "currency": "EUR",
@@ -81,6 +82,7 @@ def test_saving_a_call_in_the_admin_stores_its_final_deadline(staff_client):
     # 17:00 in Brussels (CEST, UTC+2) is 15:00 UTC.
     assert call.closes_at == datetime.datetime(2027, 9, 15, 15, 0, tzinfo=datetime.UTC)
     assert "Фотоника" in call.search_names
+    assert "Photonics" in call.search_names
 
 
 def test_renaming_an_organisation_in_the_admin_reindexes_its_offers_and_researchers(staff_client):

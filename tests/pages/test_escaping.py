@@ -26,6 +26,8 @@ from django.utils.html import escape
 from cooperation.models import CooperationOffer, ExpressionOfInterest, Organisation
 from events.models import Event, Question, Registration
 from events.services.claims import claim_token_for
+from fp7_contacts.services.enquiries import enquiry_answer, enquiry_create, enquiry_reassign
+from fp7_contacts.services.points import contact_person_save
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from tests.cooperation.factories import (
@@ -44,15 +46,33 @@ from tests.events.factories import (
     RegistrationFactory,
     SessionFactory,
 )
+from tests.fp7_contacts.factories import make_point
+from tests.fp7_contacts.factories import subject as fp7_subject
+from tests.fp7_contacts.factories import theme as fp7_theme
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("accounts", "reference", "cooperation", "events")
+APPS = ("accounts", "reference", "cooperation", "events", "fp7_contacts")
 MIN_LENGTH = 24  # the shortest payload: '"><script>xf99</script>'
 #: Fields that are typed by someone but shown on no page, with the reason.
 NOT_SHOWN = {
     "cooperation.Organisation.cordis_key": "the import's matching key, not shown",
     "cooperation.OrganisationParticipation.project_rcn": "kept for matching, not shown",
+    # modeltranslation's original columns: pages and the admin show <field>_en and <field>_ru
+    **{
+        f"fp7_contacts.{name}": "modeltranslation's original column; its languages are shown"
+        for name in (
+            "ContactPoint.name",
+            "ContactPoint.host_institution",
+            "ContactPoint.city",
+            "ContactPoint.address",
+            "ContactPoint.opening_hours",
+            "ContactPoint.notes",
+            "Service.name",
+            "Service.description",
+            "ContactPerson.role",
+        )
+    },
 }
 #: Fields a person picks from a fixed list, whose pages cannot be drawn with other values.
 PICKED_FROM_A_LIST = {"timezone"}
@@ -86,9 +106,20 @@ def text_fields() -> list[tuple[type[models.Model], models.Field]]:
                     and field.name not in PICKED_FROM_A_LIST | NOT_TEXT
                     and (field.max_length is None or field.max_length >= MIN_LENGTH)
                     and not isinstance(field, models.EmailField | models.SlugField)
+                    # a bilingual field's own column: its text is in the per-language fields
+                    and field.name not in translated_fields(model)
                 ):
                     fields.append((model, field))
     return fields
+
+
+def translated_fields(model: type[models.Model]) -> set[str]:
+    from modeltranslation.translator import NotRegistered, translator
+
+    try:
+        return set(translator.get_options_for_model(model).all_fields)
+    except NotRegistered:
+        return set()
 
 
 def field_name(model: type[models.Model], field: models.Field) -> str:
@@ -115,8 +146,28 @@ def build_world() -> dict[str, Any]:
     text = QuestionFactory(event=event, kind=Question.Kind.TEXT)
     registration = RegistrationFactory(event=event, user=guest, email=guest.email)
     invited = RegistrationFactory(event=event, user=None, claim_token="s3cret")
+    # a contact point with a person, its staff member, an answered and reassigned enquiry
+    ncp = quick_user(name="Ncp", roles=(Role.NCP_STAFF,))
+    point = make_point(code="rcp-tomsk", subjects=("RU-TOM",), staff=(ncp,), services=("training",))
+    second = make_point(code="rcp-siberia", districts=("SIBFD",), staff=(ncp,))
+    contact_person_save(
+        point=point,
+        by=staff,
+        data={"name": "Person", "phone": "+7 3822 123-456", "show_phone": True},
+    )
+    enquiry = enquiry_create(
+        author=owner, subject=fp7_subject("RU-TOM"), theme=fp7_theme("ICT"), title="T", question="Q"
+    )
+    enquiry_answer(enquiry=enquiry, by=ncp, text="Answer")
+    enquiry_reassign(enquiry=enquiry, by=ncp, point=second, note="Note")
     return {
-        "users": {"owner": owner, "partner": partner, "boss": boss, "guest": guest},
+        "users": {
+            "owner": owner,
+            "partner": partner,
+            "boss": boss,
+            "guest": guest,
+            "ncp": ncp,
+        },
         "staff": staff,
         "organisation": organisation,
         "call": call,
@@ -126,6 +177,8 @@ def build_world() -> dict[str, Any]:
         "questions": (single, text),
         "registration": registration,
         "invited": invited,
+        "ncp": ncp,
+        "enquiry": enquiry,
     }
 
 
@@ -194,6 +247,16 @@ def seed_urls(world: dict[str, Any]) -> list[str]:
         reverse("events:ticket", args=[registration.ticket_code]),
         reverse("events:ticket_cancel", args=[registration.ticket_code]),
         reverse("events:claim", args=[claim_token_for(invited)]),
+        reverse("fp7_contacts:index"),
+        reverse("fp7_contacts:index") + "?subject=RU-TOM&theme=ICT",
+        reverse("fp7_contacts:detail", args=["rcp-tomsk"]),
+        reverse("fp7_contacts:enquiry_list"),
+        reverse("fp7_contacts:enquiry_detail", args=[world["enquiry"].pk]),
+        reverse("fp7_contacts:my_points"),
+        reverse("fp7_contacts:point_edit", args=["rcp-tomsk"]),
+        reverse("fp7_contacts:point_history", args=["rcp-tomsk"]),
+        reverse("fp7_contacts:point_dashboard", args=["rcp-siberia"]),
+        reverse("fp7_contacts:dashboard"),
     ]
     return urls
 

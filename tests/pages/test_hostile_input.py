@@ -200,9 +200,9 @@ def test_the_offer_form_survives_anything(english, fields, expires_on):
     client.force_login(author)
     data = {
         "type": CooperationOffer.Type.RD_REQUEST,
-        "title": "Partner sought for photonics",
-        "summary": "We look for a partner.",
-        "description": "More about it.",
+        "title_en": "Partner sought for photonics",
+        "summary_en": "We look for a partner.",
+        "description_en": "More about it.",
         "themes": [str(theme("ICT").pk)],
         "expires_on": expires_on,
         **fields,
@@ -286,9 +286,9 @@ def test_each_hostile_text_in_each_offer_and_organisation_field(client, english,
     for name in OFFER_FIELDS:
         data = {
             "type": CooperationOffer.Type.RD_REQUEST,
-            "title": "Partner sought for photonics",
-            "summary": "We look for a partner.",
-            "description": "More about it.",
+            "title_en": "Partner sought for photonics",
+            "summary_en": "We look for a partner.",
+            "description_en": "More about it.",
             name: value,
         }
         post(client, reverse("cooperation:offer_create"), data)

@@ -29,7 +29,7 @@ def test_beat_runs_what_every_app_registered():
 
 
 def test_seeders_are_registered_by_path():
-    assert [s.key for s in seeders()] == ["accounts.users", "cooperation", "events"]
+    assert [s.key for s in seeders()] == ["accounts.users", "cooperation", "events", "fp7_contacts"]
 
 
 def test_a_web_process_does_not_import_the_demo_data(database_url):
@@ -69,7 +69,13 @@ def test_monitoring_figures_come_from_the_apps(db):
     earlier = figures.values(
         start=now - datetime.timedelta(days=2), end=now - datetime.timedelta(days=1)
     )
-    assert earlier == {"cooperation.offers_published": 0, "events.registrations": 0}
+    assert earlier == {
+        "cooperation.offers_published": 0,
+        "events.registrations": 0,
+        "fp7_contacts.enquiries_received": 0,
+        "fp7_contacts.enquiries_answered": 0,
+        "fp7_contacts.median_first_answer_hours": 0.0,
+    }
 
 
 def test_digest_sections_registry_orders_sections():

@@ -101,9 +101,9 @@ def test_descriptions_share_one_limit(client, english):
         reverse("cooperation:offer_create"),
         {
             "type": CooperationOffer.Type.RD_REQUEST,
-            "title": "Partner sought",
-            "summary": "Summary",
-            "description": "x" * (LONG_TEXT_MAX + 1),
+            "title_en": "Partner sought",
+            "summary_en": "Summary",
+            "description_en": "x" * (LONG_TEXT_MAX + 1),
         },
     )
     assert response.status_code == 200

@@ -1,0 +1,1 @@
+"""Every write of the contact points app (``<entity>_<action>``), and the routing rule."""
