@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from portal import bilingual
 from portal.newsletter import digest
 from portal.newsletter.models import Issue, Subscriber
 from portal.text_input import TextInputMixin
@@ -71,10 +72,22 @@ class ManageLinkForm(TextInputMixin, forms.Form):
 
 
 class IssueForm(TextInputMixin, forms.ModelForm):
+    """Subject and introduction in English, Russian or both (each subscriber gets their
+    language, else the other one)."""
+
     class Meta:
         model = Issue
-        fields = ["subject", "intro", "include_digest"]
-        widgets = {"intro": forms.Textarea(attrs={"rows": 6})}
+        fields = [*bilingual.localized_names("subject", "intro"), "include_digest"]
+        widgets = {
+            **bilingual.widgets("subject", forms.TextInput()),
+            **bilingual.widgets("intro", forms.Textarea(attrs={"rows": 6})),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not bilingual.require_one_language(data, "subject"):
+            self.add_error("subject_en", _("Give the subject in English or Russian (or both)."))
+        return data
 
 
 class ScheduleForm(forms.Form):

@@ -156,6 +156,12 @@ class Issue(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
+    # per-language columns added by django-modeltranslation (translation.py; portal/bilingual.py)
+    subject_en: str | None
+    subject_ru: str | None
+    intro_en: str | None
+    intro_ru: str | None
+
     class Meta:
         verbose_name = _("newsletter issue")
         verbose_name_plural = _("newsletter issues")

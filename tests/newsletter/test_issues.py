@@ -63,7 +63,7 @@ def test_each_subscriber_gets_only_their_themes_in_their_language(staff, calls):
     subscriber("all@example.org")
     send_queued()
     mail.outbox.clear()
-    issue = _start(make_issue(by=staff, subject="December"), staff)
+    issue = _start(make_issue(by=staff, subject="December", subject_ru="Декабрь"), staff)
     assert issue.snapshot_done
     assert issue.recipients == 3
     assert send_queued() == 3
@@ -82,6 +82,8 @@ def test_each_subscriber_gets_only_their_themes_in_their_language(staff, calls):
     assert "закрывается через 5 дней" in ict.body  # in Russian, "closes in N days"
     assert "closes in 5 days" in health.body
     assert ict.extra_headers["Content-Language"] == "ru"
+    assert "Декабрь" in ict.subject  # the Russian subject for the Russian reader
+    assert "December" in health.subject
     assert isinstance(ict, EmailMultiAlternatives)
     html = str({mimetype: content for content, mimetype in ict.alternatives}["text/html"])
     assert "Photonics for networks" in html
@@ -251,9 +253,14 @@ def test_staff_pages_preview_progress_and_csv(client, staff, calls):
     client.force_login(staff)
     created = client.post(
         reverse("newsletter:issue_create"),
-        {"subject": "Winter issue", "intro": "Welcome", "include_digest": "on"},
+        {"subject_en": "", "subject_ru": "", "intro_en": "Welcome", "include_digest": "on"},
     )
-    issue = Issue.objects.get(subject="Winter issue")
+    assert "Give the subject in English or Russian (or both)." in created.content.decode()
+    created = client.post(
+        reverse("newsletter:issue_create"),
+        {"subject_en": "Winter issue", "intro_en": "Welcome", "include_digest": "on"},
+    )
+    issue = Issue.objects.get(subject_en="Winter issue")
     assert created["Location"] == reverse("newsletter:issue_detail", args=[issue.pk])
     preview = client.get(
         reverse("newsletter:issue_detail", args=[issue.pk]), {"email": "ict@example.org"}

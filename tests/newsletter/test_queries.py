@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from portal.mail.services import mail_claim
-from portal.newsletter import emails, selectors, services
+from portal.newsletter import digest, emails, selectors, services
 from portal.newsletter.models import Issue
 from tests.cooperation.factories import FundingCallFactory, theme
 from tests.events.factories import site_staff
@@ -48,9 +48,9 @@ def test_rendering_a_chunk_costs_the_same_for_any_number_of_rows(
     emails._items_cache.clear()
     rows = [r for r in mail_claim(limit=50) if r.kind == "newsletter.issue"]
     assert len(rows) == 6
-    # subscribers, issues, then once per section and language (all English here): calls and
-    # their themes, offers (none: no themes query), events (none)
-    with django_assert_num_queries(2 + 2 + 1 + 1):
+    # subscribers, issues, then one query per registered section and language (all English
+    # here), and the themes of the one section with items (the call)
+    with django_assert_num_queries(2 + len(digest.sections()) + 1):
         results = emails.render_issue_mails(rows)
     assert all(r is not None for r in results)
     with django_assert_num_queries(2):  # the sections are kept for a minute
