@@ -33,6 +33,10 @@ class CooperationConfig(AppConfig):
 
         register_sections()
 
+        from cooperation import digest
+
+        digest.register_sections()  # the newsletter's digest: calls and offers
+
         figures.register(
             figures.Figure(
                 key="cooperation.offers_published",

@@ -15,6 +15,10 @@ class EventsConfig(AppConfig):
         from portal.pages.demo import register_seeder
 
         register_sections()
+
+        from events import digest
+
+        digest.register_sections()  # the newsletter's digest: upcoming events
         figures.register(
             figures.Figure(
                 key="events.registrations",

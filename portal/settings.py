@@ -205,6 +205,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Under load the outbox publishes one send task per this many seconds (portal/mail/services.py);
 # mail then leaves at most twice this long after the change that caused it. 0: a task per change.
 MAIL_ENQUEUE_WINDOW_SECONDS = env.int("PORTAL_MAIL_ENQUEUE_WINDOW", default=1)
+# The outbox's global rate limit: messages per second across every worker (counted in the shared
+# cache, Redis when REDIS_URL is set); 0: as fast as the mail server accepts.
+MAIL_RATE_LIMIT = env.int("PORTAL_MAIL_RATE_LIMIT", default=0)
+# The newsletter's bounce webhook (POST /<lang>/newsletter/bounces/) is off until this is set.
+NEWSLETTER_WEBHOOK_SECRET = env("NEWSLETTER_WEBHOOK_SECRET", default="")
 EMAIL_URL = env("EMAIL_URL", default="")
 if EMAIL_URL:
     globals().update(env.email_url("EMAIL_URL"))

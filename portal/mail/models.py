@@ -20,6 +20,7 @@ class OutgoingMail(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        HELD = "held", _("Held")  # its sender paused it (a newsletter issue): not claimed
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
@@ -85,7 +86,9 @@ class OutgoingMail(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "sending", "sent", "failed", "cancelled"]),
+                condition=Q(
+                    status__in=["pending", "held", "sending", "sent", "failed", "cancelled"]
+                ),
                 name="mail_status_known",
             ),
             models.CheckConstraint(

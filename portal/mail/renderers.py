@@ -36,21 +36,57 @@ class RenderedMail:
 
 
 Renderer = Callable[[Sequence["OutgoingMail"]], list[RenderedMail | None]]
+#: Given claimed rows of its kind, the ids of those that must no longer be sent (the subscriber
+#: unsubscribed or the address was suppressed since the row was queued). Runs at every claim,
+#: for rows rendered already too (a retry), so a withdrawal between attempts is honoured.
+WithdrawnCheck = Callable[[Sequence["OutgoingMail"]], set[int]]
 
 _renderers: dict[str, Renderer] = {}
+_withdrawn_checks: dict[str, WithdrawnCheck] = {}
+_unstored: set[str] = set()
 
 
-def register(*kinds: str) -> Callable[[Renderer], Renderer]:
-    """Decorator: ``@register("events.confirmed", ...)`` on a batch renderer."""
+def register(*kinds: str, store: bool = True) -> Callable[[Renderer], Renderer]:
+    """Decorator: ``@register("events.confirmed", ...)`` on a batch renderer.
+
+    ``store=False``: the rendered content is not written to the row; the row is rendered again
+    at each attempt (same Message-ID). For bulk mail that is cheap to render again and whose
+    stored copies would only fill the ledger (an issue to 100,000 subscribers: 100,000 near
+    identical bodies), and whose content should follow what changed between attempts (a call
+    that closed meanwhile is left out)."""
 
     def decorate(func: Renderer) -> Renderer:
         for kind in kinds:
             if kind in _renderers and _renderers[kind] is not func:
                 raise ValueError(f"a renderer for mail kind {kind!r} is already registered")
             _renderers[kind] = func
+            if store:
+                _unstored.discard(kind)
+            else:
+                _unstored.add(kind)
         return func
 
     return decorate
+
+
+def register_withdrawn_check(*kinds: str) -> Callable[[WithdrawnCheck], WithdrawnCheck]:
+    """Decorator: ``@register_withdrawn_check("newsletter.issue")`` on a batch check."""
+
+    def decorate(func: WithdrawnCheck) -> WithdrawnCheck:
+        for kind in kinds:
+            _withdrawn_checks[kind] = func
+        return func
+
+    return decorate
+
+
+def withdrawn_check_for(kind: str) -> WithdrawnCheck | None:
+    return _withdrawn_checks.get(kind)
+
+
+def stores(kind: str) -> bool:
+    """Whether the rendered content of ``kind`` is stored on the row (see :func:`register`)."""
+    return kind not in _unstored
 
 
 def renderer_for(kind: str) -> Renderer:

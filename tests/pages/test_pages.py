@@ -5,13 +5,12 @@ from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
-# The home page, /partners/, /calls/, /events/ and /contacts/ read the database: the home page
-# is pinned below, the events list in tests/events, the partner and call lists in
+# The home page, /partners/, /calls/, /events/, /contacts/ and /newsletter/ read the database:
+# the home page is pinned below, the events list in tests/events, the partner and call lists in
 # tests/cooperation/test_public_pages.py, the contact points' directory in
-# tests/fp7_contacts/test_directory.py.
+# tests/fp7_contacts/test_directory.py, the newsletter's form in tests/newsletter.
 SECTIONS = [
     "/{lang}/twinning/",
-    "/{lang}/newsletter/",
     "/{lang}/privacy/",
     "/{lang}/accessibility/",
 ]
