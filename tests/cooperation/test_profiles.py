@@ -163,7 +163,7 @@ def test_download_my_data_holds_the_cooperation_section(client):
     section = json.loads(response.content)["sections"]["cooperation"]
     assert section["researcher_profile"]["orcid"] == "0000-0002-1825-0097"
     assert section["researcher_profile"]["organisation"] == "Институт 🧪"
-    assert [o["title"] for o in section["offers"]] == ["Моё предложение"]
+    assert [o["title_en"] for o in section["offers"]] == ["Моё предложение"]
     assert [i["id"] for i in section["interests_sent"]] == [sent.pk]
     received = {i["id"]: i for i in section["interests_received"]}
     assert received[hidden.pk]["sender"] is None
