@@ -35,7 +35,7 @@ CALLS: tuple[CallSpec, ...] = (
     CallSpec(
         "FP7-ICT-2013-10",
         _P.FP7,
-        "ICT Work Programme 2013, call 10",
+        "ICT Work Programme 2013, call 10 / Рабочая программа ИКТ 2013, конкурс 10",
         ("ICT",),
         -4700,
         ((-4570, _BRUSSELS, ""),),
@@ -46,7 +46,7 @@ CALLS: tuple[CallSpec, ...] = (
     CallSpec(
         "FP7-HEALTH-2012-INNOVATION-1",
         _P.FP7,
-        "Health research: innovation call 2012",
+        "Health research: innovation call 2012 / Исследования в области здравоохранения: инновационный конкурс 2012",
         ("HEALTH",),
         -5200,
         ((-5090, _BRUSSELS, ""),),
@@ -56,7 +56,7 @@ CALLS: tuple[CallSpec, ...] = (
     CallSpec(
         "FP7-INCO-2013-9",
         _P.FP7,
-        "BILAT: bilateral coordination for the enhancement of S&T partnerships",
+        "BILAT: bilateral coordination for the enhancement of S&T partnerships / BILAT: двусторонняя координация для развития научно-технического партнёрства",
         ("INCO",),
         -4750,
         ((-4600, _BRUSSELS, ""),),
@@ -66,7 +66,7 @@ CALLS: tuple[CallSpec, ...] = (
     CallSpec(
         "FP7-PEOPLE-2013-IRSES",
         _P.FP7,
-        "Marie Curie International Research Staff Exchange Scheme",
+        "Marie Curie International Research Staff Exchange Scheme / Программа Марии Кюри по международному обмену научными сотрудниками",
         ("PEOPLE",),
         -4800,
         ((-4650, _BRUSSELS, ""),),
@@ -77,7 +77,7 @@ CALLS: tuple[CallSpec, ...] = (
     CallSpec(
         "H2020-MSCA-RISE-2020",
         _P.H2020,
-        "Research and Innovation Staff Exchange 2020",
+        "Research and Innovation Staff Exchange 2020 / Обмен научными и инновационными кадрами 2020",
         ("PEOPLE",),
         -2400,
         ((-2250, _BRUSSELS, ""),),
@@ -87,7 +87,7 @@ CALLS: tuple[CallSpec, ...] = (
     CallSpec(
         "HORIZON-CL5-2027-D3-01",
         _P.HORIZON_EUROPE,
-        "Sustainable, secure and competitive energy supply",
+        "Sustainable, secure and competitive energy supply / Устойчивое, надёжное и конкурентоспособное энергоснабжение",
         ("ENERGY",),
         -20,
         ((75, _BRUSSELS, ""),),
@@ -97,7 +97,7 @@ CALLS: tuple[CallSpec, ...] = (
     CallSpec(
         "HORIZON-CL4-2027-DIGITAL-EMERGING-01",
         _P.HORIZON_EUROPE,
-        "Digital and emerging technologies for competitiveness",
+        "Digital and emerging technologies for competitiveness / Цифровые и перспективные технологии для конкурентоспособности",
         ("ICT", "NMP"),
         -10,
         ((40, _BRUSSELS, "First stage"), (160, _BRUSSELS, "Second stage")),
@@ -107,7 +107,7 @@ CALLS: tuple[CallSpec, ...] = (
     CallSpec(
         "HORIZON-MSCA-2027-DN-01",
         _P.HORIZON_EUROPE,
-        "MSCA Doctoral Networks 2027",
+        "MSCA Doctoral Networks 2027 / Докторские сети MSCA 2027",
         ("PEOPLE",),
         30,
         ((130, _BRUSSELS, ""),),
@@ -117,7 +117,7 @@ CALLS: tuple[CallSpec, ...] = (
     CallSpec(
         "HORIZON-ERC-2027-STG",
         _P.HORIZON_EUROPE,
-        "ERC Starting Grants 2027",
+        "ERC Starting Grants 2027 / Стартовые гранты ERC 2027",
         ("IDEAS",),
         60,
         ((200, _BRUSSELS, ""),),
@@ -127,7 +127,7 @@ CALLS: tuple[CallSpec, ...] = (
     CallSpec(
         "HORIZON-CL6-2027-FARM2FORK-01",
         _P.HORIZON_EUROPE,
-        "Fair, healthy and environmentally friendly food systems",
+        "Fair, healthy and environmentally friendly food systems / Справедливые, здоровые и экологичные продовольственные системы",
         ("KBBE",),
         -5,
         ((100, _BRUSSELS, ""),),
@@ -137,7 +137,7 @@ CALLS: tuple[CallSpec, ...] = (
     CallSpec(
         "RSF-2027-MOL",
         _P.RU_FOUNDATION,
-        "Конкурс РНФ «Проведение инициативных исследований молодыми учёными» 2027",
+        "Конкурс РНФ «Проведение инициативных исследований молодыми учёными» 2027 / RSF call: exploratory research by young scientists 2027",
         ("IDEAS",),
         -15,
         ((25, _MOSCOW, "Подача заявок"),),
@@ -150,7 +150,7 @@ CALLS: tuple[CallSpec, ...] = (
     CallSpec(
         "RSF-2026-LAB",
         _P.RU_FOUNDATION,
-        "Конкурс РНФ на создание лабораторий мирового уровня",
+        "Конкурс РНФ на создание лабораторий мирового уровня / RSF call for world-class laboratories",
         ("IDEAS", "INFRASTRUCTURES"),
         -200,
         ((-120, _MOSCOW, "Подача заявок"),),
@@ -172,7 +172,7 @@ CALLS: tuple[CallSpec, ...] = (
     CallSpec(
         "ERANET-RUS-PLUS-2017",
         _P.ERA_NET,
-        "ERA.Net RUS Plus joint call 2017: S&T and innovation",
+        "ERA.Net RUS Plus joint call 2017: S&T and innovation / Совместный конкурс ERA.Net RUS Plus 2017: наука, технологии и инновации",
         ("NMP", "HEALTH", "ENVIRONMENT"),
         -3400,
         ((-3300, _BRUSSELS, ""),),
@@ -182,7 +182,7 @@ CALLS: tuple[CallSpec, ...] = (
     CallSpec(
         "ERANET-MERA-2027",
         _P.ERA_NET,
-        "M-ERA.NET Call 2027: materials research and innovation",
+        "M-ERA.NET Call 2027: materials research and innovation / Конкурс M-ERA.NET 2027: исследования и инновации в области материалов",
         ("NMP",),
         -30,
         ((20, _BRUSSELS, "Pre-proposals"), (140, _BRUSSELS, "Full proposals")),
@@ -192,7 +192,7 @@ CALLS: tuple[CallSpec, ...] = (
     CallSpec(
         "BILAT-FI-RU-2027",
         _P.BILATERAL,
-        "Academy of Finland – RSF bilateral call: Arctic research",
+        "Academy of Finland – RSF bilateral call: Arctic research / Двусторонний конкурс Академии Финляндии и РНФ: исследования Арктики",
         ("ENVIRONMENT",),
         10,
         ((90, "Europe/Helsinki", ""),),
