@@ -42,9 +42,12 @@ def test_two_participants_meet_at_the_same_table_and_time(
     smtp_sink: MailSink,
     eager_celery: None,
     axe_check: Callable[[Page], None],
+    django_db_serialized_rollback: None,
 ) -> None:
     # Content types cached by earlier tests' rolled-back transactions must not be trusted here
-    # (the database was flushed and reloaded for this test).
+    # (the database was flushed and reloaded for this test). Serialized rollback, as every
+    # browser test has: a flush without it re-creates the content types, and the next test
+    # that reloads the migrations' rows would then find them twice.
     ContentType.objects.clear_cache()
     boss = UserFactory(name="Olga Organiser", roles=(Role.EVENT_ORGANISER,), password=None)
     start = datetime.datetime(2027, 3, 15, 9, 0, tzinfo=datetime.UTC)
