@@ -30,6 +30,26 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         _skipped.append(report.nodeid)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test that commits (``transaction=True``, ``transactional_db``, ``live_server``)
+    gets serialized rollback: the rows the migrations made (countries, role groups, content
+    types) are reloaded for the tests after it. Without it, the flush after such a test makes
+    Django create the content types again under new ids, and the next test that reloads the
+    migrations' rows fails on a duplicate content type (the order of tests decided it)."""
+    committing = {"transactional_db", "live_server", "django_db_serialized_rollback"}
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker is not None else {}
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if not (kwargs.get("transaction") or fixtures & committing):
+            continue
+        if kwargs.get("serialized_rollback"):
+            continue
+        kwargs.update(transaction=True, serialized_rollback=True)
+        args = marker.args if marker is not None else ()
+        item.add_marker(pytest.mark.django_db(*args, **kwargs), append=False)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _skipped:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
