@@ -13,7 +13,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import capfirst
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import (
@@ -36,6 +35,7 @@ from portal import bilingual
 from portal.accounts.models import User
 from portal.form_layout import Section, SectionsMixin
 from portal.reference.models import Country, FederalSubject, ThematicPriority
+from portal.reference.selectors import name_field
 from portal.text_input import TextInputMixin
 from portal.validators import validate_plausible_date
 from portal.widgets import SearchableSelect, SearchableSelectMultiple
@@ -46,10 +46,6 @@ _ROR_URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?ror\.org/", re.IGNORECAS
 def _model_label(model: type[models.Model], field: str) -> Any:
     """The model field's own (translatable) name, as a model form would label it."""
     return capfirst(cast(models.Field, model._meta.get_field(field)).verbose_name)
-
-
-def _label_field() -> str:
-    return "name_ru" if (get_language() or "en").startswith("ru") else "name_en"
 
 
 def normalise_keywords(value: str) -> str:
@@ -114,7 +110,7 @@ class OrganisationForm(SectionsMixin, TextInputMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        order = _label_field()
+        order = name_field()
         cast(forms.ModelChoiceField, self.fields["country"]).queryset = Country.objects.order_by(
             order
         )
@@ -272,7 +268,7 @@ class OfferForm(SectionsMixin, TextInputMixin, forms.ModelForm):
         ).queryset = ThematicPriority.objects.order_by("position", "code")
         cast(
             forms.ModelChoiceField, self.fields["sought_countries"]
-        ).queryset = Country.objects.order_by(_label_field())
+        ).queryset = Country.objects.order_by(name_field())
         cast(forms.ModelChoiceField, self.fields["call"]).queryset = call_choices()
 
     def clean(self) -> dict[str, Any]:

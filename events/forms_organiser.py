@@ -25,6 +25,7 @@ from events.models import Event, Question, Registration, Session
 from events.services.events import QuestionInput, SessionInput
 from portal import bilingual
 from portal.reference.models import Country, ThematicPriority
+from portal.reference.selectors import name_field
 from portal.text_input import TextInputMixin
 from portal.timezones import timezone_choices
 from portal.validators import validate_plausible_date
@@ -213,9 +214,8 @@ class EventForm(ShownAgainMixin, TextInputMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # countries by their name in the page's language
-        label = "name_ru" if bilingual.active_language() == "ru" else "name_en"
         cast(forms.ModelChoiceField, self.fields["country"]).queryset = Country.objects.order_by(
-            label
+            name_field()
         )
 
     DATETIME_FIELDS = (

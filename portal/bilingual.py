@@ -33,6 +33,21 @@ from modeltranslation.manager import MultilingualManager as MultilingualManager
 LANGUAGE_CODES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
 
 
+def script_language(text: object) -> str:
+    """ "ru" for text mostly in Cyrillic letters, "en" for mostly Latin, "" for neither."""
+    cyrillic = latin = 0
+    for char in str(text or ""):
+        if not char.isalpha():
+            continue
+        if "\u0400" <= char <= "\u04ff":
+            cyrillic += 1
+        elif char.isascii() or "\u00c0" <= char <= "\u024f":
+            latin += 1
+    if not cyrillic and not latin:
+        return ""
+    return "ru" if cyrillic >= latin else "en"
+
+
 def active_language() -> str:
     code = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     return code if code in LANGUAGE_CODES else settings.LANGUAGE_CODE
@@ -115,8 +130,6 @@ def copy_by_script(model: Any, names: Iterable[str]) -> None:
     """Move the texts of ``names`` from the original column into the column of their script's
     language (Cyrillic: ``_ru``, else ``_en``), for rows written before a field became
     bilingual (data migrations; ``model`` is the migration's historical model)."""
-    from portal.pages.templatetags.portal_lang import script_language
-
     names = tuple(names)
     batch = []
     for row in model._default_manager.only("pk", *names).iterator(chunk_size=2000):
@@ -138,8 +151,6 @@ def by_script(name: str, text: str) -> dict[str, str]:
     """``{"title_en": ..., "title_ru": ...}`` from one text holding both languages, as the demo
     data and older rows write them ("Opening / Открытие", or paragraphs in each language): each
     part goes to the language of its script."""
-    from portal.pages.templatetags.portal_lang import script_language
-
     separator = "\n\n" if "\n\n" in text else " / "
     parts: dict[str, list[str]] = {}
     for part in text.split(separator):

@@ -5,11 +5,11 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
 from portal.reference.models import Country
+from portal.reference.selectors import name_field
 from portal.text_input import TextInputMixin
 from portal.timezones import timezone_choices
 from portal.widgets import SearchableSelect
@@ -58,9 +58,8 @@ class ProfileForm(TextInputMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        order = "name_ru" if (get_language() or "en").startswith("ru") else "name_en"
         cast(forms.ModelChoiceField, self.fields["country"]).queryset = Country.objects.order_by(
-            order
+            name_field()
         )
 
 

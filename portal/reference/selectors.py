@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from portal.reference.models import Country, FederalDistrict, FederalSubject, ThematicPriority
 
 
-def _name_field(language: str | None) -> str:
+def name_field(language: str | None = None) -> str:
     """``name_ru`` for Russian, ``name_en`` for anything else (as ``label`` does)."""
     code = (language or get_language() or "en").split("-")[0].lower()
     return "name_ru" if code == "ru" else "name_en"
@@ -40,7 +40,7 @@ def theme_list() -> QuerySet[ThematicPriority]:
 
 def country_list(*, language: str | None = None) -> list[Country]:
     """All countries ordered by their name in ``language`` (default: the active one); one query."""
-    field = _name_field(language)
+    field = name_field(language)
     return sorted(
         Country.objects.all(), key=lambda country: _collation_key(getattr(country, field))
     )
@@ -58,7 +58,7 @@ def federal_district_list_with_subjects(
 
     Subjects are ordered by their name in ``language`` (default: the active one).
     """
-    subjects = FederalSubject.objects.order_by(_name_field(language), "code")
+    subjects = FederalSubject.objects.order_by(name_field(language), "code")
     return FederalDistrict.objects.order_by("position").prefetch_related(
         Prefetch("subjects", queryset=subjects)
     )

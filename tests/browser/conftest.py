@@ -155,6 +155,15 @@ def _report(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def all_violations(axe: Axe, page: Page) -> str:
+    """axe-core's violations of any impact (minor included), as text; empty when there are none."""
+    violations = axe.run(page).response["violations"]
+    if not violations:
+        return ""
+    width = page.viewport_size["width"] if page.viewport_size else "?"
+    return f"axe: {len(violations)} on {page.url} at {width} px:\n{_report(violations)}"
+
+
 @pytest.fixture
 def axe_report(_axe: Axe) -> Callable[[Page], str]:
     """``axe_report(page)``: axe-core's serious and critical violations on the page, as text.

@@ -15,7 +15,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from portal.accounts.models import User
 from tests.accounts.factories import UserFactory
-from tests.browser.conftest import _report
+from tests.browser.conftest import all_violations
 
 pytestmark = pytest.mark.browser
 
@@ -110,15 +110,6 @@ WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 @pytest.fixture
 def axe(_axe: Axe) -> Axe:
     return _axe
-
-
-def all_violations(axe: Axe, page: Page) -> str:
-    """axe-core's violations of any impact (minor included), as text; empty when there are none."""
-    violations = axe.run(page).response["violations"]
-    if not violations:
-        return ""
-    width = page.viewport_size["width"] if page.viewport_size else "?"
-    return f"axe: {len(violations)} on {page.url} at {width} px:\n{_report(violations)}"
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))

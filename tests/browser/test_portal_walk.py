@@ -30,7 +30,7 @@ from events.models import Event, Question, Registration
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.accounts.services import user_roles_assign
-from tests.browser.conftest import DEFAULT_TIMEOUT_MS, _report, log_in
+from tests.browser.conftest import DEFAULT_TIMEOUT_MS, all_violations, log_in
 from tests.events.factories import attendee, organiser, quick_event
 
 pytestmark = pytest.mark.browser
@@ -94,12 +94,8 @@ class Walk:
         self.reports: list[str] = []
 
     def check(self, page: Page) -> None:
-        violations = self.axe.run(page).response["violations"]
-        if violations:
-            width = page.viewport_size["width"] if page.viewport_size else "?"
-            self.reports.append(
-                f"axe: {len(violations)} on {page.url} at {width} px:\n{_report(violations)}"
-            )
+        if report := all_violations(self.axe, page):
+            self.reports.append(report)
 
 
 @pytest.fixture

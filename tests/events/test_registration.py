@@ -23,7 +23,7 @@ from events.services.registrations import (
     seats_taken,
 )
 from portal.accounts.roles import Role
-from portal.pages.templatetags.portal_lang import script_language
+from portal.bilingual import script_language
 from tests.events.factories import (
     attendee,
     capture_tasks,

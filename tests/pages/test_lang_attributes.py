@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from portal.pages.templatetags.portal_lang import lang_attr, script_language
+from portal.bilingual import script_language
+from portal.pages.templatetags.portal_lang import lang_attr
 from tests.cooperation.factories import OfferFactory, OrganisationFactory, country
 
 

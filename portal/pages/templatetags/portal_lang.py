@@ -14,22 +14,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from portal.bilingual import script_language
+
 register = template.Library()
-
-
-def script_language(text: object) -> str:
-    """ "ru" for text mostly in Cyrillic letters, "en" for mostly Latin, "" for neither."""
-    cyrillic = latin = 0
-    for char in str(text or ""):
-        if not char.isalpha():
-            continue
-        if "\u0400" <= char <= "\u04ff":
-            cyrillic += 1
-        elif char.isascii() or "\u00c0" <= char <= "\u024f":
-            latin += 1
-    if not cyrillic and not latin:
-        return ""
-    return "ru" if cyrillic >= latin else "en"
 
 
 @register.filter
