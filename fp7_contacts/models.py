@@ -24,12 +24,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from portal.reference.models import FederalDistrict, FederalSubject, ThematicPriority
 from portal.search import fields as search_fields
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from portal.accounts.models import User
 
 CODE_PATTERN = r"^[a-z0-9][a-z0-9-]{1,39}$"
