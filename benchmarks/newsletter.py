@@ -274,9 +274,7 @@ def _postgres_cpu() -> dict[int, float]:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-        )
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
         pids = [row[0] for row in cursor.fetchall()]
     return {pid: _cpu_seconds(f"/proc/{pid}/stat") for pid in pids}
 
@@ -358,8 +356,10 @@ def run_smtplib(sink: Sink, port: int, n: int, raw: bytes) -> float:
             smtp.sendmail("noreply@localhost", [f"reader{i}@example.org"], body)
     elapsed = time.perf_counter() - started
     cpu = meter.read([])
-    log(f"smtplib: sink {cpu['sink_cores']} cores, this process (client + sink) "
-        f"{(time.process_time() - client0) / elapsed:.2f} cores, load {cpu['load_avg_1m']}")
+    log(
+        f"smtplib: sink {cpu['sink_cores']} cores, this process (client + sink) "
+        f"{(time.process_time() - client0) / elapsed:.2f} cores, load {cpu['load_avg_1m']}"
+    )
     assert sink.count() == n, (sink.count(), n)
     return n / elapsed
 

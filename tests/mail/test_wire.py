@@ -76,7 +76,9 @@ def _same(ours: ParsedMessage, django: ParsedMessage) -> None:
         assert str(ours[name]).strip() == str(django[name]).strip(), name
     assert ours.get_content_type() == django.get_content_type()
     assert ours["Date"] is not None
-    ours_parts = [(p.get_content_type(), p.get_content()) for p in ours.walk() if not p.is_multipart()]
+    ours_parts = [
+        (p.get_content_type(), p.get_content()) for p in ours.walk() if not p.is_multipart()
+    ]
     django_parts = [
         (p.get_content_type(), p.get_content()) for p in django.walk() if not p.is_multipart()
     ]
