@@ -252,13 +252,22 @@ _CLAIM_SQL = (
 def mail_claim(*, limit: int = CHUNK, now: datetime.datetime | None = None) -> list[OutgoingMail]:
     """Claim up to ``limit`` due pending rows (most urgent first) and commit the claim: one
     ``UPDATE ... WHERE id = ANY(ARRAY(SELECT ... FOR UPDATE SKIP LOCKED)) RETURNING *`` (the
-    locked ids are taken once, the rows come back claimed: one round trip, not three)."""
+    locked ids are taken once, the rows come back claimed: one statement, not three)."""
     now = now or timezone.now()
-    rows = list(  # autocommit: the statement is its transaction
-        OutgoingMail.objects.raw(
-            _CLAIM_SQL, [Status.SENDING.value, now, Status.PENDING.value, now, limit]
+    with transaction.atomic():
+        with db_connection.cursor() as cursor:
+            # Walk the partial index of pending rows in its order and stop after ``limit``
+            # rows. A send leaves the index entries of the rows it claimed behind until
+            # vacuum; on stale statistics (rows just listed) the planner chose a bitmap scan,
+            # which reads every one of them and then sorts: each claim of a send then cost in
+            # proportion to what had been claimed before (106 ms a claim after 67,000 rows).
+            # The index scan marks the dead entries once and steps over them after that.
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+        rows = list(
+            OutgoingMail.objects.raw(
+                _CLAIM_SQL, [Status.SENDING.value, now, Status.PENDING.value, now, limit]
+            )
         )
-    )
     rows.sort(key=lambda mail: (mail.priority, mail.pk))
     return rows
 
