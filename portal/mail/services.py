@@ -689,6 +689,8 @@ def mail_send_claimed(
                 else:
                     recipient, data = _message_bytes(mail)
                     _throttle()
+                    if smtp.connection is None:  # open() failed silently: never, but typed so
+                        raise smtplib.SMTPServerDisconnected("the SMTP connection is not open")
                     _smtp_send(
                         smtp.connection,
                         envelope_from,

@@ -71,7 +71,7 @@ def test_subscribers_with_other_themes_in_one_chunk_get_other_bodies(staff):
     assert unsub_one.replace("/unsubscribe/", "/preferences/") in one.body
     assert unsub_two.replace("/unsubscribe/", "/preferences/") in two.body
     assert one.extra_headers["Message-ID"] != two.extra_headers["Message-ID"]
-    assert "@@NEWSLETTER" not in one.body + two.body
+    assert "@@NEWSLETTER" not in f"{one.body}{two.body}"
 
 
 def test_a_call_that_closes_between_two_chunks_is_left_out_of_the_second(staff):
