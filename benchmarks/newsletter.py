@@ -482,9 +482,12 @@ def run_portal(
     started = time.perf_counter()
     services.issue_send_now(issue=issue, by=staff)
     beat_thread.start()
+    first_at = snapshot_at = None
     try:
         if disrupt:
             while sink.count() < n // 2:
+                if first_at is None and sink.count():
+                    first_at = time.perf_counter() - started
                 time.sleep(0.005)
             if disrupt == "kill":
                 with sink.lock:
@@ -508,7 +511,6 @@ def run_portal(
                 log(f"{label}: Redis flushed at {sink.count()} received")
         deadline = time.monotonic() + max(600.0, n / 50)
         rows = mail_rows_about(issue)
-        first_at = snapshot_at = None
         while True:
             issue.refresh_from_db()
             meter.sample()
