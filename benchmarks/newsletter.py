@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import datetime
 import json
 import os
 import re
@@ -193,7 +194,7 @@ class Worker:
                 "--without-mingle",
                 "--without-gossip",
                 "--without-heartbeat",
-                "--loglevel=WARNING",
+                f"--loglevel={os.environ.get('NEWSLETTER_BENCH_LOGLEVEL', 'WARNING')}",
                 f"--hostname={name}@127.0.0.1",
                 "-Ofair",
             ],
@@ -237,6 +238,87 @@ class Worker:
         self.out.close()
 
 
+# -- where the cores go ------------------------------------------------------------------------
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(stat_path: str) -> float:
+    """User + system CPU seconds of a process or thread from its ``/proc/.../stat``."""
+    try:
+        with open(stat_path) as f:
+            fields = f.read().rpartition(")")[2].split()
+    except OSError:  # gone
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _group_cpu(pgid: int) -> float:
+    """CPU seconds of every live process of the process group (the worker and its pool)."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:
+            total += (int(fields[11]) + int(fields[12])) / _TICK
+    return total
+
+
+def _postgres_cpu() -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend connected to the benchmark's database."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        pids = [row[0] for row in cursor.fetchall()]
+    return {pid: _cpu_seconds(f"/proc/{pid}/stat") for pid in pids}
+
+
+class CpuMeter:
+    """CPU seconds spent during a run by the sink's thread, the worker processes and the
+    PostgreSQL backends of the benchmark's database (read from /proc: the same machine)."""
+
+    def __init__(self, sink: Sink) -> None:
+        thread = sink.controller._thread
+        self.sink_stat = f"/proc/self/task/{thread.native_id}/stat" if thread else ""
+        self.sink0 = _cpu_seconds(self.sink_stat) if self.sink_stat else 0.0
+        self.pg0 = _postgres_cpu()
+        self.pg_seen = dict(self.pg0)
+        self.started = time.perf_counter()
+        self.sampled = 0.0
+
+    def sample(self) -> None:
+        """Backends come and go during a run (a task's connection may close): read them
+        twice a second and keep the last figure of each."""
+        now = time.perf_counter()
+        if now - self.sampled >= 0.5:
+            self.sampled = now
+            for pid, cpu in _postgres_cpu().items():
+                self.pg_seen[pid] = max(cpu, self.pg_seen.get(pid, 0.0))
+
+    def read(self, worker_pgids: list[int]) -> dict[str, float]:
+        elapsed = time.perf_counter() - self.started
+        self.sampled = 0.0
+        self.sample()
+        pg = self.pg_seen
+        pg_total = sum(cpu - self.pg0.get(pid, 0.0) for pid, cpu in pg.items())
+        sink = (_cpu_seconds(self.sink_stat) - self.sink0) if self.sink_stat else 0.0
+        workers = sum(_group_cpu(pgid) for pgid in worker_pgids)
+        load = os.getloadavg()[0]
+        return {
+            "seconds": round(elapsed, 2),
+            "sink_cores": round(sink / elapsed, 2),
+            "workers_cores": round(workers / elapsed, 2),
+            "postgres_cores": round(pg_total / elapsed, 2),
+            "load_avg_1m": round(load, 2),
+        }
+
+
 # -- the runs ----------------------------------------------------------------------------------
 
 
@@ -266,11 +348,18 @@ def run_smtplib(sink: Sink, port: int, n: int, raw: bytes) -> float:
         for i in range(n)
     ]
     sink.clear()
+    meter = CpuMeter(sink)
+    client0 = time.process_time()
     started = time.perf_counter()
     with smtplib.SMTP("127.0.0.1", port) as smtp:
         for i, body in enumerate(bodies):
             smtp.sendmail("noreply@localhost", [f"reader{i}@example.org"], body)
     elapsed = time.perf_counter() - started
+    cpu = meter.read([])
+    log(
+        f"smtplib: sink {cpu['sink_cores']} cores, this process (client + sink) "
+        f"{(time.process_time() - client0) / elapsed:.2f} cores, load {cpu['load_avg_1m']}"
+    )
     assert sink.count() == n, (sink.count(), n)
     return n / elapsed
 
@@ -298,14 +387,45 @@ def run_django(sink: Sink, port: int, n: int, rendered: Any) -> float:
         use_tls=False,
         use_ssl=False,
     )
+    meter = CpuMeter(sink)
     started = time.perf_counter()
     connection.open()
     sent = connection.send_messages(messages)
     connection.close()
     elapsed = time.perf_counter() - started
+    cpu = meter.read([])
+    log(f"django: sink {cpu['sink_cores']} cores, load {cpu['load_avg_1m']}")
     if sent != n or sink.count() != n:
         raise RuntimeError(f"django: sent {sent}, received {sink.count()} of {n}")
     return n / elapsed
+
+
+def _vacuum() -> None:
+    """VACUUM ANALYZE the outbox before a run: the state of a database whose autovacuum has run
+    since the last send (issues go out days apart), not the dead rows of the previous run."""
+    from django.db import connection
+
+    from portal.mail.models import OutgoingMail
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {OutgoingMail._meta.db_table}")
+
+
+def _wait_for_dead_sessions(timeout: float = 10.0) -> None:
+    """Until no other session of the benchmark's database is running a statement (the killed
+    worker's last one), at most ``timeout`` seconds."""
+    from django.db import connection
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND state <> 'idle'"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+        time.sleep(0.05)
 
 
 def _send_task(broker_url: str, name: str, **kwargs: Any) -> None:
@@ -331,10 +451,12 @@ def run_portal(
 
     from portal.mail.models import OutgoingMail
     from portal.mail.selectors import mail_rows_about
+    from portal.mail.services import mail_release_stale
     from portal.newsletter import services
     from portal.newsletter.models import Issue
 
     broker_url = env["CELERY_BROKER_URL"]
+    _vacuum()
     broker = redis.Redis.from_url(broker_url)
     broker.flushdb()  # our own Redis database only
     worker = Worker(env, workdir / f"{label}-1.log", f"{label}1")
@@ -356,22 +478,34 @@ def run_portal(
                 log(f"beat: {exc!r}")
 
     beat_thread = threading.Thread(target=beat, daemon=True)
+    meter = CpuMeter(sink)
     started = time.perf_counter()
     services.issue_send_now(issue=issue, by=staff)
     beat_thread.start()
+    first_at = snapshot_at = None
     try:
         if disrupt:
             while sink.count() < n // 2:
+                if first_at is None and sink.count():
+                    first_at = time.perf_counter() - started
                 time.sleep(0.005)
             if disrupt == "kill":
                 with sink.lock:
                     open_connections = sink.open
                 worker.kill()
                 log(f"{label}: worker killed at {sink.count()} received, {open_connections} open")
+                # The operator (here, the benchmark) knows the worker is dead: its claims go
+                # back to pending at once, before a new worker starts (beat's own sweeps wait
+                # for the claim age, longer than any task may run). Sweeping with age 0 once
+                # the new worker runs would also take back the claims it is sending: each of
+                # those would be sent twice.
+                # A statement the dead worker sent just before it died (a claim) still
+                # commits: wait until its database sessions are gone, then release.
+                _wait_for_dead_sessions()
+                released = mail_release_stale(older_than=datetime.timedelta(0))
+                log(f"{label}: {released} claims of the dead worker released")
                 workers.append(Worker(env, workdir / f"{label}-2.log", f"{label}2"))
-                # The sweeper with age 0: the operator (here, the benchmark) knows the worker
-                # is dead; beat's own sweeps use the claim age (longer than any task may run).
-                _send_task(broker_url, "portal.mail.tasks.mail_sweep", stale_after_seconds=0)
+                _send_task(broker_url, "portal.mail.tasks.mail_sweep")
             else:
                 broker.flushdb()
                 log(f"{label}: Redis flushed at {sink.count()} received")
@@ -379,6 +513,11 @@ def run_portal(
         rows = mail_rows_about(issue)
         while True:
             issue.refresh_from_db()
+            meter.sample()
+            if first_at is None and sink.count():
+                first_at = time.perf_counter() - started
+            if snapshot_at is None and issue.snapshot_done:
+                snapshot_at = time.perf_counter() - started
             if issue.snapshot_done and sink.count() >= issue.recipients:
                 open_rows = rows.filter(
                     status__in=[OutgoingMail.Status.PENDING, OutgoingMail.Status.SENDING]
@@ -389,6 +528,7 @@ def run_portal(
                 raise RuntimeError(f"{label}: not done in time")
             time.sleep(0.05)
         elapsed = time.perf_counter() - started
+        cpu = meter.read([w.process.pid for w in workers])
         time.sleep(1.0)  # a duplicate would arrive now
     finally:
         stop_sweeps.set()
@@ -408,6 +548,9 @@ def run_portal(
         "statuses": dict(statuses),
         "seconds": round(elapsed, 2),
         "mps": round(n / elapsed, 1),
+        "cpu": cpu,
+        "first_message_s": round(first_at or 0.0, 2),
+        "listed_s": round(snapshot_at or 0.0, 2),
     }
     if disrupt == "kill":
         result["open_connections"] = open_connections
@@ -496,7 +639,8 @@ def main() -> None:
                 "CELERY_TASK_ALWAYS_EAGER": "0",
             }
         )
-        workdir = Path(tmp)
+        workdir = Path(os.environ.get("NEWSLETTER_BENCH_LOGS") or tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
         smtplib_mps = run_smtplib(sink, port, n, raw)
         log(f"smtplib: {smtplib_mps:.0f} messages/s")
         django_mps = run_django(sink, port, n, rendered)

@@ -147,16 +147,48 @@ def digest_sections(
     the registered sections of the content types (none chosen: all), each with its items
     published since the issue's start of period that match the themes (none chosen: all);
     items whose deadline or start has passed are left out. Empty sections are left out."""
+    return _digest(
+        issue=issue, language=language, themes=themes, content_types=content_types, now=now
+    )[0]
+
+
+def _next_change(item: digest.DigestItem, now: datetime.datetime) -> datetime.datetime | None:
+    """When what the digest shows of ``item`` changes: its "in N days" becomes N - 1 days, or
+    it closes (or starts) and leaves the digest."""
+    if item.when is None:
+        return None
+    days = max(0, math.ceil((item.when - now).total_seconds() / 86400))
+    return item.when - datetime.timedelta(days=max(0, days - 1))
+
+
+def _digest(
+    *,
+    issue: Issue,
+    language: str,
+    themes: Sequence[str],
+    content_types: Sequence[str],
+    now: Any = None,
+) -> tuple[list[SectionView], datetime.datetime | None]:
+    """:func:`digest_sections`, and the first time at which they would read differently (an
+    item shown closes or its "closes in N days" changes; None: not before new items come)."""
     if not issue.include_digest:
-        return []
+        return [], None
     now = now or timezone.now()
     since = issue.digest_since or (issue.started_at or now) - datetime.timedelta(days=7)
     wanted = set(content_types)
     chosen = set(themes)
     out: list[SectionView] = []
+    changes: list[datetime.datetime] = []
     for section in digest.sections():
         if wanted and section.key not in wanted:
             continue
+        shown = [
+            item
+            for item in _section_items(section, issue=issue, since=since, language=language)
+            if (item.when is None or item.when > now)
+            and (not chosen or chosen.intersection(item.themes))
+        ][:SECTION_LIMIT]
+        changes += [c for c in (_next_change(item, now) for item in shown) if c is not None]
         items = [
             ItemView(
                 title=item.title,
@@ -164,37 +196,46 @@ def digest_sections(
                 summary=item.summary,
                 when_text=_when_text(item, now),
             )
-            for item in _section_items(section, issue=issue, since=since, language=language)
-            if (item.when is None or item.when > now)
-            and (not chosen or chosen.intersection(item.themes))
-        ][:SECTION_LIMIT]
+            for item in shown
+        ]
         if items:
             out.append(SectionView(key=section.key, label=str(section.label), items=items))
-    return out
+    return out, min(changes, default=None)
 
 
 def _render_issue(
     *, issue: Issue, language: str, themes: Sequence[str], content_types: Sequence[str]
 ) -> RenderedMail:
     """(In ``language``.) The issue for one choice, with placeholders for the links."""
+    return _render_issue_until(
+        issue=issue, language=language, themes=themes, content_types=content_types
+    )[0]
+
+
+def _render_issue_until(
+    *, issue: Issue, language: str, themes: Sequence[str], content_types: Sequence[str]
+) -> tuple[RenderedMail, datetime.datetime | None]:
+    """:func:`_render_issue`, and until when it reads right (see :func:`_digest`)."""
+    sections, changes_at = _digest(
+        issue=issue, language=language, themes=themes, content_types=content_types
+    )
     context = {
         "issue": issue,
         "subject": issue.subject,
         "intro": issue.intro,
-        "sections": digest_sections(
-            issue=issue, language=language, themes=themes, content_types=content_types
-        ),
+        "sections": sections,
         "preferences_url": _PREFS,
         "unsubscribe_url": _UNSUBSCRIBE,
         "site_name": site_name(language),
         "site_url": settings.SITE_URL.rstrip("/"),
         "language": language,
     }
-    return RenderedMail(
+    rendered = RenderedMail(
         subject=" ".join(str(issue.subject).split()),
         body=render_to_string("newsletter/email/issue_body.txt", context),
         html_body=render_to_string("newsletter/email/issue_body.html", context),
     )
+    return rendered, changes_at
 
 
 _cache: dict[tuple[Any, ...], tuple[float, RenderedMail]] = {}
@@ -203,19 +244,25 @@ _cache: dict[tuple[Any, ...], tuple[float, RenderedMail]] = {}
 def _render_issue_cached(
     *, issue: Issue, language: str, themes: Sequence[str], content_types: Sequence[str]
 ) -> RenderedMail:
+    """The issue for one choice of language, themes and content types, rendered once and kept
+    (in the process) for a minute at most, and never past the moment it would read differently:
+    an item shown closes (it must be left out) or its "closes in N days" changes."""
     key = (issue.pk, issue.status, language, tuple(themes), tuple(content_types))
     now = time.monotonic()
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None and hit[0] > now:
             return hit[1]
-    rendered = _render_issue(
+    rendered, changes_at = _render_issue_until(
         issue=issue, language=language, themes=themes, content_types=content_types
     )
+    expires = now + GROUP_CACHE_SECONDS
+    if changes_at is not None:
+        expires = min(expires, now + (changes_at - timezone.now()).total_seconds())
     with _cache_lock:
         if len(_cache) > 512:
             _cache.clear()
-        _cache[key] = (now + GROUP_CACHE_SECONDS, rendered)
+        _cache[key] = (expires, rendered)
     return rendered
 
 
