@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 def _export(user: Any) -> dict[str, Any]:
     from events.brokerage.models import MeetingRequest, Profile
+    from portal.bilingual import localized_names
 
     profiles = []
     for p in Profile.objects.filter(user=user).select_related("event").order_by("pk"):
@@ -18,8 +19,7 @@ def _export(user: Any) -> dict[str, Any]:
                 "event": p.event.slug,
                 "name": p.name,
                 "organisation": p.organisation_name,
-                "offers": p.offers,
-                "seeks": p.seeks,
+                **{name: getattr(p, name) or "" for name in localized_names("offers", "seeks")},
                 "requests_sent": [
                     {"to": r.recipient.name, "message": r.message, "status": r.status}
                     for r in MeetingRequest.objects.filter(requester=p).select_related("recipient")

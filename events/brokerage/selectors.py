@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from cooperation.models import CooperationOffer
 from events.brokerage.indexing import PROFILE_SEARCH
 from events.brokerage.models import (
     BrokerageSettings,
@@ -19,10 +21,22 @@ from events.brokerage.models import (
     Unavailability,
 )
 from events.models import Event
+from portal.bilingual import all_languages_text
 from portal.reference.models import Country
 from portal.search import engine
 
 RUSSIA = "RU"
+
+
+def _published_offers() -> Prefetch[Any]:
+    """The cooperation offers a profile links to that the public may see (``published_offers``)."""
+    return Prefetch(
+        "cooperation_offers",
+        queryset=CooperationOffer.objects.filter(status=CooperationOffer.Status.PUBLISHED).order_by(
+            "pk"
+        ),
+        to_attr="published_offers",
+    )
 
 
 def marketplace(
@@ -46,8 +60,8 @@ def marketplace(
     else:
         qs = qs.order_by("name", "pk")
     return list(
-        qs.select_related("country", "user")
-        .prefetch_related("themes")
+        qs.select_related("country", "user", "organisation")
+        .prefetch_related("themes", _published_offers())
         .defer("search_names", "search_terms", "search_keys", "search_text_en", "search_text_ru")
     )
 
@@ -90,8 +104,8 @@ def suggestions(*, profile: Profile, limit: int = 6) -> list[Suggestion]:
     others = (
         Profile.objects.filter(event_id=profile.event_id)
         .exclude(pk=profile.pk)
-        .select_related("country")
-        .prefetch_related("themes")
+        .select_related("country", "organisation")
+        .prefetch_related("themes", _published_offers())
     )
     asked = set()
     for a, b in MeetingRequest.objects.filter(
@@ -99,13 +113,16 @@ def suggestions(*, profile: Profile, limit: int = 6) -> list[Suggestion]:
     ).values_list("requester_id", "recipient_id"):
         asked |= {a, b}
     mine = {t.pk: t for t in profile.themes.all()}
-    my_offer, my_seek = _words(profile.offers), _words(profile.seeks)
+    my_offer = _words(all_languages_text(profile, "offers"))
+    my_seek = _words(all_languages_text(profile, "seeks"))
     found = []
     for other in others:
         if other.pk in asked:
             continue
         shared = [str(t) for t in other.themes.all() if t.pk in mine]
-        complementary = bool(my_seek & _words(other.offers)) or bool(my_offer & _words(other.seeks))
+        complementary = bool(my_seek & _words(all_languages_text(other, "offers"))) or bool(
+            my_offer & _words(all_languages_text(other, "seeks"))
+        )
         eu_russia = (_is_russian(profile) and _is_eu(other)) or (
             _is_eu(profile) and _is_russian(other)
         )
