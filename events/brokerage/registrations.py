@@ -59,3 +59,26 @@ def register() -> None:
     ):
         figures.register(figures.Figure(key=key, label=label, compute=compute, order=order))
     register_seeder("brokerage", "events.brokerage.demo.seed_brokerage", order=35)
+
+    # The start page: participants see their meetings to answer and attend, organisers their
+    # brokerage events (portal.pages.start).
+    from events.permissions import can_organise
+    from portal.pages.start import StartSection, register_start_section
+
+    register_start_section(
+        StartSection(
+            key="brokerage.participations",
+            template="brokerage/_start_participations.html",
+            context=lambda user: {"profiles": selectors.start_participations(user=user)},
+            order=32,
+        )
+    )
+    register_start_section(
+        StartSection(
+            key="brokerage.organised",
+            template="brokerage/_start_organised.html",
+            context=lambda user: {"events": selectors.start_organised(user=user)},
+            applies=can_organise,
+            order=22,
+        )
+    )

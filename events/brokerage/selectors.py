@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from cooperation.models import CooperationOffer
 from events.brokerage.indexing import PROFILE_SEARCH
@@ -21,6 +22,7 @@ from events.brokerage.models import (
     Unavailability,
 )
 from events.models import Event
+from events.selectors.events import event_managed_queryset
 from portal.bilingual import all_languages_text
 from portal.reference.models import Country
 from portal.search import engine
@@ -281,4 +283,57 @@ def outcomes_between(*, start: datetime.datetime, end: datetime.datetime) -> int
         )
         .distinct()
         .count()
+    )
+
+
+# -- the start page (portal.pages.start, registered in events.brokerage.registrations) -------
+
+START_ROWS = 5
+
+
+def start_participations(*, user: Any, limit: int = START_ROWS) -> list[Profile]:
+    """The user's brokerage profiles at events not yet over, soonest first, with the requests
+    waiting for their answer (``waiting``) and their accepted meetings (``meetings``)."""
+    return list(
+        Profile.objects.filter(user=user, event__ends_at__gte=timezone.now())
+        .select_related("event", "event__brokerage")
+        .annotate(
+            waiting=Count(
+                "requests_received",
+                filter=Q(requests_received__status=MeetingRequest.Status.PENDING),
+                distinct=True,
+            ),
+            meetings=Count(
+                "requests_sent",
+                filter=Q(requests_sent__status=MeetingRequest.Status.ACCEPTED),
+                distinct=True,
+            )
+            + Count(
+                "requests_received",
+                filter=Q(requests_received__status=MeetingRequest.Status.ACCEPTED),
+                distinct=True,
+            ),
+        )
+        .order_by("event__starts_at", "pk")[:limit]
+    )
+
+
+def start_organised(*, user: Any, limit: int = START_ROWS) -> list[Event]:
+    """Brokerage events the user manages that are not over yet, soonest first, with their
+    meeting requests (``requested``), accepted meetings (``accepted``) and those with a slot
+    (``scheduled``)."""
+    return list(
+        event_managed_queryset(user=user)
+        .filter(type=Event.Type.BROKERAGE, ends_at__gte=timezone.now())
+        .select_related("brokerage")
+        .annotate(
+            requested=Count("meeting_requests", distinct=True),
+            accepted=Count("brokerage_meetings", distinct=True),
+            scheduled=Count(
+                "brokerage_meetings",
+                filter=Q(brokerage_meetings__slot__isnull=False),
+                distinct=True,
+            ),
+        )
+        .order_by("starts_at", "pk")[:limit]
     )

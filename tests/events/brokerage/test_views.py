@@ -184,3 +184,28 @@ def test_profile_texts_in_either_language_and_links_to_own_organisation_and_offe
     assert f'href="{reverse("cooperation:offer_detail", args=[offer.pk])}"' in found
     russian = client.get(url("brokerage:marketplace", fair.event.slug, lang="ru")).content
     assert "<span>Фотонная лаборатория" in russian.decode()
+
+
+def test_start_page_shows_meetings_to_answer_and_the_organisers_events(
+    client: Any, fair: Any
+) -> None:
+    """A participant's start page lists their brokerage event with the requests waiting for
+    their answer; the organiser's lists the event with its requests, linked to its management
+    page; someone who takes no part sees neither."""
+    anna_user, anna = fair.participant("Anna")
+    jan_user, _jan = fair.participant("Jan")
+    services.request_create(event=fair.event, user=jan_user, recipient=anna, message="Hello")
+    client.force_login(anna_user)
+    page = client.get(url("pages:start")).content.decode()
+    assert "Your brokerage meetings" in page
+    assert "1 request waits for your answer" in page
+    assert f'href="{url("brokerage:requests", fair.event.slug)}"' in page
+    client.force_login(fair.boss)
+    page = client.get(url("pages:start")).content.decode()
+    assert "Brokerage events you organise" in page
+    assert "1 meeting request," in page
+    assert f'href="{url("brokerage:manage", fair.event.slug)}"' in page
+    client.force_login(person())
+    page = client.get(url("pages:start")).content.decode()
+    assert "Your brokerage meetings" not in page
+    assert "Brokerage events you organise" not in page
