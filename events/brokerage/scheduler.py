@@ -280,6 +280,7 @@ class _State:
                     by_slot[low.bit_length() - 1].append(i)
                     mask ^= low
         later = self.all_slots
+        both_over = start.both_over
         weight = [0.0] * npeople
         over = [False] * npeople
         slot = self.slot
@@ -294,20 +295,22 @@ class _State:
                     # How pressing: the share of free slots needed, and most when exactly all.
                     weight[p] = min(u, 1.0) + start.exact * max(0.0, 1.0 - abs(u - 1.0))
                     over[p] = u > 1.0
-                cands: list[tuple[float, int, int]] = []
+                cands: list[tuple[float, int]] = []
+                add = cands.append
                 for i in by_slot[s]:
                     if slot[i] >= 0:
                         continue
-                    a, b = ma[i], mb[i]
+                    a = ma[i]
+                    b = mb[i]
                     taken = busy[a] | busy[b]
                     if taken & bit:
                         continue
                     score = weight[a] + weight[b] + 1.0 / (common[i] & later & ~taken).bit_count()
                     if over[a] and over[b]:
-                        score -= start.both_over
-                    cands.append((-score, ids[i], i))
+                        score -= both_over
+                    add((-score, i))  # ties: in the input's order
                 cands.sort()
-                for _, _, i in cands:
+                for _, i in cands:
                     a, b = ma[i], mb[i]
                     if (busy[a] | busy[b]) & bit:
                         continue
@@ -850,16 +853,16 @@ def schedule(
 
     The search after the quick repairs has a budget that shrinks with the event's size, so
     that the organiser of a large event does not wait (filling the slots one by one already
-    comes within 0.1% of the bound there): the ejection chains take at most ``eject_budget``
-    steps per meeting and ``tabu_work`` (meeting, slot) pairs looked at in all, and the
-    tabu search stops after ``tabu_work`` (meeting, slot) pairs looked at (default 1.5
-    million up to 400 meetings, one to two seconds here, then falling with the square of the
-    size: 60,000 at 2,000 meetings) or ``tabu_patience`` moves without a better schedule
+    comes within 0.1% of the bound there): ``tabu_work`` (meeting, slot) pairs looked at
+    (default 1.5 million up to :data:`SMALL` meetings, one to two seconds here, then falling
+    with the square of the size: 10,000 at 2,000 meetings); the ejection chains, on small
+    events only, take at most ``eject_budget`` steps per meeting and ``tabu_work / 40`` in
+    all. The tabu search also stops after ``tabu_patience`` moves without a better schedule
     (default 6e5 / meetings, at least 300). All budgets are counts, not clocks: the same
     input gives the same schedule."""
     n = len(problem.meetings)
     if tabu_work is None:
-        tabu_work = 1_500_000 if n <= SMALL else 375_000 * SMALL * SMALL // (n * n)
+        tabu_work = 1_500_000 if n <= SMALL else 250_000 * SMALL * SMALL // (n * n)
     if tabu_patience is None:
         tabu_patience = max(300, 600_000 // max(n, 1))
     starts = _STARTS if n <= SMALL else _STARTS[1:2]
