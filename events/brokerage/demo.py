@@ -17,6 +17,7 @@ from django.utils import timezone
 from events.brokerage import indexing, scheduler, services
 from events.brokerage.models import BrokerageSettings, Meeting, MeetingRequest, Profile, Slot
 from events.models import Event, Registration
+from portal import bilingual
 from portal.reference.models import Country, ThematicPriority
 
 EVENT = "brokerage-ict-cooperation-eu-russia"
@@ -74,8 +75,8 @@ def seed_brokerage(*, scale: int = 1) -> int:
                     "name": user.name or email,
                     "organisation_name": user.organisation_name,
                     "country": Country.objects.filter(code=country).first(),
-                    "offers": offers,
-                    "seeks": seeks,
+                    **bilingual.by_script("offers", offers),
+                    **bilingual.by_script("seeks", seeks),
                 },
             )
             if new:

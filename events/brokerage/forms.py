@@ -3,20 +3,55 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.selectors.offers import offer_list_for_author, user_organisation_list
 from events.brokerage.models import Outcome, Profile
+from portal import bilingual
+from portal.accounts.models import User
 from portal.text_input import TextInputMixin
 from portal.validators import validate_plausible_date
 
 
 class ProfileForm(TextInputMixin, forms.ModelForm):
+    """What they offer and seek in English, Russian or both; their organisation in the partner
+    registry and their cooperation offers, chosen among their own."""
+
     class Meta:
         model = Profile
-        fields = ["name", "organisation_name", "country", "offers", "seeks", "themes"]
-        widgets = {"themes": forms.CheckboxSelectMultiple}
+        fields = [
+            "name",
+            "organisation_name",
+            "organisation",
+            "country",
+            *bilingual.localized_names("offers", "seeks"),
+            "themes",
+            "cooperation_offers",
+        ]
+        widgets = {
+            "themes": forms.CheckboxSelectMultiple,
+            "cooperation_offers": forms.CheckboxSelectMultiple,
+            **bilingual.widgets("offers", forms.Textarea(attrs={"rows": 4})),
+            **bilingual.widgets("seeks", forms.Textarea(attrs={"rows": 4})),
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
+        organisation.queryset = user_organisation_list(user=user)
+        organisation.help_text = _(
+            "An organisation you are a member of in the partner registry (optional)."
+        )
+        offers = cast(forms.ModelMultipleChoiceField, self.fields["cooperation_offers"])
+        offers.queryset = offer_list_for_author(user=user)
+        offers.help_text = _("Your cooperation offers that people here should see (optional).")
+        if not organisation.queryset.exists():
+            del self.fields["organisation"]
+        if not offers.queryset.exists():
+            del self.fields["cooperation_offers"]
 
 
 class RequestForm(TextInputMixin, forms.Form):

@@ -39,9 +39,9 @@ def profile_index(*, ids: Iterable[int]) -> None:
             " ".join(f"{t.code} {t.name_en} {t.name_ru}" for t in p.themes.all()),
             f"{p.country.name_en} {p.country.name_ru}" if p.country else "",
         )
-        text = _join(p.offers, p.seeks)
-        # The text in the column of the language it was written in (the profile's).
-        text_en, text_ru = ("", text) if p.language == "ru" else (text, "")
+        # What they offer and seek, each language in its own column (portal.bilingual).
+        text_en = _join(p.offers_en, p.seeks_en)
+        text_ru = _join(p.offers_ru, p.seeks_ru)
         keys = search.skeleton_keys(names, terms)
         new = (names, terms, keys, text_en, text_ru)
         if (

@@ -86,6 +86,11 @@ class Profile(models.Model):
     )
     offers = models.TextField(_("what I offer"), blank=True)
     seeks = models.TextField(_("what I am looking for"), blank=True)
+    # per-language columns added by django-modeltranslation (translation.py; portal/bilingual.py)
+    offers_en: str | None
+    offers_ru: str | None
+    seeks_en: str | None
+    seeks_ru: str | None
     themes = models.ManyToManyField(
         ThematicPriority, verbose_name=_("themes"), blank=True, related_name="+"
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 def _export(user: Any) -> dict[str, Any]:
     from events.brokerage.models import MeetingRequest, Profile
+    from portal.bilingual import localized_names
 
     profiles = []
     for p in Profile.objects.filter(user=user).select_related("event").order_by("pk"):
@@ -18,8 +19,7 @@ def _export(user: Any) -> dict[str, Any]:
                 "event": p.event.slug,
                 "name": p.name,
                 "organisation": p.organisation_name,
-                "offers": p.offers,
-                "seeks": p.seeks,
+                **{name: getattr(p, name) or "" for name in localized_names("offers", "seeks")},
                 "requests_sent": [
                     {"to": r.recipient.name, "message": r.message, "status": r.status}
                     for r in MeetingRequest.objects.filter(requester=p).select_related("recipient")
@@ -59,3 +59,26 @@ def register() -> None:
     ):
         figures.register(figures.Figure(key=key, label=label, compute=compute, order=order))
     register_seeder("brokerage", "events.brokerage.demo.seed_brokerage", order=35)
+
+    # The start page: participants see their meetings to answer and attend, organisers their
+    # brokerage events (portal.pages.start).
+    from events.permissions import can_organise
+    from portal.pages.start import StartSection, register_start_section
+
+    register_start_section(
+        StartSection(
+            key="brokerage.participations",
+            template="brokerage/_start_participations.html",
+            context=lambda user: {"profiles": selectors.start_participations(user=user)},
+            order=32,
+        )
+    )
+    register_start_section(
+        StartSection(
+            key="brokerage.organised",
+            template="brokerage/_start_organised.html",
+            context=lambda user: {"events": selectors.start_organised(user=user)},
+            applies=can_organise,
+            order=22,
+        )
+    )

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
+from cooperation.models import CooperationOffer
 from events.brokerage.indexing import PROFILE_SEARCH
 from events.brokerage.models import (
     BrokerageSettings,
@@ -19,10 +22,23 @@ from events.brokerage.models import (
     Unavailability,
 )
 from events.models import Event
+from events.selectors.events import event_managed_queryset
+from portal.bilingual import all_languages_text
 from portal.reference.models import Country
 from portal.search import engine
 
 RUSSIA = "RU"
+
+
+def _published_offers() -> Prefetch[Any]:
+    """The cooperation offers a profile links to that the public may see (``published_offers``)."""
+    return Prefetch(
+        "cooperation_offers",
+        queryset=CooperationOffer.objects.filter(status=CooperationOffer.Status.PUBLISHED).order_by(
+            "pk"
+        ),
+        to_attr="published_offers",
+    )
 
 
 def marketplace(
@@ -46,8 +62,8 @@ def marketplace(
     else:
         qs = qs.order_by("name", "pk")
     return list(
-        qs.select_related("country", "user")
-        .prefetch_related("themes")
+        qs.select_related("country", "user", "organisation")
+        .prefetch_related("themes", _published_offers())
         .defer("search_names", "search_terms", "search_keys", "search_text_en", "search_text_ru")
     )
 
@@ -90,8 +106,8 @@ def suggestions(*, profile: Profile, limit: int = 6) -> list[Suggestion]:
     others = (
         Profile.objects.filter(event_id=profile.event_id)
         .exclude(pk=profile.pk)
-        .select_related("country")
-        .prefetch_related("themes")
+        .select_related("country", "organisation")
+        .prefetch_related("themes", _published_offers())
     )
     asked = set()
     for a, b in MeetingRequest.objects.filter(
@@ -99,13 +115,16 @@ def suggestions(*, profile: Profile, limit: int = 6) -> list[Suggestion]:
     ).values_list("requester_id", "recipient_id"):
         asked |= {a, b}
     mine = {t.pk: t for t in profile.themes.all()}
-    my_offer, my_seek = _words(profile.offers), _words(profile.seeks)
+    my_offer = _words(all_languages_text(profile, "offers"))
+    my_seek = _words(all_languages_text(profile, "seeks"))
     found = []
     for other in others:
         if other.pk in asked:
             continue
         shared = [str(t) for t in other.themes.all() if t.pk in mine]
-        complementary = bool(my_seek & _words(other.offers)) or bool(my_offer & _words(other.seeks))
+        complementary = bool(my_seek & _words(all_languages_text(other, "offers"))) or bool(
+            my_offer & _words(all_languages_text(other, "seeks"))
+        )
         eu_russia = (_is_russian(profile) and _is_eu(other)) or (
             _is_eu(profile) and _is_russian(other)
         )
@@ -264,4 +283,57 @@ def outcomes_between(*, start: datetime.datetime, end: datetime.datetime) -> int
         )
         .distinct()
         .count()
+    )
+
+
+# -- the start page (portal.pages.start, registered in events.brokerage.registrations) -------
+
+START_ROWS = 5
+
+
+def start_participations(*, user: Any, limit: int = START_ROWS) -> list[Profile]:
+    """The user's brokerage profiles at events not yet over, soonest first, with the requests
+    waiting for their answer (``waiting``) and their accepted meetings (``meetings``)."""
+    return list(
+        Profile.objects.filter(user=user, event__ends_at__gte=timezone.now())
+        .select_related("event", "event__brokerage")
+        .annotate(
+            waiting=Count(
+                "requests_received",
+                filter=Q(requests_received__status=MeetingRequest.Status.PENDING),
+                distinct=True,
+            ),
+            meetings=Count(
+                "requests_sent",
+                filter=Q(requests_sent__status=MeetingRequest.Status.ACCEPTED),
+                distinct=True,
+            )
+            + Count(
+                "requests_received",
+                filter=Q(requests_received__status=MeetingRequest.Status.ACCEPTED),
+                distinct=True,
+            ),
+        )
+        .order_by("event__starts_at", "pk")[:limit]
+    )
+
+
+def start_organised(*, user: Any, limit: int = START_ROWS) -> list[Event]:
+    """Brokerage events the user manages that are not over yet, soonest first, with their
+    meeting requests (``requested``), accepted meetings (``accepted``) and those with a slot
+    (``scheduled``)."""
+    return list(
+        event_managed_queryset(user=user)
+        .filter(type=Event.Type.BROKERAGE, ends_at__gte=timezone.now())
+        .select_related("brokerage")
+        .annotate(
+            requested=Count("meeting_requests", distinct=True),
+            accepted=Count("brokerage_meetings", distinct=True),
+            scheduled=Count(
+                "brokerage_meetings",
+                filter=Q(brokerage_meetings__slot__isnull=False),
+                distinct=True,
+            ),
+        )
+        .order_by("starts_at", "pk")[:limit]
     )

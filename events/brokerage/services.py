@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.selectors.offers import user_organisation_list
 from events.brokerage import indexing, scheduler
 from events.brokerage.models import (
     BrokerageSettings,
@@ -41,6 +42,7 @@ from events.brokerage.models import (
 from events.models import Event, Registration
 from events.permissions import can_manage_event
 from portal.accounts.models import User
+from portal.bilingual import localized_names
 from portal.errors import PortalError
 from portal.locking import locked
 from portal.mail.language import recipient_language
@@ -108,6 +110,9 @@ def _mail(kind: str, *, to: Profile, about: object, key: str, **context: object)
 
 # -- profiles -------------------------------------------------------------------------------
 
+#: What a participant offers and seeks, in each language (events/brokerage/translation.py).
+PROFILE_TEXTS = tuple(localized_names("offers", "seeks"))
+
 
 def profile_save(
     *,
@@ -115,15 +120,17 @@ def profile_save(
     user: User,
     name: str,
     organisation_name: str = "",
-    offers: str = "",
-    seeks: str = "",
+    texts: Mapping[str, str] | None = None,
     themes: Iterable[ThematicPriority] = (),
     country: Country | None = None,
     organisation: Organisation | None = None,
     cooperation_offers: Iterable[CooperationOffer] = (),
     language: str = "en",
 ) -> Profile:
-    """Create or update the user's profile for ``event``; only registered participants."""
+    """Create or update the user's profile for ``event``; only registered participants.
+
+    ``texts``: what they offer and seek in each language (``offers_en``, ``offers_ru``,
+    ``seeks_en``, ``seeks_ru``; missing ones are empty)."""
     require_brokerage(event)
     if not is_participant(user, event):
         raise BrokerageError(
@@ -132,9 +139,18 @@ def profile_save(
         )
     if not name.strip():
         raise ValidationError({"name": _("Enter your name.")})
+    given = dict(texts or {})
+    unknown = set(given) - set(PROFILE_TEXTS)
+    if unknown:
+        raise ValueError(f"not profile texts: {sorted(unknown)}")
     offer_list = list(cooperation_offers)
     if any(getattr(o, "author_id", None) != user.pk for o in offer_list):
         raise ValidationError({"cooperation_offers": _("Link only your own cooperation offers.")})
+    if (
+        organisation is not None
+        and not user_organisation_list(user=user).filter(pk=organisation.pk).exists()
+    ):
+        raise ValidationError({"organisation": _("Link only an organisation you are a member of.")})
     with transaction.atomic():
         profile, _created = Profile.objects.update_or_create(
             event=event,
@@ -142,8 +158,7 @@ def profile_save(
             defaults={
                 "name": name.strip(),
                 "organisation_name": organisation_name.strip(),
-                "offers": offers,
-                "seeks": seeks,
+                **{name: (given.get(name) or "").strip() for name in PROFILE_TEXTS},
                 "country": country,
                 "organisation": organisation,
                 "language": language,

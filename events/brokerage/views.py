@@ -82,7 +82,9 @@ def profile_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = _event(slug)
     me = _own_profile(request, event)
     initial = {"name": request.user.name, "organisation_name": request.user.organisation_name}
-    form = ProfileForm(request.POST or None, instance=me, initial=None if me else initial)
+    form = ProfileForm(
+        request.POST or None, instance=me, initial=None if me else initial, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -91,10 +93,11 @@ def profile_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 user=request.user,
                 name=data["name"],
                 organisation_name=data["organisation_name"],
-                offers=data["offers"],
-                seeks=data["seeks"],
+                texts={name: data[name] or "" for name in services.PROFILE_TEXTS},
                 themes=data["themes"],
                 country=data["country"],
+                organisation=data.get("organisation"),
+                cooperation_offers=data.get("cooperation_offers") or (),
                 language=request.LANGUAGE_CODE,
             )
         except (PortalError, ValidationError) as exc:

@@ -69,12 +69,15 @@ def test_two_participants_meet_at_the_same_table_and_time(
 
     # Both create their profiles.
     pages = {}
-    for user, offers in ((anna, "Photonics laboratory"), (jan, "Laser manufacturing")):
+    for user, field, offers in (
+        (anna, "What I offer (in Russian):", "Фотонная лаборатория"),
+        (jan, "What I offer (in English):", "Laser manufacturing"),
+    ):
         page = log_in(new_context(browser, live_server), live_server, user).new_page()
         page.goto(url("brokerage:marketplace", slug))
         page.get_by_role("link", name="Create your brokerage profile to request meetings").click()
         expect(page.get_by_label("Name:", exact=True)).to_have_value(user.name)
-        page.get_by_label("What I offer:").fill(offers)
+        page.get_by_label(field).fill(offers)
         page.get_by_role("button", name="Save my profile").click()
         expect(page.get_by_text("Your brokerage profile is saved.")).to_be_visible()
         pages[user.pk] = page

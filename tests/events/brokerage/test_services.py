@@ -272,14 +272,16 @@ def test_marketplace_search_and_suggestions(fair: Any) -> None:
     _u, anna = fair.participant(
         "Anna Ivanova",
         country=ru,
-        offers="Photonics laboratory",
-        seeks="industrial partner",
+        texts={"offers_en": "Photonics laboratory", "seeks_en": "industrial partner"},
         themes=[ict],
     )
     _u, jan = fair.participant(
-        "Jan Kowalski", country=de, offers="Industrial partner for photonics", themes=[ict]
+        "Jan Kowalski",
+        country=de,
+        texts={"offers_en": "Industrial partner for photonics"},
+        themes=[ict],
     )
-    _u, other = fair.participant("Someone Else", offers="Catering")
+    _u, other = fair.participant("Someone Else", texts={"offers_ru": "Кейтеринг"})
     found = selectors.marketplace(event=fair.event, query="photonics")
     assert {p.pk for p in found} == {anna.pk, jan.pk}
     assert [p.pk for p in selectors.marketplace(event=fair.event, side="ru")] == [anna.pk]

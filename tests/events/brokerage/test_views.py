@@ -12,6 +12,7 @@ from django.utils import translation
 
 from events.brokerage import services
 from events.brokerage.models import Meeting, Slot, Unavailability
+from tests.cooperation.factories import OfferFactory, OrganisationFactory
 from tests.events.factories import EventFactory, person
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +141,71 @@ def test_outsider_cannot_make_a_profile(client: Any, fair: Any) -> None:
     response = client.post(url("brokerage:profile", fair.event.slug), {"name": "Me"})
     assert response.status_code == 200
     assert "Register for the event first" in response.content.decode()
+
+
+def test_profile_texts_in_either_language_and_links_to_own_organisation_and_offers(
+    client: Any, fair: Any
+) -> None:
+    """What a participant offers and seeks is kept per language: the Russian text is found by a
+    Russian search, shown on the Russian page, and on the English one marked as Russian. Their
+    organisation and cooperation offers are chosen among their own and linked from the card;
+    someone else's organisation is refused with a message."""
+    user, _me = fair.participant("Анна Иванова")
+    mine = OrganisationFactory(name="Институт фотоники", member=user)
+    theirs = OrganisationFactory(name="Someone Else's Institute")
+    offer = OfferFactory(author=user, organisation=mine, title="Photonic sensors testbed")
+    viewer, _v = fair.participant("Viewer")
+    client.force_login(user)
+    page = url("brokerage:profile", fair.event.slug)
+    form = client.get(page).content.decode()
+    assert "What I offer (in Russian)" in form
+    assert "Someone Else&#x27;s Institute" not in form
+    data = {
+        "name": "Анна Иванова",
+        "offers_ru": "Фотонная лаборатория с испытательными стендами",
+        "seeks_en": "An industrial partner",
+        "organisation": theirs.pk,
+        "cooperation_offers": [offer.pk],
+    }
+    response = client.post(page, data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    data["organisation"] = mine.pk
+    response = client.post(page, data, follow=True)
+    assert "Your brokerage profile is saved." in response.content.decode()
+
+    client.force_login(viewer)
+    found = client.get(
+        url("brokerage:marketplace", fair.event.slug), {"q": "лаборатория"}
+    ).content.decode()
+    assert "Анна Иванова" in found
+    assert '<span lang="ru">Фотонная лаборатория' in found
+    assert f'href="{reverse("cooperation:organisation_detail", args=[mine.pk])}"' in found
+    assert f'href="{reverse("cooperation:offer_detail", args=[offer.pk])}"' in found
+    russian = client.get(url("brokerage:marketplace", fair.event.slug, lang="ru")).content
+    assert "<span>Фотонная лаборатория" in russian.decode()
+
+
+def test_start_page_shows_meetings_to_answer_and_the_organisers_events(
+    client: Any, fair: Any
+) -> None:
+    """A participant's start page lists their brokerage event with the requests waiting for
+    their answer; the organiser's lists the event with its requests, linked to its management
+    page; someone who takes no part sees neither."""
+    anna_user, anna = fair.participant("Anna")
+    jan_user, _jan = fair.participant("Jan")
+    services.request_create(event=fair.event, user=jan_user, recipient=anna, message="Hello")
+    client.force_login(anna_user)
+    page = client.get(url("pages:start")).content.decode()
+    assert "Your brokerage meetings" in page
+    assert "1 request waits for your answer" in page
+    assert f'href="{url("brokerage:requests", fair.event.slug)}"' in page
+    client.force_login(fair.boss)
+    page = client.get(url("pages:start")).content.decode()
+    assert "Brokerage events you organise" in page
+    assert "1 meeting request," in page
+    assert f'href="{url("brokerage:manage", fair.event.slug)}"' in page
+    client.force_login(person())
+    page = client.get(url("pages:start")).content.decode()
+    assert "Your brokerage meetings" not in page
+    assert "Brokerage events you organise" not in page
