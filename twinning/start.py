@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q
 
 from portal.accounts.roles import Role
-from twinning import permissions, selectors
+from twinning import selectors
 from twinning.models import TwinningResponse
 
 
@@ -18,9 +18,11 @@ def is_researcher(user: Any) -> bool:
 
 
 def twinning_context(user: Any) -> dict[str, Any]:
-    org_ids = permissions.organisation_ids(user)
+    from cooperation.selectors.offers import user_organisation_list
+
+    organisations = user_organisation_list(user=user).values("pk")
     pending = TwinningResponse.objects.filter(
-        Q(request__author=user) | Q(request__organisation_id__in=org_ids),
+        Q(request__author=user) | Q(request__organisation__in=organisations),
         status=TwinningResponse.Status.PENDING,
     ).count()
     return {"pending": pending}

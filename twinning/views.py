@@ -67,11 +67,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     is_requester = permissions.is_requester(viewer, twinning_request, org_ids=org_ids)
     is_staff = permissions.can_review_requests(viewer)
     suggestions = []
-    if (is_requester or is_staff) and twinning_request.status in (
+    show_suggestions = (is_requester or is_staff) and twinning_request.status in (
         Status.PUBLISHED,
         Status.NEGOTIATION,
         Status.MATCHED,
-    ):
+    )
+    if show_suggestions:
         from twinning.matching import suggest_partners
 
         suggestions = suggest_partners(request=twinning_request, limit=20)
@@ -93,6 +94,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_review": permissions.can_review_request(viewer, twinning_request)
         and twinning_request.status == Status.SUBMITTED,
         "suggestions": suggestions,
+        "show_suggestions": show_suggestions,
         "responses": (
             selectors.request_responses_for_requester(request=twinning_request)
             if is_requester

@@ -52,8 +52,9 @@ def test_a_researcher_sees_offers_interest_and_registrations_in_constant_queries
     me = _researcher_with(rows)
     client.force_login(me)
 
-    # session, user with roles, offers, interests waiting, registrations
-    with django_assert_num_queries(5):
+    # session, user with roles, offers, interests waiting, registrations, twinning responses
+    # waiting for an answer
+    with django_assert_num_queries(6):
         page = client.get(START).content.decode()
 
     assert page.count("expression of interest waits for your answer") == rows
@@ -80,8 +81,9 @@ def test_an_organiser_sees_their_events_and_a_new_event_button(
     client.force_login(me)
 
     # session, user with roles, organised events (with counts), registrations; and, as every
-    # account is a researcher too, their offers and the interest waiting for an answer
-    with django_assert_num_queries(6):
+    # account is a researcher too, their offers and the interest waiting for an answer, and the
+    # twinning responses waiting for one
+    with django_assert_num_queries(7):
         page = client.get(START).content.decode()
 
     assert "New event" in page
@@ -99,8 +101,9 @@ def test_ncp_staff_see_the_review_queue_with_its_count(client, django_assert_num
     WorkflowOfferFactory(status=CooperationOffer.Status.DRAFT)
     client.force_login(ncp_staff_user())
 
-    # session, user with roles, review count, registrations, offers, interest waiting
-    with django_assert_num_queries(6):
+    # session, user with roles, review count, registrations, offers, interest waiting; the
+    # twinning review count and the twinning responses waiting for an answer
+    with django_assert_num_queries(8):
         page = client.get(START).content.decode()
 
     assert "2 cooperation offers wait for review." in page
