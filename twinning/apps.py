@@ -27,19 +27,43 @@ class TwinningConfig(AppConfig):
         register_sections()
         digest.register_sections()
         for key, label, compute, order in (
-            ("twinning.requests_published", _("Twinning requests published"),
-             selectors.requests_published_between, 70),
+            (
+                "twinning.requests_published",
+                _("Twinning requests published"),
+                selectors.requests_published_between,
+                70,
+            ),
             ("twinning.responses", _("Twinning responses"), selectors.responses_between, 71),
-            ("twinning.partnerships", _("Twinning partnerships formed"),
-             selectors.partnerships_formed_between, 72),
-            ("twinning.exchanges", _("Twinning exchanges and visits"),
-             selectors.exchanges_between, 73),
-            ("twinning.joint_publications", _("Twinning joint publications"),
-             selectors.joint_publications_between, 74),
-            ("twinning.joint_proposals", _("Twinning joint proposals"),
-             selectors.joint_proposals_between, 75),
-            ("twinning.funding_won", _("Twinning funding won (EUR)"),
-             selectors.funding_won_between, 76),
+            (
+                "twinning.partnerships",
+                _("Twinning partnerships formed"),
+                selectors.partnerships_formed_between,
+                72,
+            ),
+            (
+                "twinning.exchanges",
+                _("Twinning exchanges and visits"),
+                selectors.exchanges_between,
+                73,
+            ),
+            (
+                "twinning.joint_publications",
+                _("Twinning joint publications"),
+                selectors.joint_publications_between,
+                74,
+            ),
+            (
+                "twinning.joint_proposals",
+                _("Twinning joint proposals"),
+                selectors.joint_proposals_between,
+                75,
+            ),
+            (
+                "twinning.funding_won",
+                _("Twinning funding won (EUR)"),
+                selectors.funding_won_between,
+                76,
+            ),
         ):
             figures.register(figures.Figure(key=key, label=label, compute=compute, order=order))
         register_start_section(

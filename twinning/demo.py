@@ -263,7 +263,9 @@ def seed_twinning(*, scale: int = 1) -> int:
                     contribution=rspec.contribution,
                     status=rspec.status,
                     created_at=sent,
-                    decided_at=sent + datetime.timedelta(days=3) if rspec.status != R.PENDING else None,
+                    decided_at=sent + datetime.timedelta(days=3)
+                    if rspec.status != R.PENDING
+                    else None,
                 )
                 created += 1
                 if rspec.status != R.ACCEPTED:

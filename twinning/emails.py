@@ -75,7 +75,10 @@ def render_request_mails(mails: Sequence[OutgoingMail]) -> list[RenderedMail | N
 def render_response_mails(mails: Sequence[OutgoingMail]) -> list[RenderedMail | None]:
     def load(ids: set[int]) -> dict[int, TwinningResponse]:
         return TwinningResponse.objects.select_related(
-            "request__author", "request__contact_person", "request__organisation", "author",
+            "request__author",
+            "request__contact_person",
+            "request__organisation",
+            "author",
             "organisation",
         ).in_bulk(ids)
 

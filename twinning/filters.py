@@ -66,9 +66,9 @@ class TwinningRequestFilterSet(django_filters.FilterSet):
         if not value:
             return qs
         return qs.filter(
-            pk__in=TwinningRequest.themes.through.objects.filter(
-                thematicpriority__in=value
-            ).values("twinningrequest_id")
+            pk__in=TwinningRequest.themes.through.objects.filter(thematicpriority__in=value).values(
+                "twinningrequest_id"
+            )
         )
 
     def filter_activity(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:

@@ -39,7 +39,13 @@ class RequestForm(SectionsMixin, TextInputMixin, forms.ModelForm):
         Section(
             "part-who",
             _("3. The partner you seek"),
-            ("partner_side", "partner_types", "expertise_keywords", "partners_wanted", "countries_min"),
+            (
+                "partner_side",
+                "partner_types",
+                "expertise_keywords",
+                "partners_wanted",
+                "countries_min",
+            ),
         ),
         Section(
             "part-when",
@@ -179,7 +185,9 @@ class ResponseForm(TextInputMixin, forms.ModelForm):
             "contribution": forms.Textarea(attrs={"rows": 6}),
         }
         help_texts = {
-            "motivation": _("Why your organisation wants this partnership (at most 6000 characters)."),
+            "motivation": _(
+                "Why your organisation wants this partnership (at most 6000 characters)."
+            ),
             "contribution": _("What your organisation would bring: people, facilities, expertise."),
         }
 

@@ -53,7 +53,9 @@ def can_review_request(user: Any, request: TwinningRequest) -> bool:
     return can_review_requests(user) and request.author_id != user.pk
 
 
-def is_requester(user: Any, request: TwinningRequest, *, org_ids: frozenset[int] | None = None) -> bool:
+def is_requester(
+    user: Any, request: TwinningRequest, *, org_ids: frozenset[int] | None = None
+) -> bool:
     """The author or a member of the requesting organisation."""
     if not _authenticated(user):
         return False

@@ -11,7 +11,6 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-
 from portal.accounts.models import User
 from twinning import permissions
 from twinning.filters import PUBLIC_STATUSES, TwinningRequestFilterSet
@@ -225,5 +224,3 @@ def joint_proposals_between(*, start: datetime.datetime, end: datetime.datetime)
 
 def funding_won_between(*, start: datetime.datetime, end: datetime.datetime) -> float:
     return float(_outcomes_between(start, end)["funding"] or 0)
-
-

@@ -81,8 +81,8 @@ def _length_errors(values: dict[str, Any]) -> dict[str, list[ValidationError]]:
     return {
         name: [
             ValidationError(
-            _("At most %(limit)d characters (this has %(length)d)."),
-            code="max_length",
+                _("At most %(limit)d characters (this has %(length)d)."),
+                code="max_length",
                 params={"limit": limit, "length": len(values[name])},
             )
         ]
@@ -150,7 +150,9 @@ def _validate_request(*, author: User, values: dict[str, Any]) -> None:
         and contact.pk != author.pk
         and organisation.pk not in permissions.organisation_ids(contact)
     ):
-        add("contact_person", _("The contact person must belong to the organisation."), "not_member")
+        add(
+            "contact_person", _("The contact person must belong to the organisation."), "not_member"
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -382,7 +384,11 @@ def response_create(
     _check_lengths(values)
     if organisation is None or organisation.pk not in permissions.organisation_ids(author):
         raise ValidationError(
-            {"organisation": ValidationError(_("Choose one of your organisations."), code="not_yours")}
+            {
+                "organisation": ValidationError(
+                    _("Choose one of your organisations."), code="not_yours"
+                )
+            }
         )
     if organisation.pk == request.organisation_id or request.author_id == author.pk:
         raise ValidationError(
@@ -548,7 +554,13 @@ def outcome_report_create(
     )
     report.full_clean(exclude=["partnership", "reported_by"])
     if not any(
-        (report.exchanges_done, report.joint_publications, report.joint_proposals, report.funding_won, notes)
+        (
+            report.exchanges_done,
+            report.joint_publications,
+            report.joint_proposals,
+            report.funding_won,
+            notes,
+        )
     ):
         raise ValidationError(_("Report at least one outcome or a note."), code="empty")
     report.save()

@@ -133,7 +133,8 @@ def request_create(request: AuthedHttpRequest) -> HttpResponse:
             form_add_errors(form, exc)
         else:
             messages.success(
-                request, _("Your request is saved as a draft. Submit it for review when it is ready.")
+                request,
+                _("Your request is saved as a draft. Submit it for review when it is ready."),
             )
             return redirect("twinning:edit", pk=created.pk)
     return render(request, "twinning/request_form.html", {"form": form, "req": None})
@@ -310,17 +311,22 @@ def response_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("No such response."))
     is_requester = permissions.can_decide_response(request.user, response)
     accepted = response.status == TwinningResponse.Status.ACCEPTED
-    is_party = is_requester or response.organisation_id in permissions.organisation_ids(
-        request.user
-    ) or response.author_id == request.user.pk
+    is_party = (
+        is_requester
+        or response.organisation_id in permissions.organisation_ids(request.user)
+        or response.author_id == request.user.pk
+    )
     context = {
         "response": response,
         "req": response.request,
         "is_requester": is_requester,
         "can_decide": is_requester
-        and response.status in (TwinningResponse.Status.PENDING, TwinningResponse.Status.SHORTLISTED),
+        and response.status
+        in (TwinningResponse.Status.PENDING, TwinningResponse.Status.SHORTLISTED),
         "can_shortlist": is_requester and response.status == TwinningResponse.Status.PENDING,
-        "contact": _contact(response, for_requester=is_requester) if accepted and is_party else None,
+        "contact": _contact(response, for_requester=is_requester)
+        if accepted and is_party
+        else None,
         "partnership": getattr(response, "partnership", None) if accepted else None,
     }
     return render(request, "twinning/response_detail.html", context)
@@ -335,7 +341,9 @@ def _decide(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
             partnership = services.response_accept(response=response, user=request.user)
             messages.success(
                 request,
-                _("You have accepted. The partnership is formed and you see each other's contacts."),
+                _(
+                    "You have accepted. The partnership is formed and you see each other's contacts."
+                ),
             )
             return redirect("twinning:partnership", pk=partnership.pk)
         if action == "shortlist":

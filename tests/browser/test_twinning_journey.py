@@ -63,14 +63,19 @@ def test_post_publish_fit_respond_accept_partnership(
     energy = theme("ENERGY")
     requester = UserFactory(name="Jan Kowalski", email="jan.requester@example.org")
     responder = UserFactory(name="Ольга Смирнова", email="olga.responder@example.org")
-    staff = UserFactory(name="Site Staff", email="staff.reviewer@example.org", roles=(Role.SITE_STAFF,))
+    staff = UserFactory(
+        name="Site Staff", email="staff.reviewer@example.org", roles=(Role.SITE_STAFF,)
+    )
     university = OrganisationFactory(
         name="Technische Universität Berlin", country=country("DE"), member=requester
     )
     university.themes.set([energy])
     institute = OrganisationFactory(
-        name="Институт энергетики", name_alt="Institute of Energy", country=country("RU"),
-        city="Новосибирск", member=responder,
+        name="Институт энергетики",
+        name_alt="Institute of Energy",
+        country=country("RU"),
+        city="Новосибирск",
+        member=responder,
     )
     institute.themes.set([energy])
     deadline = timezone.localdate() + datetime.timedelta(days=40)
@@ -135,7 +140,9 @@ def test_post_publish_fit_respond_accept_partnership(
         rpage.get_by_role("link", name="Respond to this request").click()
         axe(rpage)
         rpage.get_by_label("Responding organisation").select_option(label=institute.name)
-        rpage.get_by_label("Motivation").fill("Наш институт ведёт испытательный полигон микросетей.")
+        rpage.get_by_label("Motivation").fill(
+            "Наш институт ведёт испытательный полигон микросетей."
+        )
         rpage.get_by_label("Proposed contribution").fill("Two researchers and the test site.")
         rpage.get_by_role("button", name="Send the response").click()
         response = TwinningResponse.objects.get(request=request, organisation=institute)

@@ -22,7 +22,11 @@ from twinning.models import Activity, Side, TwinningRequest, TwinningResponse
 
 
 def member_organisation(
-    *, code: str = "DE", themes: tuple[str, ...] = ("ENERGY",), user: User | None = None, **kwargs: Any
+    *,
+    code: str = "DE",
+    themes: tuple[str, ...] = ("ENERGY",),
+    user: User | None = None,
+    **kwargs: Any,
 ) -> tuple[User, Organisation]:
     """A published organisation in ``code`` and a researcher who is its member."""
     member = user or quick_user()
@@ -53,7 +57,11 @@ def request_values(**overrides: Any) -> dict[str, Any]:
 
 
 def draft_request(
-    *, author: User | None = None, organisation: Organisation | None = None, themes: tuple[str, ...] = ("ENERGY",), **overrides: Any
+    *,
+    author: User | None = None,
+    organisation: Organisation | None = None,
+    themes: tuple[str, ...] = ("ENERGY",),
+    **overrides: Any,
 ) -> TwinningRequest:
     if author is None or organisation is None:
         author, organisation = member_organisation(code="DE", user=author)
@@ -71,9 +79,7 @@ def published_request(**kwargs: Any) -> TwinningRequest:
     return services.request_publish(request=request, reviewer=reviewer())
 
 
-def sent_response(
-    request: TwinningRequest, *, code: str = "RU", **kwargs: Any
-) -> TwinningResponse:
+def sent_response(request: TwinningRequest, *, code: str = "RU", **kwargs: Any) -> TwinningResponse:
     author, organisation = member_organisation(code=code)
     return services.response_create(
         request=request,

@@ -32,8 +32,11 @@ def test_responding_to_ones_own_request_is_refused():
     request = published_request()
     with pytest.raises(ValidationError) as excinfo:
         services.response_create(
-            request=request, author=request.author, organisation=request.organisation,
-            motivation="m", contribution="c",
+            request=request,
+            author=request.author,
+            organisation=request.organisation,
+            motivation="m",
+            contribution="c",
         )
     assert _codes(excinfo.value) == {"own_request"}
 
@@ -58,8 +61,11 @@ def test_responding_twice_is_refused_by_the_constraint():
     response = sent_response(request)
     with pytest.raises(ValidationError) as excinfo:
         services.response_create(
-            request=request, author=response.author, organisation=response.organisation,
-            motivation="again", contribution="again",
+            request=request,
+            author=response.author,
+            organisation=response.organisation,
+            motivation="again",
+            contribution="again",
         )
     assert _codes(excinfo.value) == {"duplicate"}
     assert TwinningResponse.objects.count() == 1
@@ -69,7 +75,8 @@ def test_deadline_in_the_past_is_refused():
     author, organisation = member_organisation()
     with pytest.raises(ValidationError) as excinfo:
         services.request_create(
-            author=author, organisation=organisation,
+            author=author,
+            organisation=organisation,
             **request_values(response_deadline=timezone.localdate() - datetime.timedelta(days=1)),
         )
     assert "past" in _codes(excinfo.value)
@@ -79,7 +86,8 @@ def test_empty_and_huge_texts_are_refused():
     author, organisation = member_organisation()
     with pytest.raises(ValidationError) as excinfo:
         services.request_create(
-            author=author, organisation=organisation,
+            author=author,
+            organisation=organisation,
             **request_values(title_en="", objectives_en="x" * 100_000),
         )
     assert set(excinfo.value.error_dict) >= {"title_en", "objectives_en"}
@@ -148,8 +156,13 @@ def test_nonsense_filters_and_pages_do_not_fail(client):
     published_request()
     page = client.get(
         reverse("twinning:index"),
-        {"theme": ["x", "99999999999999999999"], "activity": "nope", "side": "mars",
-         "deadline_after": "not a date", "page": "²"},
+        {
+            "theme": ["x", "99999999999999999999"],
+            "activity": "nope",
+            "side": "mars",
+            "deadline_after": "not a date",
+            "page": "²",
+        },
     )
     assert page.status_code == 200
     assert "could not be used" in page.content.decode()

@@ -162,12 +162,28 @@ def test_partnership_page_outcome_form(client):
     partnership = services.response_accept(response=response, user=request.author)
     url = reverse("twinning:partnership", kwargs={"pk": partnership.pk})
     client.force_login(response.author)
-    empty = client.post(url, {"exchanges_done": "0", "joint_publications": "0",
-                              "joint_proposals": "0", "funding_won": "0", "notes": ""})
+    empty = client.post(
+        url,
+        {
+            "exchanges_done": "0",
+            "joint_publications": "0",
+            "joint_proposals": "0",
+            "funding_won": "0",
+            "notes": "",
+        },
+    )
     assert empty.status_code == 200
     assert "Report at least one outcome" in empty.content.decode()
-    client.post(url, {"exchanges_done": "2", "joint_publications": "1", "joint_proposals": "0",
-                      "funding_won": "1000", "notes": "Visit to Berlin"})
+    client.post(
+        url,
+        {
+            "exchanges_done": "2",
+            "joint_publications": "1",
+            "joint_proposals": "0",
+            "funding_won": "1000",
+            "notes": "Visit to Berlin",
+        },
+    )
     report = OutcomeReport.objects.get()
     assert (report.exchanges_done, report.joint_publications) == (2, 1)
     assert "Visit to Berlin" in client.get(url).content.decode()

@@ -26,7 +26,9 @@ def test_fit_alerts_go_once_per_request_and_organisation_to_opted_in_members(cli
     other_member = quick_user()
     organisation.members.add(other_member)
     client.force_login(member)
-    client.post(reverse("twinning:alert_toggle"), {"organisation": organisation.pk, "enabled": "on"})
+    client.post(
+        reverse("twinning:alert_toggle"), {"organisation": organisation.pk, "enabled": "on"}
+    )
     assert FitAlert.objects.filter(user=member, organisation=organisation).exists()
     request = published_request(themes=("ENERGY",))
     assert services.fit_alerts_send(request_id=request.pk) == 1
@@ -80,8 +82,12 @@ def test_outcomes_feed_the_monitoring_figures():
     response = sent_response(request)
     partnership = services.response_accept(response=response, user=request.author)
     services.outcome_report_create(
-        partnership=partnership, user=response.author, exchanges_done=3, joint_publications=2,
-        joint_proposals=1, funding_won=5000,
+        partnership=partnership,
+        user=response.author,
+        exchanges_done=3,
+        joint_publications=2,
+        joint_proposals=1,
+        funding_won=5000,
     )
     now = timezone.now()
     values = figures.values(

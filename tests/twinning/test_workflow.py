@@ -36,7 +36,9 @@ def test_draft_submit_publish_notifies_the_author():
     request.refresh_from_db()
     assert request.status == Status.PUBLISHED
     assert request.published_at is not None
-    assert [m.to_email for m in queued(notifications.KIND_REQUEST_PUBLISHED)] == [request.author.email]
+    assert [m.to_email for m in queued(notifications.KIND_REQUEST_PUBLISHED)] == [
+        request.author.email
+    ]
 
 
 def test_send_back_needs_a_reason_and_mails_it():
@@ -78,8 +80,12 @@ def test_only_a_draft_is_edited():
     request = published_request()
     with pytest.raises(WorkflowError) as excinfo:
         services.request_update(
-            request=request, user=request.author, title_en="New", objectives_en="x",
-            activities=["training"], partner_side="ru",
+            request=request,
+            user=request.author,
+            title_en="New",
+            objectives_en="x",
+            activities=["training"],
+            partner_side="ru",
             response_deadline=request.response_deadline,
         )
     assert excinfo.value.code == "not_draft"
@@ -114,7 +120,9 @@ def test_shortlist_negotiation_accept_matched_partnership_and_close():
     services.response_decline(response=second, user=request.author)
     decided = queued(notifications.KIND_RESPONSE_DECIDED)
     assert [m.context["status"] for m in decided] == ["shortlisted", "accepted", "declined"]
-    assert [m.to_email for m in queued(notifications.KIND_PARTNER_ACCEPTED)] == [request.author.email]
+    assert [m.to_email for m in queued(notifications.KIND_PARTNER_ACCEPTED)] == [
+        request.author.email
+    ]
     services.request_close(request=request, user=request.author)
     request.refresh_from_db()
     assert request.status == Status.CLOSED
