@@ -14,6 +14,7 @@ from cooperation.models import Organisation
 from cooperation.selectors.offers import call_choices, user_organisation_list
 from portal import bilingual
 from portal.accounts.models import User
+from portal.filtering import MAX_ID
 from portal.form_layout import Section, SectionsMixin
 from portal.reference.models import ThematicPriority
 from portal.text_input import TextInputMixin
@@ -206,5 +207,5 @@ class OutcomeForm(TextInputMixin, forms.ModelForm):
 
 
 class AlertForm(TextInputMixin, forms.Form):
-    organisation = forms.IntegerField(widget=forms.HiddenInput)
+    organisation = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
     enabled = forms.BooleanField(required=False)

@@ -420,9 +420,7 @@ def alert_toggle(request: AuthedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose one of your organisations."))
         return redirect("twinning:fitting")
-    organisation = Organisation.objects.filter(
-        pk=parse_id(str(form.cleaned_data["organisation"]))
-    ).first()
+    organisation = Organisation.objects.filter(pk=form.cleaned_data["organisation"]).first()
     if organisation is None:
         messages.error(request, _("Choose one of your organisations."))
         return redirect("twinning:fitting")

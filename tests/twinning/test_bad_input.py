@@ -22,7 +22,7 @@ from twinning.models import TwinningRequest, TwinningResponse
 pytestmark = pytest.mark.django_db
 
 
-def _codes(exc: ValidationError) -> set[str]:
+def _codes(exc: ValidationError) -> set[str | None]:
     if hasattr(exc, "error_dict"):
         return {e.code for errors in exc.error_dict.values() for e in errors}
     return {e.code for e in exc.error_list}

@@ -8,19 +8,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.twinning.factories import published_request, sent_response
+from tests.twinning.factories import member_organisation, published_request, sent_response
 from twinning import selectors, services
 
 pytestmark = pytest.mark.django_db
 
 
-def _count(action) -> int:  # type: ignore[no-untyped-def]
+def _count(action) -> int:
     with CaptureQueriesContext(connection) as ctx:
         action()
     return len(ctx.captured_queries)
 
 
-def _rows(n: int) -> list:  # type: ignore[type-arg]
+def _rows(n: int) -> list:
     requests = [published_request(themes=("ENERGY", "ICT")) for _ in range(n)]
     for request in requests:
         sent_response(request)
@@ -41,14 +41,24 @@ def test_public_list_is_constant_in_rows(client, django_assert_num_queries):
 
 def test_detail_page_for_the_requester_is_constant_in_responses(client, django_assert_num_queries):
     [request] = _rows(1)
+    # the organisations that respond later exist from the start, so the partner suggestions
+    # (twinning.matching) are the same in both measurements
+    later = [member_organisation(code="RU", themes=("ENERGY",)) for _ in range(2)]
     client.force_login(request.author)
     url = reverse("twinning:detail", kwargs={"pk": request.pk})
     client.get(url)
     before = _count(lambda: client.get(url))
-    sent_response(request)
-    sent_response(request)
+    for author, organisation in later:
+        services.response_create(
+            request=request,
+            author=author,
+            organisation=organisation,
+            motivation="m",
+            contribution="c",
+        )
     with django_assert_num_queries(before):
-        client.get(url)
+        page = client.get(url)
+    assert page.content.decode().count("twinning/responses/") >= 4
 
 
 def test_public_detail_page(client, django_assert_num_queries):

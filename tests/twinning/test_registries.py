@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_fit_alerts_go_once_per_request_and_organisation_to_opted_in_members(client):
-    member, organisation = member_organisation(code="RU", themes=("ENERGY",))
+    member, organisation = member_organisation(
+        code="RU", themes=("ENERGY",), keywords="smart grids, micro-grids"
+    )
     other_member = quick_user()
     organisation.members.add(other_member)
     client.force_login(member)
