@@ -6,7 +6,7 @@ longer applies when the outbox first claims it renders to ``None`` and is not se
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -24,20 +24,6 @@ def user_email(*, template: str, context: dict[str, Any]) -> RenderedMail:
     subject = render_to_string(f"twinning/email/{template}_subject.txt", context)
     body = render_to_string(f"twinning/email/{template}_body.txt", context)
     return RenderedMail(subject=subject, body=body)
-
-
-def _render_rows(
-    mails: Sequence[OutgoingMail],
-    load: Callable[[set[int]], dict[int, Any]],
-    render: Callable[[OutgoingMail, Any], RenderedMail | None],
-) -> list[RenderedMail | None]:
-    objects = load({m.about_id for m in mails if m.about_id is not None})
-
-    def one(mail: OutgoingMail) -> RenderedMail | None:
-        obj = objects.get(mail.about_id or 0)
-        return None if obj is None else render(mail, obj)
-
-    return renderers.render_each(mails, one)
 
 
 @renderers.register(kinds.KIND_REQUEST_PUBLISHED, kinds.KIND_REQUEST_RETURNED, kinds.KIND_FIT_ALERT)
@@ -66,7 +52,7 @@ def render_request_mails(mails: Sequence[OutgoingMail]) -> list[RenderedMail | N
             context={"request": request, "reason": mail.context.get("reason", "")},
         )
 
-    return _render_rows(mails, load, render)
+    return renderers.render_about(mails, load, render)
 
 
 @renderers.register(
@@ -91,4 +77,4 @@ def render_response_mails(mails: Sequence[OutgoingMail]) -> list[RenderedMail | 
         status = mail.context.get("status", response.status)
         return user_email(template="response_decided", context={**context, "status": status})
 
-    return _render_rows(mails, load, render)
+    return renderers.render_about(mails, load, render)
