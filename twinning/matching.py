@@ -76,6 +76,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from cooperation.models import Organisation
+from cooperation.selectors.partners import SEARCH_COLUMNS
 from portal.reference.models import Country, ThematicPriority
 from portal.search import engine, text
 from portal.search.engine import WordForms
@@ -216,15 +217,6 @@ def score_points(criteria: Criteria, *, keywords_found: int, shared_themes: int,
 
 ORGANISATIONS = Organisation._meta.db_table
 COUNTRIES = Country._meta.db_table
-#: columns never shown with a suggestion (large; read only by searches)
-SEARCH_COLUMNS = (
-    "search_vector",
-    "head_vector",
-    "keys_vector",
-    "search_names",
-    "search_terms",
-    "search_keys",
-)
 
 
 @dataclass(frozen=True)
@@ -321,6 +313,7 @@ def read_candidates(
     using: str = "default",
     exclude: Sequence[int] = (),
     limit: int | None = None,
+    time_limit_ms: int = TIME_LIMIT_MS,
 ) -> list[Candidate]:
     """The organisations ``where`` holds (read from the GIN indexes when ``where`` has a
     keyword or theme condition), but not ``exclude``, scored (unordered); at most ``limit``
@@ -345,7 +338,7 @@ def read_candidates(
         FROM {ORGANISATIONS} o WHERE {where.sql} {"" if limit is None else f"LIMIT {int(limit)}"}
     """  # noqa: S608
     rows = engine.rows_within_time_limit(
-        using, statement, [*params, *where.params], TIME_LIMIT_MS, engine.GIN_ONLY
+        using, statement, [*params, *where.params], time_limit_ms, engine.GIN_ONLY
     )
     if rows is None:
         raise MatchingTimeout
@@ -387,15 +380,11 @@ def _at_least(conditions: Sequence[Where], count: int) -> Where | None:
     return condition
 
 
-def _theme_code(criteria: Criteria, theme_id: int) -> Where:
-    """The code of a theme in the organisation's terms (``search_terms`` holds the code of
-    each of its themes, ``cooperation.indexing``): a condition the GIN index reads, true for
+def _theme_words(criteria: Criteria, theme_id: int) -> list[WordForms]:
+    """The code of a theme as it stands in the organisation's terms (``search_terms`` holds
+    the code of each of its themes, ``cooperation.indexing``): found by the GIN index for
     every organisation with the theme (and a few others, told apart by ``theme_ids``)."""
-    words = [engine.exact_word(w) for w in text.words_of(criteria.themes[theme_id].code)]
-    sql, params = engine.every_word_in_some_form_sql(
-        words, vector="head_vector", alias="o", for_index=True
-    )
-    return Where(sql, tuple(params))
+    return [engine.exact_word(w) for w in text.words_of(criteria.themes[theme_id].code)]
 
 
 @dataclass(frozen=True)
@@ -409,22 +398,37 @@ class Tier:
 
 
 def tiers(criteria: Criteria) -> list[Tier]:
-    """The tiers in the order they are read: by the best score a row of theirs may have."""
-    keyword_conditions = [
-        keyword_found(criteria, i, for_index=True) for i in range(len(criteria.keywords))
-    ]
-    theme_conditions = [_theme_code(criteria, t) for t in sorted(criteria.themes)]
+    """The tiers in the order they are read: by the best score a row of theirs may have.
+
+    A tier is written as one alternative per choice of its keywords and themes, each the
+    words of those keywords and the codes of those themes in one condition
+    (``every_word_in_some_form_sql``): the GIN index intersects them itself, so a common
+    keyword with a common theme reads only the rows that have both."""
+    keywords = [list(words) for _keyword, words in criteria.keywords]
+    themes = [_theme_words(criteria, t) for t in sorted(criteria.themes)]
     found: list[Tier] = []
-    for m in range(len(keyword_conditions), -1, -1):
-        for j in range(len(theme_conditions), -1, -1):
+    for m in range(len(keywords), -1, -1):
+        for j in range(len(themes), -1, -1):
             if m == 0 and j == 0:
                 continue
-            keywords = _at_least(keyword_conditions, m) if m else Where("TRUE")
-            themes = _at_least(theme_conditions, j) if j else Where("TRUE")
-            if keywords is None or themes is None:
+            choices = list(
+                itertools.product(
+                    itertools.combinations(keywords, m), itertools.combinations(themes, j)
+                )
+            )
+            if len(choices) > MAX_COMBINATIONS:
                 continue
-            condition = eligible(criteria) & keywords & themes
-            found.append(Tier(m, j, condition))
+            alternatives = []
+            for chosen_keywords, chosen_themes in choices:
+                words = [w for group in (*chosen_keywords, *chosen_themes) for w in group]
+                sql, params = engine.every_word_in_some_form_sql(
+                    words, vector="head_vector", alias="o", for_index=True
+                )
+                alternatives.append(Where(sql, tuple(params)))
+            condition = alternatives[0]
+            for where in alternatives[1:]:
+                condition |= where
+            found.append(Tier(m, j, eligible(criteria) & condition))
     return found
 
 
