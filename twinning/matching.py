@@ -39,39 +39,46 @@ violation.
 
 Keywords weigh more than everything else together (3 + 2 + 1 + 1 = 7 < 10): a candidate with
 more of the request's keywords always ranks higher; ties are broken by the FP7 record, the
-name and the id. Only the keywords and themes tell candidates apart (type and border are the
-same for every candidate of a request), so the ranking reads the keyword matches: when at
-least ``limit`` candidates have a keyword, the others cannot enter the list, and the list is
-exactly the first ``limit`` of the score's order over every candidate (the benchmark checks
-this against an unbounded reference).
+name and the id. The list is exactly the first ``limit`` of this order (diversified as above)
+over every relevant candidate; the benchmark checks it against the same order computed over
+all of them (``read_candidates(criteria, relevant(criteria))``).
 
-**Cost.** ``suggest_partners``: the request's themes (1 query), the ranked keyword candidates
-(1 statement: the GIN indexes of ``head_vector`` and ``keys_vector`` find the candidates, the
-score, its order and the best candidate of each country in the same statement), the themes-only
-candidates when the keyword candidates are too few or from too few countries (1 more), the
-organisations shown (1). ``requests_fitting``: the requests passing the hard rules with their
-themes (2), every keyword of every request tested against the organisation (1 statement).
-``organisations_to_alert``: the themes (1) and one statement over the organisations with an
-alert. Constant in the number of rows.
+**Reading few rows: tiers.** A common keyword ("machine learning") is in thousands of
+organisations, and reading them all costs a heap page each. The candidates are read in
+*tiers* — at least ``m`` of the keywords and at least ``j`` of the themes, best first
+(``tiers``) — each from the GIN indexes alone (``head_vector``, ``keys_vector``: a bitmap
+whose cost is the number of matches): the themes through their codes, which every
+organisation's terms hold (``cooperation.indexing``; ``theme_ids`` then says which it really
+has). After each tier, the best score a row not yet read may have is known
+(``_best_unread``); reading stops when every suggestion scores above it and the countries
+are covered. A level of keywords with at most ``PROBE_ROWS`` rows (usually those with every
+keyword) is read in one statement whatever the themes.
+
+**Cost.** ``suggest_partners``: the request's themes (1 query), one statement per tier read
+(two to six for the benchmark's requests), the organisations shown (1).
+``requests_fitting``: the requests passing the hard rules with their themes (2), the
+organisation's themes (1), every keyword of every request tested against the organisation
+(1 statement). ``organisations_to_alert``: the themes (1) and one statement over the
+organisations with an alert.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from cooperation.models import Organisation
+from cooperation.selectors.partners import SEARCH_COLUMNS
 from portal.reference.models import Country, ThematicPriority
-from portal.search import engine
+from portal.search import engine, text
 from portal.search.engine import WordForms
 from twinning.models import FitAlert, Side, TwinningRequest
 
@@ -92,6 +99,14 @@ MAX_KEYWORDS = 12
 FITTING_STATUSES = (TwinningRequest.Status.PUBLISHED,)
 
 EU_STATUSES = (Country.Status.EU_MEMBER, Country.Status.ASSOCIATED)
+#: a statement of the matching is cancelled after this long (``MatchingTimeout``)
+TIME_LIMIT_MS = 5000
+
+
+class MatchingTimeout(Exception):
+    """A matching statement passed ``TIME_LIMIT_MS`` (never seen at 100,000 organisations)."""
+
+
 RUSSIA = "RU"
 
 
@@ -198,60 +213,79 @@ def score_points(criteria: Criteria, *, keywords_found: int, shared_themes: int,
     return points
 
 
-def _score_sql(criteria: Criteria, fp7: str) -> str:
-    """The score of a candidate row ``s`` (columns ``kw_<i>``, ``shared`` and the FP7
-    participations ``fp7``) without the constant points; only numbers and constant names are
-    put in the text."""
-    parts = ["0::float8"]
-    if criteria.keywords:
-        found = " + ".join(f"s.kw_{i}::int" for i in range(len(criteria.keywords)))
-        parts.append(f"{KEYWORD_POINTS!r} * ({found})")
-    if criteria.themes:
-        parts.append(f"{THEME_POINTS!r} * cardinality(s.shared)::float8 / {len(criteria.themes)}")
-    parts.append(
-        f"{FP7_POINTS!r} * ln(1 + least(greatest({fp7}, 0), {FP7_CAP})) / ln({1 + FP7_CAP})"
-    )
-    return " + ".join(parts)
-
-
 # -- candidates ------------------------------------------------------------------------------
 
+ORGANISATIONS = Organisation._meta.db_table
+COUNTRIES = Country._meta.db_table
 
-def eligible(criteria: Criteria) -> QuerySet[Organisation]:
-    """The organisations passing the hard rules of ``criteria`` (side, type, published, not
-    the requester), relevant or not."""
-    rows = Organisation.objects.filter(status=Organisation.Status.PUBLISHED).exclude(
-        pk=criteria.requester_id
-    )
+
+@dataclass(frozen=True)
+class Where:
+    """A condition on the organisations (alias ``o``) and its parameters."""
+
+    sql: str
+    params: tuple[Any, ...] = ()
+
+    def __and__(self, other: Where) -> Where:
+        return Where(f"({self.sql}) AND ({other.sql})", self.params + other.params)
+
+    def __or__(self, other: Where) -> Where:
+        return Where(f"({self.sql}) OR ({other.sql})", self.params + other.params)
+
+    def negated(self) -> Where:
+        return Where(f"NOT ({self.sql})", self.params)
+
+
+def eligible(criteria: Criteria) -> Where:
+    """The hard rules of ``criteria`` (side, type, published, not the requester)."""
     if criteria.side == Side.RUSSIA:
-        rows = rows.filter(country__code=RUSSIA)
+        countries = Where(f"SELECT id FROM {COUNTRIES} WHERE code = %s", (RUSSIA,))  # noqa: S608
     else:
-        rows = rows.filter(country__status__in=EU_STATUSES)
+        countries = Where(
+            f"SELECT id FROM {COUNTRIES} WHERE status = ANY(%s)",  # noqa: S608
+            (list(EU_STATUSES),),
+        )
+    # Written so that no B-tree index serves them (COALESCE(x, x)): the candidates are read
+    # from the GIN indexes of the keywords (a bitmap: its cost is the number of matches), not
+    # by walking every published organisation of the side and testing its vectors.
+    where = Where(
+        "COALESCE(o.status, o.status) = %s AND o.id <> %s"
+        f" AND COALESCE(o.country_id, o.country_id) IN ({countries.sql})",
+        (Organisation.Status.PUBLISHED.value, criteria.requester_id, *countries.params),
+    )
     if criteria.types:
-        rows = rows.filter(type__in=criteria.types)
-    return rows
+        where &= Where("COALESCE(o.type, o.type) = ANY(%s)", (list(criteria.types),))
+    return where
 
 
-def _any_keyword(criteria: Criteria) -> Q:
-    condition = Q()
-    for i in range(len(criteria.keywords)):
-        condition |= criteria.keyword_condition(i)
+def keyword_found(criteria: Criteria, index: int, *, for_index: bool) -> Where:
+    """Organisation ``o`` has keyword ``index`` of the request in its names or terms
+    (``portal.search``: every word in some form)."""
+    sql, params = engine.every_word_in_some_form_sql(
+        criteria.keywords[index][1], vector="head_vector", alias="o", for_index=for_index
+    )
+    return Where(sql, tuple(params))
+
+
+def any_keyword(criteria: Criteria) -> Where:
+    wheres = [keyword_found(criteria, i, for_index=True) for i in range(len(criteria.keywords))]
+    condition = wheres[0]
+    for where in wheres[1:]:
+        condition |= where
     return condition
 
 
-def _shares_theme(criteria: Criteria) -> RawSQL:
-    return RawSQL(
-        '"cooperation_organisation"."theme_ids" && %s::bigint[]', (sorted(criteria.themes),)
-    )
+def shares_theme(criteria: Criteria) -> Where:
+    return Where("o.theme_ids && %s::bigint[]", (sorted(criteria.themes),))
 
 
-def relevant(criteria: Criteria) -> QuerySet[Organisation]:
-    """Every candidate: ``eligible`` with a keyword or a shared theme (unordered)."""
-    condition = _any_keyword(criteria) if criteria.keywords else Q(pk__in=[])
-    rows = eligible(criteria)
-    if criteria.themes:
-        return rows.alias(shares=_shares_theme(criteria)).filter(condition | Q(shares=True))
-    return rows.filter(condition)
+def relevant(criteria: Criteria) -> Where:
+    """Every candidate: ``eligible`` with a keyword or a shared theme."""
+    if criteria.keywords and criteria.themes:
+        return eligible(criteria) & (any_keyword(criteria) | shares_theme(criteria))
+    if criteria.keywords:
+        return eligible(criteria) & any_keyword(criteria)
+    return eligible(criteria) & shares_theme(criteria)
 
 
 @dataclass(frozen=True)
@@ -261,74 +295,215 @@ class Candidate:
     id: int
     country_id: int
     fp7: int
+    lname: str
     shared: tuple[int, ...]
     keywords_found: tuple[int, ...]
     score: float
 
-
-def _flagged(criteria: Criteria, rows: QuerySet[Organisation]) -> tuple[str, list[Any]]:
-    """The SQL of ``rows`` as the columns the score reads: id, country_id, fp7, lname,
-    shared (theme ids in common), kw_<i> (has keyword i)."""
-    annotations: dict[str, Any] = {
-        f"kw_{i}": ExpressionWrapper(criteria.keyword_condition(i), output_field=BooleanField())
-        for i in range(len(criteria.keywords))
-    }
-    shared = RawSQL(
-        'ARRAY(SELECT unnest("cooperation_organisation"."theme_ids") '
-        "INTERSECT SELECT unnest(%s::bigint[]))",
-        (sorted(criteria.themes),),
-    )
-    columns = (
-        engine.plain(rows)
-        .order_by()
-        .annotate(lname=Lower("name"), shared=shared, **annotations)
-        .values_list("id", "country_id", "fp7_participations", "lname", "shared", *annotations)
-    )
-    sql, params = columns.query.sql_with_params()
-    return sql, list(params)
+    @property
+    def order(self) -> tuple[float, int, str, int]:
+        """The ranking order: score, FP7 record, name, id."""
+        return (-self.score, -self.fp7, self.lname, self.id)
 
 
-def ranked_candidates(
+def read_candidates(
     criteria: Criteria,
-    rows: QuerySet[Organisation],
+    where: Where,
     *,
-    pool: int | None,
+    using: str = "default",
+    exclude: Sequence[int] = (),
+    limit: int | None = None,
+    time_limit_ms: int = TIME_LIMIT_MS,
 ) -> list[Candidate]:
-    """``rows`` scored, best first (score, FP7 record, name, id): the first ``pool`` and the
-    best of every country (``pool`` None: all of them). One statement."""
-    inner, params = _flagged(criteria, rows)
-    kw_columns = [f"s.kw_{i}" for i in range(len(criteria.keywords))]
-    found = f"ARRAY[{', '.join(kw_columns)}]::boolean[]" if kw_columns else "'{}'::boolean[]"
-    order = "score DESC, fp7 DESC, lname, id"
-    score = _score_sql(criteria, "s.fp7_participations")
-    limit = "" if pool is None else f"WHERE overall <= {int(pool)} OR in_country = 1"
-    # Only the inner statement's own text, numbers and constant names are put in the text.
+    """The organisations ``where`` holds (read from the GIN indexes when ``where`` has a
+    keyword or theme condition), but not ``exclude``, scored (unordered); at most ``limit``
+    rows read. One statement."""
+    themes = sorted(criteria.themes)
+    params: list[Any] = []
+    flags = []
+    for i in range(len(criteria.keywords)):
+        found = keyword_found(criteria, i, for_index=False)
+        flags.append(found.sql)
+        params += found.params
+    theme_flags = [f"o.theme_ids @> ARRAY[{int(t)}]::bigint[]" for t in themes]
+    keywords_sql = f"ARRAY[{', '.join(flags)}]::boolean[]" if flags else "'{}'::boolean[]"
+    themes_sql = f"ARRAY[{', '.join(theme_flags)}]::boolean[]" if themes else "'{}'::boolean[]"
+    if exclude:
+        where &= Where("o.id <> ALL(%s)", (list(exclude),))
+    # Only constant names, numbers and the conditions' texts (placeholders for every value)
+    # are put in the text.
     statement = f"""
-        SELECT id, country_id, fp7, shared, found, score FROM (
-            SELECT s.*, row_number() OVER (ORDER BY {order}) AS overall,
-                row_number() OVER (PARTITION BY country_id ORDER BY {order}) AS in_country
-            FROM (
-                SELECT s.id, s.country_id, s.fp7_participations AS fp7, s.lname, s.shared,
-                    {found} AS found, {score} AS score
-                FROM ({inner}) AS s
-            ) AS s
-        ) AS r {limit} ORDER BY overall
+        SELECT o.id, o.country_id, o.fp7_participations, lower(o.name),
+            {keywords_sql}, {themes_sql}
+        FROM {ORGANISATIONS} o WHERE {where.sql} {"" if limit is None else f"LIMIT {int(limit)}"}
     """  # noqa: S608
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(statement, params)
-        result = cursor.fetchall()
-    constant = criteria.constant_points
-    return [
-        Candidate(
-            id=row[0],
-            country_id=row[1],
-            fp7=row[2],
-            shared=tuple(sorted(row[3] or ())),
-            keywords_found=tuple(i for i, hit in enumerate(row[4] or ()) if hit),
-            score=round(float(row[5]) + constant, 6),
+    rows = engine.rows_within_time_limit(
+        using, statement, [*params, *where.params], time_limit_ms, engine.GIN_ONLY
+    )
+    if rows is None:
+        raise MatchingTimeout
+    candidates = []
+    for pk, country_id, fp7, lname, found, shared in rows:
+        keywords = tuple(i for i, has in enumerate(found or ()) if has)
+        common = tuple(t for t, has in zip(themes, shared or (), strict=True) if has)
+        if not keywords and not common:
+            continue  # a theme's code in its texts, but not the theme
+        points = score_points(
+            criteria, keywords_found=len(keywords), shared_themes=len(common), fp7=fp7
         )
-        for row in result
-    ]
+        candidates.append(Candidate(pk, country_id, fp7, lname, common, keywords, round(points, 6)))
+    return candidates
+
+
+def ranked(candidates: Sequence[Candidate]) -> list[Candidate]:
+    return sorted(candidates, key=lambda c: c.order)
+
+
+#: a tier is read only when it is written with at most this many combinations
+MAX_COMBINATIONS = 10
+
+
+def _at_least(conditions: Sequence[Where], count: int) -> Where | None:
+    """At least ``count`` of ``conditions`` (None: too many combinations to write)."""
+    combinations = list(itertools.combinations(conditions, count))
+    if len(combinations) > MAX_COMBINATIONS:
+        return None
+    alternatives = []
+    for combination in combinations:
+        both = combination[0]
+        for where in combination[1:]:
+            both &= where
+        alternatives.append(both)
+    condition = alternatives[0]
+    for where in alternatives[1:]:
+        condition |= where
+    return condition
+
+
+def _theme_words(criteria: Criteria, theme_id: int) -> list[WordForms]:
+    """The code of a theme as it stands in the organisation's terms (``search_terms`` holds
+    the code of each of its themes, ``cooperation.indexing``): found by the GIN index for
+    every organisation with the theme (and a few others, told apart by ``theme_ids``)."""
+    return [engine.exact_word(w) for w in text.words_of(criteria.themes[theme_id].code)]
+
+
+@dataclass(frozen=True)
+class Tier:
+    """The candidates with at least ``keywords`` of the request's keywords and at least
+    ``themes`` of its themes."""
+
+    keywords: int
+    themes: int
+    condition: Where
+
+
+def tiers(criteria: Criteria) -> list[Tier]:
+    """The tiers in the order they are read: by the best score a row of theirs may have.
+
+    A tier is written as one alternative per choice of its keywords and themes, each the
+    words of those keywords and the codes of those themes in one condition
+    (``every_word_in_some_form_sql``): the GIN index intersects them itself, so a common
+    keyword with a common theme reads only the rows that have both."""
+    keywords = [list(words) for _keyword, words in criteria.keywords]
+    themes = [_theme_words(criteria, t) for t in sorted(criteria.themes)]
+    found: list[Tier] = []
+    for m in range(len(keywords), -1, -1):
+        for j in range(len(themes), -1, -1):
+            if m == 0 and j == 0:
+                continue
+            choices = list(
+                itertools.product(
+                    itertools.combinations(keywords, m), itertools.combinations(themes, j)
+                )
+            )
+            if len(choices) > MAX_COMBINATIONS:
+                continue
+            alternatives = []
+            for chosen_keywords, chosen_themes in choices:
+                words = [w for group in (*chosen_keywords, *chosen_themes) for w in group]
+                sql, params = engine.every_word_in_some_form_sql(
+                    words, vector="head_vector", alias="o", for_index=True
+                )
+                alternatives.append(Where(sql, tuple(params)))
+            condition = alternatives[0]
+            for where in alternatives[1:]:
+                condition |= where
+            found.append(Tier(m, j, eligible(criteria) & condition))
+    return found
+
+
+#: a level of keywords is read at once when it has at most this many rows
+PROBE_ROWS = 60
+
+
+def _level_condition(criteria: Criteria, keywords: int) -> Where:
+    conditions = [keyword_found(criteria, i, for_index=True) for i in range(len(criteria.keywords))]
+    found = _at_least(conditions, keywords)
+    return eligible(criteria) & (found if found is not None else Where("FALSE"))
+
+
+def _best_unread(criteria: Criteria, read: Sequence[Tier]) -> float | None:
+    """The best score a row outside the ``read`` tiers may have (None: every row was read)."""
+    themes = len(criteria.themes)
+    best: float | None = None
+    for m in range(len(criteria.keywords) + 1):
+        # the rows with exactly m keywords outside every tier read: fewer themes than each
+        # read tier of at most m keywords asks
+        most = themes
+        for tier in read:
+            if tier.keywords <= m:
+                most = min(most, tier.themes - 1)
+        if most < 0 or (m == 0 and most < 1):
+            continue
+        points = score_points(criteria, keywords_found=m, shared_themes=most, fp7=FP7_CAP)
+        best = points if best is None else max(best, points)
+    return best
+
+
+def suggested(
+    criteria: Criteria, *, limit: int, places: int, countries: int, using: str = "default"
+) -> list[Candidate]:
+    """The first ``limit`` candidates in the score's order, diversified over countries: read
+    tier by tier until the rows read are enough to be sure (module documentation)."""
+    read: list[Tier] = []
+    candidates: list[Candidate] = []
+    wanted_countries = min(countries, places)
+    probed: set[int] = set()
+    for tier in tiers(criteria):
+        if tier.keywords and tier.keywords not in probed:
+            # all the rows with this many keywords, whatever their themes, when they are few
+            # (the rows with every keyword usually are): one statement for the level
+            probed.add(tier.keywords)
+            level = Tier(tier.keywords, 0, _level_condition(criteria, tier.keywords))
+            found = read_candidates(
+                criteria,
+                level.condition,
+                using=using,
+                exclude=[c.id for c in candidates],
+                limit=PROBE_ROWS + 1,
+            )
+            known = {c.id for c in candidates}
+            candidates += [c for c in found if c.id not in known]
+            if len(found) <= PROBE_ROWS:
+                read.append(level)
+        if any(r.keywords <= tier.keywords and r.themes <= tier.themes for r in read):
+            continue  # within a tier read
+        candidates += read_candidates(
+            criteria, tier.condition, using=using, exclude=[c.id for c in candidates]
+        )
+        read.append(tier)
+        bound = _best_unread(criteria, read)
+        if bound is None:
+            break
+        ordered = diversified(ranked(candidates), places=places, countries=countries)[:limit]
+        covered = len({c.country_id for c in ordered[:places]})
+        if (
+            len(ordered) == limit
+            and all(c.score > bound for c in ordered)
+            and covered >= wanted_countries
+        ):
+            return ordered
+    return diversified(ranked(candidates), places=places, countries=countries)[:limit]
 
 
 def diversified(candidates: Sequence[Candidate], *, places: int, countries: int) -> list[Candidate]:
@@ -358,49 +533,58 @@ def places_of(request: TwinningRequest, limit: int) -> int:
 # -- reasons ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ReasonTexts:
+    """The texts of the reasons in the current language, translated once per call."""
+
+    keywords: str
+    themes: str
+    border: str
+    type: str
+    types: dict[str, str]
+
+    @classmethod
+    def current(cls) -> ReasonTexts:
+        return cls(
+            keywords=gettext("Matching expertise: %(keywords)s"),
+            themes=gettext("Shared themes: %(themes)s"),
+            border=gettext("On the other side of the EU–Russia border"),
+            type=gettext("Organisation type sought: %(type)s"),
+            types={value: str(label) for value, label in Organisation.Type.choices},
+        )
+
+    def fp7_text(self, count: int) -> str:
+        return ngettext(
+            "FP7 track record: %(count)d participation",
+            "FP7 track record: %(count)d participations",
+            count,
+        ) % {"count": count}
+
+
 def reasons_for(
     criteria: Criteria,
     *,
     keywords_found: Sequence[int],
     shared: Sequence[int],
     fp7: int,
-    organisation_type_label: str,
+    organisation_type: str,
+    texts: ReasonTexts,
 ) -> tuple[Reason, ...]:
     reasons: list[Reason] = []
     if keywords_found:
         found = ", ".join(criteria.keywords[i][0] for i in keywords_found)
-        reasons.append(
-            Reason("keywords", gettext("Matching expertise: %(keywords)s") % {"keywords": found})
-        )
+        reasons.append(Reason("keywords", texts.keywords % {"keywords": found}))
     if shared:
-        labels = ", ".join(
-            criteria.themes[t].label
-            for t in sorted(
-                shared, key=lambda t: (criteria.themes[t].position, criteria.themes[t].code)
-            )
-        )
-        reasons.append(Reason("themes", gettext("Shared themes: %(themes)s") % {"themes": labels}))
+        themes = sorted((criteria.themes[t] for t in shared), key=lambda t: (t.position, t.code))
+        labels = ", ".join(t.label for t in themes)
+        reasons.append(Reason("themes", texts.themes % {"themes": labels}))
     if criteria.across_border:
-        reasons.append(Reason("border", gettext("On the other side of the EU–Russia border")))
+        reasons.append(Reason("border", texts.border))
     if criteria.types:
-        reasons.append(
-            Reason(
-                "type",
-                gettext("Organisation type sought: %(type)s") % {"type": organisation_type_label},
-            )
-        )
+        label = texts.types.get(organisation_type, organisation_type)
+        reasons.append(Reason("type", texts.type % {"type": label}))
     if fp7 > 0:
-        reasons.append(
-            Reason(
-                "fp7",
-                ngettext(
-                    "FP7 track record: %(count)d participation",
-                    "FP7 track record: %(count)d participations",
-                    fp7,
-                )
-                % {"count": fp7},
-            )
-        )
+        reasons.append(Reason("fp7", texts.fp7_text(fp7)))
     return tuple(reasons)
 
 
@@ -414,25 +598,19 @@ def suggest_partners(*, request: TwinningRequest, limit: int = 20) -> list[Sugge
     if not criteria.searchable:
         return []
     places = places_of(request, limit)
-    candidates: list[Candidate] = []
-    if criteria.keywords:
-        keyword_rows = eligible(criteria).filter(_any_keyword(criteria))
-        candidates = ranked_candidates(criteria, keyword_rows, pool=limit + POOL_EXTRA)
-    countries = {c.country_id for c in candidates}
-    wanted_countries = min(request.countries_min, places)
-    if criteria.themes and (len(candidates) < limit or len(countries) < wanted_countries):
-        # Too few keyword candidates, or from too few countries: every keyword candidate was
-        # read (fewer than the pool) or every country of them; the others share a theme.
-        theme_rows = eligible(criteria).alias(shares=_shares_theme(criteria)).filter(shares=True)
-        if len(candidates) < limit:
-            theme_rows = theme_rows.exclude(pk__in=[c.id for c in candidates])
-        else:
-            theme_rows = theme_rows.exclude(country_id__in=countries)
-        if criteria.keywords:
-            theme_rows = theme_rows.exclude(_any_keyword(criteria))
-        candidates += ranked_candidates(criteria, theme_rows, pool=limit + POOL_EXTRA)
-    ordered = diversified(candidates, places=places, countries=request.countries_min)[:limit]
-    organisations = Organisation.objects.in_bulk([c.id for c in ordered])
+    ordered = suggested(
+        criteria,
+        limit=limit,
+        places=places,
+        countries=request.countries_min,
+        using=TwinningRequest.objects.db,
+    )
+    organisations = (
+        Organisation.objects.select_related("country")
+        .defer(*SEARCH_COLUMNS)
+        .in_bulk([c.id for c in ordered])
+    )
+    texts = ReasonTexts.current()
     return [
         Suggestion(
             organisation=organisations[c.id],
@@ -442,7 +620,8 @@ def suggest_partners(*, request: TwinningRequest, limit: int = 20) -> list[Sugge
                 keywords_found=c.keywords_found,
                 shared=c.shared,
                 fp7=c.fp7,
-                organisation_type_label=organisations[c.id].get_type_display(),
+                organisation_type=organisations[c.id].type,
+                texts=texts,
             ),
         )
         for c in ordered
@@ -456,9 +635,10 @@ def organisations_to_alert(*, request: TwinningRequest) -> list[int]:
     criteria = criteria_of(request)
     if not criteria.searchable:
         return []
-    rows = relevant(criteria).filter(pk__in=FitAlert.objects.values("organisation_id"))
+    alerts = FitAlert._meta.db_table
+    rows = relevant(criteria) & Where(f"o.id IN (SELECT organisation_id FROM {alerts})")  # noqa: S608
     fits = []
-    for c in ranked_candidates(criteria, rows, pool=None):
+    for c in ranked(read_candidates(criteria, rows, using=TwinningRequest.objects.db)):
         if c.keywords_found or (
             not criteria.keywords and len(c.shared) >= ALERT_MIN_THEME_SHARE * len(criteria.themes)
         ):
@@ -491,6 +671,7 @@ def requests_fitting(*, organisation: Organisation, limit: int = 20) -> list[Fit
     all_criteria = [criteria_of(r, list(r.themes.all())) for r in requests]
     found = _keywords_found(organisation, all_criteria)
     theme_ids = set(_theme_ids(organisation))
+    texts = ReasonTexts.current()
     scored: list[FittingRequest] = []
     for request, criteria in zip(requests, all_criteria, strict=True):
         keywords = found.get(criteria.request_id or 0, ())
@@ -506,7 +687,8 @@ def requests_fitting(*, organisation: Organisation, limit: int = 20) -> list[Fit
             keywords_found=keywords,
             shared=shared,
             fp7=fp7,
-            organisation_type_label=organisation.get_type_display(),
+            organisation_type=organisation.type,
+            texts=texts,
         )
         scored.append(FittingRequest(request=request, score=round(score, 6), reasons=reasons))
     scored.sort(

@@ -234,6 +234,12 @@ def word_forms(word: str, corrections: Sequence[str] = ()) -> WordForms:
     return WordForms(query, _alternatives(keys) if keys else None)
 
 
+def exact_word(word: str) -> WordForms:
+    """One word as typed only (no other script, correction, prefix or key): a code, such as
+    a theme's, that a row's terms hold verbatim."""
+    return WordForms(_operand(text.fold(word).lower()), None)
+
+
 def term_words(term: str) -> list[WordForms]:
     """The words of a term (a keyword or short phrase someone typed, in any script), each in
     its forms; stop words are left out, at most ``MAX_QUERY_TERMS`` words. A row has the
@@ -267,6 +273,62 @@ def every_word_in_some_form(forms: Sequence[WordForms], vector: str = "search_ve
                 found |= Q(keys_vector=_tsquery(word.keys, KEY_CONFIG))
             condition &= found
         return condition
+    condition = Q()
+    for queries, key_queries in _readings(forms):
+        alternative = Q()
+        if queries:
+            alternative &= Q(**{vector: _tsquery(queries)})
+        if key_queries:
+            alternative &= Q(keys_vector=_tsquery(key_queries, KEY_CONFIG))
+        condition |= alternative
+    return condition
+
+
+def _readings(forms: Sequence[WordForms]) -> list[tuple[str, str]]:
+    """Each way of reading the words (by their forms or by their keys): the tsquery of the
+    words read by their forms and that of the words read by their keys ("" for none)."""
+    readings = []
+    for by_key in itertools.product((False, True), repeat=len(forms)):
+        if any(key and w.keys is None for key, w in zip(by_key, forms, strict=True)):
+            continue
+        queries = [w.forms for key, w in zip(by_key, forms, strict=True) if not key]
+        key_queries = [w.keys for key, w in zip(by_key, forms, strict=True) if key and w.keys]
+        readings.append((" & ".join(queries), " & ".join(key_queries)))
+    return readings
+
+
+def every_word_in_some_form_sql(
+    forms: Sequence[WordForms],
+    *,
+    vector: str,
+    alias: str,
+    for_index: bool,
+) -> tuple[str, list[str]]:
+    """``every_word_in_some_form`` as SQL and its parameters, for a statement written by hand
+    (matching tests each keyword of a request in one statement; compiling a ``Q`` per keyword
+    costs more than the statement). ``alias``: the table's alias in the statement (a constant
+    name); ``for_index``: the alternatives the GIN indexes intersect (the WHERE that finds
+    the rows), else word by word (cheaper to test on a row already read)."""
+    column = f"{alias}.{vector}"
+    keys_column = f"{alias}.keys_vector"
+    forms_sql = f"{column} @@ to_tsquery('{SEARCH_CONFIG}', %s)"
+    keys_sql = f"{keys_column} @@ to_tsquery('{KEY_CONFIG}', %s)"
+    parts: list[str] = []
+    params: list[str] = []
+    if for_index and len(forms) <= MAX_EXPANDED_WORDS:
+        for queries, key_queries in _readings(forms):
+            both = [(forms_sql, queries), (keys_sql, key_queries)]
+            parts.append(" AND ".join(sql for sql, value in both if value))
+            params += [value for _sql, value in both if value]
+        return "(" + " OR ".join(f"({p})" for p in parts) + ")", params
+    for word in forms:
+        if word.keys:
+            parts.append(f"({forms_sql} OR {keys_sql})")
+            params += [word.forms, word.keys]
+        else:
+            parts.append(forms_sql)
+            params.append(word.forms)
+    return "(" + " AND ".join(parts) + ")", params
     condition = Q()
     for by_key in itertools.product((False, True), repeat=len(forms)):
         if any(key and w.keys is None for key, w in zip(by_key, forms, strict=True)):
