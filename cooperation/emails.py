@@ -7,7 +7,7 @@ renders to ``None`` and is not sent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -28,20 +28,6 @@ def user_email(*, template: str, context: dict[str, Any]) -> RenderedMail:
     subject = render_to_string(f"cooperation/email/{template}_subject.txt", context)
     body = render_to_string(f"cooperation/email/{template}_body.txt", context)
     return RenderedMail(subject=subject, body=body)
-
-
-def _render_rows(
-    mails: Sequence[OutgoingMail],
-    load: Callable[[set[int]], dict[int, Any]],
-    render: Callable[[OutgoingMail, Any], RenderedMail | None],
-) -> list[RenderedMail | None]:
-    objects = load({m.about_id for m in mails if m.about_id is not None})
-
-    def one(mail: OutgoingMail) -> RenderedMail | None:
-        obj = objects.get(mail.about_id or 0)
-        return None if obj is None else render(mail, obj)
-
-    return renderers.render_each(mails, one)
 
 
 @renderers.register(kinds.KIND_INTEREST_RECEIVED, kinds.KIND_INTEREST_DECIDED)
@@ -70,7 +56,7 @@ def render_interest_mails(mails: Sequence[OutgoingMail]) -> list[RenderedMail | 
             },
         )
 
-    return _render_rows(mails, load, render)
+    return renderers.render_about(mails, load, render)
 
 
 @renderers.register(
@@ -101,4 +87,4 @@ def render_offer_mails(mails: Sequence[OutgoingMail]) -> list[RenderedMail | Non
             template=template, context={**context, "comment": mail.context.get("comment", "")}
         )
 
-    return _render_rows(mails, load, render)
+    return renderers.render_about(mails, load, render)

@@ -129,6 +129,12 @@ class TwinningRequest(SearchableMixin):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
+    contact_phone = models.CharField(
+        _("contact telephone"),
+        max_length=40,
+        blank=True,
+        help_text=_("Shown, with the contact person's e-mail, only to a partner you accept."),
+    )
     review_reason = models.TextField(_("reason for sending back"), blank=True, max_length=4000)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -211,6 +217,12 @@ class TwinningResponse(models.Model):
     )
     motivation = models.TextField(_("motivation"), max_length=6000)
     contribution = models.TextField(_("proposed contribution"), max_length=6000)
+    contact_phone = models.CharField(
+        _("contact telephone"),
+        max_length=40,
+        blank=True,
+        help_text=_("Shown, with your e-mail, to the requester only if they accept."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
@@ -336,3 +348,24 @@ class FitAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation}"
+
+
+class FitAlertSent(models.Model):
+    """The record that an organisation's opted-in members were told about a request that fits
+    it: one row per request and organisation, so a repeated task sends nothing twice."""
+
+    request = models.ForeignKey(TwinningRequest, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("twinning alert sent")
+        verbose_name_plural = _("twinning alerts sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "organisation"], name="twinning_alert_once_per_request"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} → {self.organisation_id}"

@@ -9,9 +9,9 @@ row is marked cancelled and nothing is sent. Renderers run inside
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import translation
 
@@ -109,3 +109,20 @@ def render_each(
         with translation.override(mail.language):
             out.append(render(mail))
     return out
+
+
+def render_about(
+    mails: Sequence[OutgoingMail],
+    load: Callable[[set[int]], Mapping[int, Any]],
+    render: Callable[[OutgoingMail, Any], RenderedMail | None],
+) -> list[RenderedMail | None]:
+    """Render rows that are each about one object: ``load`` fetches the objects of all the rows
+    at once (by ``about_id``), ``render(mail, obj)`` renders one in its recipient's language; a
+    row whose object is gone renders to ``None``."""
+    objects = load({m.about_id for m in mails if m.about_id is not None})
+
+    def one(mail: OutgoingMail) -> RenderedMail | None:
+        obj = objects.get(mail.about_id or 0)
+        return None if obj is None else render(mail, obj)
+
+    return render_each(mails, one)

@@ -202,16 +202,8 @@ def prepare(query: str, *, using: str = "default") -> Prepared | None:
     tiers[3] = Q(head_vector=_tsquery(_terms_query(parsed)))
     tiers[4] = Q(search_vector=_tsquery(_terms_query(parsed)))
     if "OR" not in parsed.positive and words:
-        forms: list[tuple[str, str | None]] = []  # each word: its forms, its keys
-        for word in words:
-            alternatives = text.script_variants(word) + corrections.get(word.lower(), [])
-            query = _alternatives(alternatives)
-            if len(word) >= MIN_PREFIX_LENGTH:
-                # the word as the beginning of a longer one ("Novosib")
-                query = f"( {query} | {_operand(text.fold(word).lower())}:* )"
-            keys = text.word_keys(word)
-            forms.append((query, _alternatives(keys) if keys else None))
-        tiers[5] = _every_word_in_some_form(forms)
+        forms = [word_forms(word, corrections.get(word.lower(), ())) for word in words]
+        tiers[5] = every_word_in_some_form(forms)
     return Prepared(
         query=cleaned,
         parsed=parsed,
@@ -221,13 +213,50 @@ def prepare(query: str, *, using: str = "default") -> Prepared | None:
     )
 
 
+@dataclass(frozen=True)
+class WordForms:
+    """One word in every form it is searched in: ``forms`` a raw tsquery (``SEARCH_CONFIG``)
+    of the word as typed, in Latin letters, in Cyrillic, its corrections and (four letters or
+    more) as the beginning of a longer word; ``keys`` a raw tsquery (``KEY_CONFIG``) of its
+    skeleton keys (romanisations, grammatical forms, translations), None when it has none."""
+
+    forms: str
+    keys: str | None
+
+
+def word_forms(word: str, corrections: Sequence[str] = ()) -> WordForms:
+    """The forms of one query word (tier 5 of a search; a term of ``term_words``)."""
+    query = _alternatives([*text.script_variants(word), *corrections])
+    if len(word) >= MIN_PREFIX_LENGTH:
+        # the word as the beginning of a longer one ("Novosib")
+        query = f"( {query} | {_operand(text.fold(word).lower())}:* )"
+    keys = text.word_keys(word)
+    return WordForms(query, _alternatives(keys) if keys else None)
+
+
+def exact_word(word: str) -> WordForms:
+    """One word as typed only (no other script, correction, prefix or key): a code, such as
+    a theme's, that a row's terms hold verbatim."""
+    return WordForms(_operand(text.fold(word).lower()), None)
+
+
+def term_words(term: str) -> list[WordForms]:
+    """The words of a term (a keyword or short phrase someone typed, in any script), each in
+    its forms; stop words are left out, at most ``MAX_QUERY_TERMS`` words. A row has the
+    term when it has every word in some form (``every_word_in_some_form``). Empty when the
+    term has no word to find."""
+    words = [w for w in text.words_of(text.fold(text.clean_query(term)))]
+    words = [w for w in words if w.lower() not in text.STOP_WORDS][: text.MAX_QUERY_TERMS]
+    return [word_forms(word) for word in words]
+
+
 #: up to this many words, tier 5 is written as one condition per way of reading the words
 MAX_EXPANDED_WORDS = 3
 
 
-def _every_word_in_some_form(forms: Sequence[tuple[str, str | None]]) -> Q:
-    """Tier 5: every word in one of its forms (``search_vector``) or by its skeleton key
-    (``keys_vector``).
+def every_word_in_some_form(forms: Sequence[WordForms], vector: str = "search_vector") -> Q:
+    """Tier 5: every word in one of its forms (``search_vector``, or ``vector``: matching
+    reads ``head_vector``, the names and terms) or by its skeleton key (``keys_vector``).
 
     Written word by word (``(forms1 OR keys1) AND (forms2 OR keys2)``), PostgreSQL reads one
     word's rows from the GIN index and checks the other words row by row (36,000 rows for
@@ -238,21 +267,77 @@ def _every_word_in_some_form(forms: Sequence[tuple[str, str | None]]) -> Q:
     """
     if len(forms) > MAX_EXPANDED_WORDS:
         condition = Q()
-        for query, keys in forms:
-            found = Q(search_vector=_tsquery(query))
-            if keys:
-                found |= Q(keys_vector=_tsquery(keys, KEY_CONFIG))
+        for word in forms:
+            found = Q(**{vector: _tsquery(word.forms)})
+            if word.keys:
+                found |= Q(keys_vector=_tsquery(word.keys, KEY_CONFIG))
             condition &= found
         return condition
     condition = Q()
-    for by_key in itertools.product((False, True), repeat=len(forms)):
-        if any(key and k is None for key, (_q, k) in zip(by_key, forms, strict=True)):
-            continue
-        queries = [q for key, (q, _k) in zip(by_key, forms, strict=True) if not key]
-        key_queries = [k for key, (_q, k) in zip(by_key, forms, strict=True) if key and k]
+    for queries, key_queries in _readings(forms):
         alternative = Q()
         if queries:
-            alternative &= Q(search_vector=_tsquery(" & ".join(queries)))
+            alternative &= Q(**{vector: _tsquery(queries)})
+        if key_queries:
+            alternative &= Q(keys_vector=_tsquery(key_queries, KEY_CONFIG))
+        condition |= alternative
+    return condition
+
+
+def _readings(forms: Sequence[WordForms]) -> list[tuple[str, str]]:
+    """Each way of reading the words (by their forms or by their keys): the tsquery of the
+    words read by their forms and that of the words read by their keys ("" for none)."""
+    readings = []
+    for by_key in itertools.product((False, True), repeat=len(forms)):
+        if any(key and w.keys is None for key, w in zip(by_key, forms, strict=True)):
+            continue
+        queries = [w.forms for key, w in zip(by_key, forms, strict=True) if not key]
+        key_queries = [w.keys for key, w in zip(by_key, forms, strict=True) if key and w.keys]
+        readings.append((" & ".join(queries), " & ".join(key_queries)))
+    return readings
+
+
+def every_word_in_some_form_sql(
+    forms: Sequence[WordForms],
+    *,
+    vector: str,
+    alias: str,
+    for_index: bool,
+) -> tuple[str, list[str]]:
+    """``every_word_in_some_form`` as SQL and its parameters, for a statement written by hand
+    (matching tests each keyword of a request in one statement; compiling a ``Q`` per keyword
+    costs more than the statement). ``alias``: the table's alias in the statement (a constant
+    name); ``for_index``: the alternatives the GIN indexes intersect (the WHERE that finds
+    the rows), else word by word (cheaper to test on a row already read)."""
+    column = f"{alias}.{vector}"
+    keys_column = f"{alias}.keys_vector"
+    forms_sql = f"{column} @@ to_tsquery('{SEARCH_CONFIG}', %s)"
+    keys_sql = f"{keys_column} @@ to_tsquery('{KEY_CONFIG}', %s)"
+    parts: list[str] = []
+    params: list[str] = []
+    if for_index and len(forms) <= MAX_EXPANDED_WORDS:
+        for queries, key_queries in _readings(forms):
+            both = [(forms_sql, queries), (keys_sql, key_queries)]
+            parts.append(" AND ".join(sql for sql, value in both if value))
+            params += [value for _sql, value in both if value]
+        return "(" + " OR ".join(f"({p})" for p in parts) + ")", params
+    for word in forms:
+        if word.keys:
+            parts.append(f"({forms_sql} OR {keys_sql})")
+            params += [word.forms, word.keys]
+        else:
+            parts.append(forms_sql)
+            params.append(word.forms)
+    return "(" + " AND ".join(parts) + ")", params
+    condition = Q()
+    for by_key in itertools.product((False, True), repeat=len(forms)):
+        if any(key and w.keys is None for key, w in zip(by_key, forms, strict=True)):
+            continue
+        queries = [w.forms for key, w in zip(by_key, forms, strict=True) if not key]
+        key_queries = [w.keys for key, w in zip(by_key, forms, strict=True) if key and w.keys]
+        alternative = Q()
+        if queries:
+            alternative &= Q(**{vector: _tsquery(" & ".join(queries))})
         if key_queries:
             alternative &= Q(keys_vector=_tsquery(" & ".join(key_queries), KEY_CONFIG))
         condition |= alternative

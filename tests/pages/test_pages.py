@@ -8,9 +8,9 @@ pytestmark = pytest.mark.django_db
 # The home page, /partners/, /calls/, /events/, /contacts/ and /newsletter/ read the database:
 # the home page is pinned below, the events list in tests/events, the partner and call lists in
 # tests/cooperation/test_public_pages.py, the contact points' directory in
-# tests/fp7_contacts/test_directory.py, the newsletter's form in tests/newsletter.
+# tests/fp7_contacts/test_directory.py, the newsletter's form in tests/newsletter, the twinning
+# requests in tests/twinning/test_queries.py.
 SECTIONS = [
-    "/{lang}/twinning/",
     "/{lang}/privacy/",
     "/{lang}/accessibility/",
 ]

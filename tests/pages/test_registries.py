@@ -22,6 +22,7 @@ def test_beat_runs_what_every_app_registered():
         "cooperation.tasks.offers_expire",
         "cooperation.tasks.offers_send_expiry_reminders",
         "events.tasks.registrations_send_reminders",
+        "twinning.tasks.requests_expire",
     } <= tasks
     # every scheduled task exists in the Celery app
     app.loader.import_default_modules()
@@ -35,6 +36,7 @@ def test_seeders_are_registered_by_path():
         "events",
         "brokerage",
         "fp7_contacts",
+        "twinning",
     ]
 
 
@@ -84,6 +86,13 @@ def test_monitoring_figures_come_from_the_apps(db):
         "fp7_contacts.enquiries_received": 0,
         "fp7_contacts.enquiries_answered": 0,
         "fp7_contacts.median_first_answer_hours": 0.0,
+        "twinning.requests_published": 0,
+        "twinning.responses": 0,
+        "twinning.partnerships": 0,
+        "twinning.exchanges": 0,
+        "twinning.joint_publications": 0,
+        "twinning.joint_proposals": 0,
+        "twinning.funding_won": 0.0,
     }
 
 

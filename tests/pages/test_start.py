@@ -52,8 +52,9 @@ def test_a_researcher_sees_offers_interest_and_registrations_in_constant_queries
     me = _researcher_with(rows)
     client.force_login(me)
 
-    # session, user with roles, offers, interests waiting, registrations, brokerage profiles
-    with django_assert_num_queries(6):
+    # session, user with roles, offers, interests waiting, registrations, brokerage profiles,
+    # twinning responses waiting for an answer
+    with django_assert_num_queries(7):
         page = client.get(START).content.decode()
 
     assert page.count("expression of interest waits for your answer") == rows
@@ -81,8 +82,9 @@ def test_an_organiser_sees_their_events_and_a_new_event_button(
 
     # session, user with roles, organised events (with counts), registrations; and, as every
     # account is a researcher too, their offers and the interest waiting for an answer; the
-    # brokerage events they organise and their brokerage profiles
-    with django_assert_num_queries(8):
+    # brokerage events they organise and their brokerage profiles; the twinning responses
+    # waiting for an answer
+    with django_assert_num_queries(9):
         page = client.get(START).content.decode()
 
     assert "New event" in page
@@ -101,8 +103,8 @@ def test_ncp_staff_see_the_review_queue_with_its_count(client, django_assert_num
     client.force_login(ncp_staff_user())
 
     # session, user with roles, review count, registrations, offers, interest waiting,
-    # brokerage profiles
-    with django_assert_num_queries(7):
+    # brokerage profiles; the twinning review count and the twinning responses waiting
+    with django_assert_num_queries(9):
         page = client.get(START).content.decode()
 
     assert "2 cooperation offers wait for review." in page

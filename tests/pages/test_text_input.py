@@ -25,6 +25,7 @@ FORM_MODULES = [
     "cooperation.admin",
     "events.forms",
     "events.forms_organiser",
+    "twinning.forms",
 ]
 
 

@@ -1,0 +1,300 @@
+"""Matching (twinning.matching): hard rules, scores with their reasons, cross-script keywords
+through portal.search, the reverse ("requests that fit us") and the alerts."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.utils import timezone, translation
+
+from cooperation.models import Organisation
+from tests.accounts.factories import UserFactory
+from tests.cooperation.factories import OrganisationFactory, country, theme
+from twinning import matching
+from twinning.models import FitAlert, TwinningRequest
+
+pytestmark = pytest.mark.django_db
+
+
+def make_request(organisation: Organisation, **fields: Any) -> TwinningRequest:
+    themes = fields.pop("themes", [])
+    defaults: dict[str, Any] = {
+        "title": "Twinning in photonics",
+        "objectives": "Staff exchanges and a summer school.",
+        "partner_side": "eu",
+        "response_deadline": timezone.localdate() + datetime.timedelta(days=60),
+        "status": TwinningRequest.Status.PUBLISHED,
+        "published_at": timezone.now(),
+    }
+    defaults.update(fields)
+    request = TwinningRequest.objects.create(
+        organisation=organisation, author=UserFactory(), **defaults
+    )
+    request.themes.set(themes)
+    return TwinningRequest.objects.select_related("organisation__country").get(pk=request.pk)
+
+
+def org(name: str, code: str = "DE", **fields: Any) -> Organisation:
+    fields.setdefault("keywords", "")
+    fields.setdefault("city", "")
+    return OrganisationFactory(name=name, country=country(code), **fields)
+
+
+def names(suggestions: list[Any]) -> list[str]:
+    return [s.organisation.name for s in suggestions]
+
+
+@pytest.fixture
+def tomsk() -> Organisation:
+    return org("Томский политехнический университет", "RU", keywords="фотоника, photonics")
+
+
+def test_only_published_organisations_of_the_side_sought_other_than_the_requester(
+    tomsk: Organisation,
+) -> None:
+    org("Photon Berlin", "DE", keywords="photonics")
+    org("Photon Oslo", "NO", keywords="photonics")  # an Associated Country is on the EU side
+    org("Photon Moscow", "RU", keywords="photonics")  # the wrong side
+    org("Photon Draft", "FR", keywords="photonics", published=False)
+    org("Photon Chicago", "US", keywords="photonics")  # a third country is on neither side
+    request = make_request(tomsk, expertise_keywords="photonics", partner_side="eu")
+
+    assert sorted(names(matching.suggest_partners(request=request))) == [
+        "Photon Berlin",
+        "Photon Oslo",
+    ]
+    ru_request = make_request(
+        org("Photon Paris", "FR", keywords="photonics"),
+        expertise_keywords="photonics",
+        partner_side="ru",
+    )
+    assert names(matching.suggest_partners(request=ru_request)) == [
+        "Photon Moscow",
+        "Томский политехнический университет",
+    ]
+
+
+def test_organisation_types_are_a_hard_rule(tomsk: Organisation) -> None:
+    org("Photonics University", keywords="photonics", type=Organisation.Type.UNIVERSITY)
+    org("Photonics GmbH", keywords="photonics, lasers", type=Organisation.Type.SME)
+    request = make_request(
+        tomsk, expertise_keywords="photonics, lasers", partner_types=["university"]
+    )
+    assert names(matching.suggest_partners(request=request)) == ["Photonics University"]
+    request.partner_types = []
+    assert names(matching.suggest_partners(request=request)) == [
+        "Photonics GmbH",
+        "Photonics University",
+    ]
+
+
+def test_the_first_places_come_from_the_countries_asked_for(tomsk: Organisation) -> None:
+    for i in range(5):
+        org(f"German Lab {i}", "DE", keywords="photonics, lasers", fp7_participations=9 - i)
+    org("French Lab", "FR", keywords="photonics")
+    org("Italian Lab", "IT", keywords="lasers")
+    request = make_request(
+        tomsk, expertise_keywords="photonics, lasers", partners_wanted=3, countries_min=3
+    )
+
+    suggestions = matching.suggest_partners(request=request)
+
+    assert names(suggestions)[:3] == ["German Lab 0", "French Lab", "Italian Lab"]
+    assert {s.organisation.country.code for s in suggestions[:3]} == {"DE", "FR", "IT"}
+    # below the places the rule applies to, the score's order
+    assert names(suggestions)[3:] == [f"German Lab {i}" for i in range(1, 5)]
+    request.countries_min = 1
+    assert names(matching.suggest_partners(request=request))[:3] == [
+        "German Lab 0",
+        "German Lab 1",
+        "German Lab 2",
+    ]
+
+
+def test_countries_without_a_keyword_come_from_the_shared_themes(tomsk: Organisation) -> None:
+    ict = theme("ICT")
+    for i in range(3):
+        org(f"German Lab {i}", "DE", keywords="photonics")
+    org("Finnish ICT Lab", "FI", themes=[ict])
+    org("Unrelated Italian Lab", "IT")
+    request = make_request(
+        tomsk,
+        expertise_keywords="photonics",
+        themes=[ict],
+        partners_wanted=2,
+        countries_min=2,
+    )
+    assert names(matching.suggest_partners(request=request)) == [
+        "German Lab 0",
+        "Finnish ICT Lab",
+        "German Lab 1",
+        "German Lab 2",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("keywords", "partner_keywords", "code", "side"),
+    [
+        # a Russian request finds a Russian institute written in Latin, as CORDIS writes it
+        ("лазерной физики", "LAZERNAYA FIZIKA", "RU", "ru"),
+        # ... and a request in Latin letters finds the Cyrillic keywords, in another case
+        ("vechnaya merzlota", "исследования вечной мерзлоты", "RU", "ru"),
+        # grammatical forms of a Russian keyword at an EU organisation
+        ("квантовые вычисления", "квантовых вычислений", "DE", "eu"),
+        # English word forms
+        ("superconducting magnets", "superconducting magnet", "FR", "eu"),
+    ],
+)
+def test_keywords_match_in_another_script_and_form(
+    keywords: str, partner_keywords: str, code: str, side: str
+) -> None:
+    requester = org("Requester", "FI" if side == "ru" else "RU")
+    partner = org("Partner", code, keywords=partner_keywords)
+    org("Other", code, keywords="robotics")
+    request = make_request(requester, expertise_keywords=keywords, partner_side=side)
+
+    suggestions = matching.suggest_partners(request=request)
+
+    assert [s.organisation.pk for s in suggestions] == [partner.pk]
+    assert suggestions[0].reasons[0].code == "keywords"
+    assert keywords in suggestions[0].reasons[0].label
+
+
+def test_scores_and_reasons(tomsk: Organisation) -> None:
+    ict, energy, health = theme("ICT"), theme("ENERGY"), theme("HEALTH")
+    best = org(
+        "Best Lab",
+        "DE",
+        keywords="photonics, smart grids",
+        themes=[ict, energy],
+        fp7_participations=4,
+    )
+    org("Themes Only", "DE", themes=[ict, energy, health])
+    org("Keyword Only", "FR", keywords="smart grids")
+    request = make_request(
+        tomsk,
+        expertise_keywords="photonics, smart grids",
+        themes=[ict, energy],
+        partner_types=["university"],
+    )
+
+    suggestions = matching.suggest_partners(request=request)
+
+    assert names(suggestions) == ["Best Lab", "Keyword Only", "Themes Only"]
+    first = suggestions[0]
+    assert first.organisation == best
+    with translation.override("en"):
+        reasons = {r.code: r.label for r in matching.suggest_partners(request=request)[0].reasons}
+    in_order = sorted([ict, energy], key=lambda t: (t.position, t.code))
+    assert reasons == {
+        "keywords": "Matching expertise: photonics, smart grids",
+        "themes": f"Shared themes: {in_order[0].name_en}, {in_order[1].name_en}",
+        "border": "On the other side of the EU–Russia border",
+        "type": "Organisation type sought: University",
+        "fp7": "FP7 track record: 4 participations",
+    }
+    with translation.override("ru"):
+        russian = matching.suggest_partners(request=request)[0].reasons
+    assert ict.name_ru in {r.code: r.label for r in russian}["themes"]
+    # 2 keywords, both themes, 4 FP7 participations, the type and the border
+    assert first.score == pytest.approx(
+        2 * matching.KEYWORD_POINTS
+        + matching.THEME_POINTS
+        + matching.FP7_POINTS * 0.5284
+        + matching.TYPE_POINTS
+        + matching.BORDER_POINTS,
+        abs=0.01,
+    )
+    assert [s.score for s in suggestions] == sorted((s.score for s in suggestions), reverse=True)
+    # the scoring in SQL (suggestions) and in Python (requests that fit) agree
+    fitting = matching.requests_fitting(organisation=best)
+    assert [(f.request.pk, f.score) for f in fitting] == [(request.pk, first.score)]
+    assert fitting[0].reasons == first.reasons
+
+
+def test_no_criteria_no_suggestions(tomsk: Organisation) -> None:
+    org("Anybody", "DE")
+    request = make_request(tomsk, expertise_keywords=" , ;")
+    assert matching.suggest_partners(request=request) == []
+
+
+def test_query_count_is_constant(tomsk: Organisation, django_assert_num_queries: Any) -> None:
+    ict = theme("ICT")
+    for i in range(6):
+        org(f"Lab {i}", ["DE", "FR", "IT"][i % 3], keywords="photonics", themes=[ict])
+    for i in range(3):
+        org(f"Theme Lab {i}", "FI", themes=[ict])
+    request = make_request(
+        tomsk,
+        expertise_keywords="photonics, lasers",
+        themes=[ict],
+        countries_min=4,
+        partners_wanted=4,
+    )
+    # the themes; three statements: the level of 2 keywords (none), of 1 keyword (6 rows: all
+    # of them) and the tier of the theme (the others sharing it), each in a savepoint with its
+    # planner settings set and restored (4 queries in the test's transaction, 1 outside);
+    # the organisations
+    with django_assert_num_queries(2 + 3 * 4):
+        suggestions = matching.suggest_partners(request=request)
+    assert len(suggestions) == 9
+    for i in range(6, 12):
+        org(f"Lab {i}", "DE", keywords="photonics", themes=[ict])
+    with django_assert_num_queries(2 + 3 * 4):
+        assert len(matching.suggest_partners(request=request)) == 15
+    lab = Organisation.objects.select_related("country").get(name="Lab 0")
+    for i in range(3):
+        make_request(org(f"Requester {i}", "RU"), expertise_keywords="photonics", themes=[ict])
+    # the requests with their themes, the organisation's themes, the keywords found
+    with django_assert_num_queries(4):
+        fitting = matching.requests_fitting(organisation=lab)
+    assert len(fitting) == 4
+
+
+def test_requests_that_fit_an_organisation() -> None:
+    ict = theme("ICT")
+    lab = org("Photonics Lab", "DE", keywords="фотоника, lasers", themes=[ict])
+    tomsk = org("Tomsk", "RU")
+    keyword = make_request(tomsk, title="By keyword", expertise_keywords="фотоники")
+    by_theme = make_request(tomsk, title="By theme", themes=[ict])
+    make_request(tomsk, title="Russian partners", partner_side="ru", expertise_keywords="lasers")
+    make_request(tomsk, title="SMEs only", partner_types=["sme"], expertise_keywords="lasers")
+    make_request(tomsk, title="Unrelated", expertise_keywords="oncology")
+    make_request(lab, title="Its own", expertise_keywords="lasers")
+    make_request(
+        tomsk, title="Draft", expertise_keywords="lasers", status=TwinningRequest.Status.DRAFT
+    )
+    make_request(
+        tomsk,
+        title="Past deadline",
+        expertise_keywords="lasers",
+        response_deadline=timezone.localdate() - datetime.timedelta(days=1),
+    )
+
+    fitting = matching.requests_fitting(organisation=lab)
+
+    assert [f.request for f in fitting] == [keyword, by_theme]
+    assert [r.code for r in fitting[0].reasons] == ["keywords", "border"]
+    assert [r.code for r in fitting[1].reasons] == ["themes", "border"]
+    lab.status = Organisation.Status.DRAFT
+    assert matching.requests_fitting(organisation=lab) == []
+
+
+def test_organisations_to_alert() -> None:
+    ict = theme("ICT")
+    tomsk = org("Tomsk", "RU")
+    keyword = org("Keyword Lab", "DE", keywords="photonics")
+    themed = org("Theme Lab", "FR", themes=[ict])
+    silent = org("Without Alert", "DE", keywords="photonics")
+    russian = org("Russian Lab", "RU", keywords="photonics")
+    for organisation in (keyword, themed, russian):
+        FitAlert.objects.create(organisation=organisation, user=UserFactory())
+    assert silent.pk
+
+    request = make_request(tomsk, expertise_keywords="photonics", themes=[ict])
+    assert matching.organisations_to_alert(request=request) == [keyword.pk]
+    # without keywords, the themes decide
+    themes_only = make_request(tomsk, themes=[ict])
+    assert matching.organisations_to_alert(request=themes_only) == [themed.pk]

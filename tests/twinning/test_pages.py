@@ -1,0 +1,208 @@
+"""The twinning pages as people see them: the public list and its filters, the detail page with
+suggestions for the requester, contact details only after acceptance, the person's pages, the
+review queue, the partnership page with its outcome form."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.cooperation.factories import ncp_staff_user, quick_user, theme
+from tests.mail.outbox import send_queued
+from tests.twinning.factories import (
+    draft_request,
+    member_organisation,
+    published_request,
+    request_values,
+    sent_response,
+)
+from twinning import services
+from twinning.models import OutcomeReport, Partnership, TwinningRequest
+
+pytestmark = pytest.mark.django_db
+
+Status = TwinningRequest.Status
+
+
+def test_public_list_shows_published_and_hides_drafts(client):
+    shown = published_request(title_en="Visible request")
+    draft_request(title_en="Hidden draft")
+    page = client.get(reverse("twinning:index")).content.decode()
+    assert "Visible request" in page
+    assert "Hidden draft" not in page
+    assert client.get(reverse("twinning:detail", kwargs={"pk": shown.pk})).status_code == 200
+
+
+def test_a_draft_is_not_public(client):
+    draft = draft_request()
+    assert client.get(reverse("twinning:detail", kwargs={"pk": draft.pk})).status_code == 404
+    client.force_login(draft.author)
+    assert client.get(reverse("twinning:detail", kwargs={"pk": draft.pk})).status_code == 200
+
+
+def test_filters_by_theme_activity_side_and_status(client):
+    energy = published_request(title_en="Energy twinning", themes=("ENERGY",))
+    published_request(
+        title_en="Health twinning", themes=("HEALTH",), activities=["training"], partner_side="eu"
+    )
+    url = reverse("twinning:index")
+
+    def titles(**params: object) -> set[str]:
+        page = client.get(url, params).content.decode()
+        return {t for t in ("Energy twinning", "Health twinning") if t in page}
+
+    assert titles(theme=theme("ENERGY").pk) == {"Energy twinning"}
+    assert titles(activity="training") == {"Health twinning"}
+    assert titles(side="ru") == {"Energy twinning"}
+    services.response_shortlist(response=sent_response(energy), user=energy.author)
+    assert titles(status="negotiation") == {"Energy twinning"}
+    assert titles(deadline_after="2999-01-01") == set()
+
+
+def test_requester_sees_suggestions_and_responses_others_do_not(client):
+    request = published_request()
+    response = sent_response(request)
+    client.force_login(request.author)
+    page = client.get(reverse("twinning:detail", kwargs={"pk": request.pk})).content.decode()
+    assert "Suggested partners" in page
+    assert response.organisation.name in page
+    client.force_login(quick_user())
+    page = client.get(reverse("twinning:detail", kwargs={"pk": request.pk})).content.decode()
+    assert "Suggested partners" not in page
+
+
+def test_contact_details_only_after_acceptance(client):
+    request = published_request(contact_phone="+49 30 1234")
+    response = sent_response(request)
+    client.force_login(response.author)
+    url = reverse("twinning:response_detail", kwargs={"pk": response.pk})
+    assert request.author.email not in client.get(url).content.decode()
+    client.force_login(request.author)
+    assert response.author.email not in client.get(url).content.decode()
+    accepted = client.post(reverse("twinning:response_accept", kwargs={"pk": response.pk}))
+    partnership = Partnership.objects.get()
+    assert accepted.url == reverse("twinning:partnership", kwargs={"pk": partnership.pk})
+    assert response.author.email in client.get(url).content.decode()
+    client.force_login(response.author)
+    page = client.get(url).content.decode()
+    assert request.author.email in page
+    assert "+49 30 1234" in page
+
+
+def test_respond_through_the_page_notifies_the_requester_in_their_language(client, mailoutbox):
+    request = published_request()
+    request.author.preferred_language = "ru"
+    request.author.save(update_fields=["preferred_language"])
+    author, organisation = member_organisation(code="RU")
+    client.force_login(author)
+    page = client.post(
+        reverse("twinning:respond", kwargs={"pk": request.pk}),
+        {"organisation": organisation.pk, "motivation": "We fit.", "contribution": "A lab."},
+    )
+    assert page.status_code == 302
+    send_queued()
+    to_requester = [m for m in mailoutbox if m.to == [request.author.email]]
+    assert any("Ответ на ваш запрос" in m.subject for m in to_requester), [
+        m.subject for m in to_requester
+    ]
+
+
+def test_review_queue_and_publish_through_the_page(client):
+    request = draft_request(title_en="Waiting for review")
+    services.request_submit(request=request, user=request.author)
+    staff = ncp_staff_user()
+    client.force_login(staff)
+    assert "Waiting for review" in client.get(reverse("twinning:review_queue")).content.decode()
+    page = client.post(
+        reverse("twinning:review", kwargs={"pk": request.pk}), {"decision": "return", "reason": ""}
+    )
+    assert page.status_code == 200
+    assert "Tell the author what to change" in page.content.decode()
+    client.post(reverse("twinning:review", kwargs={"pk": request.pk}), {"decision": "publish"})
+    assert TwinningRequest.objects.get(pk=request.pk).status == Status.PUBLISHED
+    client.force_login(quick_user())
+    assert client.get(reverse("twinning:review_queue")).status_code == 403
+
+
+def test_request_form_creates_a_draft_and_submit(client):
+    author, organisation = member_organisation()
+    client.force_login(author)
+    page = client.get(reverse("twinning:create")).content.decode()
+    assert "What you want to build" in page
+    values = request_values()
+    data = {
+        "organisation": organisation.pk,
+        "title_ru": "Твиннинг по умным сетям",
+        "objectives_ru": "Развить компетенции.",
+        "activities": values["activities"],
+        "partner_side": "ru",
+        "partners_wanted": "2",
+        "countries_min": "1",
+        "response_deadline": values["response_deadline"].isoformat(),
+        "themes": [theme("ENERGY").pk],
+    }
+    response = client.post(reverse("twinning:create"), data)
+    created = TwinningRequest.objects.get()
+    assert response.url == reverse("twinning:edit", kwargs={"pk": created.pk})
+    assert created.title_ru == "Твиннинг по умным сетям"
+    assert created.partners_wanted == 2
+    client.post(reverse("twinning:submit", kwargs={"pk": created.pk}))
+    assert TwinningRequest.objects.get().status == Status.SUBMITTED
+
+
+def test_someone_without_organisation_is_told_to_register_one(client):
+    client.force_login(quick_user())
+    page = client.get(reverse("twinning:create")).content.decode()
+    assert "Register an organisation" in page
+
+
+def test_partnership_page_outcome_form(client):
+    request = published_request()
+    response = sent_response(request)
+    partnership = services.response_accept(response=response, user=request.author)
+    url = reverse("twinning:partnership", kwargs={"pk": partnership.pk})
+    client.force_login(response.author)
+    empty = client.post(
+        url,
+        {
+            "exchanges_done": "0",
+            "joint_publications": "0",
+            "joint_proposals": "0",
+            "funding_won": "0",
+            "notes": "",
+        },
+    )
+    assert empty.status_code == 200
+    assert "Report at least one outcome" in empty.content.decode()
+    client.post(
+        url,
+        {
+            "exchanges_done": "2",
+            "joint_publications": "1",
+            "joint_proposals": "0",
+            "funding_won": "1000",
+            "notes": "Visit to Berlin",
+        },
+    )
+    report = OutcomeReport.objects.get()
+    assert (report.exchanges_done, report.joint_publications) == (2, 1)
+    assert "Visit to Berlin" in client.get(url).content.decode()
+    client.force_login(quick_user())
+    assert client.get(url).status_code == 404
+
+
+def test_my_pages_list_what_is_mine(client):
+    request = published_request(title_en="Mine to manage")
+    response = sent_response(request)
+    client.force_login(request.author)
+    assert "Mine to manage" in client.get(reverse("twinning:my_requests")).content.decode()
+    client.force_login(response.author)
+    assert "Mine to manage" in client.get(reverse("twinning:my_responses")).content.decode()
+
+
+def test_pages_in_russian(client):
+    request = published_request()
+    client.force_login(request.author)
+    page = client.get(f"/ru/twinning/{request.pk}/").content.decode()
+    assert "Предлагаемые партнёры" in page
+    assert "Запросы на твиннинг" in client.get("/ru/twinning/").content.decode()
