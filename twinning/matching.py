@@ -52,7 +52,8 @@ organisation's terms hold (``cooperation.indexing``; ``theme_ids`` then says whi
 has). After each tier, the best score a row not yet read may have is known
 (``_best_unread``); reading stops when every suggestion scores above it and the countries
 are covered. A level of keywords with at most ``PROBE_ROWS`` rows (usually those with every
-keyword) is read in one statement whatever the themes.
+keyword) is read in one statement whatever the themes (not the level of one keyword among
+several: a common keyword makes it large).
 
 **Cost.** ``suggest_partners``: the request's themes (1 query), one statement per tier read
 (two to six for the benchmark's requests), the organisations shown (1).
@@ -470,9 +471,12 @@ def suggested(
     wanted_countries = min(countries, places)
     probed: set[int] = set()
     for tier in tiers(criteria):
-        if tier.keywords and tier.keywords not in probed:
+        single = tier.keywords == 1 and len(criteria.keywords) > 1
+        if tier.keywords and tier.keywords not in probed and not single:
             # all the rows with this many keywords, whatever their themes, when they are few
-            # (the rows with every keyword usually are): one statement for the level
+            # (the rows with every keyword usually are): one statement for the level; not
+            # the level of any one of several keywords (a common one fills it: building its
+            # bitmap to read 61 rows cost 100-190 ms at 100,000 under load)
             probed.add(tier.keywords)
             level = Tier(tier.keywords, 0, _level_condition(criteria, tier.keywords))
             found = read_candidates(
