@@ -31,7 +31,7 @@ REQUEST_SEARCH = SearchSpec(
 
 def _activity_labels(values: Iterable[str]) -> list[str]:
     labels = dict(Activity.choices)
-    out = []
+    out: list[str] = []
     for language in ("en", "ru"):
         with translation.override(language):
             out.extend(str(labels[v]) for v in values if v in labels)
