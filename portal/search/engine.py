@@ -435,16 +435,22 @@ def _first_rows(
     tier 4 (every word as typed: tiers 1-4) when more than ``COUNT_LIMIT`` match it, else
     those of every tier. None past the time limit. See ``probe``."""
     started = time.monotonic()
-    exact = _read_first(qs, prepared.tiers[4], shape, FIRST_FOUND, TIME_LIMIT_MS)
+    exact = _read_first(qs, prepared.tiers[4], shape, _first_found(prepared), TIME_LIMIT_MS)
     if exact is None or len(exact) > COUNT_LIMIT or 5 not in prepared.tiers:
         return exact
     remaining = TIME_LIMIT_MS - int((time.monotonic() - started) * 1000)
     if remaining <= 0:
         return None
-    # tier 5 is an OR of many readings, whose estimate can be far too high: read it from the
-    # bitmaps, except for a query of one word (its forms and its keys, well estimated)
-    settings = FIRST_FOUND if len(prepared.parsed.words) <= 1 else GIN_ONLY
-    return _read_first(qs, prepared.any_tier, shape, settings, remaining)
+    return _read_first(qs, prepared.any_tier, shape, _first_found(prepared), remaining)
+
+
+def _first_found(prepared: Prepared) -> dict[str, str]:
+    """The planner settings that read the first matches of ``prepared``: for a query of one
+    word, the GIN bitmaps or a scan, as PostgreSQL estimates cheaper (a word's frequency comes
+    from the vectors' statistics); for several words, the bitmaps: PostgreSQL multiplies the
+    words' frequencies, which can be far too high (common words of two languages, which
+    rarely meet in one row: a scan would read the whole table)."""
+    return FIRST_FOUND if len(prepared.parsed.words) <= 1 else GIN_ONLY
 
 
 def _read_first(
@@ -539,7 +545,8 @@ def probe(
         return rows_within_time_limit(qs.db, statement, list(params), ms, settings)
 
     started = time.monotonic()
-    exact = read(prepared.tiers[4], _tier_case(head, prepared, 4), FIRST_FOUND, TIME_LIMIT_MS)
+    settings = _first_found(prepared)
+    exact = read(prepared.tiers[4], _tier_case(head, prepared, 4), settings, TIME_LIMIT_MS)
     if exact is not None and (len(exact) > limit or 5 not in prepared.tiers):
         return Probe([r[0] for r in exact], [r[1] for r in exact], complete=len(exact) <= limit)
     remaining = TIME_LIMIT_MS - int((time.monotonic() - started) * 1000)
@@ -550,7 +557,6 @@ def probe(
         by_tier.setdefault(tier, []).append(pk)
     whens = [When(pk__in=ids, then=Value(tier)) for tier, ids in sorted(by_tier.items())]
     case = Case(*whens, default=Value(5), output_field=IntegerField())
-    settings = FIRST_FOUND if len(prepared.parsed.words) <= 1 else GIN_ONLY
     rows = read(prepared.any_tier, case, settings, remaining)
     if rows is None:
         return Probe([], [], complete=False, time_limited=True)
