@@ -723,9 +723,7 @@ def test_a_scan_and_the_gin_bitmaps_find_the_same_first_rows(monkeypatch):
         ("scan", {"enable_bitmapscan": "off", "enable_indexscan": "off"}),
         ("bitmaps", engine.GIN_ONLY),
     ):
-        monkeypatch.setattr(
-            engine, "FIRST_FOUND", {**settings, "synchronize_seqscans": "off"}
-        )
+        monkeypatch.setattr(engine, "FIRST_FOUND", {**settings, "synchronize_seqscans": "off"})
         with CaptureQueriesContext(connection) as statements:
             found[name] = _probe("institute", limit=100)
         plans = "\n".join(q["sql"] for q in statements.captured_queries)
