@@ -16,10 +16,10 @@ with the primary key) decides. The tiers:
 
 A word matches in any script: as typed, in Latin letters and in Cyrillic (``script_variants``).
 
-**Exact and bounded.** ``probe`` reads at most ``COUNT_LIMIT + 1`` matches from the GIN
-indexes (a bitmap scan, whatever the tiers' sizes: the planner may not walk the table for
-it) and ranks them in the same statement: when no more match, that is the whole result in
-order, and every page, the total and the rows the facets count come from it. With more
+**Exact and bounded.** ``probe`` reads at most ``COUNT_LIMIT + 1`` matches, the first found
+in the table's order (those of tier 4 first, every tier only when tier 4 has few), and ranks
+them: when no more match, that is the whole result in order, and every page, the total and
+the rows the facets count come from it. With more
 matches, ``ranked`` reads the first ``limit`` rows of the order: one statement per tier
 (``tier condition AND NOT earlier tiers ORDER BY tie-break LIMIT rows still needed``), until
 the page is full, so a common word whose tier 2 fills it runs one small statement. A tier
