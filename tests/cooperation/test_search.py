@@ -705,11 +705,10 @@ def test_the_probe_reads_tier_4_first_and_every_tier_only_when_it_has_few_matche
     assert whole.ids == ref
     prepared = engine.prepare("catalysis")
     assert prepared is not None
-    tiers = dict(
-        engine.reference(
-            partners.organisation_public_queryset(), indexing.ORGANISATION_SEARCH, prepared
-        ).values_list("pk", "tier")
+    reference: QuerySet[Any] = engine.reference(
+        partners.organisation_public_queryset(), indexing.ORGANISATION_SEARCH, prepared
     )
+    tiers = dict(reference.values_list("pk", "tier"))
     assert whole.tiers == [tiers[pk] for pk in ref]
     assert 5 in whole.tiers
 
