@@ -1070,6 +1070,7 @@ def schedule(
     tabu_patience: int | None = None,
     rounds: int | None = None,
     anneal_moves: int | None = None,
+    intensive: bool | None = None,
 ) -> Schedule:
     """Place as many of ``problem.meetings`` as possible; see the module's description.
 
@@ -1080,8 +1081,9 @@ def schedule(
     of the size: 10,000 at 2,000 meetings); the ejection chains, on small events only, take at
     most ``eject_budget`` steps per meeting and ``tabu_work / 40`` in all. The tabu search also
     stops after ``tabu_patience`` moves without a better schedule (default 6e5 / meetings, at
-    least 300). Small events search ``rounds`` times (default 4, else 1): a tabu search with
-    a short tenure whose meetings taken out try the chains too, then ``anneal_moves`` moves of
+    least 300). Small events (``intensive``, default: up to :data:`SMALL` meetings) search
+    ``rounds`` times (default 4, else 1): a tabu search with a short tenure whose meetings
+    taken out try the chains too, then ``anneal_moves`` moves of
     :meth:`_State.anneal` (default 100,000, else none), each round from the best schedule so
     far with its own seed; about one to three seconds here. All budgets are counts, not
     clocks: the same input gives the same schedule."""
@@ -1090,7 +1092,7 @@ def schedule(
         tabu_work = 1_500_000 if n <= SMALL else 250_000 * SMALL * SMALL // (n * n)
     if tabu_patience is None:
         tabu_patience = max(300, 600_000 // max(n, 1))
-    small = n <= SMALL
+    small = n <= SMALL if intensive is None else intensive
     if rounds is None:
         rounds = 4 if small else 1
     if anneal_moves is None:
