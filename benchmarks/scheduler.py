@@ -15,8 +15,11 @@ For each instance:
 - ``bound``: the best upper bound proven here: the formula min(meetings, slots x tables,
   sum over people of min(meetings, available slots) / 2) (``bound_kind`` "formula"); where
   the schedule falls short of it, the LP relaxation's optimum rounded down when lower ("lp
-  relaxation", GLOP), then CP-SAT's proven bound within its time limit when lower still
-  ("cp-sat bound"), or CP-SAT's proven optimum ("cp-sat optimum");
+  relaxation", GLOP); where the schedule still falls short, the LP with odd-set (blossom)
+  cuts per slot, separated exactly (Padberg-Rao), when lower ("lp + odd-set cuts"); then
+  CP-SAT, given the scheduler's schedule as a hint and the bound so far and the cuts as
+  constraints, with its LP at full strength (linearization level 2): its proven bound within
+  its time limit when lower still ("cp-sat bound"), or its proven optimum ("cp-sat optimum");
 - ``optimum``: on the small instances, the proven optimum: CP-SAT's, or the bound itself where
   the schedule reaches it (null where neither proves it, and on the large instances);
   ``optimum_misses`` counts instances where the scheduler places fewer; ``cp_sat_found`` is the
@@ -30,7 +33,8 @@ For each instance:
 
 The database is ``PORTAL_BENCH_DATABASE_URL`` or ``portal_bench_brokerage`` on the server of
 ``DATABASE_URL`` (created and migrated when missing). ``BENCH_CPSAT_SECONDS`` (default 60) is
-CP-SAT's time limit per instance. Last line: the JSON object the issue names.
+CP-SAT's time limit per instance, ``BENCH_CPSAT_WORKERS`` (default 1) its threads (one worker
+with the full LP proves the optima here that two default workers did not in 90 s). Last line: the JSON object the issue names.
 """
 
 from __future__ import annotations
