@@ -1093,7 +1093,7 @@ def schedule(
     least 300). Small events (``intensive``, default: up to :data:`SMALL` meetings) search
     ``rounds`` times (default 6, else 1): a tabu search with a short tenure whose meetings
     taken out try the chains too, then ``anneal_moves`` moves of
-    :meth:`_State.anneal` (default 100,000, else none), each round from the best schedule so
+    :meth:`_State.anneal` (default 1,000 per meeting up to 100,000, else none), each round from the best schedule so
     far with its own seed; about one to three seconds here. All budgets are counts, not
     clocks: the same input gives the same schedule."""
     n = len(problem.meetings)
@@ -1105,7 +1105,8 @@ def schedule(
     if rounds is None:
         rounds = 6 if small else 1
     if anneal_moves is None:
-        anneal_moves = 100_000 if small else 0
+        # A thousand moves per meeting, at most 100,000: a tiny event is not kept waiting.
+        anneal_moves = min(100_000, 1000 * n) if small else 0
     starts = _STARTS if n <= SMALL else _STARTS[1:2]
     st, left = _construct(problem, starts[0])
     bound = _bound(st)
@@ -1144,7 +1145,9 @@ def schedule(
         left = st.tabu_search(
             left,
             bound=bound,
-            iterations=tabu_iterations,
+            # Small events: at most 20 moves per meeting a round (a tiny event is not kept
+            # waiting; from 150 meetings on, the full 3,000).
+            iterations=min(tabu_iterations, 20 * n) if small else tabu_iterations,
             max_work=tabu_work,
             patience=tabu_patience,
             strong=small,
