@@ -78,6 +78,27 @@ def generate(
     return Instance(name=name, participants=participants, problem=problem)
 
 
+def small_instance(k: int) -> Instance:
+    """The benchmark's ``small-<k>`` instance (k = 0..19): 150-300 meetings in 10-16 slots,
+    sizes, skew and availability drawn from a generator seeded by ``k``."""
+    rng = random.Random(1000 + k)
+    meetings = rng.randint(150, 300)
+    slots = rng.randint(10, 16)
+    tables = max(1, round(meetings * rng.uniform(0.8, 1.3) / slots))
+    return generate(
+        f"small-{k:02d}",
+        seed=2000 + k,
+        # enough people for the meetings under the per-person limit
+        participants=max(rng.randint(40, 80), -(-meetings * 5 // (2 * slots))),
+        meetings=meetings,
+        slots=slots,
+        tables=tables,
+        skew=rng.choice([0.0, 0.6, 1.0]),
+        availability=rng.choice([(1.0, 1.0), (0.7, 0.9), (0.5, 0.8)]),
+        max_meetings=slots,
+    )
+
+
 def formula_bound(problem: Problem) -> int:
     """min(meetings, slots x tables, sum over people of min(degree, available slots) / 2)."""
     nslots = len(problem.tables)
@@ -172,35 +193,7 @@ def lp_bound(problem: Problem) -> int:
     people of m are available in, each meeting at most 1 in all, each person at most 1 per slot,
     each slot at most its tables. Tighter than the formula where people's common slots are few
     (a person whose partners can all come only at 10:00 meets one of them)."""
-    from ortools.linear_solver import pywraplp  # type: ignore[import-untyped]
-
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    nslots = len(problem.tables)
-    every = set(range(nslots))
-    avail = {p: set(s) for p, s in problem.availability.items()}
-    by_person_slot: dict[tuple[int, int], list[object]] = {}
-    by_slot: dict[int, list[object]] = {}
-    objective = []
-    for m in problem.meetings:
-        common = avail.get(m.a, every) & avail.get(m.b, every)
-        xs = [solver.NumVar(0.0, 1.0, f"x{m.id}_{s}") for s in sorted(common)]
-        for s, x in zip(sorted(common), xs, strict=True):
-            by_person_slot.setdefault((m.a, s), []).append(x)
-            by_person_slot.setdefault((m.b, s), []).append(x)
-            by_slot.setdefault(s, []).append(x)
-        if len(xs) > 1:
-            solver.Add(solver.Sum(xs) <= 1)
-        objective.extend(xs)
-    for xs in by_person_slot.values():
-        if len(xs) > 1:
-            solver.Add(solver.Sum(xs) <= 1)
-    for s, xs in by_slot.items():
-        if len(xs) > problem.tables[s]:
-            solver.Add(solver.Sum(xs) <= problem.tables[s])
-    solver.Maximize(solver.Sum(objective))
-    if solver.Solve() != pywraplp.Solver.OPTIMAL:
-        return len(problem.meetings)
-    return int(solver.Objective().Value() + 1e-6)
+    return odd_set_lp_bound(problem, rounds=0)[0]
 
 
 def _max_flow_cut(
@@ -293,7 +286,7 @@ def odd_set_lp_bound(
     size at most (|S| - 1) / 2 meetings inside S take that slot (Edmonds' matching polytope;
     a valid inequality for every schedule, so the bound stays proven). The cuts are separated
     exactly per slot (Padberg-Rao, :func:`_violated_odd_sets`) and added until none is violated
-    or after ``rounds`` rounds. Where odd cycles of people with few common slots cost
+    or after ``rounds`` rounds (none: the plain relaxation, :func:`lp_bound`). Where odd cycles of people with few common slots cost
     meetings, the plain relaxation counts half a meeting per edge of the cycle."""
     from ortools.linear_solver import pywraplp
 
@@ -327,10 +320,12 @@ def odd_set_lp_bound(
     solver.Maximize(solver.Sum(objective))
     cuts: list[tuple[int, frozenset[int]]] = []
     value = float(len(problem.meetings))
-    for _ in range(rounds):
+    for done in range(rounds + 1):
         if solver.Solve() != pywraplp.Solver.OPTIMAL:
             return len(problem.meetings), cuts
         value = solver.Objective().Value()
+        if done == rounds:
+            break
         # Read every value before adding a cut (a changed model has no solution to read).
         values = [
             {pair: var.solution_value() for pair, var in pair_var[s].items()}  # type: ignore[attr-defined]

@@ -42,7 +42,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import random
 import statistics
 import sys
 import time
@@ -64,6 +63,7 @@ from _scheduler_instances import (
     generate,
     lp_bound,
     odd_set_lp_bound,
+    small_instance,
 )
 
 from events.brokerage.scheduler import Schedule
@@ -134,26 +134,7 @@ def instances() -> list[Instance]:
             max_meetings=30,
         ),
     ]
-    small = []
-    for k in range(20):
-        rng = random.Random(1000 + k)
-        meetings = rng.randint(150, 300)
-        slots = rng.randint(10, 16)
-        tables = max(1, round(meetings * rng.uniform(0.8, 1.3) / slots))
-        small.append(
-            generate(
-                f"small-{k:02d}",
-                seed=2000 + k,
-                # enough people for the meetings under the per-person limit
-                participants=max(rng.randint(40, 80), -(-meetings * 5 // (2 * slots))),
-                meetings=meetings,
-                slots=slots,
-                tables=tables,
-                skew=rng.choice([0.0, 0.6, 1.0]),
-                availability=rng.choice([(1.0, 1.0), (0.7, 0.9), (0.5, 0.8)]),
-                max_meetings=slots,
-            )
-        )
+    small = [small_instance(k) for k in range(20)]
     return big + small
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
-import random
 import sys
 from pathlib import Path
 from typing import Any
@@ -325,23 +324,8 @@ def _bench_instances() -> Any:
 
 
 def _small_instance(k: int) -> Problem:
-    """The benchmark's ``small-<k>`` instance (the same draws as ``benchmarks/scheduler.py``)."""
-    rng = random.Random(1000 + k)
-    meetings = rng.randint(150, 300)
-    slots = rng.randint(10, 16)
-    tables = max(1, round(meetings * rng.uniform(0.8, 1.3) / slots))
-    instance = _bench_instances().generate(
-        f"small-{k:02d}",
-        seed=2000 + k,
-        participants=max(rng.randint(40, 80), -(-meetings * 5 // (2 * slots))),
-        meetings=meetings,
-        slots=slots,
-        tables=tables,
-        skew=rng.choice([0.0, 0.6, 1.0]),
-        availability=rng.choice([(1.0, 1.0), (0.7, 0.9), (0.5, 0.8)]),
-        max_meetings=slots,
-    )
-    problem: Problem = instance.problem
+    """The benchmark's ``small-<k>`` instance."""
+    problem: Problem = _bench_instances().small_instance(k).problem
     return problem
 
 
