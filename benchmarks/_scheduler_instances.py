@@ -288,7 +288,7 @@ def odd_set_lp_bound(
     exactly per slot (Padberg-Rao, :func:`_violated_odd_sets`) and added until none is violated
     or after ``rounds`` rounds (none: the plain relaxation, :func:`lp_bound`). Where odd cycles of people with few common slots cost
     meetings, the plain relaxation counts half a meeting per edge of the cycle."""
-    from ortools.linear_solver import pywraplp
+    from ortools.linear_solver import pywraplp  # type: ignore[import-untyped]
 
     solver = pywraplp.Solver.CreateSolver("GLOP")
     nslots = len(problem.tables)

@@ -47,9 +47,10 @@ The method
    meeting (a plateau move), and a simulated annealing follows (:meth:`_State.anneal`:
    Kempe interchanges of two slots' alternating components, and moves that take meetings
    out, kept with a small probability when they lose one). On the benchmark's hard small
-   instances this reaches the optimum the plain search misses by one (small-14: 252) and
-   comes within one to three of it on the others; 2.6-4.9 s CPU on the benchmark's loaded
-   machine where the plain search took up to 2.5 s.
+   instances this reaches the optimum the plain search misses by one (small-14: 252,
+   small-19: 144) and comes within one to three of it on the others; 3-6 s CPU there, where
+   the plain search took up to 2.5 s. The budget scales with the event (at most 20 tabu
+   moves and 1,000 annealing moves per meeting a round), so a tiny event is not kept waiting.
 5. **Compaction**: meetings move to free slots that shorten their pair's idle gaps (not those
    that are where the previous run put them).
 6. **Tables**: slot by slot in time order, a meeting keeps the table one of its pair had in the
