@@ -3,10 +3,7 @@ optimum is known by exhaustive search."""
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
-import sys
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -21,6 +18,7 @@ from events.brokerage.scheduler import (
     schedule,
     upper_bound,
 )
+from tests.benchmark_modules import load_benchmark_module
 
 
 @st.composite
@@ -311,16 +309,8 @@ def test_skewed_popularity_with_gaps_filled_slot_by_slot() -> None:
 
 
 def _bench_instances() -> Any:
-    """The benchmark's instance generator and bounds (``benchmarks/_scheduler_instances.py``),
-    loaded by file as the other benchmark tests do."""
-    path = Path(__file__).resolve().parents[3] / "benchmarks" / "_scheduler_instances.py"
-    spec = importlib.util.spec_from_file_location("bench_scheduler_instances", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    """The benchmark's instance generator and bounds (``benchmarks/_scheduler_instances.py``)."""
+    return load_benchmark_module("_scheduler_instances.py")
 
 
 def _small_instance(k: int) -> Problem:
