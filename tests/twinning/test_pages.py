@@ -268,3 +268,11 @@ def test_partners_sought_reads_naturally_in_both_languages(
     assert english in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     ru_url = url.replace("/en/", "/ru/", 1)
     assert russian in client.get(ru_url).content.decode()
+
+
+def test_the_request_form_chooses_the_only_organisation_of_its_author(client):
+    member, organisation = member_organisation()
+    client.force_login(member)
+    page = client.get(reverse("twinning:create")).content.decode()
+    assert f'<option value="{organisation.pk}" selected>' in page
+    assert "---------" not in page.split('name="organisation"', 1)[1].split("</select>", 1)[0]
