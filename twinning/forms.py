@@ -31,6 +31,8 @@ def normalise_keywords(value: str) -> str:
 
 def _preselect_only_choice(field: forms.ModelChoiceField) -> None:
     """A person who is a member of one organisation finds it chosen (no empty choice)."""
+    if field.queryset is None:
+        return
     choices = list(field.queryset[:2])
     if len(choices) == 1:
         field.empty_label = None
