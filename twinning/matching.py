@@ -65,9 +65,11 @@ organisations with an alert.
 
 from __future__ import annotations
 
+import functools
 import itertools
+import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,7 +81,7 @@ from django.utils.translation import gettext, ngettext
 from cooperation.models import Organisation
 from cooperation.selectors.partners import SEARCH_COLUMNS
 from portal.reference.models import Country, ThematicPriority
-from portal.search import engine, text
+from portal.search import engine
 from portal.search.engine import WordForms
 from twinning.models import FitAlert, Side, TwinningRequest
 
@@ -307,18 +309,11 @@ class Candidate:
         return (-self.score, -self.fp7, self.lname, self.id)
 
 
-def read_candidates(
-    criteria: Criteria,
-    where: Where,
-    *,
-    using: str = "default",
-    exclude: Sequence[int] = (),
-    limit: int | None = None,
-    time_limit_ms: int = TIME_LIMIT_MS,
-) -> list[Candidate]:
-    """The organisations ``where`` holds (read from the GIN indexes when ``where`` has a
-    keyword or theme condition), but not ``exclude``, scored (unordered); at most ``limit``
-    rows read. One statement."""
+def _select(
+    criteria: Criteria, where: Where, *, exclude: Sequence[int] = (), limit: int | None = None
+) -> Where:
+    """The statement reading the organisations ``where`` holds, but not ``exclude``, with
+    the flags their scores need (at most ``limit`` rows)."""
     themes = sorted(criteria.themes)
     params: list[Any] = []
     flags = []
@@ -330,7 +325,7 @@ def read_candidates(
     keywords_sql = f"ARRAY[{', '.join(flags)}]::boolean[]" if flags else "'{}'::boolean[]"
     themes_sql = f"ARRAY[{', '.join(theme_flags)}]::boolean[]" if themes else "'{}'::boolean[]"
     if exclude:
-        where &= Where("o.id <> ALL(%s)", (list(exclude),))
+        where &= Where("o.id <> ALL(%s::bigint[])", (list(exclude),))
     # Only constant names, numbers and the conditions' texts (placeholders for every value)
     # are put in the text.
     statement = f"""
@@ -338,17 +333,17 @@ def read_candidates(
             {keywords_sql}, {themes_sql}
         FROM {ORGANISATIONS} o WHERE {where.sql} {"" if limit is None else f"LIMIT {int(limit)}"}
     """  # noqa: S608
-    rows = engine.rows_within_time_limit(
-        using, statement, [*params, *where.params], time_limit_ms, engine.GIN_ONLY
-    )
-    if rows is None:
-        raise MatchingTimeout
+    return Where(statement, (*params, *where.params))
+
+
+def _scored(criteria: Criteria, rows: Sequence[tuple[Any, ...]]) -> list[Candidate]:
+    themes = sorted(criteria.themes)
     candidates = []
     for pk, country_id, fp7, lname, found, shared in rows:
         keywords = tuple(i for i, has in enumerate(found or ()) if has)
         common = tuple(t for t, has in zip(themes, shared or (), strict=True) if has)
         if not keywords and not common:
-            continue  # a theme's code in its texts, but not the theme
+            continue  # not relevant (read by a wider condition)
         points = score_points(
             criteria, keywords_found=len(keywords), shared_themes=len(common), fp7=fp7
         )
@@ -356,23 +351,69 @@ def read_candidates(
     return candidates
 
 
+def _run(using: str, statement: Where, time_limit_ms: int = TIME_LIMIT_MS) -> list[Any]:
+    rows = engine.rows_within_time_limit(
+        using, statement.sql, list(statement.params), time_limit_ms, engine.GIN_ONLY
+    )
+    if rows is None:
+        raise MatchingTimeout
+    return rows
+
+
+def read_candidates(
+    criteria: Criteria,
+    where: Where,
+    *,
+    using: str = "default",
+    exclude: Sequence[int] = (),
+    limit: int | None = None,
+    time_limit_ms: int = TIME_LIMIT_MS,
+) -> list[Candidate]:
+    """The relevant organisations ``where`` holds (read from the GIN indexes when ``where``
+    has a keyword or theme condition), but not ``exclude``, scored (unordered); at most
+    ``limit`` rows read. One statement."""
+    statement = _select(criteria, where, exclude=exclude, limit=limit)
+    return _scored(criteria, _run(using, statement, time_limit_ms))
+
+
 def ranked(candidates: Sequence[Candidate]) -> list[Candidate]:
     return sorted(candidates, key=lambda c: c.order)
 
 
-#: a tier is read only when it is written with at most this many combinations
+# -- reading few rows: levels and bands --------------------------------------------------------
+
+#: a condition is written as at most this many alternatives (else a wider one is read)
 MAX_COMBINATIONS = 10
+#: a level whose probe finds at most this many rows is read whole by the probe
+PROBE_ROWS = 60
+#: the FP7 records that bound the bands of a level (``_bands``)
+BAND_FP7 = (10, 3, 1, 0)
+#: the first band read is the best one expected to hold this many times the rows needed
+#: (then four times more each time)
+BAND_MARGIN = 3
+#: a level expected to have at most this many rows is read whole
+WHOLE_LEVEL_ROWS = 200
 
 
-def _at_least(conditions: Sequence[Where], count: int) -> Where | None:
-    """At least ``count`` of ``conditions`` (None: too many combinations to write)."""
-    combinations = list(itertools.combinations(conditions, count))
-    if len(combinations) > MAX_COMBINATIONS:
-        return None
+def _combinations(count: int, chosen: int) -> int:
+    return math.comb(count, chosen)
+
+
+def _level(criteria: Criteria, keywords: int, among: Sequence[int]) -> Where:
+    """At least ``keywords`` of the keywords ``among`` (indexes), or a wider condition (at
+    least one) when that takes too many alternatives. Level 0: no condition (the bands ask
+    for a theme). Written word by word (``keyword_found(..., for_index=False)``): the
+    keywords read this way are common ones, and each word's GIN search (thousands of rows,
+    milliseconds each with its prefix) is then made once, not once per way of reading."""
+    if keywords == 0:
+        return Where("TRUE")
+    if _combinations(len(among), keywords) > MAX_COMBINATIONS:
+        keywords = 1
     alternatives = []
-    for combination in combinations:
-        both = combination[0]
-        for where in combination[1:]:
+    for chosen in itertools.combinations(among, keywords):
+        found = [keyword_found(criteria, i, for_index=False) for i in chosen]
+        both = found[0]
+        for where in found[1:]:
             both &= where
         alternatives.append(both)
     condition = alternatives[0]
@@ -381,133 +422,462 @@ def _at_least(conditions: Sequence[Where], count: int) -> Where | None:
     return condition
 
 
-def _theme_words(criteria: Criteria, theme_id: int) -> list[WordForms]:
-    """The code of a theme as it stands in the organisation's terms (``search_terms`` holds
-    the code of each of its themes, ``cooperation.indexing``): found by the GIN index for
-    every organisation with the theme (and a few others, told apart by ``theme_ids``)."""
-    return [engine.exact_word(w) for w in text.words_of(criteria.themes[theme_id].code)]
+def _themes_at_least(criteria: Criteria, count: int) -> Where:
+    """At least ``count`` (>= 1) of the request's themes (the GIN index of ``theme_ids``);
+    at least one when that takes too many alternatives."""
+    themes = sorted(criteria.themes)
+    if _combinations(len(themes), count) > MAX_COMBINATIONS:
+        return shares_theme(criteria)
+    alternatives = [
+        Where("o.theme_ids @> %s::bigint[]", (list(chosen),))
+        for chosen in itertools.combinations(themes, count)
+    ]
+    condition = alternatives[0]
+    for where in alternatives[1:]:
+        condition |= where
+    return condition
+
+
+def _points(criteria: Criteria, keywords: int, themes: int, fp7: int) -> float:
+    return round(score_points(criteria, keywords_found=keywords, shared_themes=themes, fp7=fp7), 6)
 
 
 @dataclass(frozen=True)
-class Tier:
-    """The candidates with at least ``keywords`` of the request's keywords and at least
-    ``themes`` of its themes."""
+class Band:
+    """The rows of a level with ``themes`` shared themes and at least ``fp7[themes]`` FP7
+    participations (None: none of them), for every number of themes: the rows scoring at
+    least a threshold."""
 
-    keywords: int
-    themes: int
-    condition: Where
+    fp7: dict[int, int | None]
 
-
-def tiers(criteria: Criteria) -> list[Tier]:
-    """The tiers in the order they are read: by the best score a row of theirs may have.
-
-    A tier is written as one alternative per choice of its keywords and themes, each the
-    words of those keywords and the codes of those themes in one condition
-    (``every_word_in_some_form_sql``): the GIN index intersects them itself, so a common
-    keyword with a common theme reads only the rows that have both."""
-    keywords = [list(words) for _keyword, words in criteria.keywords]
-    themes = [_theme_words(criteria, t) for t in sorted(criteria.themes)]
-    found: list[Tier] = []
-    for m in range(len(keywords), -1, -1):
-        for j in range(len(themes), -1, -1):
-            if m == 0 and j == 0:
+    def condition(self, criteria: Criteria) -> Where | None:
+        arms = []
+        for themes, least in sorted(self.fp7.items(), reverse=True):
+            if least is None:
                 continue
-            choices = list(
-                itertools.product(
-                    itertools.combinations(keywords, m), itertools.combinations(themes, j)
-                )
-            )
-            if len(choices) > MAX_COMBINATIONS:
+            parts = []
+            if themes:
+                parts.append(_themes_at_least(criteria, themes))
+            if least > 0:
+                parts.append(Where("o.fp7_participations >= %s", (least,)))
+            if not parts:
+                return Where("TRUE")
+            arm = parts[0]
+            for part in parts[1:]:
+                arm &= part
+            arms.append(arm)
+        if not arms:
+            return None
+        condition = arms[0]
+        for arm in arms[1:]:
+            condition |= arm
+        return condition
+
+    def best_unread(self, criteria: Criteria, keywords: int) -> float | None:
+        """The best score a row of the level outside this band may have (None: none is)."""
+        best: float | None = None
+        for themes in self.fp7:
+            # a row with ``themes`` themes is in the arms asking at most as many
+            bounds = [least for t, least in self.fp7.items() if t <= themes and least is not None]
+            least = min(bounds) if bounds else None
+            if least == 0:
                 continue
-            alternatives = []
-            for chosen_keywords, chosen_themes in choices:
-                words = [w for group in (*chosen_keywords, *chosen_themes) for w in group]
-                sql, params = engine.every_word_in_some_form_sql(
-                    words, vector="head_vector", alias="o", for_index=True
-                )
-                alternatives.append(Where(sql, tuple(params)))
-            condition = alternatives[0]
-            for where in alternatives[1:]:
+            fp7 = FP7_CAP if least is None else least - 1
+            points = _points(criteria, keywords, themes, fp7)
+            best = points if best is None else max(best, points)
+        return best
+
+
+@functools.lru_cache(maxsize=256)
+def _band_thresholds(
+    points: tuple[tuple[float, ...], ...], counts: tuple[int, ...]
+) -> tuple[tuple[tuple[int, int | None], ...], ...]:
+    """The bands (``_bands``) from the score of each number of themes (``counts``) and FP7
+    record (``points[t][fp7]``)."""
+    values = sorted({points[t][fp7] for t in counts for fp7 in BAND_FP7}, reverse=True)
+    return tuple(
+        tuple(
+            (t, next((fp7 for fp7 in range(FP7_CAP + 1) if points[t][fp7] >= value), None))
+            for t in counts
+        )
+        for value in values
+    )
+
+
+def _bands(criteria: Criteria, keywords: int) -> list[Band]:
+    """The bands of a level, best first, the last one the whole level: the rows scoring at
+    least each threshold, a score of some number of themes with an FP7 record of
+    ``BAND_FP7`` (the first band read is chosen from PostgreSQL's estimates)."""
+    counts = tuple(range(1 if keywords == 0 else 0, len(criteria.themes) + 1))
+    points = tuple(
+        tuple(_points(criteria, keywords, t, fp7) for fp7 in range(FP7_CAP + 1))
+        for t in range(len(criteria.themes) + 1)
+    )
+    return [Band(dict(least)) for least in _band_thresholds(points, counts)]
+
+
+#: a keyword PostgreSQL expects in at most this many organisations is *rare*: the rows with
+#: any rare keyword are read at once (from the full-text indexes), the others through bands
+RARE_ROWS = 300
+#: ... at most this many of them (more: the estimate was wrong, and the levels read them)
+RARE_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """PostgreSQL's estimates (its statistics, one ``EXPLAIN``: planning only, no row read)
+    of the share of organisations with each keyword, each number of the request's themes,
+    each FP7 record of ``BAND_FP7`` and on the side and types sought. They decide how rows
+    are read (which keywords are rare, which band is read first), never which rows are the
+    answer."""
+
+    organisations: float
+    keywords: tuple[float, ...]
+    themes: dict[int, float]
+    fp7: dict[int, float]
+    eligible: float
+
+    @property
+    def rare(self) -> tuple[int, ...]:
+        return tuple(
+            i for i, share in enumerate(self.keywords) if share * self.organisations <= RARE_ROWS
+        )
+
+    def level(self, keywords: int, among: Sequence[int]) -> float:
+        """The share of organisations with at least ``keywords`` of ``among`` (at most)."""
+        if keywords == 0:
+            return 1.0
+        return min(
+            1.0,
+            sum(
+                math.prod(self.keywords[i] for i in chosen)
+                for chosen in itertools.combinations(among, keywords)
+            ),
+        )
+
+    def rows(self, level: float, band: Band) -> float:
+        """The rows of a level (its share) in ``band``, eligible (at most, independence
+        assumed)."""
+        share = 0.0
+        for themes, least in band.fp7.items():
+            if least is None:
+                continue
+            theme_share = self.themes.get(themes, 1.0) if themes else 1.0
+            fp7_share = 1.0 if least == 0 else self._fp7_share(least)
+            share += theme_share * fp7_share
+        return self.organisations * self.eligible * level * min(1.0, share)
+
+    def _fp7_share(self, least: int) -> float:
+        below = [n for n in self.fp7 if n <= least]
+        return self.fp7[max(below)] if below else 1.0
+
+
+def estimates_of(criteria: Criteria, *, using: str = "default") -> Estimates:
+    """``Estimates`` for ``criteria`` (one statement: ``EXPLAIN``)."""
+    arms: list[Where] = [Where("TRUE")]
+    arms += [keyword_found(criteria, i, for_index=True) for i in range(len(criteria.keywords))]
+    theme_counts = list(range(1, len(criteria.themes) + 1))
+    arms += [_themes_at_least(criteria, j) for j in theme_counts]
+    steps = [n for n in BAND_FP7 if n > 0]
+    arms += [Where("o.fp7_participations >= %s", (n,)) for n in steps]
+    arms.append(_eligible_estimated(criteria))
+    statement = " UNION ALL ".join(
+        f"(SELECT 1 FROM {ORGANISATIONS} o WHERE {arm.sql})"  # noqa: S608
+        for arm in arms
+    )
+    params = [p for arm in arms for p in arm.params]
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", params)
+        (plan,) = cursor.fetchone()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    rows = [float(sub.get("Plan Rows", 1)) for sub in plan[0]["Plan"].get("Plans", [])]
+    if len(rows) != len(arms):
+        rows = [1.0] * len(arms)  # no estimate: every keyword rare, every band small
+    total = max(rows[0], 1.0)
+    shares = [min(1.0, r / total) for r in rows]
+    k = len(criteria.keywords)
+    return Estimates(
+        organisations=total,
+        keywords=tuple(shares[1 : 1 + k]),
+        themes=dict(zip(theme_counts, shares[1 + k : 1 + k + len(theme_counts)], strict=True)),
+        fp7=dict(zip(steps, shares[1 + k + len(theme_counts) : -1], strict=True)),
+        eligible=shares[-1] * SIDE_SHARE,
+    )
+
+
+#: the share of the organisations guessed to be on the side sought (PostgreSQL estimates the
+#: rest of ``eligible``, not a join with the countries)
+SIDE_SHARE = 0.5
+
+
+def _eligible_estimated(criteria: Criteria) -> Where:
+    """``eligible`` but the side, written so that PostgreSQL's statistics estimate it."""
+    where = Where("o.status = %s", (Organisation.Status.PUBLISHED.value,))
+    if criteria.types:
+        where &= Where("o.type = ANY(%s)", (list(criteria.types),))
+    return where
+
+
+@dataclass
+class Reading:
+    """The rows read for one request so far (every relevant row read, by id)."""
+
+    criteria: Criteria
+    using: str
+    rows: dict[int, Candidate]
+    estimates: Estimates
+    #: the rare keywords (``Estimates.rare``)
+    rare: tuple[int, ...] = ()
+    #: every row with a rare keyword was read
+    rare_read: bool = False
+    statements: int = 0
+
+    def read(self, parts: Sequence[Where]) -> list[tuple[list[Candidate], int]]:
+        """The relevant rows of each statement of ``parts`` and the number of rows it read,
+        in one round trip (``UNION ALL``). The first statement also reads every row with a
+        rare keyword."""
+        rare_first = bool(self.rare) and not self.rare_read
+        if rare_first:
+            any_rare = [keyword_found(self.criteria, i, for_index=True) for i in self.rare]
+            condition = any_rare[0]
+            for where in any_rare[1:]:
                 condition |= where
-            found.append(Tier(m, j, eligible(criteria) & condition))
-    return found
+            parts = [
+                _select(self.criteria, eligible(self.criteria) & condition, limit=RARE_LIMIT + 1),
+                *parts,
+            ]
+        tagged = [
+            Where(f"SELECT {n} AS part, s.* FROM ({part.sql}) AS s", part.params)  # noqa: S608
+            for n, part in enumerate(parts)
+        ]
+        statement = Where(
+            " UNION ALL ".join(f"({t.sql})" for t in tagged),
+            tuple(p for t in tagged for p in t.params),
+        )
+        rows = _run(self.using, statement)
+        self.statements += 1
+        by_part: list[list[tuple[Any, ...]]] = [[] for _ in parts]
+        for row in rows:
+            by_part[row[0]].append(row[1:])
+        found = []
+        for part_rows in by_part:
+            candidates = _scored(self.criteria, part_rows)
+            for candidate in candidates:
+                self.rows[candidate.id] = candidate
+            found.append((candidates, len(part_rows)))
+        if rare_first:
+            self.rare_read = found[0][1] <= RARE_LIMIT
+            if not self.rare_read:
+                self.rare = ()
+            return found[1:]
+        return found
+
+    def common(self) -> tuple[int, ...]:
+        """The keywords a row not read yet may have: the common ones (every row with a rare
+        keyword is read with the first statement)."""
+        return tuple(i for i in range(len(self.criteria.keywords)) if i not in self.rare)
 
 
-#: a level of keywords is read at once when it has at most this many rows
-PROBE_ROWS = 60
+def _top(
+    reading: Reading,
+    *,
+    wanted: int,
+    extra: tuple[Where, Callable[[Candidate], bool]] | None = None,
+) -> tuple[list[Candidate], bool]:
+    """The first ``wanted`` relevant rows (``extra``: only those its condition holds, and
+    its test on the rows read) in the score's order, exactly, and whether they are all of
+    them. Level by level (the number of keywords: 10 points each, more than everything else
+    together), best first:
+
+    - the rows with a rare keyword are read at once, with the first statement; a level only
+      they reach (more keywords than the common ones) takes no statement;
+    - the other rows of a level (that many common keywords) band by band (``Band``): the
+      first band read is the best one PostgreSQL expects to hold a few times the rows still
+      needed, until no row still unread can be among the first ``wanted``;
+    - a statement of a level of two or more common keywords also reads that level whole
+      when it has at most ``PROBE_ROWS`` rows (two common keywords rarely meet), and the
+      first band of the level below: the GIN searches of common keywords (milliseconds
+      each) are made in one statement rather than one per level.
+
+    Every row read is kept in ``reading``."""
+    criteria = reading.criteria
+    base = eligible(criteria)
+    if extra is not None:
+        base &= extra[0]
+
+    def level_rows(keywords: int) -> list[Candidate]:
+        return [
+            c
+            for c in reading.rows.values()
+            if len(c.keywords_found) == keywords and (extra is None or extra[1](c))
+        ]
+
+    lowest = 0 if criteria.themes else 1
+    read_band: dict[int, int] = {}  # level -> the widest band of it read
+    whole: set[int] = set()  # levels read whole
+    probed: set[int] = set()
+    attempts: dict[int, int] = {}
+
+    def band_part(keywords: int, needed: int, common: tuple[int, ...]) -> tuple[int, Where | None]:
+        """The band of level ``keywords`` to read next and its statement."""
+        bands = _bands(criteria, keywords)
+        start = read_band.get(keywords, -1) + 1
+        factor = BAND_MARGIN * 4 ** attempts.get(keywords, 0)
+        share = reading.estimates.level(keywords, common)
+        chosen = len(bands) - 1
+        if reading.estimates.rows(share, bands[-1]) > WHOLE_LEVEL_ROWS:
+            chosen = next(
+                (
+                    n
+                    for n in range(start, len(bands))
+                    if reading.estimates.rows(share, bands[n]) >= factor * needed
+                ),
+                chosen,
+            )
+        condition = bands[chosen].condition(criteria)
+        if condition is None:
+            return chosen, None
+        level = _level(criteria, keywords, common)
+        if criteria.types:
+            # the types sought from the B-tree index of (status, type): the band's rows of
+            # other types are not read
+            condition &= Where(
+                "o.status = %s AND o.type = ANY(%s)",
+                (Organisation.Status.PUBLISHED.value, list(criteria.types)),
+            )
+        return chosen, _select(criteria, base & level & condition, exclude=sorted(reading.rows))
+
+    above: list[Candidate] = []  # every row of the levels read whole
+    keywords = len(criteria.keywords)
+    while keywords >= lowest:
+        needed = wanted - len(above)
+        common = reading.common()
+        pending = bool(reading.rare) and not reading.rare_read
+        complete = keywords in whole or (not pending and keywords > len(common))
+        if not complete and keywords in read_band:
+            band = _bands(criteria, keywords)[read_band[keywords]]
+            bound = band.best_unread(criteria, keywords)
+            best = ranked(level_rows(keywords))
+            if bound is None:
+                complete = True
+            elif len(best) >= needed and best[needed - 1].score > bound:
+                return ranked(above + best)[:wanted], False
+        if not complete:
+            # the level whose rows this statement reads (only rows with a rare keyword have
+            # more keywords than the common ones: they come with the first statement)
+            target = min(keywords, len(common))
+            plan: list[tuple[str, int, int]] = []  # (what, level, band)
+            parts: list[Where] = []
+            if target >= lowest:
+                if target >= 2 and target not in probed:
+                    # two common keywords rarely meet: the level whole if small, and the
+                    # first band of the level below (one statement for both)
+                    level = _level(criteria, target, common)
+                    plan.append(("probe", target, -1))
+                    parts.append(
+                        _select(
+                            criteria,
+                            base & level,
+                            exclude=sorted(reading.rows),
+                            limit=PROBE_ROWS + 1,
+                        )
+                    )
+                    reading_level = target - 1
+                else:
+                    reading_level = target
+                if reading_level >= lowest and not (
+                    reading_level < target and reading_level in read_band
+                ):
+                    chosen, part = band_part(reading_level, wanted - len(above), common)
+                    if part is not None:
+                        plan.append(("band", reading_level, chosen))
+                        parts.append(part)
+            found = reading.read(parts) if parts or pending else []
+            if pending and not reading.rare_read:
+                read_band.clear()
+                whole.clear()
+                probed.clear()
+                attempts.clear()
+                continue  # asked without the rare keywords, which were too many: again
+            for (what, level_read, band_read), (_rows, count) in zip(plan, found, strict=True):
+                if what == "probe":
+                    probed.add(level_read)
+                    if count <= PROBE_ROWS:
+                        whole.add(level_read)
+                else:
+                    read_band[level_read] = max(band_read, read_band.get(level_read, -1))
+                    attempts[level_read] = attempts.get(level_read, 0) + 1
+            if not plan and not pending:
+                whole.add(keywords)  # nothing left to read for it
+            continue  # judge the level again with what was read
+        known = level_rows(keywords)
+        above += known
+        if len(above) >= wanted:
+            return ranked(above)[:wanted], False
+        keywords -= 1
+    return ranked(above), True
 
 
-def _level_condition(criteria: Criteria, keywords: int) -> Where:
-    conditions = [keyword_found(criteria, i, for_index=True) for i in range(len(criteria.keywords))]
-    found = _at_least(conditions, keywords)
-    return eligible(criteria) & (found if found is not None else Where("FALSE"))
+def _countries_beyond(reading: Reading, countries: set[int], enough: int) -> int:
+    """The number of countries of the relevant rows, counted up to ``enough``: those of
+    ``countries`` (rows read), and then one statement per further country (any relevant row
+    outside the countries found so far)."""
+    found = set(countries)
+    criteria = reading.criteria
+    while len(found) < enough:
+        outside = Where("o.country_id <> ALL(%s::bigint[])", (sorted(found),))
+        (rows,) = reading.read([_select(criteria, relevant(criteria) & outside, limit=1)])
+        if not rows:
+            break
+        found.add(rows[0].country_id)
+    return len(found)
 
 
-def _best_unread(criteria: Criteria, read: Sequence[Tier]) -> float | None:
-    """The best score a row outside the ``read`` tiers may have (None: every row was read)."""
-    themes = len(criteria.themes)
-    best: float | None = None
-    for m in range(len(criteria.keywords) + 1):
-        # the rows with exactly m keywords outside every tier read: fewer themes than each
-        # read tier of at most m keywords asks
-        most = themes
-        for tier in read:
-            if tier.keywords <= m:
-                most = min(most, tier.themes - 1)
-        if most < 0 or (m == 0 and most < 1):
-            continue
-        points = score_points(criteria, keywords_found=m, shared_themes=most, fp7=FP7_CAP)
-        best = points if best is None else max(best, points)
-    return best
+def _not_in(countries: set[int]) -> Callable[[Candidate], bool]:
+    others = frozenset(countries)
+    return lambda c: c.country_id not in others
 
 
 def suggested(
     criteria: Criteria, *, limit: int, places: int, countries: int, using: str = "default"
 ) -> list[Candidate]:
-    """The first ``limit`` candidates in the score's order, diversified over countries: read
-    tier by tier until the rows read are enough to be sure (module documentation)."""
-    read: list[Tier] = []
-    candidates: list[Candidate] = []
+    """The first ``limit`` candidates in the score's order, diversified over countries
+    (``diversified`` over every relevant candidate, module documentation), reading only the
+    rows that can be among them."""
+    estimates = estimates_of(criteria, using=using)
+    reading = Reading(criteria, using, {}, estimates, rare=estimates.rare)
+    first, everything = _top(reading, wanted=limit)
     wanted_countries = min(countries, places)
-    probed: set[int] = set()
-    for tier in tiers(criteria):
-        single = tier.keywords == 1 and len(criteria.keywords) > 1
-        if tier.keywords and tier.keywords not in probed and not single:
-            # all the rows with this many keywords, whatever their themes, when they are few
-            # (the rows with every keyword usually are): one statement for the level; not
-            # the level of any one of several keywords (a common one fills it: building its
-            # bitmap to read 61 rows cost 100-190 ms at 100,000 under load)
-            probed.add(tier.keywords)
-            level = Tier(tier.keywords, 0, _level_condition(criteria, tier.keywords))
-            found = read_candidates(
-                criteria,
-                level.condition,
-                using=using,
-                exclude=[c.id for c in candidates],
-                limit=PROBE_ROWS + 1,
-            )
-            known = {c.id for c in candidates}
-            candidates += [c for c in found if c.id not in known]
-            if len(found) <= PROBE_ROWS:
-                read.append(level)
-        if any(r.keywords <= tier.keywords and r.themes <= tier.themes for r in read):
-            continue  # within a tier read
-        candidates += read_candidates(
-            criteria, tier.condition, using=using, exclude=[c.id for c in candidates]
-        )
-        read.append(tier)
-        bound = _best_unread(criteria, read)
-        if bound is None:
-            break
-        ordered = diversified(ranked(candidates), places=places, countries=countries)[:limit]
-        covered = len({c.country_id for c in ordered[:places]})
-        if (
-            len(ordered) == limit
-            and all(c.score > bound for c in ordered)
-            and covered >= wanted_countries
-        ):
-            return ordered
-    return diversified(ranked(candidates), places=places, countries=countries)[:limit]
+    if wanted_countries <= 1:
+        return first
+    known = {c.country_id for c in reading.rows.values()}
+    if everything:
+        available = len({c.country_id for c in first})
+    else:
+        available = _countries_beyond(reading, known, wanted_countries)
+    needed = min(wanted_countries, available)
+    remaining = list(first)
+    chosen: list[Candidate] = []
+    covered: set[int] = set()
+    for place in range(min(places, len(remaining) + len(chosen))):
+        missing = needed - len(covered)
+        if missing > 0 and missing >= places - place:
+            pick = next((i for i, c in enumerate(remaining) if c.country_id not in covered), None)
+            if pick is None:
+                # the best row of another country is below the first ``limit``
+                outside = Where("o.country_id <> ALL(%s::bigint[])", (sorted(covered),))
+                best_other, _all = _top(reading, wanted=1, extra=(outside, _not_in(covered)))
+                if not best_other:
+                    break
+                candidate = best_other[0]
+            else:
+                candidate = remaining.pop(pick)
+        else:
+            candidate = remaining.pop(0)
+        chosen.append(candidate)
+        covered.add(candidate.country_id)
+    return (chosen + remaining)[:limit]
 
 
 def diversified(candidates: Sequence[Candidate], *, places: int, countries: int) -> list[Candidate]:
