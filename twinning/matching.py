@@ -43,32 +43,53 @@ name and the id. The list is exactly the first ``limit`` of this order (diversif
 over every relevant candidate; the benchmark checks it against the same order computed over
 all of them (``read_candidates(criteria, relevant(criteria))``).
 
-**Reading few rows: tiers.** A common keyword ("machine learning") is in thousands of
-organisations, and reading them all costs a heap page each. The candidates are read in
-*tiers* — at least ``m`` of the keywords and at least ``j`` of the themes, best first
-(``tiers``) — each from the GIN indexes alone (``head_vector``, ``keys_vector``: a bitmap
-whose cost is the number of matches): the themes through their codes, which every
-organisation's terms hold (``cooperation.indexing``; ``theme_ids`` then says which it really
-has). After each tier, the best score a row not yet read may have is known
-(``_best_unread``); reading stops when every suggestion scores above it and the countries
-are covered. A level of keywords with at most ``PROBE_ROWS`` rows (usually those with every
-keyword) is read in one statement whatever the themes (not the level of one keyword among
-several: a common keyword makes it large).
+**Reading few rows: levels and bands.** A common keyword ("machine learning") is in
+thousands of organisations; reading them costs a heap page each, and the GIN search of a
+common word with its prefix form costs milliseconds (PostgreSQL collects the rows of a
+prefix into a bitmap page by page). So (``suggested``, ``_top``):
 
-**Cost.** ``suggest_partners``: the request's themes (1 query), one statement per tier read
-(two to six for the benchmark's requests), the organisations shown (1).
-``requests_fitting``: the requests passing the hard rules with their themes (2), the
-organisation's themes (1), every keyword of every request tested against the organisation
-(1 statement). ``organisations_to_alert``: the themes (1) and one statement over the
-organisations with an alert.
+- ``estimates_of`` reads PostgreSQL's statistics (``pg_stats``, one statement that also
+  normalises the keywords' words as the search does) and estimates, as the planner would,
+  the share of organisations with each keyword, each number of the request's themes, each
+  FP7 record and the types sought. Estimates decide how rows are read, never which rows are
+  the answer;
+- every row with a *rare* keyword (at most ``RARE_ROWS`` expected) is read at once, with the
+  first statement: a level of more keywords than the common ones takes no statement;
+- the other rows are read level by level (``m`` keywords: 10 points each, more than the rest
+  together), each level in *bands*: the rows with at least ``j`` of the themes and at least
+  ``n`` FP7 participations for every ``j`` (``Band``: every row scoring at least a threshold),
+  from the GIN searches of the common keywords (word by word: each word's search once)
+  intersected with the GIN index of ``(theme_ids, fp7_participations)`` (``btree_gin``,
+  migration ``cooperation.0012``) and, when types are sought, the B-tree index of
+  ``(status, type)``. The first band read is the best one PostgreSQL expects to hold
+  ``BAND_MARGIN`` times the rows still needed (a level expected to be small is read whole);
+  after each band, the best score a row still unread may have is known
+  (``Band.best_unread``), and reading stops when the first ``limit`` score above it;
+- a level of several common keywords that PostgreSQL expects to be small is read whole
+  (at most ``PROBE_ROWS`` rows) in the same statement as the first band of the level
+  below;
+- the countries rule: ``diversified`` is applied to the exact first ``limit`` rows; a place
+  that must take a country not among them reads the best row of another country the same
+  way (``_top`` with a condition), and ``D`` is counted from the rows read, then one row per
+  further country (``_countries_beyond``) only when they show fewer countries than asked.
+
+The list is exactly the first ``limit`` of the order over every relevant candidate: the
+benchmark and the tests compare it with ``read_candidates(criteria, relevant(criteria))``.
+
+**Cost.** ``suggest_partners``: the request's themes (1 query), the statistics (1), one
+statement per band read (usually one or two, the rows with rare keywords in the first), the
+organisations shown (1). ``requests_fitting``: the requests passing the hard rules with their
+themes (2), the organisation's themes (1), every keyword of every request tested against the
+organisation (1 statement). ``organisations_to_alert``: the themes (1) and one statement over
+the organisations with an alert.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
-import json
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -94,8 +115,6 @@ BORDER_POINTS = 1.0
 #: an alert is sent when the organisation has a keyword of the request, or (a request without
 #: keywords) shares at least half of its themes
 ALERT_MIN_THEME_SHARE = 0.5
-#: the ranked candidates read beyond ``limit`` (the best of each country come as well)
-POOL_EXTRA = 20
 #: at most this many keywords of a request are matched
 MAX_KEYWORDS = 12
 #: the statuses of the requests an organisation is shown ("requests that fit us")
@@ -386,11 +405,15 @@ def ranked(candidates: Sequence[Candidate]) -> list[Candidate]:
 MAX_COMBINATIONS = 10
 #: a level whose probe finds at most this many rows is read whole by the probe
 PROBE_ROWS = 60
+#: a level of several common keywords is probed when PostgreSQL expects at most this many
+#: rows in it (its estimates of several keywords together are high: it multiplies each
+#: keyword's, themselves high for common words)
+PROBE_EXPECTED = 1000
 #: the FP7 records that bound the bands of a level (``_bands``)
 BAND_FP7 = (10, 3, 1, 0)
 #: the first band read is the best one expected to hold this many times the rows needed
 #: (then four times more each time)
-BAND_MARGIN = 3
+BAND_MARGIN = 20
 #: a level expected to have at most this many rows is read whole
 WHOLE_LEVEL_ROWS = 200
 
@@ -572,51 +595,136 @@ class Estimates:
         return self.fp7[max(below)] if below else 1.0
 
 
-def estimates_of(criteria: Criteria, *, using: str = "default") -> Estimates:
-    """``Estimates`` for ``criteria`` (one statement: ``EXPLAIN``)."""
-    arms: list[Where] = [Where("TRUE")]
-    arms += [keyword_found(criteria, i, for_index=True) for i in range(len(criteria.keywords))]
-    theme_counts = list(range(1, len(criteria.themes) + 1))
-    arms += [_themes_at_least(criteria, j) for j in theme_counts]
-    steps = [n for n in BAND_FP7 if n > 0]
-    arms += [Where("o.fp7_participations >= %s", (n,)) for n in steps]
-    arms.append(_eligible_estimated(criteria))
-    statement = " UNION ALL ".join(
-        f"(SELECT 1 FROM {ORGANISATIONS} o WHERE {arm.sql})"  # noqa: S608
-        for arm in arms
-    )
-    params = [p for arm in arms for p in arm.params]
+_STATISTICS = f"""
+    SELECT 'count', NULL, NULL, c.reltuples::text, NULL FROM pg_class c
+    WHERE c.oid = '{ORGANISATIONS}'::regclass
+    UNION ALL
+    SELECT 'column', s.attname::text,
+        COALESCE(s.most_common_elems::text, s.most_common_vals::text)::text[],
+        CASE WHEN s.most_common_elems IS NULL THEN s.most_common_freqs
+             ELSE s.most_common_elem_freqs END::text,
+        s.histogram_bounds::text::text[]::text
+    FROM pg_stats s
+    WHERE s.schemaname = current_schema() AND s.tablename = '{ORGANISATIONS}'
+      AND s.attname IN ('head_vector', 'keys_vector', 'theme_ids', 'fp7_participations',
+                        'type', 'status')
+    UNION ALL
+    SELECT 'query', q.n::text, NULL,
+        CASE WHEN q.k THEN to_tsquery('{engine.KEY_CONFIG}', q.q)
+             ELSE to_tsquery('{engine.SEARCH_CONFIG}', q.q) END::text, NULL
+    FROM unnest(%s::text[], %s::boolean[]) WITH ORDINALITY AS q (q, k, n)
+"""  # noqa: S608
+
+_LEXEME = re.compile(r"'((?:[^']|'')*)'(:\*)?(?::[A-D]+)?")
+
+
+@dataclass(frozen=True)
+class _Column:
+    """PostgreSQL's statistics of one column: its most common values (or elements) with
+    their frequencies, and the bounds of its histogram."""
+
+    common: dict[str, float]
+    histogram: tuple[str, ...] = ()
+
+    def matching(self, query: str) -> float:
+        """The share of rows whose vector has one of the lexemes of ``query`` (a tsquery's
+        text, its lexemes alternatives: ``|`` between them): the frequencies of the
+        common ones (a prefix: every common lexeme it begins), half the least frequent for
+        each other lexeme (as PostgreSQL estimates)."""
+        least = min(self.common.values(), default=0.0) / 2
+        share = 0.0
+        for lexeme, prefix in _LEXEME.findall(query):
+            word = lexeme.replace("''", "'")
+            if prefix:
+                found = [f for w, f in self.common.items() if w.startswith(word)]
+                share += sum(found) if found else least
+            else:
+                share += self.common.get(word, least)
+        return min(1.0, share)
+
+
+def _statistics(criteria: Criteria, using: str) -> tuple[float, dict[str, _Column], list[str]]:
+    queries: list[str] = []
+    keys: list[bool] = []
+    for _keyword, words in criteria.keywords:
+        for word in words:
+            queries += [word.forms, word.keys or ""]
+            keys += [False, True]
+    count = 1.0
+    columns: dict[str, _Column] = {}
+    normalised = [""] * len(queries)
     with connections[using].cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", params)
-        (plan,) = cursor.fetchone()
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    rows = [float(sub.get("Plan Rows", 1)) for sub in plan[0]["Plan"].get("Plans", [])]
-    if len(rows) != len(arms):
-        rows = [1.0] * len(arms)  # no estimate: every keyword rare, every band small
-    total = max(rows[0], 1.0)
-    shares = [min(1.0, r / total) for r in rows]
-    k = len(criteria.keywords)
+        cursor.execute(_STATISTICS, [queries, keys])
+        for kind, name, values, freqs, histogram in cursor.fetchall():
+            if kind == "count":
+                count = max(float(freqs or 0), 1.0)
+            elif kind == "column":
+                frequencies = [float(f) for f in (freqs or "{}").strip("{}").split(",") if f]
+                bounds = tuple((histogram or "{}").strip("{}").split(",")) if histogram else ()
+                columns[name] = _Column(dict(zip(values or [], frequencies, strict=False)), bounds)
+            else:
+                normalised[int(name) - 1] = freqs or ""
+    return count, columns, normalised
+
+
+def estimates_of(criteria: Criteria, *, using: str = "default") -> Estimates:
+    """``Estimates`` for ``criteria`` from PostgreSQL's statistics (``pg_stats``, one
+    statement, which also normalises the keywords' words as the full-text search does),
+    computed as its planner computes them (independent words, themes and columns)."""
+    count, columns, normalised = _statistics(criteria, using)
+    forms = columns.get("head_vector", _Column({}))
+    keys = columns.get("keys_vector", _Column({}))
+    shares = []
+    position = 0
+    for _keyword, words in criteria.keywords:
+        share = 1.0
+        for _word in words:
+            by_forms = forms.matching(normalised[position])
+            by_keys = keys.matching(normalised[position + 1]) if normalised[position + 1] else 0
+            share *= 1 - (1 - by_forms) * (1 - by_keys)
+            position += 2
+        shares.append(share)
+    themes_column = columns.get("theme_ids", _Column({}))
+    least_theme = min(themes_column.common.values(), default=0.0) / 2
+    theme_shares = [themes_column.common.get(str(t), least_theme) for t in sorted(criteria.themes)]
+    themes = {
+        j: min(
+            1.0,
+            sum(math.prod(c) for c in itertools.combinations(theme_shares, j)),
+        )
+        for j in range(1, len(theme_shares) + 1)
+    }
+    fp7_column = columns.get("fp7_participations", _Column({}))
+    fp7 = {n: _at_least_share(fp7_column, n) for n in BAND_FP7 if n > 0}
+    status = columns.get("status", _Column({}))
+    eligible = status.common.get(Organisation.Status.PUBLISHED.value, 1.0) * SIDE_SHARE
+    if criteria.types:
+        type_column = columns.get("type", _Column({}))
+        eligible *= min(1.0, sum(type_column.common.get(t, 0.05) for t in criteria.types))
     return Estimates(
-        organisations=total,
-        keywords=tuple(shares[1 : 1 + k]),
-        themes=dict(zip(theme_counts, shares[1 + k : 1 + k + len(theme_counts)], strict=True)),
-        fp7=dict(zip(steps, shares[1 + k + len(theme_counts) : -1], strict=True)),
-        eligible=shares[-1] * SIDE_SHARE,
+        organisations=count,
+        keywords=tuple(shares),
+        themes=themes,
+        fp7=fp7,
+        eligible=eligible,
     )
+
+
+def _at_least_share(column: _Column, least: int) -> float:
+    """The share of rows with a value at least ``least`` (common values, then the histogram
+    of the others)."""
+    common = sum(f for v, f in column.common.items() if v.isdigit() and int(v) >= least)
+    others = 1.0 - sum(column.common.values())
+    bounds = [int(b) for b in column.histogram if b.strip().isdigit()]
+    if bounds and others > 0:
+        above = sum(1 for b in bounds if b >= least) / len(bounds)
+        common += others * above
+    return min(1.0, common)
 
 
 #: the share of the organisations guessed to be on the side sought (PostgreSQL estimates the
 #: rest of ``eligible``, not a join with the countries)
 SIDE_SHARE = 0.5
-
-
-def _eligible_estimated(criteria: Criteria) -> Where:
-    """``eligible`` but the side, written so that PostgreSQL's statistics estimate it."""
-    where = Where("o.status = %s", (Organisation.Status.PUBLISHED.value,))
-    if criteria.types:
-        where &= Where("o.type = ANY(%s)", (list(criteria.types),))
-    return where
 
 
 @dataclass
@@ -770,8 +878,11 @@ def _top(
             plan: list[tuple[str, int, int]] = []  # (what, level, band)
             parts: list[Where] = []
             if target >= lowest:
-                if target >= 2 and target not in probed:
-                    # two common keywords rarely meet: the level whole if small, and the
+                expected = reading.estimates.rows(
+                    reading.estimates.level(target, common), Band({0: 0})
+                )
+                if target >= 2 and target not in probed and expected <= PROBE_EXPECTED:
+                    # common keywords that rarely meet: the level whole if small, and the
                     # first band of the level below (one statement for both)
                     level = _level(criteria, target, common)
                     plan.append(("probe", target, -1))

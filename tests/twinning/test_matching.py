@@ -298,3 +298,96 @@ def test_organisations_to_alert() -> None:
     # without keywords, the themes decide
     themes_only = make_request(tomsk, themes=[ict])
     assert matching.organisations_to_alert(request=themes_only) == [themed.pk]
+
+
+def reference_ids(request: TwinningRequest, limit: int) -> list[int]:
+    """The list computed over every relevant candidate (no levels, bands or estimates)."""
+    criteria = matching.criteria_of(request)
+    every = matching.ranked(matching.read_candidates(criteria, matching.relevant(criteria)))
+    places = matching.places_of(request, limit)
+    ordered = matching.diversified(every, places=places, countries=request.countries_min)
+    return [c.id for c in ordered[:limit]]
+
+
+@pytest.mark.parametrize("small", [False, True], ids=["as configured", "every path"])
+def test_the_list_is_exactly_the_unbounded_order(
+    tomsk: Organisation, monkeypatch: pytest.MonkeyPatch, small: bool
+) -> None:
+    """Levels, bands, estimates and the countries rule read few rows; the list must be the
+    one computed over every relevant candidate, with no hard rule broken. ``small``: the
+    thresholds made tiny, so that at this size too the keywords are common, the levels are
+    read band by band, probed, and the best row of a missing country is looked for."""
+    from django.db import connection
+
+    from cooperation import indexing
+
+    if small:
+        monkeypatch.setattr(matching, "RARE_ROWS", 3)
+        monkeypatch.setattr(matching, "PROBE_ROWS", 4)
+        monkeypatch.setattr(matching, "WHOLE_LEVEL_ROWS", 2)
+        monkeypatch.setattr(matching, "BAND_MARGIN", 1)
+    themes = [theme(code) for code in ("ICT", "NMP", "ENERGY")]
+    codes = ["DE", "FR", "IT", "FI", "RU"]
+    keyword_sets = [
+        "photonics",
+        "photonics, lasers",
+        "lasers",
+        "quantum resonators, photonics",
+        "квантовый резонатор",
+        "machine learning",
+        "",
+    ]
+    types = ["university", "research", "sme", "company"]
+    created = []
+    for i in range(160):
+        created.append(
+            org(
+                f"Lab {i:03d}",
+                codes[(i * 7) % len(codes)],
+                keywords=keyword_sets[(i * 3) % len(keyword_sets)],
+                themes=[t for n, t in enumerate(themes) if (i >> n) & 1 or i % 5 == n],
+                fp7_participations=(i * 13) % 9 if i % 3 else 0,
+                type=types[(i * 5) % len(types)],
+                status=(
+                    Organisation.Status.DRAFT if i % 17 == 0 else Organisation.Status.PUBLISHED
+                ),
+            )
+        )
+    for i in range(4):  # the best for "photonics, lasers", all in one country
+        created.append(
+            org(f"Top {i}", "DE", keywords="photonics, lasers", themes=themes, type="research")
+        )
+    indexing.organisation_index(ids=[o.pk for o in created])
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Organisation._meta.db_table}")
+    asks: list[dict[str, Any]] = [
+        {"expertise_keywords": "photonics", "themes": themes[:1]},
+        {"expertise_keywords": "photonics, lasers", "themes": themes[:2]},
+        {"expertise_keywords": "photonics, lasers, квантовые резонаторы", "themes": themes},
+        {"expertise_keywords": "lasers, machine learning", "partner_types": ["university", "sme"]},
+        {"expertise_keywords": "", "themes": themes[1:]},
+        {"expertise_keywords": "photonics", "countries_min": 3, "partners_wanted": 3},
+        {"expertise_keywords": "lasers", "themes": themes[2:], "partner_side": "ru"},
+        {"expertise_keywords": "photonics, lasers", "countries_min": 3, "partners_wanted": 3},
+        {
+            "expertise_keywords": "quantum resonator, photonics",
+            "themes": themes[:1],
+            "countries_min": 4,
+            "partners_wanted": 4,
+            "partner_types": ["research"],
+        },
+    ]
+    for ask in asks:
+        request = make_request(tomsk, **ask)
+        for limit in (3, 10, 20):
+            suggestions = matching.suggest_partners(request=request, limit=limit)
+            assert [s.organisation.pk for s in suggestions] == reference_ids(request, limit), (
+                ask,
+                limit,
+            )
+            for s in suggestions:
+                o = s.organisation
+                assert o.status == Organisation.Status.PUBLISHED
+                assert o.pk != tomsk.pk
+                assert matching.side_of(o.country) == request.partner_side
+                assert not request.partner_types or o.type in request.partner_types
