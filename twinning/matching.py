@@ -408,7 +408,7 @@ PROBE_ROWS = 60
 #: a level of several common keywords is probed when PostgreSQL expects at most this many
 #: rows in it (its estimates of several keywords together are high: it multiplies each
 #: keyword's, themselves high for common words)
-PROBE_EXPECTED = 1000
+PROBE_EXPECTED = 300
 #: the FP7 records that bound the bands of a level (``_bands``)
 BAND_FP7 = (10, 3, 1, 0)
 #: the first band read is the best one expected to hold this many times the rows needed
