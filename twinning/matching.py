@@ -938,7 +938,7 @@ def _countries_beyond(reading: Reading, countries: set[int], enough: int) -> int
     criteria = reading.criteria
     while len(found) < enough:
         outside = Where("o.country_id <> ALL(%s::bigint[])", (sorted(found),))
-        (rows,) = reading.read([_select(criteria, relevant(criteria) & outside, limit=1)])
+        ((rows, _count),) = reading.read([_select(criteria, relevant(criteria) & outside, limit=1)])
         if not rows:
             break
         found.add(rows[0].country_id)

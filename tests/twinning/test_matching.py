@@ -391,3 +391,34 @@ def test_the_list_is_exactly_the_unbounded_order(
                 assert o.pk != tomsk.pk
                 assert matching.side_of(o.country) == request.partner_side
                 assert not request.partner_types or o.type in request.partner_types
+
+
+def test_countries_beyond_the_first_rows_are_looked_for(tomsk: Organisation) -> None:
+    """The first places must come from three countries, but the best rows are all German:
+    the best French and Italian rows (one keyword; only the theme) are found below them,
+    although the list is cut at three; when only two countries have relevant rows (counted
+    beyond the rows read), the rule asks for two."""
+    ict = theme("ICT")
+    for i in range(6):
+        org(f"German Lab {i}", "DE", keywords="photonics, lasers", fp7_participations=9 - i)
+    org("French Lab", "FR", keywords="photonics")
+    org("Italian Lab", "IT", themes=[ict])
+    org("Spanish Draft", "ES", themes=[ict], status=Organisation.Status.DRAFT)
+    request = make_request(
+        tomsk,
+        expertise_keywords="photonics, lasers",
+        themes=[ict],
+        partners_wanted=3,
+        countries_min=3,
+    )
+
+    suggestions = matching.suggest_partners(request=request, limit=3)
+
+    assert names(suggestions) == ["German Lab 0", "French Lab", "Italian Lab"]
+    assert [s.organisation.pk for s in suggestions] == reference_ids(request, 3)
+    # without the theme only two countries have a relevant row: the third place is German
+    request.themes.set([])
+    request = TwinningRequest.objects.select_related("organisation__country").get(pk=request.pk)
+    suggestions = matching.suggest_partners(request=request, limit=3)
+    assert names(suggestions) == ["German Lab 0", "German Lab 1", "French Lab"]
+    assert [s.organisation.pk for s in suggestions] == reference_ids(request, 3)
