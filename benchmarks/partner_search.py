@@ -22,6 +22,9 @@ query with a country), page2 (the second page of a common query). For each query
 
 - the time of ``organisation_list(params, page)`` in this process (the /partners/ code path:
   ranked ids, total, facets, the rows of the page), median and 95th percentile per class;
+  ``cpu_ms``: the CPU time of a search, this process's and its PostgreSQL backend's
+  (``/proc``, in clock ticks: a mean over the class), which other processes on the same cores
+  inflate far less than the time;
 - ``exact_page1_share``: the page's ids equal those of an unbounded reference query (every
   match annotated with its tier and sorted: ``portal.search.engine.reference``) at the same
   offset; ``same_on_repeat_share``: the same ids when asked again after the whole class;
@@ -377,15 +380,23 @@ def measure_classes(all_queries: dict[str, list[dict[str, Any]]]) -> dict[str, d
         result = organisation_list(search, page=page)
         return [row.pk for row in result.page.object_list], result
 
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = {cursor.fetchone()[0]}
     results: dict[str, dict[str, Any]] = {}
     for name, params_list in all_queries.items():
         samples: list[float] = []
+        cpu = 0.0
         first: list[list[int]] = []
         exact = empty = limited = 0
         for params in params_list:
+            cpu_before = time.process_time() + _cpu_seconds(backend)
             started = time.perf_counter()
             ids, result = shown(params)
             samples.append((time.perf_counter() - started) * 1000)
+            cpu += time.process_time() + _cpu_seconds(backend) - cpu_before
             first.append(ids)
             limited += result.time_limited
             found = organisation_rows({k: v for k, v in params.items() if k != "page"})
@@ -404,6 +415,7 @@ def measure_classes(all_queries: dict[str, list[dict[str, Any]]]) -> dict[str, d
         n = len(params_list)
         results[name] = {
             **common.summary(samples),
+            "cpu_ms": round(cpu * 1000 / n, 2),
             "queries": n,
             "exact_page1_share": round(exact / n, 4),
             "same_on_repeat_share": round(same / n, 4),

@@ -12,9 +12,8 @@ constant number of queries per batch of ids.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-from django.db import models
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import translation
@@ -22,8 +21,8 @@ from django.utils import translation
 from cooperation.models import CooperationOffer, FundingCall, Organisation, ResearcherProfile
 from portal import search
 from portal.bilingual import all_languages_text, all_values
-from portal.search import words
 from portal.search.engine import SearchSpec
+from portal.search.indexing import save_texts
 
 BATCH_SIZE = 1000
 
@@ -87,30 +86,6 @@ def _batches(ids: Iterable[int]) -> Iterable[list[int]]:
         yield ids[start : start + BATCH_SIZE]
 
 
-def _save(
-    spec: SearchSpec, rows: Sequence[models.Model], texts: dict[int, tuple[str, str]]
-) -> list[int]:
-    """Write ``search_names``, ``search_terms`` and ``search_keys`` of the rows whose texts
-    changed (``texts``: pk -> names, terms); add their words to the word table. The ids
-    written."""
-    changed = []
-    for row in rows:
-        names, terms = texts[row.pk]
-        keys = search.skeleton_keys(names, terms)
-        current = (row.search_names, row.search_terms, row.search_keys)  # type: ignore[attr-defined]
-        if current != (names, terms, keys):
-            row.search_names, row.search_terms, row.search_keys = names, terms, keys  # type: ignore[attr-defined]
-            changed.append(row)
-    if changed:
-        spec.model._default_manager.bulk_update(
-            changed, ["search_names", "search_terms", "search_keys"]
-        )
-    ids = [row.pk for row in changed]
-    if ids:
-        words.words_add(spec, ids)
-    return ids
-
-
 def organisation_index(*, ids: Iterable[int]) -> None:
     for batch in _batches(ids):
         rows = list(
@@ -130,7 +105,7 @@ def organisation_index(*, ids: Iterable[int]) -> None:
             )
             for org in rows
         }
-        _save(ORGANISATION_SEARCH, rows, texts)
+        save_texts(ORGANISATION_SEARCH, rows, texts)
 
 
 def researcher_index(*, ids: Iterable[int]) -> None:
@@ -152,7 +127,7 @@ def researcher_index(*, ids: Iterable[int]) -> None:
                 ),
                 _join(_themes_text(profile.themes.all()), profile.keywords, profile.position),
             )
-        _save(RESEARCHER_SEARCH, rows, texts)
+        save_texts(RESEARCHER_SEARCH, rows, texts)
 
 
 def offer_index(*, ids: Iterable[int]) -> None:
@@ -176,7 +151,7 @@ def offer_index(*, ids: Iterable[int]) -> None:
                     themes=offer.themes.all(), summary=all_languages_text(offer, "summary")
                 ),
             )
-        _save(OFFER_SEARCH, rows, texts)
+        save_texts(OFFER_SEARCH, rows, texts)
 
 
 def call_index(*, ids: Iterable[int]) -> None:
@@ -189,4 +164,4 @@ def call_index(*, ids: Iterable[int]) -> None:
             )
             for call in rows
         }
-        _save(CALL_SEARCH, rows, texts)
+        save_texts(CALL_SEARCH, rows, texts)

@@ -16,8 +16,8 @@ from django.utils import translation
 
 from fp7_contacts.models import ContactPoint
 from portal import search
-from portal.search import words
 from portal.search.engine import SearchSpec
+from portal.search.indexing import save_texts
 
 POINT_SEARCH = SearchSpec(
     model=ContactPoint, order=(F("kind").desc(), Lower("code"), "pk"), description=None
@@ -75,13 +75,4 @@ def point_index(*, ids: Iterable[int]) -> None:
             "themes", "services", "districts", "subjects", "people"
         )
     )
-    changed = []
-    for point in rows:
-        names, terms = point_texts(point)
-        keys = search.skeleton_keys(names, terms)
-        if (point.search_names, point.search_terms, point.search_keys) != (names, terms, keys):
-            point.search_names, point.search_terms, point.search_keys = names, terms, keys
-            changed.append(point)
-    if changed:
-        ContactPoint.objects.bulk_update(changed, ["search_names", "search_terms", "search_keys"])
-        words.words_add(POINT_SEARCH, [p.pk for p in changed])
+    save_texts(POINT_SEARCH, rows, {point.pk: point_texts(point) for point in rows})

@@ -208,6 +208,9 @@ MAIL_ENQUEUE_WINDOW_SECONDS = env.int("PORTAL_MAIL_ENQUEUE_WINDOW", default=1)
 # The outbox's global rate limit: messages per second across every worker (counted in the shared
 # cache, Redis when REDIS_URL is set); 0: as fast as the mail server accepts.
 MAIL_RATE_LIMIT = env.int("PORTAL_MAIL_RATE_LIMIT", default=0)
+# SMTP connections each worker process keeps busy at once (threads, each claiming and sending
+# its own chunks): a message mostly waits for the server's replies, the others go out meanwhile.
+MAIL_CONNECTIONS = env.int("PORTAL_MAIL_CONNECTIONS", default=2)
 # The newsletter's bounce webhook (POST /<lang>/newsletter/bounces/) is off until this is set.
 NEWSLETTER_WEBHOOK_SECRET = env("NEWSLETTER_WEBHOOK_SECRET", default="")
 EMAIL_URL = env("EMAIL_URL", default="")

@@ -16,9 +16,12 @@ class TwinningConfig(AppConfig):
             register_menu_link,
             register_start_section,
         )
+        from portal.search import registry
         from twinning import digest, emails, permissions, selectors, start  # noqa: F401
+        from twinning.indexing import REQUEST_SEARCH
         from twinning.personal_data import register_sections
 
+        registry.register(REQUEST_SEARCH)
         register_seeder("twinning", "twinning.demo.seed_twinning", order=50)
         # Daily; idempotent (acts only on requests still published).
         schedule.register(

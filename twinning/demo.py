@@ -15,6 +15,7 @@ from django.utils import timezone
 from cooperation.models import Organisation
 from portal.accounts.models import User
 from portal.reference.models import ThematicPriority
+from twinning.indexing import request_index
 from twinning.models import (
     Activity,
     OutcomeReport,
@@ -248,6 +249,7 @@ def seed_twinning(*, scale: int = 1) -> int:
                 closed_at=now if spec.status in (S.CLOSED, S.EXPIRED) else None,
             )
             request.themes.set([themes[c] for c in spec.themes if c in themes])
+            request_index(ids=[request.pk])
             created += 1
             for number, rspec in enumerate(spec.responses):
                 responder = users.get(rspec.author)

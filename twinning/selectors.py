@@ -12,8 +12,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from portal.accounts.models import User
+from portal.search import engine, text
 from twinning import permissions
 from twinning.filters import PUBLIC_STATUSES, TwinningRequestFilterSet
+from twinning.indexing import REQUEST_SEARCH
 from twinning.models import (
     FitAlert,
     OutcomeReport,
@@ -37,17 +39,27 @@ def _request_rows() -> QuerySet[TwinningRequest]:
 class RequestListResult:
     filterset: TwinningRequestFilterSet
     page: Page
+    query: str = ""
 
 
 def request_list(params: Mapping[str, Any], *, page: int = 1) -> RequestListResult:
     """The public list: published, in negotiation or matched; newest first (3 queries: count,
-    rows, themes)."""
+    rows, themes). With ``q``, the matches in the portal's ranking order (``portal.search``:
+    the title, then research area, themes, expertise and activities, then the objectives;
+    words in either script and any form), the newest first within a tier; the requests are
+    few (hundreds), so the order is the unbounded reference's."""
     base = _request_rows().filter(status__in=PUBLIC_STATUSES)
     filterset = TwinningRequestFilterSet(params, queryset=base)
     qs = filterset.qs if filterset.is_valid() else base
-    qs = qs.order_by("-published_at", "-pk")
+    raw = params.get("q", "")
+    query = text.clean_query(raw if isinstance(raw, str) else "")
+    prepared = engine.prepare(query, using=qs.db) if query else None
+    if prepared is not None:
+        qs = engine.reference(qs, REQUEST_SEARCH, prepared)
+    else:
+        qs = qs.order_by("-published_at", "-pk")
     paginator = Paginator(qs, PAGE_SIZE)
-    return RequestListResult(filterset=filterset, page=paginator.get_page(page))
+    return RequestListResult(filterset=filterset, page=paginator.get_page(page), query=query)
 
 
 def request_get_for_viewer(*, pk: int, viewer: Any) -> TwinningRequest | None:

@@ -27,6 +27,7 @@ from portal.accounts.models import User
 from portal.errors import StateError
 from portal.reference.models import ThematicPriority
 from twinning import notifications, permissions
+from twinning.indexing import request_index
 from twinning.models import (
     Activity,
     FitAlert,
@@ -197,6 +198,7 @@ def request_create(
     _full_clean(request)
     request.save()
     request.themes.set(list(themes))
+    request_index(ids=[request.pk])
     return request
 
 
@@ -222,6 +224,7 @@ def request_update(
     _full_clean(request)
     request.save(update_fields=[*(f for f in REQUEST_FIELDS if f != "organisation"), "updated_at"])
     request.themes.set(list(themes))
+    request_index(ids=[request.pk])
     return request
 
 

@@ -51,6 +51,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "filter_form": result.filterset.form,
         "page_obj": result.page,
+        "query": result.query,
         "filters_query": query.urlencode(),
         "has_organisation": permissions.has_organisation(request.user),
     }

@@ -27,8 +27,8 @@ class OutgoingMail(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     # What and to whom
-    kind = models.CharField(_("kind"), max_length=100, db_index=True)
-    idempotency_key = models.CharField(_("idempotency key"), max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=100)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=255)
     to_email = models.CharField(_("recipient"), max_length=254)
     language = models.CharField(_("language"), max_length=10)
     priority = models.PositiveSmallIntegerField(
@@ -41,12 +41,13 @@ class OutgoingMail(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # mail_about (about_type, about_id) serves it
     )
     about_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
     context = models.JSONField(_("context"), default=dict, blank=True)
 
     # The message, rendered once
-    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255)
     subject = models.TextField(_("subject"), blank=True)
     body = models.TextField(_("text"), blank=True)
     html_body = models.TextField(_("HTML"), blank=True)
@@ -71,6 +72,9 @@ class OutgoingMail(models.Model):
         verbose_name = _("outgoing mail")
         verbose_name_plural = _("outgoing mail")
         ordering = ["-pk"]
+        # Few indexes: every status change (claimed, sent) writes a new entry into each of
+        # them (the status is in the partial indexes' conditions, so no update is HOT), twice
+        # per message of a newsletter.
         indexes = [
             # What the send task claims: due pending rows, most urgent first.
             models.Index(
@@ -83,8 +87,13 @@ class OutgoingMail(models.Model):
                 fields=["claimed_at"], name="mail_sending_claimed", condition=Q(status="sending")
             ),
             models.Index(fields=["about_type", "about_id"], name="mail_about"),
+            models.Index(fields=["kind"], name="mail_kind"),
         ]
         constraints = [
+            # Unique constraints, not ``unique=True``: the field option adds a second
+            # (``varchar_pattern_ops``) index that no query here uses.
+            models.UniqueConstraint(fields=["idempotency_key"], name="mail_idempotency_key_unique"),
+            models.UniqueConstraint(fields=["message_id"], name="mail_message_id_unique"),
             models.CheckConstraint(
                 condition=Q(
                     status__in=["pending", "held", "sending", "sent", "failed", "cancelled"]

@@ -20,7 +20,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Cast, Concat, JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -382,37 +383,35 @@ def issue_snapshot(
                 return SnapshotReport(listed=listed, done=True)
             if issue.snapshot_done:
                 return SnapshotReport(listed=listed, done=True)
-            batch = list(
-                Subscriber.objects.filter(
-                    pk__gt=issue.snapshot_last_id, status=Status.ACTIVE, suppression=""
-                )
-                .order_by("pk")
-                .values_list("pk", "email", "language")[:page]
+            receiving = Subscriber.objects.filter(
+                pk__gt=issue.snapshot_last_id, status=Status.ACTIVE, suppression=""
             )
-            if not batch:
+            ids = list(receiving.order_by("pk").values_list("pk", flat=True)[:page])
+            if not ids:
                 issue.snapshot_done = True
                 issue.recipients = mail_rows_about(issue).count()
                 issue.save(update_fields=["snapshot_done", "recipients"])
                 return SnapshotReport(listed=listed, done=True)
-            mail.mail_queue_many(
-                mails=[
-                    mail.MailSpec(
-                        kind=ISSUE_KIND,
-                        to=email,
-                        language=language,
-                        key=f"{ISSUE_KIND}:{issue.pk}:{pk}",
-                        about=issue,
-                        context={"subscriber": pk},
-                        priority=ISSUE_PRIORITY,
-                    )
-                    for pk, email, language in batch
-                ]
+            # One INSERT ... SELECT for the page (the outbox's mail_queue_select).
+            mail.mail_queue_select(
+                kind=ISSUE_KIND,
+                source=receiving.filter(pk__lte=ids[-1])
+                .annotate(
+                    to_email=F("email"),
+                    idempotency_key=Concat(
+                        Value(f"{ISSUE_KIND}:{issue.pk}:"), Cast("pk", CharField())
+                    ),
+                    context=JSONObject(subscriber=F("pk")),
+                )
+                .values("to_email", "language", "idempotency_key", "context"),
+                about=issue,
+                priority=ISSUE_PRIORITY,
             )
             if issue.status == Issue.Status.PAUSED:
                 mail.mail_hold(about=issue)
-            issue.snapshot_last_id = batch[-1][0]
+            issue.snapshot_last_id = ids[-1]
             issue.save(update_fields=["snapshot_last_id"])
-            listed += len(batch)
+            listed += len(ids)
         if stop_at is not None and time.monotonic() > stop_at:
             return SnapshotReport(listed=listed, done=False)
 

@@ -16,10 +16,10 @@ with the primary key) decides. The tiers:
 
 A word matches in any script: as typed, in Latin letters and in Cyrillic (``script_variants``).
 
-**Exact and bounded.** ``probe`` reads at most ``COUNT_LIMIT + 1`` matches from the GIN
-indexes (a bitmap scan, whatever the tiers' sizes: the planner may not walk the table for
-it) and ranks them in the same statement: when no more match, that is the whole result in
-order, and every page, the total and the rows the facets count come from it. With more
+**Exact and bounded.** ``probe`` reads at most ``COUNT_LIMIT + 1`` matches, the first found
+in the table's order (those of tier 4 first, every tier only when tier 4 has few), and ranks
+them: when no more match, that is the whole result in order, and every page, the total and
+the rows the facets count come from it. With more
 matches, ``ranked`` reads the first ``limit`` rows of the order: one statement per tier
 (``tier condition AND NOT earlier tiers ORDER BY tie-break LIMIT rows still needed``), until
 the page is full, so a common word whose tier 2 fills it runs one small statement. A tier
@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -202,7 +202,12 @@ def prepare(query: str, *, using: str = "default") -> Prepared | None:
     tiers[3] = Q(head_vector=_tsquery(_terms_query(parsed)))
     tiers[4] = Q(search_vector=_tsquery(_terms_query(parsed)))
     if "OR" not in parsed.positive and words:
-        forms = [word_forms(word, corrections.get(word.lower(), ())) for word in words]
+        # the last word also as the beginning of a longer one (a GIN index reads every row
+        # of a prefix before it can intersect it with the other words: one prefix at most)
+        forms = [
+            word_forms(word, corrections.get(word.lower(), ()), prefix=i == len(words) - 1)
+            for i, word in enumerate(words)
+        ]
         tiers[5] = every_word_in_some_form(forms)
     return Prepared(
         query=cleaned,
@@ -224,10 +229,11 @@ class WordForms:
     keys: str | None
 
 
-def word_forms(word: str, corrections: Sequence[str] = ()) -> WordForms:
-    """The forms of one query word (tier 5 of a search; a term of ``term_words``)."""
+def word_forms(word: str, corrections: Sequence[str] = (), *, prefix: bool = True) -> WordForms:
+    """The forms of one query word (tier 5 of a search; a term of ``term_words``);
+    ``prefix``: also as the beginning of a longer word (four letters or more)."""
     query = _alternatives([*text.script_variants(word), *corrections])
-    if len(word) >= MIN_PREFIX_LENGTH:
+    if prefix and len(word) >= MIN_PREFIX_LENGTH:
         # the word as the beginning of a longer one ("Novosib")
         query = f"( {query} | {_operand(text.fold(word).lower())}:* )"
     keys = text.word_keys(word)
@@ -414,23 +420,63 @@ def plain(qs: models.QuerySet[M]) -> models.QuerySet[M]:
 
 
 def matching_ids(qs: models.QuerySet[Any], prepared: Prepared) -> list[int]:
-    """The ids of the first ``COUNT_LIMIT + 1`` matches PostgreSQL finds (no order: the
-    GIN indexes' bitmaps, read until enough rows), within the time limit (none if over it)."""
-    rows = (plain(qs).filter(prepared.any_tier).order_by().values_list("pk", flat=True))[
-        : COUNT_LIMIT + 1
-    ]
+    """The ids of the first ``COUNT_LIMIT + 1`` matches found (``first_found``), within the
+    time limit (none if over it)."""
+    rows = _first_rows(qs, prepared, lambda rows: rows.values_list("pk"))
+    return [row[0] for row in rows or ()]
+
+
+def _first_rows(
+    qs: models.QuerySet[Any],
+    prepared: Prepared,
+    shape: Callable[[models.QuerySet[Any]], models.QuerySet[Any]],
+) -> list[tuple[Any, ...]] | None:
+    """The first ``COUNT_LIMIT + 1`` matches found in the table's order, in ``shape``: those of
+    tier 4 (every word as typed: tiers 1-4) when more than ``COUNT_LIMIT`` match it, else
+    those of every tier. None past the time limit. See ``probe``."""
+    started = time.monotonic()
+    exact = _read_first(qs, prepared.tiers[4], shape, _first_found(prepared), TIME_LIMIT_MS)
+    if exact is None or len(exact) > COUNT_LIMIT or 5 not in prepared.tiers:
+        return exact
+    remaining = TIME_LIMIT_MS - int((time.monotonic() - started) * 1000)
+    if remaining <= 0:
+        return None
+    return _read_first(qs, prepared.any_tier, shape, _first_found(prepared), remaining)
+
+
+def _first_found(prepared: Prepared) -> dict[str, str]:
+    """The planner settings that read the first matches of ``prepared``: for a query of one
+    word, the GIN bitmaps or a scan, as PostgreSQL estimates cheaper (a word's frequency comes
+    from the vectors' statistics); for several words, the bitmaps: PostgreSQL multiplies the
+    words' frequencies, which can be far too high (common words of two languages, which
+    rarely meet in one row: a scan would read the whole table)."""
+    return FIRST_FOUND if len(prepared.parsed.words) <= 1 else GIN_ONLY
+
+
+def _read_first(
+    qs: models.QuerySet[Any],
+    condition: Q,
+    shape: Callable[[models.QuerySet[Any]], models.QuerySet[Any]],
+    settings: dict[str, str],
+    milliseconds: int,
+) -> list[tuple[Any, ...]] | None:
+    rows = shape(plain(qs).filter(condition).order_by())[: COUNT_LIMIT + 1]
     try:
         sql, params = rows.query.sql_with_params()
     except EmptyResultSet:
         return []
-    found = rows_within_time_limit(qs.db, sql, list(params), TIME_LIMIT_MS, GIN_ONLY)
-    return [row[0] for row in found or ()]
+    return rows_within_time_limit(qs.db, sql, list(params), milliseconds, settings)
+
+
+#: the tiers whose conditions read only ``head_vector`` (kept in the row); telling tier 4 from
+#: tier 5 reads ``search_vector`` (the description's words, in TOAST: a read per row)
+HEAD_TIERS = frozenset({1, 2, 3})
 
 
 @dataclass(frozen=True)
 class Probe:
-    """Up to ``COUNT_LIMIT + 1`` matches of a search, read from the GIN indexes in no
-    particular order and then ranked."""
+    """Up to ``COUNT_LIMIT + 1`` matches of a search, the first found in the table's order,
+    ranked."""
 
     #: primary keys; in ranking order when ``complete``
     ids: list[int]
@@ -453,39 +499,77 @@ class Probe:
 def probe(
     qs: models.QuerySet[Any], spec: SearchSpec, prepared: Prepared, *, limit: int | None = None
 ) -> Probe:
-    """Read at most ``limit + 1`` matches of ``prepared`` from the GIN indexes (no walk of
-    the table, whatever the tiers' sizes) and rank them in the same statement: when at most
-    ``limit`` rows match, these are all of them, in exactly the order of ``reference`` (the
-    tier, then the tie-break), so one statement gives every page, the total and the rows the
-    facets count. More than ``limit`` (``COUNT_LIMIT`` by default): ``ids`` is a sample, in
-    the table's order."""
+    """Read at most ``COUNT_LIMIT + 1`` matches of ``prepared`` and rank them: when at most
+    ``COUNT_LIMIT`` rows match, these are all of them, in exactly the order of ``reference``
+    (the tier, then the tie-break), so the probe gives every page, the total and the rows the
+    facets count. With more, ``ids`` is a sample, in the table's order (the first found).
+
+    In two steps, each the first ``COUNT_LIMIT + 1`` rows found of a condition, in the
+    table's order: PostgreSQL reads them from the GIN indexes' bitmaps (their cost is the
+    number of matches: 60-100 ms for a word in every row, "University") or scans the table
+    until enough match (cheap when most rows match), as it estimates cheaper; both read the
+    rows in the table's order (a scan from its beginning), so the rows are the same.
+
+    1. tier 4 (every word as typed, one GIN search of ``search_vector`` that intersects the
+       words inside the index), each row given its tier among 1-4 from ``head_vector`` (in
+       the row). More than ``COUNT_LIMIT``: that is the sample (tier 5 is never reached for
+       the first ``COUNT_LIMIT`` rows, and a query's common words cost no bitmap of tier 5);
+    2. otherwise every tier: the rows of step 1 keep their tier, the others are of tier 5,
+       ranked in the same statement. Tier 5 of a query of several words (an OR of many
+       readings, estimated far too high) is always read from the bitmaps.
+
+    ``limit`` (tests): a smaller ``COUNT_LIMIT``."""
     limit = COUNT_LIMIT if limit is None else limit
-    whens = [
-        When(condition, then=Value(tier)) for tier, condition in sorted(prepared.tiers.items())
-    ]
+    head = [tier for tier in sorted(prepared.tiers) if tier in HEAD_TIERS]
     orders = [_order_by(o) for o in spec.order]
     keys = {f"probe_key_{i}": order.expression for i, order in enumerate(orders)}
-    inner = (
-        plain(qs)
-        .filter(prepared.any_tier)
-        .annotate(probe_tier=Case(*whens, default=Value(9), output_field=IntegerField()), **keys)
-        .order_by()
-        .values_list("pk", "probe_tier", *keys)[: limit + 1]
-    )
-    try:
-        sql, params = inner.query.sql_with_params()
-    except EmptyResultSet:
-        return Probe([], [], complete=True)
     ranking = ["probe_tier"]
     for name, order in zip(keys, orders, strict=True):
         nulls = " NULLS FIRST" if order.nulls_first else " NULLS LAST" if order.nulls_last else ""
         ranking.append(f"{name}{' DESC' if order.descending else ''}{nulls}")
-    # Only the inner statement's own text and these constant names are put in the text.
-    statement = f"SELECT * FROM ({sql}) AS probe ORDER BY {', '.join(ranking)}"  # noqa: S608
-    rows = rows_within_time_limit(qs.db, statement, list(params), TIME_LIMIT_MS, GIN_ONLY)
+
+    def read(condition: Q, case: Case, settings: dict[str, str], ms: int) -> list[Any] | None:
+        inner = (
+            plain(qs)
+            .filter(condition)
+            .annotate(probe_tier=case, **keys)
+            .order_by()
+            .values_list("pk", "probe_tier", *keys)[: limit + 1]
+        )
+        try:
+            sql, params = inner.query.sql_with_params()
+        except EmptyResultSet:
+            return []
+        # Only the inner statement's own text and constant names are put in the text.
+        statement = f"SELECT * FROM ({sql}) AS probe ORDER BY {', '.join(ranking)}"  # noqa: S608
+        return rows_within_time_limit(qs.db, statement, list(params), ms, settings)
+
+    started = time.monotonic()
+    settings = _first_found(prepared)
+    exact = read(prepared.tiers[4], _tier_case(head, prepared, 4), settings, TIME_LIMIT_MS)
+    if exact is not None and (len(exact) > limit or 5 not in prepared.tiers):
+        return Probe([r[0] for r in exact], [r[1] for r in exact], complete=len(exact) <= limit)
+    remaining = TIME_LIMIT_MS - int((time.monotonic() - started) * 1000)
+    if exact is None or remaining <= 0:
+        return Probe([], [], complete=False, time_limited=True)
+    by_tier: dict[int, list[int]] = {}
+    for pk, tier, *_keys in exact:
+        by_tier.setdefault(tier, []).append(pk)
+    whens = [When(pk__in=ids, then=Value(tier)) for tier, ids in sorted(by_tier.items())]
+    case = Case(*whens, default=Value(5), output_field=IntegerField())
+    rows = read(prepared.any_tier, case, settings, remaining)
     if rows is None:
         return Probe([], [], complete=False, time_limited=True)
     return Probe([r[0] for r in rows], [r[1] for r in rows], complete=len(rows) <= limit)
+
+
+def _head(prepared: Prepared, head: Sequence[int]) -> list[tuple[int, Q]]:
+    return [(tier, prepared.tiers[tier]) for tier in head]
+
+
+def _tier_case(head: Sequence[int], prepared: Prepared, default: int) -> Case:
+    whens = [When(condition, then=Value(tier)) for tier, condition in _head(prepared, head)]
+    return Case(*whens, default=Value(default), output_field=IntegerField())
 
 
 def ranked(
@@ -555,6 +639,9 @@ def reference(qs: models.QuerySet[M], spec: SearchSpec, prepared: Prepared) -> m
 #: planner settings for a statement that must read its rows from the GIN indexes (a bitmap
 #: scan: its cost is the number of matches) rather than scan the table until enough match
 GIN_ONLY = {"enable_seqscan": "off", "enable_indexscan": "off"}
+#: ... or, as PostgreSQL estimates cheaper, scan the table until enough match, from its
+#: beginning (not where another scan is): the first rows found are the same either way
+FIRST_FOUND = {"enable_indexscan": "off", "synchronize_seqscans": "off"}
 #: ... and for one that may also walk the tie-break index, but never scan the table: a scan
 #: reads every row's vectors, the long ones from TOAST (a second of work for a rare word)
 NO_TABLE_SCAN = {"enable_seqscan": "off"}

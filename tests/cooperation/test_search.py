@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
 from typing import Any
 
 import pytest
@@ -517,16 +518,17 @@ def test_a_search_cut_short_before_finding_anything_never_says_no_match(client, 
 def test_a_search_page_costs_a_constant_number_of_queries(django_assert_num_queries, rows):
     for i in range(rows):
         org(f"Photonics Lab {i}", themes=[theme("ICT"), theme("ENERGY")])
-    # corrections of the words; the probe, which reads the matches and ranks them (savepoint,
-    # statement with its limits, limits set back, release; one statement outside a
-    # transaction): with no more than COUNT_LIMIT matches no other statement ranks them; the
-    # facets; the rows
-    with django_assert_num_queries(7):
+    # corrections of the words; the probe, which reads the matches and ranks them in two
+    # statements (those of tier 4, then, as no more than COUNT_LIMIT match it, every tier;
+    # each: savepoint, statement with its limits, limits set back, release; one statement
+    # outside a transaction): with no more than COUNT_LIMIT matches no other statement ranks
+    # them; the facets; the rows
+    with django_assert_num_queries(11):
         result = partners.organisation_list({"q": "photonics lab"}, page=1, page_size=20)
     assert len(result.page.object_list) == min(rows, 20)
-    # with a filter: + the model choice read twice (the form, the facet's label), + 4 for the
-    # matches of the search without filters (the facets count them)
-    with django_assert_num_queries(13):
+    # with a filter: + the model choice read twice (the form, the facet's label), + 8 for the
+    # matches of the search without filters (the facets count them; two statements as above)
+    with django_assert_num_queries(21):
         partners.organisation_list({"q": "photonics", "theme": theme("ICT").pk}, page_size=20)
 
 
@@ -668,3 +670,88 @@ def test_a_sparse_tier_is_read_from_the_gin_index_never_by_walking():
     assert all("enable_seqscan" in sql for sql in walked + sorted_)
     # either way the same rows, exactly the reference's
     assert walked_ids == sorted_ids == reference_ids("catalysis")[: len(walked_ids)]
+
+
+# -- the probe in two steps, the one prefix, the one GIN index ---------------------------------
+
+
+def _probe(query: str, limit: int) -> engine.Probe:
+    prepared = engine.prepare(query)
+    assert prepared is not None
+    return engine.probe(
+        partners.organisation_public_queryset(), indexing.ORGANISATION_SEARCH, prepared, limit=limit
+    )
+
+
+def test_the_probe_reads_tier_4_first_and_every_tier_only_when_it_has_few_matches():
+    for i in range(4):  # first in the table: the first rows found of every tier
+        org(f"CatalysisNet Centre {i}", description="Catalysts for industry.")
+    for i in range(8):
+        org(f"Novosibirsk Catalysis Lab {i}", fp7_participations=i % 3)
+    org("Catalysis", fp7_participations=5)
+    # "catalysis" as typed: 9 rows (tiers 2-4); as the beginning of a longer word (tier 5)
+    # 4 more
+    ref = reference_ids("catalysis")
+    assert len(ref) == 13
+    # more than the limit match tier 4: the sample is of tiers 1-4 only, in the table's order
+    sample = _probe("catalysis", limit=5)
+    assert not sample.complete
+    assert len(sample.ids) == 6
+    assert set(sample.tiers) <= {1, 2, 3, 4}
+    assert set(sample.ids) <= set(ref[:9])
+    # tier 4 within the limit: every tier, in the reference's order, tier 5 included
+    whole = _probe("catalysis", limit=20)
+    assert whole.complete
+    assert whole.ids == ref
+    prepared = engine.prepare("catalysis")
+    assert prepared is not None
+    reference: QuerySet[Any] = engine.reference(
+        partners.organisation_public_queryset(), indexing.ORGANISATION_SEARCH, prepared
+    )
+    tiers = dict(reference.values_list("pk", "tier"))
+    assert whole.tiers == [tiers[pk] for pk in ref]
+    assert 5 in whole.tiers
+
+
+def test_a_scan_and_the_gin_bitmaps_find_the_same_first_rows(monkeypatch):
+    """The probe lets PostgreSQL choose between a scan and the bitmaps: both must read the
+    same first rows (the table's order, a scan from its beginning)."""
+    _bulk_organisations(1500, seed=3)
+    found = {}
+    for name, settings in (
+        ("scan", {"enable_bitmapscan": "off", "enable_indexscan": "off"}),
+        ("bitmaps", engine.GIN_ONLY),
+    ):
+        monkeypatch.setattr(engine, "FIRST_FOUND", {**settings, "synchronize_seqscans": "off"})
+        with CaptureQueriesContext(connection) as statements:
+            found[name] = _probe("institute", limit=100)
+        plans = "\n".join(q["sql"] for q in statements.captured_queries)
+        assert f"enable_{'bitmapscan' if name == 'scan' else 'seqscan'}" in plans
+    assert not found["scan"].complete
+    assert found["scan"].ids == found["bitmaps"].ids
+    assert found["scan"].tiers == found["bitmaps"].tiers
+
+
+def test_only_the_last_word_is_also_read_as_the_beginning_of_a_longer_one():
+    org("Novosibirsk State University")
+    org("Novosib Consulting")
+    prepared = engine.prepare("State Novosib")
+    assert prepared is not None
+    assert set(re.findall(r"'(\w+)':\*", str(prepared.tiers[5]))) == {"novosib"}
+    assert "Novosibirsk State University" in names("State Novosib")
+    # a word before the last is read whole (and in its other forms and keys)
+    assert "Novosibirsk State University" not in names("Novosib State")
+
+
+def test_forms_and_keys_of_tier_5_are_read_in_one_index_scan():
+    """Migration cooperation 0012: one GIN index over search_vector and keys_vector, so that a
+    word read by its forms and another by its keys are intersected in one index scan."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid = 'cooperation_organisation'::regclass"
+        )
+        definitions = [row[0] for row in cursor.fetchall()]
+    gin = [d for d in definitions if "USING gin" in d]
+    assert any("(search_vector, keys_vector)" in d for d in gin)
+    assert not any(d.endswith("(search_vector)") or d.endswith("(keys_vector)") for d in gin)

@@ -478,3 +478,30 @@ def test_the_admin_list_costs_the_same_queries_for_few_and_many_rows(
     # session, user, the page's rows, the filter's kinds/languages, the date hierarchy, ...
     with django_assert_num_queries(counts[1]):
         client.get(changelist, {"status__exact": "pending"})
+
+
+def test_the_outbox_keeps_only_the_indexes_its_queries_use() -> None:
+    """Each message's two status changes write every index of the table (none is HOT): the
+    outbox has no index that no query uses (Django's ``varchar_pattern_ops`` twins of unique
+    fields, the foreign key's own index beside ``mail_about``), and stays unique where it must."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s",
+            [OutgoingMail._meta.db_table],
+        )
+        indexes = dict(cursor.fetchall())
+    assert not [name for name, sql in indexes.items() if "pattern_ops" in sql]
+    assert sorted(indexes) == sorted(
+        [
+            f"{OutgoingMail._meta.db_table}_pkey",
+            "mail_pending_due",
+            "mail_sending_claimed",
+            "mail_about",
+            "mail_kind",
+            "mail_idempotency_key_unique",
+            "mail_message_id_unique",
+            f"{OutgoingMail._meta.db_table}_created_at_deae0db4",
+        ]
+    )

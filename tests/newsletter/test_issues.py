@@ -4,9 +4,11 @@ withdrawal at claim, pause/resume/cancel/resend, failures, scheduling, staff pag
 from __future__ import annotations
 
 import datetime
+import re
 import smtplib
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
@@ -17,7 +19,7 @@ from portal.mail.services import mail_claim, mail_send_claimed
 from portal.newsletter import services
 from portal.newsletter.constants import ISSUE_KIND
 from portal.newsletter.emails import digest_sections
-from portal.newsletter.models import Issue
+from portal.newsletter.models import Issue, Subscriber
 from tests.cooperation.factories import FundingCallFactory, theme
 from tests.events.factories import person, site_staff
 from tests.mail.backends import RecordingBackend
@@ -150,6 +152,16 @@ def test_the_ledger_is_one_row_per_subscriber_however_often_it_is_filled(staff):
     assert len(rows) == 5
     assert len({r.idempotency_key for r in rows}) == 5
     assert all(r.priority > 0 for r in rows)  # after transactional mail
+    # Each row its own Message-ID at the sender's domain, its subscriber and their language.
+    assert len({r.message_id for r in rows}) == 5
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">")
+    assert all(re.fullmatch(rf"<[0-9a-f]{{32}}@{re.escape(domain)}>", r.message_id) for r in rows)
+    by_email = {s.email: s for s in Subscriber.objects.all()}
+    for row in rows:
+        assert row.context == {"subscriber": by_email[row.to_email].pk}
+        assert row.language == by_email[row.to_email].language
+        assert row.status == Status.PENDING
+        assert row.about_type is not None
 
 
 def test_unsubscribe_and_suppression_after_the_snapshot_are_honoured_at_claim(staff):

@@ -206,3 +206,46 @@ def test_pages_in_russian(client):
     page = client.get(f"/ru/twinning/{request.pk}/").content.decode()
     assert "Предлагаемые партнёры" in page
     assert "Запросы на твиннинг" in client.get("/ru/twinning/").content.decode()
+
+
+def test_search_finds_requests_in_either_script_and_ranks_the_title_first(client):
+    """The list's search box (portal.search): a word of the title ranks above the same word in
+    the objectives only; Cyrillic finds a name written in Latin letters and the reverse, in
+    another grammatical case; a misspelling finds its word; filters still apply; drafts stay
+    hidden."""
+    in_title = published_request(
+        title_en="Photonics summer school",
+        objectives_en="Train doctoral students together.",
+    )
+    in_objectives = published_request(
+        title_en="Laboratory twinning",
+        objectives_en="Joint work on integrated photonics and lasers.",
+    )
+    russian = published_request(
+        title_en="",
+        title_ru="Стажировки по геохимии",
+        objectives_en="",
+        objectives_ru="Обмен сотрудниками между лабораториями.",
+    )
+    vernadsky = published_request(title_en="Exchanges with the Vernadsky institute")
+    draft_request(title_en="Photonics draft")
+    url = reverse("twinning:index")
+
+    def found(q: str, **params: object) -> list[int]:
+        response = client.get(url, {"q": q, **params})
+        assert response.status_code == 200
+        return [req.pk for req in response.context["page_obj"].object_list]
+
+    assert found("photonics") == [in_title.pk, in_objectives.pk]
+    assert found("photonic") == [in_title.pk, in_objectives.pk]  # word form
+    assert found("Вернадского") == [vernadsky.pk]  # Cyrillic finds the Latin spelling
+    assert found("geokhimii") == [russian.pk]  # a romanisation of the Russian title
+    assert found("геохимия") == [russian.pk]  # another grammatical case
+    # A misspelling: both are found through the correction (the last tier), newest first.
+    assert found("Photnics") == [in_objectives.pk, in_title.pk]
+    assert found("summer", activity="training") == []  # the filters still apply
+    page = client.get(url, {"q": "photonics"}).content.decode()
+    assert 'value="photonics"' in page
+    assert "Photonics draft" not in page
+    assert client.get(url, {"q": "zzzqqq"}).status_code == 200
+    assert client.get(url, {"q": "x" * 100_000}).status_code == 200
