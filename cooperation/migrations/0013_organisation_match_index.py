@@ -11,7 +11,7 @@ INDEX = "coop_org_themes_fp7_gin"
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cooperation", "0011_bilingual_content")]
+    dependencies = [("cooperation", "0012_search_vectors_one_gin_index")]
 
     operations = [
         migrations.RunSQL(
