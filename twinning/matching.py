@@ -23,11 +23,13 @@ violation.
 - expertise keywords: ``KEYWORD_POINTS`` (10) per keyword of the request the organisation has
   in its names, keywords, themes or places (``head_vector``), every word of the keyword in
   some form, through ``portal.search`` (``engine.term_words``, ``every_word_in_some_form``):
-  as typed, in Latin letters and in Cyrillic, by the Russian and English stemmers, as the
-  beginning of a longer word, and by skeleton keys (romanisations and grammatical forms:
-  "лазерной физики" finds "LAZERNAYA FIZIKA" and "лазерная физика"). The description is
-  not read: it is long text out of the row (TOAST), and the keywords an organisation gives
-  are the better signal;
+  as typed, in Latin letters and in Cyrillic, by the Russian and English stemmers, and by
+  skeleton keys (romanisations and grammatical forms: "лазерной физики" finds "LAZERNAYA
+  FIZIKA" and "лазерная физика"). A keyword is a whole word someone typed: unlike a search
+  box, it is not also read as the beginning of a longer word (``prefix=False``; the
+  stemmers and the keys cover its other forms, and the GIN search of a common word's prefix
+  costs several times the word's). The description is not read: it is long text out of the
+  row (TOAST), and the keywords an organisation gives are the better signal;
 - shared themes: ``THEME_POINTS`` (3) times the share of the request's themes the
   organisation has;
 - FP7 track record: ``FP7_POINTS`` (2) times ``ln(1 + min(n, 20)) / ln(21)`` for ``n`` FP7
@@ -45,8 +47,7 @@ all of them (``read_candidates(criteria, relevant(criteria))``).
 
 **Reading few rows: levels and bands.** A common keyword ("machine learning") is in
 thousands of organisations; reading them costs a heap page each, and the GIN search of a
-common word with its prefix form costs milliseconds (PostgreSQL collects the rows of a
-prefix into a bitmap page by page). So (``suggested``, ``_top``):
+common word costs a millisecond or more. So (``suggested``, ``_top``):
 
 - ``estimates_of`` reads PostgreSQL's statistics (``pg_stats``, one statement that also
   normalises the keywords' words as the search does) and estimates, as the planner would,
@@ -60,7 +61,7 @@ prefix into a bitmap page by page). So (``suggested``, ``_top``):
   ``n`` FP7 participations for every ``j`` (``Band``: every row scoring at least a threshold),
   from the GIN searches of the common keywords (word by word: each word's search once)
   intersected with the GIN index of ``(theme_ids, fp7_participations)`` (``btree_gin``,
-  migration ``cooperation.0012``) and, when types are sought, the B-tree index of
+  migration ``cooperation.0013``) and, when types are sought, the B-tree index of
   ``(status, type)``. The first band read is the best one PostgreSQL expects to hold
   ``BAND_MARGIN`` times the rows still needed (a level expected to be small is read whole);
   after each band, the best score a row still unread may have is known
@@ -211,7 +212,7 @@ def criteria_of(
         themes = list(request.themes.all())
     keywords = []
     for keyword in split_keywords(request.expertise_keywords or ""):
-        words = engine.term_words(keyword)
+        words = engine.term_words(keyword, prefix=False)
         if words:
             keywords.append((keyword, tuple(words)))
     requester_side = side_of(request.organisation.country)
@@ -427,7 +428,7 @@ def _level(criteria: Criteria, keywords: int, among: Sequence[int]) -> Where:
     least one) when that takes too many alternatives. Level 0: no condition (the bands ask
     for a theme). Written word by word (``keyword_found(..., for_index=False)``): the
     keywords read this way are common ones, and each word's GIN search (thousands of rows,
-    milliseconds each with its prefix) is then made once, not once per way of reading."""
+    a millisecond or more each) is then made once, not once per way of reading."""
     if keywords == 0:
         return Where("TRUE")
     if _combinations(len(among), keywords) > MAX_COMBINATIONS:

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from cooperation.models import Organisation
 from tests.accounts.factories import UserFactory
 from tests.cooperation.factories import OrganisationFactory, country, theme
+from portal.search import engine
 from twinning import matching
 from twinning.models import FitAlert, TwinningRequest
 
@@ -160,6 +161,35 @@ def test_keywords_match_in_another_script_and_form(
     assert [s.organisation.pk for s in suggestions] == [partner.pk]
     assert suggestions[0].reasons[0].code == "keywords"
     assert keywords in suggestions[0].reasons[0].label
+
+
+def test_a_keyword_is_a_whole_word_not_the_beginning_of_a_longer_one() -> None:
+    """Keywords are whole words someone typed: unlike a search box's last word, a keyword is
+    not read as the beginning of a longer word ("magnet" is not "magnetometry"); its other
+    forms still match (stemmers: "magnets"; skeleton keys: "магнита", "MAGNITA")."""
+    requester = org("Requester", "RU")
+    plural = org("Magnets Lab", "DE", keywords="magnets")
+    longer = org("Magnetometry Lab", "DE", keywords="magnetometry, магнитометрия")
+    case = org("Case Lab", "FR", keywords="свойства магнита")
+    romanised = org("Romanised Lab", "FR", keywords="SVOISTVA MAGNITA")
+    english = make_request(requester, expertise_keywords="magnet", partner_side="eu")
+    russian = make_request(requester, expertise_keywords="магнит", partner_side="eu")
+
+    def found(request: TwinningRequest) -> set[int]:
+        return {s.organisation.pk for s in matching.suggest_partners(request=request)}
+
+    assert found(english) == {plural.pk}
+    assert found(russian) == {case.pk, romanised.pk}
+    # the alerts and "requests that fit us" read keywords the same way
+    FitAlert.objects.create(organisation=longer, user=UserFactory())
+    FitAlert.objects.create(organisation=plural, user=UserFactory())
+    assert matching.organisations_to_alert(request=english) == [plural.pk]
+    assert matching.requests_fitting(organisation=longer) == []
+    assert [f.request for f in matching.requests_fitting(organisation=case)] == [russian]
+    # the search box keeps reading a word as the beginning of a longer one
+    criteria = matching.criteria_of(english)
+    assert all(":*" not in w.forms for _k, words in criteria.keywords for w in words)
+    assert ":*" in engine.term_words("magnet")[0].forms
 
 
 def test_scores_and_reasons(tomsk: Organisation) -> None:
