@@ -259,22 +259,36 @@ class Where:
         return Where(f"NOT ({self.sql})", self.params)
 
 
-def eligible(criteria: Criteria) -> Where:
-    """The hard rules of ``criteria`` (side, type, published, not the requester)."""
+def side_countries(criteria: Criteria) -> Where:
+    """The ids of the countries on the side ``criteria`` seeks (a subquery)."""
     if criteria.side == Side.RUSSIA:
-        countries = Where(f"SELECT id FROM {COUNTRIES} WHERE code = %s", (RUSSIA,))  # noqa: S608
-    else:
-        countries = Where(
-            f"SELECT id FROM {COUNTRIES} WHERE status = ANY(%s)",  # noqa: S608
-            (list(EU_STATUSES),),
-        )
+        return Where(f"SELECT id FROM {COUNTRIES} WHERE code = %s", (RUSSIA,))  # noqa: S608
+    return Where(
+        f"SELECT id FROM {COUNTRIES} WHERE status = ANY(%s)",  # noqa: S608
+        (list(EU_STATUSES),),
+    )
+
+
+def eligible(criteria: Criteria, countries: Sequence[int] | None = None) -> Where:
+    """The hard rules of ``criteria`` (side, type, published, not the requester);
+    ``countries``: the ids of the countries of the side sought when already read (tested
+    on each row as a list: no join with the countries per row read)."""
     # Written so that no B-tree index serves them (COALESCE(x, x)): the candidates are read
     # from the GIN indexes of the keywords (a bitmap: its cost is the number of matches), not
     # by walking every published organisation of the side and testing its vectors.
-    where = Where(
-        "COALESCE(o.status, o.status) = %s AND o.id <> %s"
-        f" AND COALESCE(o.country_id, o.country_id) IN ({countries.sql})",
-        (Organisation.Status.PUBLISHED.value, criteria.requester_id, *countries.params),
+    if countries is None:
+        side = side_countries(criteria)
+        in_side = Where(f"COALESCE(o.country_id, o.country_id) IN ({side.sql})", side.params)
+    else:
+        in_side = Where(
+            "COALESCE(o.country_id, o.country_id) = ANY(%s::bigint[])", (list(countries),)
+        )
+    where = (
+        Where(
+            "COALESCE(o.status, o.status) = %s AND o.id <> %s",
+            (Organisation.Status.PUBLISHED.value, criteria.requester_id),
+        )
+        & in_side
     )
     if criteria.types:
         where &= Where("COALESCE(o.type, o.type) = ANY(%s)", (list(criteria.types),))
@@ -302,13 +316,13 @@ def shares_theme(criteria: Criteria) -> Where:
     return Where("o.theme_ids && %s::bigint[]", (sorted(criteria.themes),))
 
 
-def relevant(criteria: Criteria) -> Where:
+def relevant(criteria: Criteria, countries: Sequence[int] | None = None) -> Where:
     """Every candidate: ``eligible`` with a keyword or a shared theme."""
     if criteria.keywords and criteria.themes:
-        return eligible(criteria) & (any_keyword(criteria) | shares_theme(criteria))
+        return eligible(criteria, countries) & (any_keyword(criteria) | shares_theme(criteria))
     if criteria.keywords:
-        return eligible(criteria) & any_keyword(criteria)
-    return eligible(criteria) & shares_theme(criteria)
+        return eligible(criteria, countries) & any_keyword(criteria)
+    return eligible(criteria, countries) & shares_theme(criteria)
 
 
 @dataclass(frozen=True)
@@ -560,6 +574,8 @@ class Estimates:
     themes: dict[int, float]
     fp7: dict[int, float]
     eligible: float
+    #: the ids of the countries on the side sought (read with the statistics)
+    countries: tuple[int, ...] | None = None
 
     @property
     def rare(self) -> tuple[int, ...]:
@@ -644,7 +660,16 @@ class _Column:
         return min(1.0, share)
 
 
-def _statistics(criteria: Criteria, using: str) -> tuple[float, dict[str, _Column], list[str]]:
+_SIDE_COUNTRIES = """
+    UNION ALL
+    SELECT 'countries', NULL, NULL, COALESCE(array_agg(c.id ORDER BY c.id), '{}')::text, NULL
+    FROM (%s) AS c
+"""
+
+
+def _statistics(
+    criteria: Criteria, using: str
+) -> tuple[float, dict[str, _Column], list[str], tuple[int, ...]]:
     queries: list[str] = []
     keys: list[bool] = []
     for _keyword, words in criteria.keywords:
@@ -654,10 +679,14 @@ def _statistics(criteria: Criteria, using: str) -> tuple[float, dict[str, _Colum
     count = 1.0
     columns: dict[str, _Column] = {}
     normalised = [""] * len(queries)
+    countries: tuple[int, ...] = ()
+    side = side_countries(criteria)
     with connections[using].cursor() as cursor:
-        cursor.execute(_STATISTICS, [queries, keys])
+        cursor.execute(_STATISTICS + _SIDE_COUNTRIES % side.sql, [queries, keys, *side.params])
         for kind, name, values, freqs, histogram in cursor.fetchall():
-            if kind == "count":
+            if kind == "countries":
+                countries = tuple(int(c) for c in (freqs or "{}").strip("{}").split(",") if c)
+            elif kind == "count":
                 count = max(float(freqs or 0), 1.0)
             elif kind == "column":
                 frequencies = [float(f) for f in (freqs or "{}").strip("{}").split(",") if f]
@@ -665,14 +694,14 @@ def _statistics(criteria: Criteria, using: str) -> tuple[float, dict[str, _Colum
                 columns[name] = _Column(dict(zip(values or [], frequencies, strict=False)), bounds)
             else:
                 normalised[int(name) - 1] = freqs or ""
-    return count, columns, normalised
+    return count, columns, normalised, countries
 
 
 def estimates_of(criteria: Criteria, *, using: str = "default") -> Estimates:
     """``Estimates`` for ``criteria`` from PostgreSQL's statistics (``pg_stats``, one
     statement, which also normalises the keywords' words as the full-text search does),
     computed as its planner computes them (independent words, themes and columns)."""
-    count, columns, normalised = _statistics(criteria, using)
+    count, columns, normalised, countries = _statistics(criteria, using)
     forms = columns.get("head_vector", _Column({}))
     keys = columns.get("keys_vector", _Column({}))
     shares = []
@@ -708,6 +737,7 @@ def estimates_of(criteria: Criteria, *, using: str = "default") -> Estimates:
         themes=themes,
         fp7=fp7,
         eligible=eligible,
+        countries=countries,
     )
 
 
@@ -753,7 +783,11 @@ class Reading:
             for where in any_rare[1:]:
                 condition |= where
             parts = [
-                _select(self.criteria, eligible(self.criteria) & condition, limit=RARE_LIMIT + 1),
+                _select(
+                    self.criteria,
+                    eligible(self.criteria, self.estimates.countries) & condition,
+                    limit=RARE_LIMIT + 1,
+                ),
                 *parts,
             ]
         tagged = [
@@ -811,7 +845,7 @@ def _top(
 
     Every row read is kept in ``reading``."""
     criteria = reading.criteria
-    base = eligible(criteria)
+    base = eligible(criteria, reading.estimates.countries)
     if extra is not None:
         base &= extra[0]
 
@@ -939,7 +973,8 @@ def _countries_beyond(reading: Reading, countries: set[int], enough: int) -> int
     criteria = reading.criteria
     while len(found) < enough:
         outside = Where("o.country_id <> ALL(%s::bigint[])", (sorted(found),))
-        ((rows, _count),) = reading.read([_select(criteria, relevant(criteria) & outside, limit=1)])
+        inside = relevant(criteria, reading.estimates.countries)
+        ((rows, _count),) = reading.read([_select(criteria, inside & outside, limit=1)])
         if not rows:
             break
         found.add(rows[0].country_id)

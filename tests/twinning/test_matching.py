@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone, translation
 
 from cooperation.models import Organisation
+from portal.search import engine
 from tests.accounts.factories import UserFactory
 from tests.cooperation.factories import OrganisationFactory, country, theme
-from portal.search import engine
 from twinning import matching
 from twinning.models import FitAlert, TwinningRequest
 
