@@ -228,7 +228,7 @@ def criteria_of(
 
 
 def score_points(criteria: Criteria, *, keywords_found: int, shared_themes: int, fp7: int) -> float:
-    """The score (module documentation); ``_score_sql`` is the same formula in SQL."""
+    """The score (module documentation); ``_order_sql`` ranks rows by it in SQL."""
     points = KEYWORD_POINTS * keywords_found + criteria.constant_points
     if criteria.themes:
         points += THEME_POINTS * shared_themes / len(criteria.themes)
@@ -343,11 +343,51 @@ class Candidate:
         return (-self.score, -self.fp7, self.lname, self.id)
 
 
+@functools.lru_cache(maxsize=64)
+def _score_ranks(points: tuple[float, ...]) -> tuple[int, ...]:
+    """The rank of each score of ``points`` (equal scores one rank, the best 1)."""
+    ranks = {score: n for n, score in enumerate(sorted(set(points), reverse=True), start=1)}
+    return tuple(ranks[score] for score in points)
+
+
+def _order_sql(criteria: Criteria) -> Where:
+    """The ranking order (``Candidate.order``) of the rows of ``_select`` (alias ``r``) in
+    SQL, exactly: a score depends only on the number of keywords found, of themes shared and
+    the FP7 record up to ``FP7_CAP``, so the rank of every such score, computed here by
+    ``score_points``, is looked up (no floating point in SQL), then the FP7 record, the
+    name in code point order (as Python compares it) and the id. A row with neither a
+    keyword nor a theme (not relevant) comes last."""
+    themes = len(criteria.themes)
+    keywords = len(criteria.keywords)
+    width = FP7_CAP + 1
+    points = tuple(
+        _points(criteria, m, j, f) if m or j else -1.0
+        for m in range(keywords + 1)
+        for j in range(themes + 1)
+        for f in range(width)
+    )
+    count = "cardinality(array_remove(array_remove({0}, false), NULL))"
+    index = (
+        f"1 + {count.format('r.keywords')} * {(themes + 1) * width}"
+        f" + {count.format('r.themes')} * {width} + least(greatest(r.fp7, 0), {FP7_CAP})"
+    )
+    return Where(
+        f'(%s::int[])[{index}], r.fp7 DESC, r.lname COLLATE "C", r.id',
+        (list(_score_ranks(points)),),
+    )
+
+
 def _select(
-    criteria: Criteria, where: Where, *, exclude: Sequence[int] = (), limit: int | None = None
+    criteria: Criteria,
+    where: Where,
+    *,
+    exclude: Sequence[int] = (),
+    limit: int | None = None,
+    first: int | None = None,
 ) -> Where:
     """The statement reading the organisations ``where`` holds, but not ``exclude``, with
-    the flags their scores need (at most ``limit`` rows)."""
+    the flags their scores need (at most ``limit`` rows read; ``first``: only the first
+    that many of them in the ranking order, ``_order_sql``)."""
     themes = sorted(criteria.themes)
     params: list[Any] = []
     flags = []
@@ -367,7 +407,14 @@ def _select(
             {keywords_sql}, {themes_sql}
         FROM {ORGANISATIONS} o WHERE {where.sql} {"" if limit is None else f"LIMIT {int(limit)}"}
     """  # noqa: S608
-    return Where(statement, (*params, *where.params))
+    if first is None:
+        return Where(statement, (*params, *where.params))
+    order = _order_sql(criteria)
+    ranked_statement = f"""
+        SELECT * FROM ({statement}) AS r (id, country_id, fp7, lname, keywords, themes)
+        ORDER BY {order.sql} LIMIT {int(first)}
+    """  # noqa: S608
+    return Where(ranked_statement, (*params, *where.params, *order.params))
 
 
 def _scored(criteria: Criteria, rows: Sequence[tuple[Any, ...]]) -> list[Candidate]:
@@ -861,9 +908,12 @@ def _top(
     whole: set[int] = set()  # levels read whole
     probed: set[int] = set()
     attempts: dict[int, int] = {}
+    # level -> (band, the order of its last row read): its first rows only were read
+    cut: dict[int, tuple[int, tuple[float, int, str, int]]] = {}
 
     def band_part(keywords: int, needed: int, common: tuple[int, ...]) -> tuple[int, Where | None]:
-        """The band of level ``keywords`` to read next and its statement."""
+        """The band of level ``keywords`` to read next and its statement (its first
+        ``needed`` rows in the ranking order: the rest are not sent)."""
         bands = _bands(criteria, keywords)
         start = read_band.get(keywords, -1) + 1
         factor = BAND_MARGIN * 4 ** attempts.get(keywords, 0)
@@ -889,7 +939,10 @@ def _top(
                 "o.status = %s AND o.type = ANY(%s)",
                 (Organisation.Status.PUBLISHED.value, list(criteria.types)),
             )
-        return chosen, _select(criteria, base & level & condition, exclude=sorted(reading.rows))
+        statement = _select(
+            criteria, base & level & condition, exclude=sorted(reading.rows), first=needed
+        )
+        return chosen, statement
 
     above: list[Candidate] = []  # every row of the levels read whole
     keywords = len(criteria.keywords)
@@ -902,7 +955,17 @@ def _top(
             band = _bands(criteria, keywords)[read_band[keywords]]
             bound = band.best_unread(criteria, keywords)
             best = ranked(level_rows(keywords))
-            if bound is None:
+            last = cut.get(keywords)
+            if last is not None and last[0] == read_band[keywords]:
+                # the band's rows after ``last`` are unread: the rows known are the first
+                # of the level only down to it
+                if (
+                    len(best) >= needed
+                    and best[needed - 1].order <= last[1]
+                    and (bound is None or best[needed - 1].score > bound)
+                ):
+                    return ranked(above + best)[:wanted], False
+            elif bound is None:
                 complete = True
             elif len(best) >= needed and best[needed - 1].score > bound:
                 return ranked(above + best)[:wanted], False
@@ -911,6 +974,7 @@ def _top(
             # more keywords than the common ones: they come with the first statement)
             target = min(keywords, len(common))
             plan: list[tuple[str, int, int]] = []  # (what, level, band)
+            firsts: dict[int, int] = {}  # level -> the rows a band statement sends
             parts: list[Where] = []
             if target >= lowest:
                 expected = reading.estimates.rows(
@@ -935,7 +999,8 @@ def _top(
                 if reading_level >= lowest and not (
                     reading_level < target and reading_level in read_band
                 ):
-                    chosen, part = band_part(reading_level, wanted - len(above), common)
+                    firsts[reading_level] = wanted - len(above)
+                    chosen, part = band_part(reading_level, firsts[reading_level], common)
                     if part is not None:
                         plan.append(("band", reading_level, chosen))
                         parts.append(part)
@@ -945,13 +1010,19 @@ def _top(
                 whole.clear()
                 probed.clear()
                 attempts.clear()
+                cut.clear()
                 continue  # asked without the rare keywords, which were too many: again
-            for (what, level_read, band_read), (_rows, count) in zip(plan, found, strict=True):
+            for (what, level_read, band_read), (rows, count) in zip(plan, found, strict=True):
                 if what == "probe":
                     probed.add(level_read)
                     if count <= PROBE_ROWS:
                         whole.add(level_read)
                 else:
+                    if band_read >= read_band.get(level_read, -1):
+                        if count >= firsts[level_read] and len(rows) == count:
+                            cut[level_read] = (band_read, ranked(rows)[-1].order)
+                        else:
+                            cut.pop(level_read, None)
                     read_band[level_read] = max(band_read, read_band.get(level_read, -1))
                     attempts[level_read] = attempts.get(level_read, 0) + 1
             if not plan and not pending:
