@@ -478,6 +478,8 @@ BAND_FP7 = (10, 3, 1, 0)
 BAND_MARGIN = 20
 #: a level expected to have at most this many rows is read whole
 WHOLE_LEVEL_ROWS = 200
+#: a band statement sends the rows still needed, at most this many (the longest list)
+BAND_FIRST_ROWS = 100
 
 
 def _combinations(count: int, chosen: int) -> int:
@@ -999,7 +1001,7 @@ def _top(
                 if reading_level >= lowest and not (
                     reading_level < target and reading_level in read_band
                 ):
-                    firsts[reading_level] = wanted - len(above)
+                    firsts[reading_level] = min(wanted - len(above), BAND_FIRST_ROWS)
                     chosen, part = band_part(reading_level, firsts[reading_level], common)
                     if part is not None:
                         plan.append(("band", reading_level, chosen))

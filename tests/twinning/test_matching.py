@@ -339,14 +339,20 @@ def reference_ids(request: TwinningRequest, limit: int) -> list[int]:
     return [c.id for c in ordered[:limit]]
 
 
-@pytest.mark.parametrize("small", [False, True], ids=["as configured", "every path"])
+@pytest.mark.parametrize(
+    ("small", "first"),
+    [(False, None), (True, None), (True, 1)],
+    ids=["as configured", "every path", "every path, one row per band statement"],
+)
 def test_the_list_is_exactly_the_unbounded_order(
-    tomsk: Organisation, monkeypatch: pytest.MonkeyPatch, small: bool
+    tomsk: Organisation, monkeypatch: pytest.MonkeyPatch, small: bool, first: int | None
 ) -> None:
     """Levels, bands, estimates and the countries rule read few rows; the list must be the
     one computed over every relevant candidate, with no hard rule broken. ``small``: the
     thresholds made tiny, so that at this size too the keywords are common, the levels are
-    read band by band, probed, and the best row of a missing country is looked for."""
+    read band by band, probed, and the best row of a missing country is looked for.
+    ``first``: a band statement sends at most this many of its first rows (the rows known
+    of a band then end before the rows needed: it is read again, without them)."""
     from django.db import connection
 
     from cooperation import indexing
@@ -356,6 +362,8 @@ def test_the_list_is_exactly_the_unbounded_order(
         monkeypatch.setattr(matching, "PROBE_ROWS", 4)
         monkeypatch.setattr(matching, "WHOLE_LEVEL_ROWS", 2)
         monkeypatch.setattr(matching, "BAND_MARGIN", 1)
+    if first is not None:
+        monkeypatch.setattr(matching, "BAND_FIRST_ROWS", first)
     themes = [theme(code) for code in ("ICT", "NMP", "ENERGY")]
     codes = ["DE", "FR", "IT", "FI", "RU"]
     keyword_sets = [
