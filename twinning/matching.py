@@ -50,7 +50,9 @@ thousands of organisations; reading them costs a heap page each, and the GIN sea
 common word costs a millisecond or more. So (``suggested``, ``_top``):
 
 - ``estimates_of`` reads PostgreSQL's statistics (``pg_stats``, one statement that also
-  normalises the keywords' words as the search does) and estimates, as the planner would,
+  normalises the keywords' words as the search does, and reads the ids of the countries of
+  the side sought: each row read tests its country against the list, no join per row) and
+  estimates, as the planner would,
   the share of organisations with each keyword, each number of the request's themes, each
   FP7 record and the types sought. Estimates decide how rows are read, never which rows are
   the answer;
@@ -66,6 +68,12 @@ common word costs a millisecond or more. So (``suggested``, ``_top``):
   ``BAND_MARGIN`` times the rows still needed (a level expected to be small is read whole);
   after each band, the best score a row still unread may have is known
   (``Band.best_unread``), and reading stops when the first ``limit`` score above it;
+- a band statement sends only the first rows of the band that are still needed, in the
+  ranking order (``_order_sql``: the rank of each possible score, computed by
+  ``score_points``, looked up in SQL, so the order is exactly Python's); the band's other
+  rows rank after the last row sent, and are read (by a later statement) only if the level
+  needs them. A band of thousands of rows is still read from the heap, but not sent and
+  scored row by row in Python;
 - a level of several common keywords that PostgreSQL expects to be small is read whole
   (at most ``PROBE_ROWS`` rows) in the same statement as the first band of the level
   below;
