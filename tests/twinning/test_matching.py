@@ -360,6 +360,7 @@ def test_the_list_is_exactly_the_unbounded_order(
     if small:
         monkeypatch.setattr(matching, "RARE_ROWS", 3)
         monkeypatch.setattr(matching, "PROBE_ROWS", 4)
+        monkeypatch.setattr(matching, "PROBE_EXPECTED", 300)
         monkeypatch.setattr(matching, "WHOLE_LEVEL_ROWS", 2)
         monkeypatch.setattr(matching, "BAND_MARGIN", 1)
     if first is not None:
