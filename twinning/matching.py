@@ -481,7 +481,7 @@ PROBE_ROWS = 60
 #: field go together (at 100,000 organisations a level expected to hold 300 rows often holds
 #: thousands), so the probe rarely found the level whole, and since a band sends only its
 #: first rows, reading the level's band at once costs less: measured without probes, 23.6-24.3
-#: ms of database CPU a request against 25.1-26.7 ms with them (p95 51-53 ms against 54-61 ms)
+#: ms of database CPU a request against 25.1-26.8 ms with them (p95 51-53 ms against 54-61 ms)
 PROBE_EXPECTED = 0
 #: the FP7 records that bound the bands of a level (``_bands``)
 BAND_FP7 = (10, 3, 1, 0)
