@@ -128,6 +128,27 @@ REQUESTS: tuple[RequestSpec, ...] = (
         ),
     ),
     RequestSpec(
+        "Siberian climate observatories: expert visits and a joint research project",
+        "Климатические обсерватории Сибири: визиты экспертов и совместный проект",
+        "mikko.virtanen@demo.example",
+        "Aalto University",
+        S.PUBLISHED,
+        Side.RUSSIA,
+        ("ENVIRONMENT",),
+        (Activity.EXPERT_VISITS, Activity.JOINT_RESEARCH),
+        "Link our Lapland flux towers with Siberian stations: shared protocols, visits of "
+        "technicians and a joint proposal on boreal carbon budgets.",
+        "Связать наши станции в Лапландии с сибирскими: общие протоколы, визиты техников и "
+        "совместная заявка по углеродному балансу бореальных лесов.",
+        "Climate science",
+        "Науки о климате",
+        keywords="климат Сибири, permafrost, radiophysics",
+        types=(UNI, RES),
+        partners_wanted=2,
+        published_days_ago=5,
+        deadline_in=45,
+    ),
+    RequestSpec(
         "Research-management capacity for Horizon Europe proposals",
         "Развитие компетенций управления исследованиями для заявок в «Горизонт Европа»",
         "katarzyna.nowak@demo.example",

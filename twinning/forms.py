@@ -29,6 +29,14 @@ def normalise_keywords(value: str) -> str:
     return normalise(value)
 
 
+def _preselect_only_choice(field: forms.ModelChoiceField) -> None:
+    """A person who is a member of one organisation finds it chosen (no empty choice)."""
+    choices = list(field.queryset[:2])
+    if len(choices) == 1:
+        field.empty_label = None
+        field.initial = choices[0].pk
+
+
 class RequestForm(SectionsMixin, TextInputMixin, forms.ModelForm):
     SECTIONS = (
         Section(
@@ -132,6 +140,8 @@ class RequestForm(SectionsMixin, TextInputMixin, forms.ModelForm):
         self.fields["countries_min"].widget.attrs.update({"min": 1, "max": 20})
         if self.instance.pk:
             self.fields["organisation"].disabled = True
+        else:
+            _preselect_only_choice(cast(forms.ModelChoiceField, self.fields["organisation"]))
 
     def clean_expertise_keywords(self) -> str:
         return normalise_keywords(self.cleaned_data.get("expertise_keywords") or "")
@@ -197,6 +207,7 @@ class ResponseForm(TextInputMixin, forms.ModelForm):
         field = cast(forms.ModelChoiceField, self.fields["organisation"])
         field.queryset = user_organisation_list(user=user).exclude(pk=request.organisation_id)
         field.required = True
+        _preselect_only_choice(field)
 
 
 class OutcomeForm(TextInputMixin, forms.ModelForm):

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cooperation.models import FundingCall, Organisation, SearchableMixin
 from portal.reference.models import ThematicPriority
@@ -40,7 +41,7 @@ class Side(models.TextChoices):
     """The side of the EU–Russia border a partner is sought on."""
 
     EU = "eu", _("EU Member State or Associated Country")
-    RUSSIA = "ru", _("Russia")
+    RUSSIA = "ru", pgettext_lazy("side of the border", "Russia")
 
 
 class TwinningRequest(SearchableMixin):

@@ -3,27 +3,20 @@ PostgreSQL backends that start and end during a measurement, not only those aliv
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import time
-from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests.benchmark_modules import load_benchmark_module
 
 BURN = "import time\nend = time.process_time() + {seconds}\nwhile time.process_time() < end: pass\n"
 
 
 def _load_cpu() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "_cpu.py"
-    spec = importlib.util.spec_from_file_location("bench_cpu", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark_module("_cpu.py")
 
 
 _cpu = _load_cpu()

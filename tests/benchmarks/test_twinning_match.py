@@ -4,23 +4,15 @@ and the reading by levels and bands gives exactly the list computed over every c
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from tests.benchmark_modules import load_benchmark_module
+
 
 def _load_benchmark() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "twinning_match.py"
-    spec = importlib.util.spec_from_file_location("bench_twinning_match", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark_module("twinning_match.py")
 
 
 bench = _load_benchmark()

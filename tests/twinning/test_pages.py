@@ -249,3 +249,30 @@ def test_search_finds_requests_in_either_script_and_ranks_the_title_first(client
     assert "Photonics draft" not in page
     assert client.get(url, {"q": "zzzqqq"}).status_code == 200
     assert client.get(url, {"q": "x" * 100_000}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("partners", "countries", "english", "russian"),
+    [
+        (1, 1, "1 partner<", "1 партнёр<"),
+        (3, 2, "3 partners, from at least 2 countries", "3 партнёра, не менее чем из 2 стран"),
+        (5, 5, "5 partners, from at least 5 countries", "5 партнёров, не менее чем из 5 стран"),
+    ],
+)
+def test_partners_sought_reads_naturally_in_both_languages(
+    client, partners, countries, english, russian
+):
+    """Two counts, each with its own plural (Russian has three forms)."""
+    req = published_request(partners_wanted=partners, countries_min=countries)
+    url = reverse("twinning:detail", kwargs={"pk": req.pk})
+    assert english in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    ru_url = url.replace("/en/", "/ru/", 1)
+    assert russian in client.get(ru_url).content.decode()
+
+
+def test_the_request_form_chooses_the_only_organisation_of_its_author(client):
+    member, organisation = member_organisation()
+    client.force_login(member)
+    page = client.get(reverse("twinning:create")).content.decode()
+    assert f'<option value="{organisation.pk}" selected>' in page
+    assert "---------" not in page.split('name="organisation"', 1)[1].split("</select>", 1)[0]
