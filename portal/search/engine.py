@@ -246,14 +246,17 @@ def exact_word(word: str) -> WordForms:
     return WordForms(_operand(text.fold(word).lower()), None)
 
 
-def term_words(term: str) -> list[WordForms]:
+def term_words(term: str, *, prefix: bool = True) -> list[WordForms]:
     """The words of a term (a keyword or short phrase someone typed, in any script), each in
     its forms; stop words are left out, at most ``MAX_QUERY_TERMS`` words. A row has the
     term when it has every word in some form (``every_word_in_some_form``). Empty when the
-    term has no word to find."""
+    term has no word to find. ``prefix`` (``word_forms``): each word also as the beginning
+    of a longer word; False for whole words (twinning's keywords: the stemmers and the
+    skeleton keys still find their other forms, and a common word's GIN search costs a
+    fraction of its prefix's)."""
     words = [w for w in text.words_of(text.fold(text.clean_query(term)))]
     words = [w for w in words if w.lower() not in text.STOP_WORDS][: text.MAX_QUERY_TERMS]
-    return [word_forms(word) for word in words]
+    return [word_forms(word, prefix=prefix) for word in words]
 
 
 #: up to this many words, tier 5 is written as one condition per way of reading the words
@@ -335,19 +338,6 @@ def every_word_in_some_form_sql(
             parts.append(forms_sql)
             params.append(word.forms)
     return "(" + " AND ".join(parts) + ")", params
-    condition = Q()
-    for by_key in itertools.product((False, True), repeat=len(forms)):
-        if any(key and w.keys is None for key, w in zip(by_key, forms, strict=True)):
-            continue
-        queries = [w.forms for key, w in zip(by_key, forms, strict=True) if not key]
-        key_queries = [w.keys for key, w in zip(by_key, forms, strict=True) if key and w.keys]
-        alternative = Q()
-        if queries:
-            alternative &= Q(**{vector: _tsquery(" & ".join(queries))})
-        if key_queries:
-            alternative &= Q(keys_vector=_tsquery(" & ".join(key_queries), KEY_CONFIG))
-        condition |= alternative
-    return condition
 
 
 # -- ranking ---------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The twinning matching benchmark's quality check on a small instance: the seeder's planted
 ideal partners are found for the right reasons, near misses never are, no hard rule breaks,
-and the tiered reading gives exactly the list computed over every candidate."""
+and the reading by levels and bands gives exactly the list computed over every candidate."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone, translation
 
 from cooperation.models import Organisation
+from portal.search import engine
 from tests.accounts.factories import UserFactory
 from tests.cooperation.factories import OrganisationFactory, country, theme
 from twinning import matching
@@ -162,6 +163,35 @@ def test_keywords_match_in_another_script_and_form(
     assert keywords in suggestions[0].reasons[0].label
 
 
+def test_a_keyword_is_a_whole_word_not_the_beginning_of_a_longer_one() -> None:
+    """Keywords are whole words someone typed: unlike a search box's last word, a keyword is
+    not read as the beginning of a longer word ("magnet" is not "magnetometry"); its other
+    forms still match (stemmers: "magnets"; skeleton keys: "магнита", "MAGNITA")."""
+    requester = org("Requester", "RU")
+    plural = org("Magnets Lab", "DE", keywords="magnets")
+    longer = org("Magnetometry Lab", "DE", keywords="magnetometry, магнитометрия")
+    case = org("Case Lab", "FR", keywords="свойства магнита")
+    romanised = org("Romanised Lab", "FR", keywords="SVOISTVA MAGNITA")
+    english = make_request(requester, expertise_keywords="magnet", partner_side="eu")
+    russian = make_request(requester, expertise_keywords="магнит", partner_side="eu")
+
+    def found(request: TwinningRequest) -> set[int]:
+        return {s.organisation.pk for s in matching.suggest_partners(request=request)}
+
+    assert found(english) == {plural.pk}
+    assert found(russian) == {case.pk, romanised.pk}
+    # the alerts and "requests that fit us" read keywords the same way
+    FitAlert.objects.create(organisation=longer, user=UserFactory())
+    FitAlert.objects.create(organisation=plural, user=UserFactory())
+    assert matching.organisations_to_alert(request=english) == [plural.pk]
+    assert matching.requests_fitting(organisation=longer) == []
+    assert [f.request for f in matching.requests_fitting(organisation=case)] == [russian]
+    # the search box keeps reading a word as the beginning of a longer one
+    criteria = matching.criteria_of(english)
+    assert all(":*" not in w.forms for _k, words in criteria.keywords for w in words)
+    assert ":*" in engine.term_words("magnet")[0].forms
+
+
 def test_scores_and_reasons(tomsk: Organisation) -> None:
     ict, energy, health = theme("ICT"), theme("ENERGY"), theme("HEALTH")
     best = org(
@@ -233,16 +263,16 @@ def test_query_count_is_constant(tomsk: Organisation, django_assert_num_queries:
         countries_min=4,
         partners_wanted=4,
     )
-    # the themes; four statements: the level of 2 keywords (none), the tiers of 1 keyword and
-    # the theme (6 rows), of 1 keyword (no more: fewer than 20, so on), of the theme (the
-    # others sharing it), each in a savepoint with its planner settings set and restored (4
-    # queries in the test's transaction, 1 outside); the organisations
-    with django_assert_num_queries(2 + 4 * 4):
+    # the themes; PostgreSQL's estimates (EXPLAIN); one statement (the rows of both
+    # keywords, and the band of one keyword PostgreSQL expects to hold enough: here the
+    # whole level), in a savepoint with its planner settings set and restored (4 queries in
+    # the test's transaction, 1 outside); the organisations
+    with django_assert_num_queries(3 + 4):
         suggestions = matching.suggest_partners(request=request)
     assert len(suggestions) == 9
     for i in range(6, 12):
         org(f"Lab {i}", "DE", keywords="photonics", themes=[ict])
-    with django_assert_num_queries(2 + 4 * 4):
+    with django_assert_num_queries(3 + 4):
         assert len(matching.suggest_partners(request=request)) == 15
     lab = Organisation.objects.select_related("country").get(name="Lab 0")
     for i in range(3):
@@ -298,3 +328,136 @@ def test_organisations_to_alert() -> None:
     # without keywords, the themes decide
     themes_only = make_request(tomsk, themes=[ict])
     assert matching.organisations_to_alert(request=themes_only) == [themed.pk]
+
+
+def reference_ids(request: TwinningRequest, limit: int) -> list[int]:
+    """The list computed over every relevant candidate (no levels, bands or estimates)."""
+    criteria = matching.criteria_of(request)
+    every = matching.ranked(matching.read_candidates(criteria, matching.relevant(criteria)))
+    places = matching.places_of(request, limit)
+    ordered = matching.diversified(every, places=places, countries=request.countries_min)
+    return [c.id for c in ordered[:limit]]
+
+
+@pytest.mark.parametrize(
+    ("small", "first"),
+    [(False, None), (True, None), (True, 1)],
+    ids=["as configured", "every path", "every path, one row per band statement"],
+)
+def test_the_list_is_exactly_the_unbounded_order(
+    tomsk: Organisation, monkeypatch: pytest.MonkeyPatch, small: bool, first: int | None
+) -> None:
+    """Levels, bands, estimates and the countries rule read few rows; the list must be the
+    one computed over every relevant candidate, with no hard rule broken. ``small``: the
+    thresholds made tiny, so that at this size too the keywords are common, the levels are
+    read band by band, probed, and the best row of a missing country is looked for.
+    ``first``: a band statement sends at most this many of its first rows (the rows known
+    of a band then end before the rows needed: it is read again, without them)."""
+    from django.db import connection
+
+    from cooperation import indexing
+
+    if small:
+        monkeypatch.setattr(matching, "RARE_ROWS", 3)
+        monkeypatch.setattr(matching, "PROBE_ROWS", 4)
+        monkeypatch.setattr(matching, "PROBE_EXPECTED", 300)
+        monkeypatch.setattr(matching, "WHOLE_LEVEL_ROWS", 2)
+        monkeypatch.setattr(matching, "BAND_MARGIN", 1)
+    if first is not None:
+        monkeypatch.setattr(matching, "BAND_FIRST_ROWS", first)
+    themes = [theme(code) for code in ("ICT", "NMP", "ENERGY")]
+    codes = ["DE", "FR", "IT", "FI", "RU"]
+    keyword_sets = [
+        "photonics",
+        "photonics, lasers",
+        "lasers",
+        "quantum resonators, photonics",
+        "квантовый резонатор",
+        "machine learning",
+        "",
+    ]
+    types = ["university", "research", "sme", "company"]
+    created = []
+    for i in range(160):
+        created.append(
+            org(
+                f"Lab {i:03d}",
+                codes[(i * 7) % len(codes)],
+                keywords=keyword_sets[(i * 3) % len(keyword_sets)],
+                themes=[t for n, t in enumerate(themes) if (i >> n) & 1 or i % 5 == n],
+                fp7_participations=(i * 13) % 9 if i % 3 else 0,
+                type=types[(i * 5) % len(types)],
+                status=(
+                    Organisation.Status.DRAFT if i % 17 == 0 else Organisation.Status.PUBLISHED
+                ),
+            )
+        )
+    for i in range(4):  # the best for "photonics, lasers", all in one country
+        created.append(
+            org(f"Top {i}", "DE", keywords="photonics, lasers", themes=themes, type="research")
+        )
+    indexing.organisation_index(ids=[o.pk for o in created])
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Organisation._meta.db_table}")
+    asks: list[dict[str, Any]] = [
+        {"expertise_keywords": "photonics", "themes": themes[:1]},
+        {"expertise_keywords": "photonics, lasers", "themes": themes[:2]},
+        {"expertise_keywords": "photonics, lasers, квантовые резонаторы", "themes": themes},
+        {"expertise_keywords": "lasers, machine learning", "partner_types": ["university", "sme"]},
+        {"expertise_keywords": "", "themes": themes[1:]},
+        {"expertise_keywords": "photonics", "countries_min": 3, "partners_wanted": 3},
+        {"expertise_keywords": "lasers", "themes": themes[2:], "partner_side": "ru"},
+        {"expertise_keywords": "photonics, lasers", "countries_min": 3, "partners_wanted": 3},
+        {
+            "expertise_keywords": "quantum resonator, photonics",
+            "themes": themes[:1],
+            "countries_min": 4,
+            "partners_wanted": 4,
+            "partner_types": ["research"],
+        },
+    ]
+    for ask in asks:
+        request = make_request(tomsk, **ask)
+        for limit in (3, 10, 20):
+            suggestions = matching.suggest_partners(request=request, limit=limit)
+            assert [s.organisation.pk for s in suggestions] == reference_ids(request, limit), (
+                ask,
+                limit,
+            )
+            for s in suggestions:
+                o = s.organisation
+                assert o.status == Organisation.Status.PUBLISHED
+                assert o.pk != tomsk.pk
+                assert matching.side_of(o.country) == request.partner_side
+                assert not request.partner_types or o.type in request.partner_types
+
+
+def test_countries_beyond_the_first_rows_are_looked_for(tomsk: Organisation) -> None:
+    """The first places must come from three countries, but the best rows are all German:
+    the best French and Italian rows (one keyword; only the theme) are found below them,
+    although the list is cut at three; when only two countries have relevant rows (counted
+    beyond the rows read), the rule asks for two."""
+    ict = theme("ICT")
+    for i in range(6):
+        org(f"German Lab {i}", "DE", keywords="photonics, lasers", fp7_participations=9 - i)
+    org("French Lab", "FR", keywords="photonics")
+    org("Italian Lab", "IT", themes=[ict])
+    org("Spanish Draft", "ES", themes=[ict], status=Organisation.Status.DRAFT)
+    request = make_request(
+        tomsk,
+        expertise_keywords="photonics, lasers",
+        themes=[ict],
+        partners_wanted=3,
+        countries_min=3,
+    )
+
+    suggestions = matching.suggest_partners(request=request, limit=3)
+
+    assert names(suggestions) == ["German Lab 0", "French Lab", "Italian Lab"]
+    assert [s.organisation.pk for s in suggestions] == reference_ids(request, 3)
+    # without the theme only two countries have a relevant row: the third place is German
+    request.themes.set([])
+    request = TwinningRequest.objects.select_related("organisation__country").get(pk=request.pk)
+    suggestions = matching.suggest_partners(request=request, limit=3)
+    assert names(suggestions) == ["German Lab 0", "German Lab 1", "French Lab"]
+    assert [s.organisation.pk for s in suggestions] == reference_ids(request, 3)
