@@ -50,6 +50,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(pytest.mark.django_db(*args, **kwargs), append=False)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """A test that commits ends with a flush that leaves the tables empty (its rows come back
+    from the serialized copy at the next such test's start). A database kept for the next run
+    (``--reuse-db``) must not stay empty: that run would serialize nothing and find no role
+    groups, countries or themes. After the session, the migrations' rows are put back (this
+    wraps pytest-django's fixture of the same name, before it drops or keeps the database)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connections
+
+    yield
+    with django_db_blocker.unblock():
+        for alias in connections:
+            conn = connections[alias]
+            data = getattr(conn, "_test_serialized_contents", None)
+            if data and not ContentType.objects.using(alias).exists():
+                conn.creation.deserialize_db_from_string(data)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _skipped:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
