@@ -202,3 +202,24 @@ def test_header_is_one_row_at_1280(
         assert parts[0]["y"] < part["y"] + part["height"], parts
     assert parts[0]["x"] + parts[0]["width"] <= parts[1]["x"] <= parts[2]["x"], parts
     ctx.close()
+
+
+def test_result_lines_are_not_broken_by_the_filter_forms_span_rule(
+    phone: Page, live_server: LiveServer
+) -> None:
+    """The lists whose results sit inside their filter form: the "in English" mark stays
+    beside its title, the organisation beside its country (portal.css's ``form span`` rule,
+    meant for help texts, made each such span a block of its own)."""
+    from tests.twinning.factories import published_request
+
+    some_of_everything()  # offers with English titles only: marked on the Russian page
+    published_request(title_en="Photonics twinning")
+    blocks = (
+        "() => [...document.querySelectorAll('.result-list .fallback-mark,"
+        " .result-list .result-meta span')]"
+        ".filter(s => getComputedStyle(s).display === 'block').map(s => s.textContent.trim())"
+    )
+    for name in ("cooperation:offer_list", "twinning:index"):
+        phone.goto(url(name, "ru"))
+        assert phone.locator(".result-list .result").count() > 0, name
+        assert phone.evaluate(blocks) == [], name
