@@ -62,8 +62,9 @@ common word costs a millisecond or more. So (``suggested``, ``_top``):
   together), each level in *bands*: the rows with at least ``j`` of the themes and at least
   ``n`` FP7 participations for every ``j`` (``Band``: every row scoring at least a threshold),
   from the GIN searches of the common keywords (word by word: each word's search once)
-  intersected with the GIN index of ``(theme_ids, fp7_participations)`` (``btree_gin``,
-  migration ``cooperation.0013``) and, when types are sought, the B-tree index of
+  intersected with the GIN index of the rows' *tags* (``MATCH_TAGS``, migration
+  ``twinning.0004``: the theme ids, a tag per FP7 participation up to 20 and the country, so
+  that "theme 6, at least 3 FP7 participations, in Russia" is one ``@>`` of three tags) and, when types are sought, the B-tree index of
   ``(status, type)``. The first band read is the best one PostgreSQL expects to hold
   ``BAND_MARGIN`` times the rows still needed (a level expected to be small is read whole);
   after each band, the best score a row still unread may have is known
@@ -321,8 +322,33 @@ def any_keyword(criteria: Criteria) -> Where:
     return condition
 
 
+#: the tags of an organisation (migration ``twinning.0004``, one GIN index): its theme ids,
+#: ``fp7_tag(n)`` for every ``n`` from 1 to its FP7 participations (at most ``FP7_CAP``) and
+#: ``country_tag`` of its country
+MATCH_TAGS = "portal_match_tags(o.theme_ids, o.fp7_participations, o.country_id)"
+#: ``country_tag(c)`` is ``-(COUNTRY_TAG_BASE + c)`` (below every FP7 tag)
+COUNTRY_TAG_BASE = 1000
+
+
+def fp7_tag(least: int) -> int:
+    """The tag of the organisations with at least ``least`` (1..``FP7_CAP``) FP7
+    participations."""
+    if not 1 <= least <= FP7_CAP:
+        raise ValueError(f"no tag for {least} FP7 participations")
+    return -least
+
+
+def country_tag(country_id: int) -> int:
+    return -(COUNTRY_TAG_BASE + country_id)
+
+
+def has_tags(tags: Sequence[int]) -> Where:
+    """The organisation has every tag of ``tags`` (the GIN index of ``MATCH_TAGS``)."""
+    return Where(f"{MATCH_TAGS} @> %s::bigint[]", (list(tags),))
+
+
 def shares_theme(criteria: Criteria) -> Where:
-    return Where("o.theme_ids && %s::bigint[]", (sorted(criteria.themes),))
+    return Where(f"{MATCH_TAGS} && %s::bigint[]", (sorted(criteria.themes),))
 
 
 def relevant(criteria: Criteria, countries: Sequence[int] | None = None) -> Where:
@@ -521,16 +547,14 @@ def _level(criteria: Criteria, keywords: int, among: Sequence[int]) -> Where:
     return condition
 
 
-def _themes_at_least(criteria: Criteria, count: int) -> Where:
-    """At least ``count`` (>= 1) of the request's themes (the GIN index of ``theme_ids``);
-    at least one when that takes too many alternatives."""
+def _themes_at_least(criteria: Criteria, count: int, tags: Sequence[int] = ()) -> Where:
+    """At least ``count`` (>= 1) of the request's themes, and every tag of ``tags`` (the
+    GIN index of ``MATCH_TAGS``); at least one theme when that takes too many
+    alternatives."""
     themes = sorted(criteria.themes)
     if _combinations(len(themes), count) > MAX_COMBINATIONS:
-        return shares_theme(criteria)
-    alternatives = [
-        Where("o.theme_ids @> %s::bigint[]", (list(chosen),))
-        for chosen in itertools.combinations(themes, count)
-    ]
+        return shares_theme(criteria) & has_tags(tags) if tags else shares_theme(criteria)
+    alternatives = [has_tags([*chosen, *tags]) for chosen in itertools.combinations(themes, count)]
     condition = alternatives[0]
     for where in alternatives[1:]:
         condition |= where
@@ -549,22 +573,20 @@ class Band:
 
     fp7: dict[int, int | None]
 
-    def condition(self, criteria: Criteria) -> Where | None:
+    def condition(self, criteria: Criteria, tags: Sequence[int] = ()) -> Where | None:
+        """The rows of the band (with every tag of ``tags`` too: tags that narrow the
+        eligible rows in the same GIN search, such as the country sought)."""
         arms = []
         for themes, least in sorted(self.fp7.items(), reverse=True):
             if least is None:
                 continue
-            parts = []
+            required = [*tags, *([fp7_tag(least)] if least > 0 else [])]
             if themes:
-                parts.append(_themes_at_least(criteria, themes))
-            if least > 0:
-                parts.append(Where("o.fp7_participations >= %s", (least,)))
-            if not parts:
-                return Where("TRUE")
-            arm = parts[0]
-            for part in parts[1:]:
-                arm &= part
-            arms.append(arm)
+                arms.append(_themes_at_least(criteria, themes, required))
+            elif required:
+                arms.append(has_tags(required))
+            else:
+                return Where("TRUE")  # every row of the level
         if not arms:
             return None
         condition = arms[0]
@@ -927,6 +949,11 @@ def _top(
     # level -> (band, the order of its last row read): its first rows only were read
     cut: dict[int, tuple[int, tuple[float, int, str, int]]] = {}
 
+    # a request seeking partners in one country (Russia): its tag narrows every band in the
+    # GIN search, before any row is read
+    countries = reading.estimates.countries
+    side_tags = [country_tag(countries[0])] if countries is not None and len(countries) == 1 else []
+
     def band_part(keywords: int, needed: int, common: tuple[int, ...]) -> tuple[int, Where | None]:
         """The band of level ``keywords`` to read next and its statement (its first
         ``needed`` rows in the ranking order: the rest are not sent)."""
@@ -944,7 +971,7 @@ def _top(
                 ),
                 chosen,
             )
-        condition = bands[chosen].condition(criteria)
+        condition = bands[chosen].condition(criteria, side_tags)
         if condition is None:
             return chosen, None
         level = _level(criteria, keywords, common)
