@@ -111,7 +111,6 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from cooperation.models import Organisation
-from cooperation.selectors.partners import SEARCH_COLUMNS
 from portal.reference.models import Country, ThematicPriority
 from portal.search import engine
 from portal.search.engine import WordForms
@@ -239,10 +238,24 @@ def criteria_of(
 
 def score_points(criteria: Criteria, *, keywords_found: int, shared_themes: int, fp7: int) -> float:
     """The score (module documentation); ``_order_sql`` ranks rows by it in SQL."""
-    points = KEYWORD_POINTS * keywords_found + criteria.constant_points
-    if criteria.themes:
-        points += THEME_POINTS * shared_themes / len(criteria.themes)
-    points += FP7_POINTS * math.log(1 + min(max(fp7, 0), FP7_CAP)) / math.log(1 + FP7_CAP)
+    return _score(
+        criteria.constant_points,
+        len(criteria.themes),
+        keywords_found,
+        shared_themes,
+        min(max(fp7, 0), FP7_CAP),
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def _score(constant: float, asked: int, keywords: int, themes: int, fp7: int) -> float:
+    """``score_points`` from the score's shape: the points every candidate earns, the
+    number of themes asked, and the keywords, themes and FP7 record (at most ``FP7_CAP``)
+    found (a score depends on nothing else)."""
+    points = KEYWORD_POINTS * keywords + constant
+    if asked:
+        points += THEME_POINTS * themes / asked
+    points += FP7_POINTS * math.log(1 + fp7) / math.log(1 + FP7_CAP)
     return points
 
 
@@ -392,11 +405,19 @@ def _order_sql(criteria: Criteria) -> Where:
     ``score_points``, is looked up (no floating point in SQL), then the FP7 record, the
     name in code point order (as Python compares it) and the id. A row with neither a
     keyword nor a theme (not relevant) comes last."""
-    themes = len(criteria.themes)
-    keywords = len(criteria.keywords)
+    sql, ranks = _rank_lookup(
+        criteria.constant_points, len(criteria.themes), len(criteria.keywords)
+    )
+    return Where(sql, (list(ranks),))
+
+
+@functools.lru_cache(maxsize=256)
+def _rank_lookup(constant: float, themes: int, keywords: int) -> tuple[str, tuple[int, ...]]:
+    """``_order_sql``'s text and rank table for a score's shape (the points every candidate
+    earns, the numbers of themes and keywords asked: the score depends on nothing else)."""
     width = FP7_CAP + 1
     points = tuple(
-        _points(criteria, m, j, f) if m or j else -1.0
+        round(_score(constant, themes, m, j, f), 6) if m or j else -1.0
         for m in range(keywords + 1)
         for j in range(themes + 1)
         for f in range(width)
@@ -406,10 +427,7 @@ def _order_sql(criteria: Criteria) -> Where:
         f"1 + {count.format('r.keywords')} * {(themes + 1) * width}"
         f" + {count.format('r.themes')} * {width} + least(greatest(r.fp7, 0), {FP7_CAP})"
     )
-    return Where(
-        f'(%s::int[])[{index}], r.fp7 DESC, r.lname COLLATE "C", r.id',
-        (list(_score_ranks(points)),),
-    )
+    return f'(%s::int[])[{index}], r.fp7 DESC, r.lname COLLATE "C", r.id', _score_ranks(points)
 
 
 def _select(
@@ -1240,9 +1258,10 @@ def suggest_partners(*, request: TwinningRequest, limit: int = 20) -> list[Sugge
         countries=request.countries_min,
         using=TwinningRequest.objects.db,
     )
+    # only what the list shows (the descriptions are long text out of the row)
     organisations = (
         Organisation.objects.select_related("country")
-        .defer(*SEARCH_COLUMNS)
+        .only("name", "type", "status", "country")
         .in_bulk([c.id for c in ordered])
     )
     texts = ReasonTexts.current()
