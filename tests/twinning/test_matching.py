@@ -461,3 +461,53 @@ def test_countries_beyond_the_first_rows_are_looked_for(tomsk: Organisation) -> 
     suggestions = matching.suggest_partners(request=request, limit=3)
     assert names(suggestions) == ["German Lab 0", "German Lab 1", "French Lab"]
     assert [s.organisation.pk for s in suggestions] == reference_ids(request, 3)
+
+
+def test_an_organisations_tags_are_its_themes_fp7_record_and_country() -> None:
+    """The bands are read from the GIN index of ``MATCH_TAGS``: a row's tags must be its
+    themes, a tag for each FP7 participation up to ``FP7_CAP`` (a record above the cap counts
+    as the cap, as in the score) and its country; themes or participations changed later
+    change them (the trigger of ``theme_ids``, the expression over the row)."""
+    from django.db import connection
+
+    ict, nmp = theme("ICT"), theme("NMP")
+    veteran = org("Veteran Lab", "FI", themes=[ict, nmp], fp7_participations=matching.FP7_CAP + 7)
+    newcomer = org("Newcomer Lab", "RU", themes=[nmp], fp7_participations=2)
+
+    def tags(organisation: Organisation) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {matching.MATCH_TAGS} FROM {matching.ORGANISATIONS} o WHERE o.id = %s",  # noqa: S608
+                [organisation.pk],
+            )
+            return sorted(cursor.fetchone()[0])
+
+    def found(where: matching.Where) -> set[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT o.id FROM {matching.ORGANISATIONS} o WHERE {where.sql}",  # noqa: S608
+                where.params,
+            )
+            return {pk for (pk,) in cursor.fetchall()}
+
+    assert tags(veteran) == sorted(
+        [ict.pk, nmp.pk, matching.country_tag(veteran.country_id)]
+        + [matching.fp7_tag(n) for n in range(1, matching.FP7_CAP + 1)]
+    )
+    assert tags(newcomer) == sorted(
+        [
+            nmp.pk,
+            matching.fp7_tag(1),
+            matching.fp7_tag(2),
+            matching.country_tag(newcomer.country_id),
+        ]
+    )
+    assert found(matching.has_tags([nmp.pk, matching.fp7_tag(2)])) == {veteran.pk, newcomer.pk}
+    assert found(matching.has_tags([nmp.pk, matching.fp7_tag(3)])) == {veteran.pk}
+    assert found(matching.has_tags([matching.country_tag(newcomer.country_id)])) == {newcomer.pk}
+
+    newcomer.themes.set([ict])
+    Organisation.objects.filter(pk=newcomer.pk).update(fp7_participations=0)
+    assert tags(newcomer) == [matching.country_tag(newcomer.country_id), ict.pk]
+    with pytest.raises(ValueError, match="no tag"):
+        matching.fp7_tag(matching.FP7_CAP + 1)
