@@ -1107,8 +1107,11 @@ def schedule(
     ``rounds`` times (default 6, else 1): a tabu search with a short tenure whose meetings
     taken out try the chains too, then ``anneal_moves`` moves of
     :meth:`_State.anneal` (default 1,000 per meeting up to 100,000, else none), each round from the best schedule so
-    far with its own seed; about one to three seconds here. All budgets are counts, not
-    clocks: the same input gives the same schedule."""
+    far with its own seed; about one to three seconds here. ``exact`` (default: as
+    ``intensive``) adds the HiGHS stage: the LP bound the search stops at, and branch and
+    bound within :data:`EXACT_NODES` nodes where the search ends below it. All budgets are
+    counts, not clocks (:data:`EXACT_SECONDS` is only a safety net): the same input gives the
+    same schedule."""
     n = len(problem.meetings)
     if tabu_work is None:
         tabu_work = 1_500_000 if n <= SMALL else 250_000 * SMALL * SMALL // (n * n)
@@ -1367,10 +1370,14 @@ def _lp_bound(st: _State) -> int:
     """The LP relaxation of :func:`_model`, rounded down: no schedule places more. Tighter than
     the formula where common slots are few; on the benchmark's small instances it equals the
     optimum, so the search stops as soon as it gets there."""
-    h, _ = _model(st, integer=False)
+    import highspy
+
+    h, cols = _model(st, integer=False)
+    if not cols:
+        return 0
     h.run()
-    if str(h.getModelStatus()) != "HighsModelStatus.kOptimal":
-        return len(st.ids)
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return len(st.ids)  # not expected; no bound then
     return int(-h.getInfo().objective_function_value + 1e-6)
 
 
@@ -1381,6 +1388,8 @@ def _exact(st: _State, bound: int) -> bool:
     import highspy
 
     h, cols = _model(st, integer=True)
+    if not cols:
+        return False
     h.setOptionValue("mip_max_nodes", EXACT_NODES)
     h.setOptionValue("time_limit", EXACT_SECONDS)
     h.setOptionValue("mip_rel_gap", 0.0)
@@ -1390,7 +1399,7 @@ def _exact(st: _State, bound: int) -> bool:
     h.setSolution(start)
     h.run()
     info = h.getInfo()
-    if info.primal_solution_status != 2:  # no feasible solution
+    if info.primal_solution_status != highspy.kSolutionStatusFeasible:
         return False
     values = h.getSolution().col_value
     slots = [-1] * len(st.ids)

@@ -343,12 +343,13 @@ def test_annealing_with_kempe_interchanges_places_more() -> None:
     slots) places one more, and its schedule keeps every rule."""
     problem = _small_instance(19)
     assert len(problem.meetings) == 158
-    without = schedule(problem, rounds=1, anneal_moves=0)
+    # Without the exact stage, which places 144 after either.
+    without = schedule(problem, rounds=1, anneal_moves=0, exact=False)
     check_valid(problem, without)
-    with_anneal = schedule(problem, rounds=1, anneal_moves=100_000)
+    with_anneal = schedule(problem, rounds=1, anneal_moves=100_000, exact=False)
     check_valid(problem, with_anneal)
     assert len(with_anneal.placed) > len(without.placed)
-    assert with_anneal == schedule(problem, rounds=1, anneal_moves=100_000)
+    assert with_anneal == schedule(problem, rounds=1, anneal_moves=100_000, exact=False)
 
 
 def test_odd_set_cuts_tighten_the_benchmark_bound() -> None:
