@@ -58,9 +58,12 @@ The method
    most its tables; locked meetings fixed) rounded down lowers the bound where it is tighter
    than the formula, so the search stops as soon as it reaches it (most small events then take
    well under a second instead of their whole budget). Where the search still ends below the
-   bound, branch and bound on the same model, started from the search's schedule, within
-   :data:`EXACT_NODES` nodes (a count, not a clock; :data:`EXACT_SECONDS` only as a safety net
-   on a very slow machine); its schedule replaces the search's when it places more.
+   bound: proximity search (:func:`_proximity`: "one more meeting" as a constraint, the
+   number of changes to the current schedule as the objective, HiGHS's root node only),
+   repeated from each better schedule; then, if still below the bound, branch and bound on the
+   model from the best schedule so far, within :data:`EXACT_NODES` nodes. Both are bounded by
+   counts, not clocks (:data:`EXACT_SECONDS` only as a safety net on a very slow machine); a
+   schedule they find replaces the search's only when it places more and keeps every rule.
 6. **Compaction**: meetings move to free slots that shorten their pair's idle gaps (not those
    that are where the previous run put them).
 7. **Tables**: slot by slot in time order, a meeting keeps the table one of its pair had in the
@@ -1108,8 +1111,9 @@ def schedule(
     taken out try the chains too, then ``anneal_moves`` moves of
     :meth:`_State.anneal` (default 1,000 per meeting up to 100,000, else none), each round from the best schedule so
     far with its own seed; about one to three seconds here. ``exact`` (default: as
-    ``intensive``) adds the HiGHS stage: the LP bound the search stops at, and branch and
-    bound within :data:`EXACT_NODES` nodes where the search ends below it. All budgets are
+    ``intensive``) adds the HiGHS stage: the LP bound the search stops at, and where the
+    search ends below it, proximity search and branch and bound within :data:`EXACT_NODES`
+    nodes. All budgets are
     counts, not clocks (:data:`EXACT_SECONDS` is only a safety net): the same input gives the
     same schedule."""
     n = len(problem.meetings)
@@ -1178,8 +1182,12 @@ def schedule(
             left = st.anneal(
                 left, bound=bound, moves=anneal_moves, seed=n * 7919 + st.nslots + r, kempe=0.5
             )
-    if exact and left and n - len(left) < bound and _exact(st, bound):
-        left = sorted((i for i in range(n) if st.slot[i] < 0), key=lambda i: _order_key(st, i))
+    if exact and left and n - len(left) < bound:
+        gained = _proximity(st, bound)
+        if sum(1 for s in st.slot if s >= 0) < bound:
+            gained = _exact(st, bound) or gained
+        if gained:
+            left = sorted((i for i in range(n) if st.slot[i] < 0), key=lambda i: _order_key(st, i))
     st.compact()
 
     result = Schedule()
@@ -1413,6 +1421,50 @@ def _exact(st: _State, bound: int) -> bool:
         return False
     st.restore(slots)
     return True
+
+
+def _proximity(st: _State, bound: int) -> bool:
+    """Proximity search (Fischetti and Monaci): the model of :func:`_model` with "one more
+    meeting than now" as a constraint and the number of changed (meeting, slot) choices as the
+    objective, HiGHS stopping at its first solution and at the root node (a bounded amount of
+    work, no clock); repeated from each better schedule. Returns whether it placed more."""
+    import highspy
+    import numpy as np
+
+    h, cols = _model(st, integer=True)
+    if not cols:
+        return False
+    n = len(cols)
+    every = np.arange(n, dtype=np.int32)
+    h.addRow(0.0, highspy.kHighsInf, n, every, np.ones(n))
+    row = h.getNumRow() - 1
+    h.setOptionValue("mip_max_nodes", 1)
+    h.setOptionValue("mip_max_improving_sols", 1)
+    h.setOptionValue("time_limit", EXACT_SECONDS)
+    gained = False
+    placed = sum(1 for s in st.slot if s >= 0)
+    while placed < bound:
+        current = [1.0 if st.slot[i] == s else 0.0 for i, s in cols]
+        h.changeColsCost(n, every, np.array([-1.0 if v else 1.0 for v in current]))
+        h.changeRowBounds(row, placed + 1.0, highspy.kHighsInf)
+        h.clearSolver()
+        h.run()
+        if h.getInfo().primal_solution_status != highspy.kSolutionStatusFeasible:
+            break
+        values = h.getSolution().col_value
+        slots = [-1] * len(st.ids)
+        for j, (i, s) in enumerate(cols):
+            if values[j] > 0.5:
+                if slots[i] >= 0:
+                    return gained
+                slots[i] = s
+        better = sum(1 for s in slots if s >= 0)
+        if better <= placed or better > bound or not _valid(st, slots):
+            break
+        st.restore(slots)
+        placed = better
+        gained = True
+    return gained
 
 
 def _valid(st: _State, slots: list[int]) -> bool:
