@@ -1,6 +1,7 @@
 """The brokerage scheduler: every accepted meeting gets a time slot and a table.
 
-Pure Python, no Django: the services feed it plain numbers and save what it returns.
+Python and, for small events, the HiGHS solver (``highspy``); no Django: the services feed it
+plain numbers and save what it returns.
 
 The problem
 -----------
@@ -51,9 +52,21 @@ The method
    small-19: 144) and comes within one to three of it on the others; 3-6 s CPU there, where
    the plain search took up to 2.5 s. The budget scales with the event (at most 20 tabu
    moves and 1,000 annealing moves per meeting a round), so a tiny event is not kept waiting.
-5. **Compaction**: meetings move to free slots that shorten their pair's idle gaps (not those
+5. **Exact stage** (small events, up to :data:`SMALL` meetings; HiGHS, ``highspy``): before
+   the search, the LP relaxation of the 0/1 model (x[meeting, slot] for each slot both people
+   are available in; each meeting at most once, each person at most once per slot, each slot at
+   most its tables; locked meetings fixed) rounded down lowers the bound where it is tighter
+   than the formula, so the search stops as soon as it reaches it (most small events then take
+   well under a second instead of their whole budget). Where the search still ends below the
+   bound: proximity search (:func:`_proximity`: "one more meeting" as a constraint, the
+   number of changes to the current schedule as the objective, HiGHS's root node only),
+   repeated from each better schedule; then, if still below the bound, branch and bound on the
+   model from the best schedule so far, within :data:`EXACT_NODES` nodes. Both are bounded by
+   counts, not clocks (:data:`EXACT_SECONDS` only as a safety net on a very slow machine); a
+   schedule they find replaces the search's only when it places more and keeps every rule.
+6. **Compaction**: meetings move to free slots that shorten their pair's idle gaps (not those
    that are where the previous run put them).
-6. **Tables**: slot by slot in time order, a meeting keeps the table one of its pair had in the
+7. **Tables**: slot by slot in time order, a meeting keeps the table one of its pair had in the
    slot before where it is free (people stay seated), else the lowest free table.
 
 Everything iterates in a fixed order and the random choices of the tabu search and the
@@ -69,6 +82,7 @@ import random
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class SchedulerInputError(ValueError):
@@ -1081,6 +1095,7 @@ def schedule(
     rounds: int | None = None,
     anneal_moves: int | None = None,
     intensive: bool | None = None,
+    exact: bool | None = None,
 ) -> Schedule:
     """Place as many of ``problem.meetings`` as possible; see the module's description.
 
@@ -1095,8 +1110,12 @@ def schedule(
     ``rounds`` times (default 6, else 1): a tabu search with a short tenure whose meetings
     taken out try the chains too, then ``anneal_moves`` moves of
     :meth:`_State.anneal` (default 1,000 per meeting up to 100,000, else none), each round from the best schedule so
-    far with its own seed; about one to three seconds here. All budgets are counts, not
-    clocks: the same input gives the same schedule."""
+    far with its own seed; about one to three seconds here. ``exact`` (default: as
+    ``intensive``) adds the HiGHS stage: the LP bound the search stops at, and where the
+    search ends below it, proximity search and branch and bound within :data:`EXACT_NODES`
+    nodes. All budgets are
+    counts, not clocks (:data:`EXACT_SECONDS` is only a safety net): the same input gives the
+    same schedule."""
     n = len(problem.meetings)
     if tabu_work is None:
         tabu_work = 1_500_000 if n <= SMALL else 250_000 * SMALL * SMALL // (n * n)
@@ -1117,6 +1136,11 @@ def schedule(
         other, other_left = _construct(problem, start)
         if len(other_left) < len(left):
             st, left = other, other_left
+    if exact is None:
+        exact = small
+    if exact and n - len(left) < bound:
+        # The LP relaxation's bound: the search below stops when it gets there.
+        bound = min(bound, _lp_bound(st))
     # The ejection chains when the quick repairs are stuck, within the budget.
     eject_left = tabu_work // 40 if n <= SMALL else 0
     progress = True
@@ -1158,6 +1182,12 @@ def schedule(
             left = st.anneal(
                 left, bound=bound, moves=anneal_moves, seed=n * 7919 + st.nslots + r, kempe=0.5
             )
+    if exact and left and n - len(left) < bound:
+        gained = _proximity(st, bound)
+        if sum(1 for s in st.slot if s >= 0) < bound:
+            gained = _exact(st, bound) or gained
+        if gained:
+            left = sorted((i for i in range(n) if st.slot[i] < 0), key=lambda i: _order_key(st, i))
     st.compact()
 
     result = Schedule()
@@ -1276,3 +1306,180 @@ def _reason(st: _State, i: int) -> Unplaced:
     if not common & ~(st.busy[a] | st.busy[b]):
         return Unplaced(Reason.BUSY_IN_COMMON_SLOTS)
     return Unplaced(Reason.TABLES_FULL)
+
+
+# -- the exact stage (small events) -------------------------------------------------------------
+
+#: Branch-and-bound nodes the exact stage may explore (a count, not a clock: the same input
+#: gives the same schedule), and its safety net in seconds should a machine be very slow.
+EXACT_NODES = 150
+EXACT_SECONDS = 60.0
+
+
+def _model(st: _State, *, integer: bool) -> tuple[Any, list[tuple[int, int]]]:
+    """The problem as a linear programme for HiGHS: a 0/1 variable x[i, s] for every meeting i
+    and every slot s both its people are available in (a locked meeting: its slot only, fixed
+    at 1); each meeting at most once, each person at most once per slot, each slot at most its
+    tables. Returns the solver, loaded, and the (meeting, slot) of each column."""
+    import highspy
+    import numpy as np
+
+    cols: list[tuple[int, int]] = []
+    fixed: list[bool] = []
+    for i in range(len(st.ids)):
+        if st.locked[i]:
+            cols.append((i, st.slot[i]))
+            fixed.append(True)
+            continue
+        mask = st.common[i]
+        while mask:
+            s = _lowest(mask)
+            mask &= mask - 1
+            cols.append((i, s))
+            fixed.append(False)
+    rows: dict[tuple[int, int, int], list[int]] = {}
+    for j, (i, s) in enumerate(cols):
+        rows.setdefault((0, i, 0), []).append(j)
+        rows.setdefault((1, st.ma[i], s), []).append(j)
+        rows.setdefault((1, st.mb[i], s), []).append(j)
+        rows.setdefault((2, s, 0), []).append(j)
+    upper: list[float] = []
+    starts: list[int] = []
+    index: list[int] = []
+    for (kind, key, _), js in rows.items():
+        cap = st.cap[key] if kind == 2 else 1
+        if len(js) > cap:
+            upper.append(cap)
+            starts.append(len(index))
+            index.extend(js)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("random_seed", 0)
+    n = len(cols)
+    every = np.arange(n, dtype=np.int32)
+    h.addVars(n, np.array([1.0 if f else 0.0 for f in fixed]), np.ones(n))
+    h.changeColsCost(n, every, -np.ones(n))  # HiGHS minimises
+    if integer:
+        h.changeColsIntegrality(n, every, np.full(n, highspy.HighsVarType.kInteger))
+    h.addRows(
+        len(upper),
+        np.full(len(upper), -highspy.kHighsInf),
+        np.array(upper, dtype=np.float64),
+        len(index),
+        np.array(starts, dtype=np.int32),
+        np.array(index, dtype=np.int32),
+        np.ones(len(index)),
+    )
+    return h, cols
+
+
+def _lp_bound(st: _State) -> int:
+    """The LP relaxation of :func:`_model`, rounded down: no schedule places more. Tighter than
+    the formula where common slots are few; on the benchmark's small instances it equals the
+    optimum, so the search stops as soon as it gets there."""
+    import highspy
+
+    h, cols = _model(st, integer=False)
+    if not cols:
+        return 0
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return len(st.ids)  # not expected; no bound then
+    return int(-h.getInfo().objective_function_value + 1e-6)
+
+
+def _exact(st: _State, bound: int) -> bool:
+    """Branch and bound (HiGHS) on :func:`_model`, started from the schedule in ``st`` and
+    within :data:`EXACT_NODES` nodes; the schedule it finds replaces ``st``'s when it places
+    more (and keeps every rule). Returns whether it did."""
+    import highspy
+
+    h, cols = _model(st, integer=True)
+    if not cols:
+        return False
+    h.setOptionValue("mip_max_nodes", EXACT_NODES)
+    h.setOptionValue("time_limit", EXACT_SECONDS)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    start = highspy.HighsSolution()
+    start.col_value = [1.0 if st.slot[i] == s else 0.0 for i, s in cols]
+    start.value_valid = True
+    h.setSolution(start)
+    h.run()
+    info = h.getInfo()
+    if info.primal_solution_status != highspy.kSolutionStatusFeasible:
+        return False
+    values = h.getSolution().col_value
+    slots = [-1] * len(st.ids)
+    for j, (i, s) in enumerate(cols):
+        if values[j] > 0.5:
+            if slots[i] >= 0:
+                return False
+            slots[i] = s
+    placed = sum(1 for s in slots if s >= 0)
+    if placed <= sum(1 for s in st.slot if s >= 0) or placed > bound or not _valid(st, slots):
+        return False
+    st.restore(slots)
+    return True
+
+
+def _proximity(st: _State, bound: int) -> bool:
+    """Proximity search (Fischetti and Monaci): the model of :func:`_model` with "one more
+    meeting than now" as a constraint and the number of changed (meeting, slot) choices as the
+    objective, HiGHS stopping at its first solution and at the root node (a bounded amount of
+    work, no clock); repeated from each better schedule. Returns whether it placed more."""
+    import highspy
+    import numpy as np
+
+    h, cols = _model(st, integer=True)
+    if not cols:
+        return False
+    n = len(cols)
+    every = np.arange(n, dtype=np.int32)
+    h.addRow(0.0, highspy.kHighsInf, n, every, np.ones(n))
+    row = h.getNumRow() - 1
+    h.setOptionValue("mip_max_nodes", 1)
+    h.setOptionValue("mip_max_improving_sols", 1)
+    h.setOptionValue("time_limit", EXACT_SECONDS)
+    gained = False
+    placed = sum(1 for s in st.slot if s >= 0)
+    while placed < bound:
+        current = [1.0 if st.slot[i] == s else 0.0 for i, s in cols]
+        h.changeColsCost(n, every, np.array([-1.0 if v else 1.0 for v in current]))
+        h.changeRowBounds(row, placed + 1.0, highspy.kHighsInf)
+        h.clearSolver()
+        h.run()
+        if h.getInfo().primal_solution_status != highspy.kSolutionStatusFeasible:
+            break
+        values = h.getSolution().col_value
+        slots = [-1] * len(st.ids)
+        for j, (i, s) in enumerate(cols):
+            if values[j] > 0.5:
+                if slots[i] >= 0:
+                    return gained
+                slots[i] = s
+        better = sum(1 for s in slots if s >= 0)
+        if better <= placed or better > bound or not _valid(st, slots):
+            break
+        st.restore(slots)
+        placed = better
+        gained = True
+    return gained
+
+
+def _valid(st: _State, slots: list[int]) -> bool:
+    seen: set[tuple[int, int]] = set()
+    count = [0] * st.nslots
+    for i, s in enumerate(slots):
+        if s < 0:
+            continue
+        if st.locked[i] and s != st.slot[i]:
+            return False
+        if not st.common[i] >> s & 1:
+            return False
+        for p in (st.ma[i], st.mb[i]):
+            if (p, s) in seen:
+                return False
+            seen.add((p, s))
+        count[s] += 1
+    return all(c <= cap for c, cap in zip(count, st.cap, strict=True))
