@@ -138,6 +138,9 @@ class Schedule:
     unplaced: dict[int, Unplaced] = field(default_factory=dict)
     #: Idle slots between a person's first and last meeting, summed over people.
     idle_gaps: int = 0
+    #: The most meetings any schedule can place, as far as the run proved it (the formula's
+    #: bound; with the LP relaxation, its bound): fewer placed than this may be improvable.
+    bound: int | None = None
 
 
 def _lowest(mask: int) -> int:
@@ -1096,6 +1099,7 @@ def schedule(
     anneal_moves: int | None = None,
     intensive: bool | None = None,
     exact: bool | None = None,
+    lp_bound: bool | None = None,
 ) -> Schedule:
     """Place as many of ``problem.meetings`` as possible; see the module's description.
 
@@ -1111,9 +1115,12 @@ def schedule(
     taken out try the chains too, then ``anneal_moves`` moves of
     :meth:`_State.anneal` (default 1,000 per meeting up to 100,000, else none), each round from the best schedule so
     far with its own seed; about one to three seconds here. ``exact`` (default: as
-    ``intensive``) adds the HiGHS stage: the LP bound the search stops at, and where the
-    search ends below it, proximity search and branch and bound within :data:`EXACT_NODES`
-    nodes. All budgets are
+    ``intensive``) adds the HiGHS stage: where the search ends below the LP bound,
+    proximity search and branch and bound within :data:`EXACT_NODES` nodes (seconds to a
+    minute: the portal runs it in the background, ``services.schedule_improve``).
+    ``lp_bound`` (default: as ``intensive``, or with ``exact``) computes the LP relaxation's
+    bound first (HiGHS), where the search stops; it is returned in ``Schedule.bound``.
+    All budgets are
     counts, not clocks (:data:`EXACT_SECONDS` is only a safety net): the same input gives the
     same schedule."""
     n = len(problem.meetings)
@@ -1138,7 +1145,9 @@ def schedule(
             st, left = other, other_left
     if exact is None:
         exact = small
-    if exact and n - len(left) < bound:
+    if lp_bound is None:
+        lp_bound = small
+    if (lp_bound or exact) and n - len(left) < bound:
         # The LP relaxation's bound: the search below stops when it gets there.
         bound = min(bound, _lp_bound(st))
     # The ejection chains when the quick repairs are stuck, within the budget.
@@ -1195,6 +1204,7 @@ def schedule(
     for i in left:
         result.unplaced[st.ids[i]] = _reason(st, i)
     result.idle_gaps = sum(_gaps(b) for b in st.busy)
+    result.bound = bound
     return result
 
 

@@ -16,6 +16,7 @@ are in ``events.brokerage.emails``.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -449,6 +450,22 @@ class ScheduleReport:
     locked: int
     compute_ms: float
     save_ms: float
+    #: the schedule is below what may be possible: a search for a better one runs in the
+    #: background (``schedule_improve``) and saves it if it finds one
+    improving: bool = False
+
+
+def schedule_fingerprint(problem: scheduler.Problem) -> str:
+    """What a schedule depends on (slots and tables, who is available when, the meetings and
+    the locked ones), not the present schedule: equal fingerprints, the same problem."""
+    text = repr(
+        (
+            tuple(problem.tables),
+            sorted((p, sorted(slots)) for p, slots in problem.availability.items()),
+            [(m.id, m.a, m.b, m.locked) for m in problem.meetings],
+        )
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def schedule_problem(
@@ -530,7 +547,9 @@ def schedule_run(*, event: Event, user: User) -> ScheduleReport:
             return ScheduleReport(len(meetings), 0, len(meetings), 0, 0.0, 0.0)
         t0 = time.perf_counter()
         try:
-            result = scheduler.schedule(problem)
+            # the search, stopping at the LP bound; the exact stage, which can take a minute,
+            # runs in the background (``schedule_improve``)
+            result = scheduler.schedule(problem, exact=False)
         except scheduler.SchedulerInputError as exc:
             raise BrokerageError(
                 _("Locked meetings contradict each other; unlock one and run again."),
@@ -540,6 +559,19 @@ def schedule_run(*, event: Event, user: User) -> ScheduleReport:
         schedule_save(result=result, slots=slots, meetings=meetings)
         t2 = time.perf_counter()
         BrokerageSettings.objects.filter(event=event).update(scheduled_at=started)
+        improving = (
+            len(meetings) <= scheduler.SMALL
+            and result.bound is not None
+            and len(result.placed) < result.bound
+        )
+        if improving:
+            from events.brokerage.tasks import schedule_improve_task
+
+            fingerprint = schedule_fingerprint(problem)
+            event_id = event.pk
+            transaction.on_commit(
+                lambda: schedule_improve_task.delay(event_id=event_id, fingerprint=fingerprint)
+            )
     return ScheduleReport(
         meetings=len(meetings),
         placed=len(result.placed),
@@ -547,7 +579,35 @@ def schedule_run(*, event: Event, user: User) -> ScheduleReport:
         locked=sum(1 for m in meetings if m.locked),
         compute_ms=(t1 - t0) * 1000,
         save_ms=(t2 - t1) * 1000,
+        improving=improving,
     )
+
+
+def schedule_improve(*, event_id: int, fingerprint: str) -> bool:
+    """The background part of ``schedule_run`` for a small event whose schedule is below its
+    LP bound: the whole scheduler with its exact stage (HiGHS; seconds to a minute, without
+    the event's lock), saved under the lock only if the meetings, locks, slots and
+    availability are still those of ``fingerprint`` and it places more than the schedule
+    saved now. Whether it saved."""
+    event = Event.objects.filter(pk=event_id).first()
+    if event is None:
+        return False
+    problem, _slots, _meetings = schedule_problem(event)
+    if schedule_fingerprint(problem) != fingerprint or not problem.meetings:
+        return False
+    try:
+        result = scheduler.schedule(problem, exact=True)
+    except scheduler.SchedulerInputError:
+        return False
+    with _locked_event(event):
+        problem, slots, meetings = schedule_problem(event)
+        if schedule_fingerprint(problem) != fingerprint:
+            return False  # changed meanwhile: the organiser's next run starts again
+        if len(result.placed) <= sum(1 for m in meetings if m.slot_id is not None):
+            return False
+        schedule_save(result=result, slots=slots, meetings=meetings)
+        BrokerageSettings.objects.filter(event=event).update(scheduled_at=timezone.now())
+    return True
 
 
 def meeting_lock(*, meeting: Meeting, user: User, slot: Slot, table: int) -> Meeting:

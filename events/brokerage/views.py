@@ -349,6 +349,14 @@ def manage_run(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             _("%(placed)d of %(total)d meetings are scheduled.")
             % {"placed": report.placed, "total": report.meetings},
         )
+        if report.improving:
+            messages.info(
+                request,
+                _(
+                    "More meetings may fit: the portal keeps looking for a better schedule in "
+                    "the background and saves it if it finds one. Reload this page in a minute."
+                ),
+            )
     return redirect("brokerage:manage", slug=event.slug)
 
 
