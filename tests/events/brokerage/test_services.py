@@ -429,7 +429,7 @@ def test_a_schedule_below_its_bound_is_improved_in_the_background(
     assert len(busy) == len(set(busy))  # nobody in two meetings at once
     tables = [(m.slot_id, m.table) for m in meetings if m.slot_id]
     assert len(tables) == len(set(tables))
-    assert all(1 <= m.table <= m.slot.tables for m in meetings if m.slot)
+    assert all(m.table is not None and 1 <= m.table <= m.slot.tables for m in meetings if m.slot)
     away = set(_away(fair))
     assert not [
         m for m in meetings if {(m.requester_id, m.slot_id), (m.recipient_id, m.slot_id)} & away
