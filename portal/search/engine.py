@@ -57,6 +57,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from portal import bilingual
 from portal.search import text
+from portal.search.postings import NamePostings
 from portal.search.text import ParsedQuery
 
 M = TypeVar("M", bound=models.Model)
@@ -99,6 +100,9 @@ class SearchSpec:
     model: type[models.Model]
     order: tuple[Any, ...]
     description: str | None = "description"
+    #: the name postings of ``model`` in the order of ``order`` (``portal.search.postings``):
+    #: tiers 1 and 2 of a common word read from them, in ranking order
+    postings: NamePostings | None = None
 
     @property
     def description_columns(self) -> tuple[str, ...]:
@@ -168,6 +172,9 @@ class Prepared:
     headline_query: str
     #: the corrections found for each query word (lower case)
     corrections: dict[str, list[str]] = field(default_factory=dict)
+    #: the raw tsqueries of the name tiers (1, 2): their lexemes' postings hold every row
+    #: of the tier (``portal.search.postings``)
+    name_queries: dict[int, str] = field(default_factory=dict)
 
     @property
     def any_tier(self) -> Q:
@@ -194,11 +201,14 @@ def prepare(query: str, *, using: str = "default") -> Prepared | None:
         return condition & ~negation if negation is not None else condition
 
     tiers: dict[int, Q] = {}
+    name_queries: dict[int, str] = {}
     plain = [t for t in parsed.positive if t != "OR"]
     if len(parsed.words) > 1 and "OR" not in parsed.positive and len(plain) > 1:
         phrase = " ".join(parsed.words)
-        tiers[1] = Q(head_vector=_tsquery(_alternatives(text.script_variants(phrase), "A")))
-    tiers[2] = Q(head_vector=_tsquery(_terms_query(parsed, "A")))
+        name_queries[1] = _alternatives(text.script_variants(phrase), "A")
+    name_queries[2] = _terms_query(parsed, "A")
+    for tier, name_query in name_queries.items():
+        tiers[tier] = Q(head_vector=_tsquery(name_query))
     tiers[3] = Q(head_vector=_tsquery(_terms_query(parsed)))
     tiers[4] = Q(search_vector=_tsquery(_terms_query(parsed)))
     if "OR" not in parsed.positive and words:
@@ -215,6 +225,7 @@ def prepare(query: str, *, using: str = "default") -> Prepared | None:
         tiers={tier: without_excluded(condition) for tier, condition in tiers.items()},
         headline_query=_terms_query(parsed),
         corrections=corrections,
+        name_queries=name_queries,
     )
 
 
@@ -588,6 +599,20 @@ def ranked(
     tiers: list[int] = []
     earlier = Q()
     for tier in sorted(prepared.tiers):
+        if spec.postings is not None and tier in prepared.name_queries and tier not in sparse:
+            remaining = int((deadline - time.monotonic()) * 1000)
+            posted = (
+                _posted_rows(qs, spec, prepared, tier, earlier, read - len(ids), remaining)
+                if remaining > 0
+                else None
+            )
+            if posted is not None:
+                earlier |= prepared.tiers[tier]
+                ids += posted
+                tiers += [tier] * len(posted)
+                if len(ids) >= read:
+                    break
+                continue
         read_sorted = (several and tier <= 3) or tier in sparse
         rows = _tier_rows(
             qs, spec, prepared, tier, earlier, read - len(ids), read_sorted=read_sorted
@@ -613,6 +638,81 @@ def ranked(
     return Ranked(ids, tiers, limit)
 
 
+#: candidates read from the postings per try, in multiples of the rows needed (a list's
+#: filters keep a share of them); past the last, the tier is read without the postings
+POSTED_CANDIDATES = (4, 40)
+#: the lexemes of a tsquery (its text quotes each, a quote in it doubled)
+_LEXEMES_SQL = (
+    "ARRAY(SELECT DISTINCT replace(m[1], $q$''$q$, $q$'$q$) FROM regexp_matches("  # noqa: S608
+    f"to_tsquery('{SEARCH_CONFIG}', %s)::text, $q$'((?:[^']|'')*)'$q$, 'g') AS m)"
+)
+
+
+def _posted_rows(
+    qs: models.QuerySet[Any],
+    spec: SearchSpec,
+    prepared: Prepared,
+    tier: int,
+    earlier: Q,
+    limit: int,
+    milliseconds: int,
+) -> list[int] | None:
+    """The first ``limit`` rows of ``tier`` (a name tier), read from the name postings, or None
+    when they cannot tell them within their budget (the tier is then read as the others).
+
+    The postings of the tier's lexemes hold every row of the tier (and rows with only some
+    of its words), in the tie-break order: the first ``k`` of them (each lexeme's first
+    ``k``, merged) are candidates, and the tier's condition, the list's filters and "none of
+    the earlier tiers" are tested on their rows (by primary key). When ``limit`` rows pass,
+    they are the tier's first ``limit`` rows; when fewer pass and there were fewer than
+    ``k`` candidates, they are the whole tier."""
+    postings = spec.postings
+    assert postings is not None  # noqa: S101 - the caller's condition
+    name_query = prepared.name_queries[tier]
+    if "\\" in name_query or limit <= 0:
+        return None  # a backslash: the lexemes as the tsquery's text quotes them are unsure
+    rows = plain(qs).filter(prepared.tiers[tier])
+    if earlier:
+        rows = rows.exclude(earlier)
+    try:
+        check_sql, check_params = rows.order_by().values_list("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    keys = ", ".join(f"p.{column}" for column in postings.key_columns)
+    own_keys = ", ".join(f"t.{column}" for column in postings.key_columns)
+    started = time.monotonic()
+    for multiple in POSTED_CANDIDATES:
+        k = limit * multiple
+        # Only constant names, numbers and the queryset's own SQL are put in the text.
+        sql = f"""
+            WITH c AS MATERIALIZED (
+                SELECT DISTINCT {keys}, p.row_id
+                FROM unnest({_LEXEMES_SQL}) AS l (lexeme)
+                CROSS JOIN LATERAL (
+                    SELECT * FROM {postings.table} t WHERE t.lexeme = l.lexeme
+                    ORDER BY {own_keys}, t.row_id LIMIT {k}
+                ) p
+                ORDER BY {keys}, p.row_id LIMIT {k}
+            )
+            SELECT ARRAY(
+                SELECT p.row_id FROM c p WHERE p.row_id IN ({check_sql})
+                ORDER BY {keys}, p.row_id LIMIT {limit}
+            ), (SELECT count(*) FROM c)
+        """  # noqa: S608
+        remaining = milliseconds - int((time.monotonic() - started) * 1000)
+        if remaining <= 0:
+            return None
+        found = rows_within_time_limit(
+            qs.db, sql, [name_query, *check_params], remaining, POSTED_ONLY
+        )
+        if found is None:
+            return None
+        ids, candidates = found[0]
+        if len(ids) >= limit or candidates < k:
+            return list(ids)
+    return None
+
+
 def reference(qs: models.QuerySet[M], spec: SearchSpec, prepared: Prepared) -> models.QuerySet[M]:
     """Every row of ``qs`` matching ``prepared``, in ranking order, annotated with ``tier``: the
     ranking written directly (no limits), for CSV exports, tests and benchmarks."""
@@ -632,6 +732,13 @@ GIN_ONLY = {"enable_seqscan": "off", "enable_indexscan": "off"}
 #: ... or, as PostgreSQL estimates cheaper, scan the table until enough match, from its
 #: beginning (not where another scan is): the first rows found are the same either way
 FIRST_FOUND = {"enable_indexscan": "off", "synchronize_seqscans": "off"}
+#: ... for one that tests candidates from the postings: each by its primary key
+POSTED_ONLY = {
+    "enable_seqscan": "off",
+    "enable_bitmapscan": "off",
+    "enable_hashjoin": "off",
+    "enable_mergejoin": "off",
+}
 #: ... and for one that may also walk the tie-break index, but never scan the table: a scan
 #: reads every row's vectors, the long ones from TOAST (a second of work for a rare word)
 NO_TABLE_SCAN = {"enable_seqscan": "off"}
