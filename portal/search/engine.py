@@ -50,8 +50,19 @@ from typing import Any, TypeVar
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connections, models, transaction
-from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, When
-from django.db.models.expressions import OrderBy
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.expressions import OrderBy, RawSQL
+from django.db.models.sql import Query
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -176,11 +187,31 @@ class Prepared:
     #: of the tier (``portal.search.postings``)
     name_queries: dict[int, str] = field(default_factory=dict)
 
+    #: each tier's condition compiled to SQL (``compiled``), by database, model and tier
+    _compiled: dict[tuple[str, str, int], RawSQL] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
     @property
     def any_tier(self) -> Q:
         """The condition of every match: tier 5's when there is one (every word in any of its
         forms: tiers 1-4 are within it), tier 4's otherwise (tiers 1-3 are within it)."""
         return self.tiers[5] if 5 in self.tiers else self.tiers[4]
+
+    def compiled(self, tier: int | None, qs: models.QuerySet[Any]) -> RawSQL:
+        """The condition of ``tier`` (None: ``any_tier``) as SQL over ``qs``'s table, compiled
+        once per search: a search's statements (the probe's two, a statement per tier read,
+        each repeating the earlier tiers' conditions) would otherwise compile the same
+        tsqueries again and again (4-6 ms each for the readings of tier 5 of two words)."""
+        if tier is None:
+            tier = 5 if 5 in self.tiers else 4
+        key = (qs.db, qs.model._meta.label, tier)
+        if key not in self._compiled:
+            query = Query(qs.model)
+            where = query.build_where(self.tiers[tier])
+            sql, params = where.as_sql(query.get_compiler(qs.db), connections[qs.db])
+            self._compiled[key] = RawSQL(sql, tuple(params), output_field=BooleanField())  # noqa: S611 - Django compiled it
+        return self._compiled[key]
 
 
 def prepare(query: str, *, using: str = "default") -> Prepared | None:
@@ -405,7 +436,7 @@ def _tier_rows(
     """The first ``limit`` rows of ``tier`` (its condition, none of the ``earlier`` ones) in
     the tie-break order; ``read_sorted``: read from the GIN index and sorted, not by walking
     the tie-break index."""
-    rows = plain(qs).filter(prepared.tiers[tier])
+    rows = plain(qs).filter(prepared.compiled(tier, qs))
     if earlier:
         rows = rows.exclude(earlier)
     order = [_unindexed(o) for o in spec.order] if read_sorted else spec.order
@@ -436,13 +467,13 @@ def _first_rows(
     tier 4 (every word as typed: tiers 1-4) when more than ``COUNT_LIMIT`` match it, else
     those of every tier. None past the time limit. See ``probe``."""
     started = time.monotonic()
-    exact = _read_first(qs, prepared.tiers[4], shape, _first_found(prepared), TIME_LIMIT_MS)
+    exact = _read_first(qs, prepared.compiled(4, qs), shape, _first_found(prepared), TIME_LIMIT_MS)
     if exact is None or len(exact) > COUNT_LIMIT or 5 not in prepared.tiers:
         return exact
     remaining = TIME_LIMIT_MS - int((time.monotonic() - started) * 1000)
     if remaining <= 0:
         return None
-    return _read_first(qs, prepared.any_tier, shape, _first_found(prepared), remaining)
+    return _read_first(qs, prepared.compiled(None, qs), shape, _first_found(prepared), remaining)
 
 
 def _first_found(prepared: Prepared) -> dict[str, str]:
@@ -456,7 +487,7 @@ def _first_found(prepared: Prepared) -> dict[str, str]:
 
 def _read_first(
     qs: models.QuerySet[Any],
-    condition: Q,
+    condition: Q | RawSQL,
     shape: Callable[[models.QuerySet[Any]], models.QuerySet[Any]],
     settings: dict[str, str],
     milliseconds: int,
@@ -529,7 +560,9 @@ def probe(
         nulls = " NULLS FIRST" if order.nulls_first else " NULLS LAST" if order.nulls_last else ""
         ranking.append(f"{name}{' DESC' if order.descending else ''}{nulls}")
 
-    def read(condition: Q, case: Case, settings: dict[str, str], ms: int) -> list[Any] | None:
+    def read(
+        condition: Q | RawSQL, case: Case, settings: dict[str, str], ms: int
+    ) -> list[Any] | None:
         inner = (
             plain(qs)
             .filter(condition)
@@ -547,7 +580,9 @@ def probe(
 
     started = time.monotonic()
     settings = _first_found(prepared)
-    exact = read(prepared.tiers[4], _tier_case(head, prepared, 4), settings, TIME_LIMIT_MS)
+    exact = read(
+        prepared.compiled(4, qs), _tier_case(head, prepared, qs, 4), settings, TIME_LIMIT_MS
+    )
     if exact is not None and (len(exact) > limit or 5 not in prepared.tiers):
         return Probe([r[0] for r in exact], [r[1] for r in exact], complete=len(exact) <= limit)
     remaining = TIME_LIMIT_MS - int((time.monotonic() - started) * 1000)
@@ -558,18 +593,16 @@ def probe(
         by_tier.setdefault(tier, []).append(pk)
     whens = [When(pk__in=ids, then=Value(tier)) for tier, ids in sorted(by_tier.items())]
     case = Case(*whens, default=Value(5), output_field=IntegerField())
-    rows = read(prepared.any_tier, case, settings, remaining)
+    rows = read(prepared.compiled(None, qs), case, settings, remaining)
     if rows is None:
         return Probe([], [], complete=False, time_limited=True)
     return Probe([r[0] for r in rows], [r[1] for r in rows], complete=len(rows) <= limit)
 
 
-def _head(prepared: Prepared, head: Sequence[int]) -> list[tuple[int, Q]]:
-    return [(tier, prepared.tiers[tier]) for tier in head]
-
-
-def _tier_case(head: Sequence[int], prepared: Prepared, default: int) -> Case:
-    whens = [When(condition, then=Value(tier)) for tier, condition in _head(prepared, head)]
+def _tier_case(
+    head: Sequence[int], prepared: Prepared, qs: models.QuerySet[Any], default: int
+) -> Case:
+    whens = [When(prepared.compiled(tier, qs), then=Value(tier)) for tier in head]
     return Case(*whens, default=Value(default), output_field=IntegerField())
 
 
@@ -602,12 +635,20 @@ def ranked(
         if spec.postings is not None and tier in prepared.name_queries and tier not in sparse:
             remaining = int((deadline - time.monotonic()) * 1000)
             posted = (
-                _posted_rows(qs, spec, prepared, tier, earlier, read - len(ids), remaining)
+                _posted_rows(
+                    qs,
+                    spec,
+                    prepared,
+                    tier,
+                    earlier,
+                    read - len(ids),
+                    min(remaining, int(TIME_LIMIT_MS * POSTED_TIME_SHARE)),
+                )
                 if remaining > 0
                 else None
             )
             if posted is not None:
-                earlier |= prepared.tiers[tier]
+                earlier |= Q(prepared.compiled(tier, qs))
                 ids += posted
                 tiers += [tier] * len(posted)
                 if len(ids) >= read:
@@ -617,7 +658,7 @@ def ranked(
         rows = _tier_rows(
             qs, spec, prepared, tier, earlier, read - len(ids), read_sorted=read_sorted
         )
-        earlier |= prepared.tiers[tier]
+        earlier |= Q(prepared.compiled(tier, qs))
         try:
             sql, params = rows.query.sql_with_params()
         except EmptyResultSet:
@@ -638,9 +679,14 @@ def ranked(
     return Ranked(ids, tiers, limit)
 
 
-#: candidates read from the postings per try, in multiples of the rows needed (a list's
-#: filters keep a share of them); past the last, the tier is read without the postings
-POSTED_CANDIDATES = (4, 40)
+#: candidates read from the postings first, in multiples of the rows needed; a second try
+#: reads as many as the share of the first that passed (a list's filters keep a share of
+#: them) says are needed, at most ``POSTED_MAX``; past it the tier is read without them
+POSTED_FIRST = 4
+POSTED_MAX = 16
+#: ... within this share of the search's time limit (the tier is then read as the others, in
+#: what is left: the candidates' checks can be slow, a word excluded is read from TOAST)
+POSTED_TIME_SHARE = 0.2
 #: the lexemes of a tsquery (its text quotes each, a quote in it doubled)
 _LEXEMES_SQL = (
     "ARRAY(SELECT DISTINCT replace(m[1], $q$''$q$, $q$'$q$) FROM regexp_matches("  # noqa: S608
@@ -671,7 +717,7 @@ def _posted_rows(
     name_query = prepared.name_queries[tier]
     if "\\" in name_query or limit <= 0:
         return None  # a backslash: the lexemes as the tsquery's text quotes them are unsure
-    rows = plain(qs).filter(prepared.tiers[tier])
+    rows = plain(qs).filter(prepared.compiled(tier, qs))
     if earlier:
         rows = rows.exclude(earlier)
     try:
@@ -681,8 +727,8 @@ def _posted_rows(
     keys = ", ".join(f"p.{column}" for column in postings.key_columns)
     own_keys = ", ".join(f"t.{column}" for column in postings.key_columns)
     started = time.monotonic()
-    for multiple in POSTED_CANDIDATES:
-        k = limit * multiple
+    k = limit * POSTED_FIRST
+    for attempt in range(2):
         # Only constant names, numbers and the queryset's own SQL are put in the text.
         sql = f"""
             WITH c AS MATERIALIZED (
@@ -710,6 +756,10 @@ def _posted_rows(
         ids, candidates = found[0]
         if len(ids) >= limit or candidates < k:
             return list(ids)
+        needed = k * limit * 3 // (2 * len(ids)) if ids else k * POSTED_MAX
+        if attempt or needed > limit * POSTED_MAX:
+            break
+        k = needed
     return None
 
 
