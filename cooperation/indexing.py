@@ -18,7 +18,13 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import translation
 
-from cooperation.models import CooperationOffer, FundingCall, Organisation, ResearcherProfile
+from cooperation.models import (
+    ORGANISATION_POSTINGS,
+    CooperationOffer,
+    FundingCall,
+    Organisation,
+    ResearcherProfile,
+)
 from portal import search
 from portal.bilingual import all_languages_text, all_values
 from portal.search.engine import SearchSpec
@@ -31,6 +37,8 @@ ORGANISATION_SEARCH = SearchSpec(
     model=Organisation,
     # FP7 track record, then name: the index coop_org_pub_fp7_idx (migration 0004)
     order=(F("fp7_participations").desc(), Lower("name"), "pk"),
+    # the same order per word of the names (migration 0014)
+    postings=ORGANISATION_POSTINGS,
 )
 RESEARCHER_SEARCH = SearchSpec(
     model=ResearcherProfile, order=(Lower("user__name"), "pk"), description=None

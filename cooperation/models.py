@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal.reference.models import Country, FederalSubject, ThematicPriority
 from portal.search import fields as search_fields
+from portal.search.postings import NamePostings
 from portal.validators import validate_plausible_date, validate_timezone
 
 PIC_VALIDATOR = RegexValidator(r"^\d{9}$", _("A PIC has nine digits."))
@@ -139,6 +140,36 @@ class Organisation(SearchableMixin):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OrganisationNamePosting(models.Model):
+    """One word of an organisation's names (a lexeme of ``head_vector`` of weight A) with the
+    organisation's tie-break keys: tier 2 of a search read in ranking order
+    (``portal.search.postings``; ``ORGANISATION_POSTINGS``). Written only by the triggers of
+    migration ``0014``, on every write to ``cooperation_organisation``."""
+
+    pk = models.CompositePrimaryKey("lexeme", "neg_fp7", "lname", "row_id")
+    lexeme = models.TextField()
+    #: ``-fp7_participations`` (the tie-break's first key is descending)
+    neg_fp7 = models.IntegerField()
+    #: ``LOWER(name)``
+    lname = models.TextField()
+    #: the organisation's id (no foreign key: the triggers delete the postings with the row)
+    row_id = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        verbose_name = "organisation name posting"
+
+    def __str__(self) -> str:
+        return f"{self.lexeme} {self.row_id}"
+
+
+ORGANISATION_POSTINGS = NamePostings(
+    table="cooperation_organisationnameposting",
+    source="cooperation_organisation",
+    keys=(("neg_fp7", "-{row}.fp7_participations"), ("lname", "LOWER({row}.name)")),
+    changed=("search_names", "fp7_participations", "name"),
+)
 
 
 class OrganisationParticipation(models.Model):

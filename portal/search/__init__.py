@@ -5,6 +5,7 @@
   corrections of its words), ``ranked`` (the exact first rows of the ranking order, bounded),
   ``reference`` (the same order over every match), ``headline``;
 - ``words``: the word table for fuzzy correction; ``fields``: the generated vector columns;
+- ``postings``: name postings in ranking order (tiers 1-2 of a common word), kept by triggers;
 - ``registry``: the searchable models, registered by their apps.
 
 The ranking order and why it is exact at bounded cost: ``portal.search.engine``.

@@ -50,13 +50,25 @@ from typing import Any, TypeVar
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connections, models, transaction
-from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, When
-from django.db.models.expressions import OrderBy
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.expressions import OrderBy, RawSQL
+from django.db.models.sql import Query
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from portal import bilingual
 from portal.search import text
+from portal.search.postings import NamePostings
 from portal.search.text import ParsedQuery
 
 M = TypeVar("M", bound=models.Model)
@@ -99,6 +111,9 @@ class SearchSpec:
     model: type[models.Model]
     order: tuple[Any, ...]
     description: str | None = "description"
+    #: the name postings of ``model`` in the order of ``order`` (``portal.search.postings``):
+    #: tiers 1 and 2 of a common word read from them, in ranking order
+    postings: NamePostings | None = None
 
     @property
     def description_columns(self) -> tuple[str, ...]:
@@ -168,12 +183,35 @@ class Prepared:
     headline_query: str
     #: the corrections found for each query word (lower case)
     corrections: dict[str, list[str]] = field(default_factory=dict)
+    #: the raw tsqueries of the name tiers (1, 2): their lexemes' postings hold every row
+    #: of the tier (``portal.search.postings``)
+    name_queries: dict[int, str] = field(default_factory=dict)
+
+    #: each tier's condition compiled to SQL (``compiled``), by database, model and tier
+    _compiled: dict[tuple[str, str, int], RawSQL] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def any_tier(self) -> Q:
         """The condition of every match: tier 5's when there is one (every word in any of its
         forms: tiers 1-4 are within it), tier 4's otherwise (tiers 1-3 are within it)."""
         return self.tiers[5] if 5 in self.tiers else self.tiers[4]
+
+    def compiled(self, tier: int | None, qs: models.QuerySet[Any]) -> RawSQL:
+        """The condition of ``tier`` (None: ``any_tier``) as SQL over ``qs``'s table, compiled
+        once per search: a search's statements (the probe's two, a statement per tier read,
+        each repeating the earlier tiers' conditions) would otherwise compile the same
+        tsqueries again and again (4-6 ms each for the readings of tier 5 of two words)."""
+        if tier is None:
+            tier = 5 if 5 in self.tiers else 4
+        key = (qs.db, qs.model._meta.label, tier)
+        if key not in self._compiled:
+            query = Query(qs.model)
+            where = query.build_where(self.tiers[tier])
+            sql, params = where.as_sql(query.get_compiler(qs.db), connections[qs.db])
+            self._compiled[key] = RawSQL(sql, tuple(params), output_field=BooleanField())  # noqa: S611 - Django compiled it
+        return self._compiled[key]
 
 
 def prepare(query: str, *, using: str = "default") -> Prepared | None:
@@ -194,11 +232,14 @@ def prepare(query: str, *, using: str = "default") -> Prepared | None:
         return condition & ~negation if negation is not None else condition
 
     tiers: dict[int, Q] = {}
+    name_queries: dict[int, str] = {}
     plain = [t for t in parsed.positive if t != "OR"]
     if len(parsed.words) > 1 and "OR" not in parsed.positive and len(plain) > 1:
         phrase = " ".join(parsed.words)
-        tiers[1] = Q(head_vector=_tsquery(_alternatives(text.script_variants(phrase), "A")))
-    tiers[2] = Q(head_vector=_tsquery(_terms_query(parsed, "A")))
+        name_queries[1] = _alternatives(text.script_variants(phrase), "A")
+    name_queries[2] = _terms_query(parsed, "A")
+    for tier, name_query in name_queries.items():
+        tiers[tier] = Q(head_vector=_tsquery(name_query))
     tiers[3] = Q(head_vector=_tsquery(_terms_query(parsed)))
     tiers[4] = Q(search_vector=_tsquery(_terms_query(parsed)))
     if "OR" not in parsed.positive and words:
@@ -215,6 +256,7 @@ def prepare(query: str, *, using: str = "default") -> Prepared | None:
         tiers={tier: without_excluded(condition) for tier, condition in tiers.items()},
         headline_query=_terms_query(parsed),
         corrections=corrections,
+        name_queries=name_queries,
     )
 
 
@@ -394,7 +436,7 @@ def _tier_rows(
     """The first ``limit`` rows of ``tier`` (its condition, none of the ``earlier`` ones) in
     the tie-break order; ``read_sorted``: read from the GIN index and sorted, not by walking
     the tie-break index."""
-    rows = plain(qs).filter(prepared.tiers[tier])
+    rows = plain(qs).filter(prepared.compiled(tier, qs))
     if earlier:
         rows = rows.exclude(earlier)
     order = [_unindexed(o) for o in spec.order] if read_sorted else spec.order
@@ -425,13 +467,13 @@ def _first_rows(
     tier 4 (every word as typed: tiers 1-4) when more than ``COUNT_LIMIT`` match it, else
     those of every tier. None past the time limit. See ``probe``."""
     started = time.monotonic()
-    exact = _read_first(qs, prepared.tiers[4], shape, _first_found(prepared), TIME_LIMIT_MS)
+    exact = _read_first(qs, prepared.compiled(4, qs), shape, _first_found(prepared), TIME_LIMIT_MS)
     if exact is None or len(exact) > COUNT_LIMIT or 5 not in prepared.tiers:
         return exact
     remaining = TIME_LIMIT_MS - int((time.monotonic() - started) * 1000)
     if remaining <= 0:
         return None
-    return _read_first(qs, prepared.any_tier, shape, _first_found(prepared), remaining)
+    return _read_first(qs, prepared.compiled(None, qs), shape, _first_found(prepared), remaining)
 
 
 def _first_found(prepared: Prepared) -> dict[str, str]:
@@ -445,7 +487,7 @@ def _first_found(prepared: Prepared) -> dict[str, str]:
 
 def _read_first(
     qs: models.QuerySet[Any],
-    condition: Q,
+    condition: Q | RawSQL,
     shape: Callable[[models.QuerySet[Any]], models.QuerySet[Any]],
     settings: dict[str, str],
     milliseconds: int,
@@ -518,7 +560,9 @@ def probe(
         nulls = " NULLS FIRST" if order.nulls_first else " NULLS LAST" if order.nulls_last else ""
         ranking.append(f"{name}{' DESC' if order.descending else ''}{nulls}")
 
-    def read(condition: Q, case: Case, settings: dict[str, str], ms: int) -> list[Any] | None:
+    def read(
+        condition: Q | RawSQL, case: Case, settings: dict[str, str], ms: int
+    ) -> list[Any] | None:
         inner = (
             plain(qs)
             .filter(condition)
@@ -536,7 +580,9 @@ def probe(
 
     started = time.monotonic()
     settings = _first_found(prepared)
-    exact = read(prepared.tiers[4], _tier_case(head, prepared, 4), settings, TIME_LIMIT_MS)
+    exact = read(
+        prepared.compiled(4, qs), _tier_case(head, prepared, qs, 4), settings, TIME_LIMIT_MS
+    )
     if exact is not None and (len(exact) > limit or 5 not in prepared.tiers):
         return Probe([r[0] for r in exact], [r[1] for r in exact], complete=len(exact) <= limit)
     remaining = TIME_LIMIT_MS - int((time.monotonic() - started) * 1000)
@@ -547,18 +593,16 @@ def probe(
         by_tier.setdefault(tier, []).append(pk)
     whens = [When(pk__in=ids, then=Value(tier)) for tier, ids in sorted(by_tier.items())]
     case = Case(*whens, default=Value(5), output_field=IntegerField())
-    rows = read(prepared.any_tier, case, settings, remaining)
+    rows = read(prepared.compiled(None, qs), case, settings, remaining)
     if rows is None:
         return Probe([], [], complete=False, time_limited=True)
     return Probe([r[0] for r in rows], [r[1] for r in rows], complete=len(rows) <= limit)
 
 
-def _head(prepared: Prepared, head: Sequence[int]) -> list[tuple[int, Q]]:
-    return [(tier, prepared.tiers[tier]) for tier in head]
-
-
-def _tier_case(head: Sequence[int], prepared: Prepared, default: int) -> Case:
-    whens = [When(condition, then=Value(tier)) for tier, condition in _head(prepared, head)]
+def _tier_case(
+    head: Sequence[int], prepared: Prepared, qs: models.QuerySet[Any], default: int
+) -> Case:
+    whens = [When(prepared.compiled(tier, qs), then=Value(tier)) for tier in head]
     return Case(*whens, default=Value(default), output_field=IntegerField())
 
 
@@ -588,11 +632,33 @@ def ranked(
     tiers: list[int] = []
     earlier = Q()
     for tier in sorted(prepared.tiers):
+        if spec.postings is not None and tier in prepared.name_queries and tier not in sparse:
+            remaining = int((deadline - time.monotonic()) * 1000)
+            posted = (
+                _posted_rows(
+                    qs,
+                    spec,
+                    prepared,
+                    tier,
+                    earlier,
+                    read - len(ids),
+                    min(remaining, int(TIME_LIMIT_MS * POSTED_TIME_SHARE)),
+                )
+                if remaining > 0
+                else None
+            )
+            if posted is not None:
+                earlier |= Q(prepared.compiled(tier, qs))
+                ids += posted
+                tiers += [tier] * len(posted)
+                if len(ids) >= read:
+                    break
+                continue
         read_sorted = (several and tier <= 3) or tier in sparse
         rows = _tier_rows(
             qs, spec, prepared, tier, earlier, read - len(ids), read_sorted=read_sorted
         )
-        earlier |= prepared.tiers[tier]
+        earlier |= Q(prepared.compiled(tier, qs))
         try:
             sql, params = rows.query.sql_with_params()
         except EmptyResultSet:
@@ -611,6 +677,90 @@ def ranked(
         if len(ids) >= read:
             break
     return Ranked(ids, tiers, limit)
+
+
+#: candidates read from the postings first, in multiples of the rows needed; a second try
+#: reads as many as the share of the first that passed (a list's filters keep a share of
+#: them) says are needed, at most ``POSTED_MAX``; past it the tier is read without them
+POSTED_FIRST = 4
+POSTED_MAX = 16
+#: ... within this share of the search's time limit (the tier is then read as the others, in
+#: what is left: the candidates' checks can be slow, a word excluded is read from TOAST)
+POSTED_TIME_SHARE = 0.2
+#: the lexemes of a tsquery (its text quotes each, a quote in it doubled)
+_LEXEMES_SQL = (
+    "ARRAY(SELECT DISTINCT replace(m[1], $q$''$q$, $q$'$q$) FROM regexp_matches("  # noqa: S608
+    f"to_tsquery('{SEARCH_CONFIG}', %s)::text, $q$'((?:[^']|'')*)'$q$, 'g') AS m)"
+)
+
+
+def _posted_rows(
+    qs: models.QuerySet[Any],
+    spec: SearchSpec,
+    prepared: Prepared,
+    tier: int,
+    earlier: Q,
+    limit: int,
+    milliseconds: int,
+) -> list[int] | None:
+    """The first ``limit`` rows of ``tier`` (a name tier), read from the name postings, or None
+    when they cannot tell them within their budget (the tier is then read as the others).
+
+    The postings of the tier's lexemes hold every row of the tier (and rows with only some
+    of its words), in the tie-break order: the first ``k`` of them (each lexeme's first
+    ``k``, merged) are candidates, and the tier's condition, the list's filters and "none of
+    the earlier tiers" are tested on their rows (by primary key). When ``limit`` rows pass,
+    they are the tier's first ``limit`` rows; when fewer pass and there were fewer than
+    ``k`` candidates, they are the whole tier."""
+    postings = spec.postings
+    assert postings is not None  # noqa: S101 - the caller's condition
+    name_query = prepared.name_queries[tier]
+    if "\\" in name_query or limit <= 0:
+        return None  # a backslash: the lexemes as the tsquery's text quotes them are unsure
+    rows = plain(qs).filter(prepared.compiled(tier, qs))
+    if earlier:
+        rows = rows.exclude(earlier)
+    try:
+        check_sql, check_params = rows.order_by().values_list("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    keys = ", ".join(f"p.{column}" for column in postings.key_columns)
+    own_keys = ", ".join(f"t.{column}" for column in postings.key_columns)
+    started = time.monotonic()
+    k = limit * POSTED_FIRST
+    for attempt in range(2):
+        # Only constant names, numbers and the queryset's own SQL are put in the text.
+        sql = f"""
+            WITH c AS MATERIALIZED (
+                SELECT DISTINCT {keys}, p.row_id
+                FROM unnest({_LEXEMES_SQL}) AS l (lexeme)
+                CROSS JOIN LATERAL (
+                    SELECT * FROM {postings.table} t WHERE t.lexeme = l.lexeme
+                    ORDER BY {own_keys}, t.row_id LIMIT {k}
+                ) p
+                ORDER BY {keys}, p.row_id LIMIT {k}
+            )
+            SELECT ARRAY(
+                SELECT p.row_id FROM c p WHERE p.row_id IN ({check_sql})
+                ORDER BY {keys}, p.row_id LIMIT {limit}
+            ), (SELECT count(*) FROM c)
+        """  # noqa: S608
+        remaining = milliseconds - int((time.monotonic() - started) * 1000)
+        if remaining <= 0:
+            return None
+        found = rows_within_time_limit(
+            qs.db, sql, [name_query, *check_params], remaining, POSTED_ONLY
+        )
+        if found is None:
+            return None
+        ids, candidates = found[0]
+        if len(ids) >= limit or candidates < k:
+            return list(ids)
+        needed = k * limit * 3 // (2 * len(ids)) if ids else k * POSTED_MAX
+        if attempt or needed > limit * POSTED_MAX:
+            break
+        k = needed
+    return None
 
 
 def reference(qs: models.QuerySet[M], spec: SearchSpec, prepared: Prepared) -> models.QuerySet[M]:
@@ -632,6 +782,13 @@ GIN_ONLY = {"enable_seqscan": "off", "enable_indexscan": "off"}
 #: ... or, as PostgreSQL estimates cheaper, scan the table until enough match, from its
 #: beginning (not where another scan is): the first rows found are the same either way
 FIRST_FOUND = {"enable_indexscan": "off", "synchronize_seqscans": "off"}
+#: ... for one that tests candidates from the postings: each by its primary key
+POSTED_ONLY = {
+    "enable_seqscan": "off",
+    "enable_bitmapscan": "off",
+    "enable_hashjoin": "off",
+    "enable_mergejoin": "off",
+}
 #: ... and for one that may also walk the tie-break index, but never scan the table: a scan
 #: reads every row's vectors, the long ones from TOAST (a second of work for a rare word)
 NO_TABLE_SCAN = {"enable_seqscan": "off"}

@@ -176,6 +176,7 @@ _VOWELS = set("aeiouy")
 _LATIN_RUN = re.compile(r"[A-Za-z']+")
 
 
+@functools.lru_cache(maxsize=65536)
 def _word_to_cyrillic(word: str) -> str:
     word = word.lower()
     out: list[str] = []
@@ -436,10 +437,16 @@ def parse_query(text: str) -> ParsedQuery:
 
 def script_variants(word: str) -> list[str]:
     """A word as typed, in Latin letters and in Cyrillic, without repeats."""
+    return list(_script_variants(word))
+
+
+@functools.lru_cache(maxsize=4096)
+def _script_variants(word: str) -> tuple[str, ...]:
+    # a search asks for the variants of each of its terms once per tier (and its headline)
     variants = [word, to_latin(word)]
     if has_latin(word) and not has_cyrillic(word):
         variants.append(to_cyrillic(word))
-    return list(dict.fromkeys(v for v in variants if v))
+    return tuple(dict.fromkeys(v for v in variants if v))
 
 
 def unique(values: Iterable[str]) -> list[str]:

@@ -58,6 +58,8 @@ MIN_LENGTH = 24  # the shortest payload: '"><script>xf99</script>'
 NOT_SHOWN = {
     "cooperation.Organisation.cordis_key": "the import's matching key, not shown",
     "cooperation.OrganisationParticipation.project_rcn": "kept for matching, not shown",
+    "cooperation.OrganisationNamePosting.lname": "the search's name postings, written by "
+    "triggers from the organisation's name (shown, escaped, as the organisation's name)",
 }
 #: Fields a person picks from a fixed list, whose pages cannot be drawn with other values.
 PICKED_FROM_A_LIST = {"timezone"}
