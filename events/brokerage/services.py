@@ -583,14 +583,25 @@ def schedule_run(*, event: Event, user: User) -> ScheduleReport:
     )
 
 
+def _published_since_run(event: Event) -> bool:
+    """An agenda of ``event`` was published after its schedule was last computed."""
+    config = BrokerageSettings.objects.filter(event=event).first()
+    return (
+        config is not None
+        and config.published_at is not None
+        and (config.scheduled_at is None or config.published_at > config.scheduled_at)
+    )
+
+
 def schedule_improve(*, event_id: int, fingerprint: str) -> bool:
     """The background part of ``schedule_run`` for a small event whose schedule is below its
     LP bound: the whole scheduler with its exact stage (HiGHS; seconds to a minute, without
     the event's lock), saved under the lock only if the meetings, locks, slots and
-    availability are still those of ``fingerprint`` and it places more than the schedule
-    saved now. Whether it saved."""
+    availability are still those of ``fingerprint``, no agenda was published since the last
+    run (what participants have seen never changes behind the organiser's back) and it places
+    more than the schedule saved now. Whether it saved."""
     event = Event.objects.filter(pk=event_id).first()
-    if event is None:
+    if event is None or _published_since_run(event):
         return False
     problem, _slots, _meetings = schedule_problem(event)
     if schedule_fingerprint(problem) != fingerprint or not problem.meetings:
@@ -601,7 +612,7 @@ def schedule_improve(*, event_id: int, fingerprint: str) -> bool:
         return False
     with _locked_event(event):
         problem, slots, meetings = schedule_problem(event)
-        if schedule_fingerprint(problem) != fingerprint:
+        if schedule_fingerprint(problem) != fingerprint or _published_since_run(event):
             return False  # changed meanwhile: the organiser's next run starts again
         if len(result.placed) <= sum(1 for m in meetings if m.slot_id is not None):
             return False
