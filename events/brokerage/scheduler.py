@@ -1419,13 +1419,9 @@ def _exact(st: _State, bound: int) -> bool:
     info = h.getInfo()
     if info.primal_solution_status != highspy.kSolutionStatusFeasible:
         return False
-    values = h.getSolution().col_value
-    slots = [-1] * len(st.ids)
-    for j, (i, s) in enumerate(cols):
-        if values[j] > 0.5:
-            if slots[i] >= 0:
-                return False
-            slots[i] = s
+    slots = _slots_of(st, cols, h.getSolution().col_value)
+    if slots is None:
+        return False
     placed = sum(1 for s in slots if s >= 0)
     if placed <= sum(1 for s in st.slot if s >= 0) or placed > bound or not _valid(st, slots):
         return False
@@ -1461,13 +1457,9 @@ def _proximity(st: _State, bound: int) -> bool:
         h.run()
         if h.getInfo().primal_solution_status != highspy.kSolutionStatusFeasible:
             break
-        values = h.getSolution().col_value
-        slots = [-1] * len(st.ids)
-        for j, (i, s) in enumerate(cols):
-            if values[j] > 0.5:
-                if slots[i] >= 0:
-                    return gained
-                slots[i] = s
+        slots = _slots_of(st, cols, h.getSolution().col_value)
+        if slots is None:
+            return gained
         better = sum(1 for s in slots if s >= 0)
         if better <= placed or better > bound or not _valid(st, slots):
             break
@@ -1475,6 +1467,20 @@ def _proximity(st: _State, bound: int) -> bool:
         placed = better
         gained = True
     return gained
+
+
+def _slots_of(
+    st: _State, cols: Sequence[tuple[int, int]], values: Sequence[float]
+) -> list[int] | None:
+    """Each meeting's slot (-1: none) in a solver's solution of :func:`_model` (``cols``: the
+    (meeting, slot) of each column), or None if it gives a meeting two slots."""
+    slots = [-1] * len(st.ids)
+    for j, (i, s) in enumerate(cols):
+        if values[j] > 0.5:
+            if slots[i] >= 0:
+                return None
+            slots[i] = s
+    return slots
 
 
 def _valid(st: _State, slots: list[int]) -> bool:
