@@ -9,7 +9,8 @@ from events.brokerage import services
 
 @shared_task(
     name="events.brokerage.tasks.schedule_improve",
-    # the exact stage of a hard small event takes up to a minute on a loaded machine
+    # the exact stage of a hard small event takes up to two minutes on a loaded machine
+    # (scheduler.EXACT_SECONDS, 200, is its safety net)
     soft_time_limit=300,
     time_limit=360,
 )
