@@ -318,11 +318,18 @@ def eligible(criteria: Criteria, countries: Sequence[int] | None = None) -> Wher
     return where
 
 
-def keyword_found(criteria: Criteria, index: int, *, for_index: bool) -> Where:
+def keyword_found(
+    criteria: Criteria, index: int, *, for_index: bool, indexed: bool = True
+) -> Where:
     """Organisation ``o`` has keyword ``index`` of the request in its names or terms
-    (``portal.search``: every word in some form)."""
+    (``portal.search``: every word in some form); ``indexed=False``: tested on the rows
+    other conditions found, the full-text indexes unused."""
     sql, params = engine.every_word_in_some_form_sql(
-        criteria.keywords[index][1], vector="head_vector", alias="o", for_index=for_index
+        criteria.keywords[index][1],
+        vector="head_vector",
+        alias="o",
+        for_index=for_index,
+        indexed=indexed,
     )
     return Where(sql, tuple(params))
 
@@ -542,19 +549,22 @@ def _combinations(count: int, chosen: int) -> int:
     return math.comb(count, chosen)
 
 
-def _level(criteria: Criteria, keywords: int, among: Sequence[int]) -> Where:
+def _level(
+    criteria: Criteria, keywords: int, among: Sequence[int], *, indexed: bool = True
+) -> Where:
     """At least ``keywords`` of the keywords ``among`` (indexes), or a wider condition (at
     least one) when that takes too many alternatives. Level 0: no condition (the bands ask
     for a theme). Written word by word (``keyword_found(..., for_index=False)``): the
     keywords read this way are common ones, and each word's GIN search (thousands of rows,
-    a millisecond or more each) is then made once, not once per way of reading."""
+    a millisecond or more each) is then made once, not once per way of reading.
+    ``indexed=False``: tested on the rows the band's tags find (``Reading.keywords_on_rows``)."""
     if keywords == 0:
         return Where("TRUE")
     if _combinations(len(among), keywords) > MAX_COMBINATIONS:
         keywords = 1
     alternatives = []
     for chosen in itertools.combinations(among, keywords):
-        found = [keyword_found(criteria, i, for_index=False) for i in chosen]
+        found = [keyword_found(criteria, i, for_index=False, indexed=indexed) for i in chosen]
         both = found[0]
         for where in found[1:]:
             both &= where
@@ -677,6 +687,11 @@ class Estimates:
     eligible: float
     #: the ids of the countries on the side sought (read with the statistics)
     countries: tuple[int, ...] | None = None
+    #: per keyword, the share of the postings its words' GIN searches read (every word's
+    #: forms and keys: the sum of their shares)
+    postings: tuple[float, ...] = ()
+    #: the share of organisations of the types sought (1.0: any type)
+    types: float = 1.0
 
     @property
     def rare(self) -> tuple[int, ...]:
@@ -707,6 +722,25 @@ class Estimates:
             fp7_share = 1.0 if least == 0 else self._fp7_share(least)
             share += theme_share * fp7_share
         return self.organisations * self.eligible * level * min(1.0, share)
+
+    def keywords_on_rows(self, among: Sequence[int], band: Band, *, side_tag: bool) -> bool:
+        """Whether the keywords ``among`` cost less tested on each row of ``band`` its
+        tags find (``ROW_COST`` a row: a heap fetch and the vectors' tests) than read from
+        their words' GIN searches (``POSTING_COST`` a posting: a common word such as
+        "technology" is in tens of thousands of rows, and every band statement of the level
+        reads its postings again). A band of a rare theme and a high FP7 record holds a few
+        hundred rows of a hundred thousand."""
+        share = 0.0
+        for themes, least in band.fp7.items():
+            if least is None:
+                continue
+            theme_share = self.themes.get(themes, 1.0) if themes else 1.0
+            share += theme_share * (1.0 if least == 0 else self._fp7_share(least))
+        rows = self.organisations * min(1.0, share) * self.types
+        if side_tag:
+            rows *= SIDE_SHARE
+        postings = self.organisations * sum(self.postings[i] for i in among)
+        return rows * ROW_COST < postings * POSTING_COST
 
     def _fp7_share(self, least: int) -> float:
         below = [n for n in self.fp7 if n <= least]
@@ -806,15 +840,19 @@ def estimates_of(criteria: Criteria, *, using: str = "default") -> Estimates:
     forms = columns.get("head_vector", _Column({}))
     keys = columns.get("keys_vector", _Column({}))
     shares = []
+    postings = []
     position = 0
     for _keyword, words in criteria.keywords:
         share = 1.0
+        read = 0.0
         for _word in words:
             by_forms = forms.matching(normalised[position])
             by_keys = keys.matching(normalised[position + 1]) if normalised[position + 1] else 0
             share *= 1 - (1 - by_forms) * (1 - by_keys)
+            read += by_forms + by_keys
             position += 2
         shares.append(share)
+        postings.append(read)
     themes_column = columns.get("theme_ids", _Column({}))
     least_theme = min(themes_column.common.values(), default=0.0) / 2
     theme_shares = [themes_column.common.get(str(t), least_theme) for t in sorted(criteria.themes)]
@@ -829,9 +867,11 @@ def estimates_of(criteria: Criteria, *, using: str = "default") -> Estimates:
     fp7 = {n: _at_least_share(fp7_column, n) for n in BAND_FP7 if n > 0}
     status = columns.get("status", _Column({}))
     eligible = status.common.get(Organisation.Status.PUBLISHED.value, 1.0) * SIDE_SHARE
+    types = 1.0
     if criteria.types:
         type_column = columns.get("type", _Column({}))
-        eligible *= min(1.0, sum(type_column.common.get(t, 0.05) for t in criteria.types))
+        types = min(1.0, sum(type_column.common.get(t, 0.05) for t in criteria.types))
+        eligible *= types
     return Estimates(
         organisations=count,
         keywords=tuple(shares),
@@ -839,6 +879,8 @@ def estimates_of(criteria: Criteria, *, using: str = "default") -> Estimates:
         fp7=fp7,
         eligible=eligible,
         countries=countries,
+        postings=tuple(postings),
+        types=types,
     )
 
 
@@ -853,6 +895,12 @@ def _at_least_share(column: _Column, least: int) -> float:
         common += others * above
     return min(1.0, common)
 
+
+#: the relative costs of testing the keywords on a row a band's tags found (a heap fetch and
+#: the vectors' tests: about 1.5 us here) and of a posting of a word's GIN search (about
+#: 0.13 us: decoding it into the bitmap), with a margin for the estimates' errors
+ROW_COST = 15.0
+POSTING_COST = 1.0
 
 #: the share of the organisations guessed to be on the side sought (PostgreSQL estimates the
 #: rest of ``eligible``, not a join with the countries)
@@ -992,7 +1040,10 @@ def _top(
         condition = bands[chosen].condition(criteria, side_tags)
         if condition is None:
             return chosen, None
-        level = _level(criteria, keywords, common)
+        on_rows = keywords > 0 and reading.estimates.keywords_on_rows(
+            common, bands[chosen], side_tag=bool(side_tags)
+        )
+        level = _level(criteria, keywords, common, indexed=not on_rows)
         if criteria.types:
             # the types sought from the B-tree index of (status, type): the band's rows of
             # other types are not read

@@ -340,19 +340,30 @@ def reference_ids(request: TwinningRequest, limit: int) -> list[int]:
 
 
 @pytest.mark.parametrize(
-    ("small", "first"),
-    [(False, None), (True, None), (True, 1)],
-    ids=["as configured", "every path", "every path, one row per band statement"],
+    ("small", "first", "on_rows"),
+    [(False, None, False), (True, None, False), (True, 1, False), (True, None, True)],
+    ids=[
+        "as configured",
+        "every path",
+        "every path, one row per band statement",
+        "every path, keywords tested on the band's rows",
+    ],
 )
 def test_the_list_is_exactly_the_unbounded_order(
-    tomsk: Organisation, monkeypatch: pytest.MonkeyPatch, small: bool, first: int | None
+    tomsk: Organisation,
+    monkeypatch: pytest.MonkeyPatch,
+    small: bool,
+    first: int | None,
+    on_rows: bool,
 ) -> None:
     """Levels, bands, estimates and the countries rule read few rows; the list must be the
     one computed over every relevant candidate, with no hard rule broken. ``small``: the
     thresholds made tiny, so that at this size too the keywords are common, the levels are
     read band by band, probed, and the best row of a missing country is looked for.
     ``first``: a band statement sends at most this many of its first rows (the rows known
-    of a band then end before the rows needed: it is read again, without them)."""
+    of a band then end before the rows needed: it is read again, without them).
+    ``on_rows``: every band statement tests the keywords on the rows its tags find, the
+    full-text indexes unused (``Estimates.keywords_on_rows``)."""
     from django.db import connection
 
     from cooperation import indexing
@@ -365,6 +376,8 @@ def test_the_list_is_exactly_the_unbounded_order(
         monkeypatch.setattr(matching, "BAND_MARGIN", 1)
     if first is not None:
         monkeypatch.setattr(matching, "BAND_FIRST_ROWS", first)
+    if on_rows:
+        monkeypatch.setattr(matching, "ROW_COST", 0.0)
     themes = [theme(code) for code in ("ICT", "NMP", "ENERGY")]
     codes = ["DE", "FR", "IT", "FI", "RU"]
     keyword_sets = [
