@@ -65,7 +65,9 @@ common word costs a millisecond or more. So (``suggested``, ``_top``):
   intersected with the GIN index of the rows' *tags* (``MATCH_TAGS``, migration
   ``twinning.0004``: the theme ids, a tag per FP7 participation up to 20 and the country, so
   that "theme 6, at least 3 FP7 participations, in Russia" is one ``@>`` of three tags) and, when types are sought, the B-tree index of
-  ``(status, type)``. The first band read is the best one PostgreSQL expects to hold
+  ``(status, type)``. Where the band's tags are expected to find fewer rows than the level's
+  words have postings (``Estimates.keywords_on_rows``: a rare theme with a high FP7 record
+  against "technology"), the keywords are tested on the rows the tags find instead. The first band read is the best one PostgreSQL expects to hold
   ``BAND_MARGIN`` times the rows still needed (a level expected to be small is read whole);
   after each band, the best score a row still unread may have is known
   (``Band.best_unread``), and reading stops when the first ``limit`` score above it;
