@@ -31,7 +31,8 @@ types (or any) and a number of countries. For each request:
 
 **Measured**: for each request once (distinct inputs, in a shuffled order), the wall time of
 ``suggest_partners(request=..., limit=20)`` in this process (every query it makes; the
-request itself is loaded beforehand, as the page loads it), alternating with the baseline:
+request itself is loaded beforehand, as the page loads it: ``page_request``, its themes
+prefetched), alternating with the baseline:
 loading 20 organisations of the same table by primary key (``pk_median_ms``), in the same run;
 and the CPU time of that loop per request, the database backend's (``server_cpu_ms``, from
 ``/proc``: steadier than wall times on a shared machine) and this process's
@@ -589,6 +590,19 @@ def reference_ids(request: Any, every: list[Any]) -> list[int]:
     return [c.id for c in ordered[:LIMIT]]
 
 
+def page_request(pk: int) -> Any:
+    """The request as its page loads it (``twinning.selectors.request_get_for_viewer``: its
+    organisation and country selected, its themes prefetched), before the page asks for the
+    suggestions."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from twinning import selectors
+
+    request = selectors.request_get_for_viewer(pk=pk, viewer=AnonymousUser())
+    assert request is not None, pk
+    return request
+
+
 def backend_cpu_ms() -> float | None:
     """The CPU time the database backend of this connection has used (user and system,
     from ``/proc``: a server on this machine), None when it cannot be read."""
@@ -611,14 +625,11 @@ def evaluate(plans: list[Plan], *, exact_sample: int | None = None) -> dict[str,
     """Time and check ``suggest_partners`` for every planned request (module documentation)."""
     from cooperation.models import Organisation
     from twinning import matching
-    from twinning.models import TwinningRequest
 
     rng = random.Random(7)
     order = list(plans)
     rng.shuffle(order)
-    requests = TwinningRequest.objects.select_related("organisation__country").in_bulk(
-        [p.request_id for p in order]
-    )
+    requests = {p.request_id: page_request(p.request_id) for p in order}
     all_ids = list(Organisation.objects.values_list("pk", flat=True))
     server_cpu = backend_cpu_ms()
     client_cpu = time.process_time()
@@ -698,13 +709,10 @@ def main() -> dict[str, Any]:
     common.django_setup(url)
     organisations, plans = prepare(scale, args.requests)
     from twinning import matching
-    from twinning.models import TwinningRequest
 
     # the connection and the caches warmed up by requests that are not measured
-    for request in TwinningRequest.objects.select_related("organisation__country").filter(
-        pk__in=[p.request_id for p in plans[args.requests :]]
-    ):
-        matching.suggest_partners(request=request)
+    for plan in plans[args.requests :]:
+        matching.suggest_partners(request=page_request(plan.request_id))
     figures = evaluate(plans[: args.requests], exact_sample=args.exact_sample or None)
     common.log(json.dumps(figures))
     return {

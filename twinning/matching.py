@@ -89,7 +89,8 @@ common word costs a millisecond or more. So (``suggested``, ``_top``):
 The list is exactly the first ``limit`` of the order over every relevant candidate: the
 benchmark and the tests compare it with ``read_candidates(criteria, relevant(criteria))``.
 
-**Cost.** ``suggest_partners``: the request's themes (1 query), the statistics (1), one
+**Cost.** ``suggest_partners``: the request's themes (1 query; none when prefetched, as
+the request's page loads it), the statistics (1), one
 statement per band read (usually one or two, the rows with rare keywords in the first), the
 organisations shown (1). ``requests_fitting``: the requests passing the hard rules with their
 themes (2), the organisation's themes (1), every keyword of every request tested against the
