@@ -1,10 +1,14 @@
 """Seeded brokerage instances, the formula and LP-relaxation bounds and the exact CP-SAT
-reference of ``benchmarks/scheduler.py``. Not a benchmark itself (``make bench`` skips it)."""
+reference of ``benchmarks/scheduler.py``, and an instance built as an event's rows
+(``build_event``, for the benchmark's saving figures and the services' tests). Not a
+benchmark itself (``make bench`` skips it)."""
 
 from __future__ import annotations
 
+import datetime
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from events.brokerage.scheduler import MeetingIn, Problem
 
@@ -97,6 +101,59 @@ def small_instance(k: int) -> Instance:
         availability=rng.choice([(1.0, 1.0), (0.7, 0.9), (0.5, 0.8)]),
         max_meetings=slots,
     )
+
+
+def build_event(event: Any, problem: Problem, *, email_prefix: str) -> tuple[list[Any], list[Any]]:
+    """``event`` (a brokerage event) holding ``problem``: a user and participant per person
+    (``<email_prefix><person>@example.org``), a 20-minute slot per slot of ``problem`` from the
+    event's start with its tables, who is away when, and an accepted request per meeting.
+    Returns the slots and the requests (in the order of ``problem.meetings``); the meetings
+    themselves are left to the caller (the benchmark times their ``bulk_create``)."""
+    from events.brokerage.models import MeetingRequest, Profile, Slot, Unavailability
+    from portal.accounts.models import User
+
+    people = sorted({p for m in problem.meetings for p in (m.a, m.b)} | set(problem.availability))
+    users = User.objects.bulk_create(
+        [User(email=f"{email_prefix}{p}@example.org", name=f"P{p}") for p in people]
+    )
+    profiles = dict(
+        zip(
+            people,
+            Profile.objects.bulk_create([Profile(event=event, user=u, name=u.name) for u in users]),
+            strict=True,
+        )
+    )
+    start = event.starts_at
+    slots = Slot.objects.bulk_create(
+        [
+            Slot(
+                event=event,
+                starts_at=start + datetime.timedelta(minutes=20 * k),
+                ends_at=start + datetime.timedelta(minutes=20 * (k + 1)),
+                tables=tables,
+            )
+            for k, tables in enumerate(problem.tables)
+        ]
+    )
+    Unavailability.objects.bulk_create(
+        [
+            Unavailability(profile=profiles[p], slot=slots[k])
+            for p, free in problem.availability.items()
+            for k in sorted(set(range(len(slots))) - set(free))
+        ]
+    )
+    requests = MeetingRequest.objects.bulk_create(
+        [
+            MeetingRequest(
+                event=event,
+                requester=profiles[m.a],
+                recipient=profiles[m.b],
+                status=MeetingRequest.Status.ACCEPTED,
+            )
+            for m in problem.meetings
+        ]
+    )
+    return slots, requests
 
 
 def formula_bound(problem: Problem) -> int:

@@ -58,6 +58,7 @@ from _common import (
 )
 from _scheduler_instances import (
     Instance,
+    build_event,
     cpsat,
     formula_bound,
     generate,
@@ -220,7 +221,7 @@ def database_figures(instance: Instance, result: object) -> tuple[float, float]:
     from django.utils import timezone
 
     from events.brokerage import services
-    from events.brokerage.models import Meeting, MeetingRequest, Profile, Slot
+    from events.brokerage.models import Meeting
     from events.models import Event
     from portal.accounts.models import User
 
@@ -236,45 +237,8 @@ def database_figures(instance: Instance, result: object) -> tuple[float, float]:
             ends_at=start + datetime.timedelta(hours=12),
             status=Event.Status.PUBLISHED,
         )
-        people = sorted({p for m in problem.meetings for p in (m.a, m.b)})
         User.objects.filter(email__startswith=f"bench-{instance.name}-").delete()
-        users = User.objects.bulk_create(
-            [User(email=f"bench-{instance.name}-{p}@example.org", name=f"P{p}") for p in people]
-        )
-        by_email = {u.email: u for u in users}
-        profiles = Profile.objects.bulk_create(
-            [
-                Profile(
-                    event=event,
-                    user=by_email[f"bench-{instance.name}-{p}@example.org"],
-                    name=f"P{p}",
-                )
-                for p in people
-            ]
-        )
-        profile_of = dict(zip(people, profiles, strict=True))
-        slots = Slot.objects.bulk_create(
-            [
-                Slot(
-                    event=event,
-                    starts_at=start + datetime.timedelta(minutes=20 * k),
-                    ends_at=start + datetime.timedelta(minutes=20 * (k + 1)),
-                    tables=t,
-                )
-                for k, t in enumerate(problem.tables)
-            ]
-        )
-        requests = MeetingRequest.objects.bulk_create(
-            [
-                MeetingRequest(
-                    event=event,
-                    requester=profile_of[m.a],
-                    recipient=profile_of[m.b],
-                    status=MeetingRequest.Status.ACCEPTED,
-                )
-                for m in problem.meetings
-            ]
-        )
+        slots, requests = build_event(event, problem, email_prefix=f"bench-{instance.name}-")
     rows = [
         Meeting(event=event, request=r, requester_id=r.requester_id, recipient_id=r.recipient_id)
         for r in requests

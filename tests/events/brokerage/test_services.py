@@ -332,56 +332,13 @@ def test_concurrent_accepts_never_exceed_the_limit(fair: Any) -> None:
 
 
 def _event_from_problem(fair: Any, problem: Any) -> dict[int, int]:
-    """``fair.event`` holding the scheduler instance ``problem``: a participant per person, an
-    accepted request and its meeting per meeting, its slots and tables, who is away when.
-    The instance's meeting id -> the meeting row's id."""
-    from events.brokerage.models import Profile, Slot, Unavailability
-    from portal.accounts.models import User
+    """``fair.event`` holding the scheduler instance ``problem`` (the benchmark's
+    ``build_event``) with a meeting per accepted request. The instance's meeting id -> the
+    meeting row's id."""
+    from tests.benchmark_modules import load_benchmark_module
 
-    start = fair.event.starts_at
-    people = sorted({p for m in problem.meetings for p in (m.a, m.b)} | set(problem.availability))
-    users = User.objects.bulk_create(
-        [User(email=f"p{p}@example.org", name=f"P{p}") for p in people]
-    )
-    profiles = dict(
-        zip(
-            people,
-            Profile.objects.bulk_create(
-                [Profile(event=fair.event, user=u, name=u.name) for u in users]
-            ),
-            strict=True,
-        )
-    )
-    slots = Slot.objects.bulk_create(
-        [
-            Slot(
-                event=fair.event,
-                starts_at=start + datetime.timedelta(minutes=20 * k),
-                ends_at=start + datetime.timedelta(minutes=20 * (k + 1)),
-                tables=tables,
-            )
-            for k, tables in enumerate(problem.tables)
-        ]
-    )
-    Unavailability.objects.bulk_create(
-        [
-            Unavailability(profile=profiles[p], slot=slots[k])
-            for p, free in problem.availability.items()
-            for k in range(len(slots))
-            if k not in set(free)
-        ]
-    )
-    requests = MeetingRequest.objects.bulk_create(
-        [
-            MeetingRequest(
-                event=fair.event,
-                requester=profiles[m.a],
-                recipient=profiles[m.b],
-                status=MeetingRequest.Status.ACCEPTED,
-            )
-            for m in problem.meetings
-        ]
-    )
+    build = load_benchmark_module("_scheduler_instances.py").build_event
+    _slots, requests = build(fair.event, problem, email_prefix="p")
     rows = Meeting.objects.bulk_create(
         [
             Meeting(event=fair.event, request=r, requester=r.requester, recipient=r.recipient)
