@@ -717,14 +717,7 @@ class Estimates:
     def rows(self, level: float, band: Band) -> float:
         """The rows of a level (its share) in ``band``, eligible (at most, independence
         assumed)."""
-        share = 0.0
-        for themes, least in band.fp7.items():
-            if least is None:
-                continue
-            theme_share = self.themes.get(themes, 1.0) if themes else 1.0
-            fp7_share = 1.0 if least == 0 else self._fp7_share(least)
-            share += theme_share * fp7_share
-        return self.organisations * self.eligible * level * min(1.0, share)
+        return self.organisations * self.eligible * level * self._band_share(band)
 
     def keywords_on_rows(self, among: Sequence[int], band: Band, *, side_tag: bool) -> bool:
         """Whether the keywords ``among`` cost less tested on each row of ``band`` its
@@ -733,17 +726,22 @@ class Estimates:
         "technology" is in tens of thousands of rows, and every band statement of the level
         reads its postings again). A band of a rare theme and a high FP7 record holds a few
         hundred rows of a hundred thousand."""
+        rows = self.organisations * self._band_share(band) * self.types
+        if side_tag:
+            rows *= SIDE_SHARE
+        postings = self.organisations * sum(self.postings[i] for i in among)
+        return rows * ROW_COST < postings * POSTING_COST
+
+    def _band_share(self, band: Band) -> float:
+        """The share of organisations with the themes and FP7 record of ``band`` (at most,
+        independence assumed), whatever their keywords, side or type."""
         share = 0.0
         for themes, least in band.fp7.items():
             if least is None:
                 continue
             theme_share = self.themes.get(themes, 1.0) if themes else 1.0
             share += theme_share * (1.0 if least == 0 else self._fp7_share(least))
-        rows = self.organisations * min(1.0, share) * self.types
-        if side_tag:
-            rows *= SIDE_SHARE
-        postings = self.organisations * sum(self.postings[i] for i in among)
-        return rows * ROW_COST < postings * POSTING_COST
+        return min(1.0, share)
 
     def _fp7_share(self, least: int) -> float:
         below = [n for n in self.fp7 if n <= least]

@@ -1404,14 +1404,31 @@ def _lp_bound(st: _State) -> int:
 
 
 def _exact(st: _State, bound: int, deadline: float) -> bool:
-    """Branch and bound (HiGHS) for "one more meeting than now": :func:`_model` with the count
-    of meetings held at least one above the current schedule's as a constraint and no
-    objective (a feasibility problem: on the benchmark's hard small instances HiGHS finds such
+    """Branch and bound (HiGHS) for "one more meeting than now" (:func:`_one_more`) with no
+    objective: a feasibility problem. On the benchmark's hard small instances HiGHS finds such
     a schedule in a tenth of the nodes it needs when it maximises the count from the current
     schedule, and without its sub-MIP heuristics, which cost three quarters of its time there
-    and found nothing), repeated from each better schedule until the bound. All the runs
-    together explore at most :data:`EXACT_NODES` nodes. A schedule found replaces ``st``'s
-    when it places more (and keeps every rule). Returns whether one did."""
+    and found nothing. All the runs together explore at most :data:`EXACT_NODES` nodes.
+    Returns whether it placed more."""
+    return _one_more(st, bound, deadline, proximity=False)
+
+
+def _proximity(st: _State, bound: int, deadline: float) -> bool:
+    """Proximity search (Fischetti and Monaci): "one more meeting than now"
+    (:func:`_one_more`) with the number of changed (meeting, slot) choices as the objective,
+    HiGHS stopping at its first solution and at the root node (a bounded amount of work, no
+    clock). Returns whether it placed more."""
+    return _one_more(st, bound, deadline, proximity=True)
+
+
+def _one_more(st: _State, bound: int, deadline: float, *, proximity: bool) -> bool:
+    """The model of :func:`_model` with "at least one meeting more than the current schedule"
+    as a constraint, solved by HiGHS and repeated from each better schedule until ``bound``,
+    ``deadline`` (a safety net) or, without ``proximity``, :data:`EXACT_NODES` nodes in all.
+    ``proximity``: the objective is the number of changed (meeting, slot) choices, one node
+    and the first solution a round; else no objective and no sub-MIP heuristics. A schedule
+    found replaces ``st``'s when it places more (and keeps every rule). Returns whether one
+    did."""
     import highspy
     import numpy as np
 
@@ -1420,66 +1437,35 @@ def _exact(st: _State, bound: int, deadline: float) -> bool:
         return False
     n = len(cols)
     every = np.arange(n, dtype=np.int32)
-    h.changeColsCost(n, every, np.zeros(n))
     h.addRow(0.0, highspy.kHighsInf, n, every, np.ones(n))
     row = h.getNumRow() - 1
-    h.setOptionValue("mip_heuristic_effort", 0.0)
+    if proximity:
+        h.setOptionValue("mip_max_nodes", 1)
+        h.setOptionValue("mip_max_improving_sols", 1)
+    else:
+        h.changeColsCost(n, every, np.zeros(n))
+        h.setOptionValue("mip_heuristic_effort", 0.0)
     nodes = EXACT_NODES
     gained = False
     placed = sum(1 for s in st.slot if s >= 0)
     while placed < bound and nodes > 0 and time.monotonic() < deadline:
-        h.setOptionValue("mip_max_nodes", nodes)
         h.setOptionValue("time_limit", deadline - time.monotonic())
+        if proximity:
+            current = [st.slot[i] == s for i, s in cols]
+            h.changeColsCost(n, every, np.array([-1.0 if v else 1.0 for v in current]))
+        else:
+            h.setOptionValue("mip_max_nodes", nodes)
         h.changeRowBounds(row, placed + 1.0, highspy.kHighsInf)
         h.clearSolver()
         h.run()
         info = h.getInfo()
-        nodes -= max(info.mip_node_count, 1)
+        if not proximity:
+            nodes -= max(info.mip_node_count, 1)
         if info.primal_solution_status != highspy.kSolutionStatusFeasible:
             break
         slots = _slots_of(st, cols, h.getSolution().col_value)
         if slots is None:
             break
-        better = sum(1 for s in slots if s >= 0)
-        if better <= placed or better > bound or not _valid(st, slots):
-            break
-        st.restore(slots)
-        placed = better
-        gained = True
-    return gained
-
-
-def _proximity(st: _State, bound: int, deadline: float) -> bool:
-    """Proximity search (Fischetti and Monaci): the model of :func:`_model` with "one more
-    meeting than now" as a constraint and the number of changed (meeting, slot) choices as the
-    objective, HiGHS stopping at its first solution and at the root node (a bounded amount of
-    work, no clock); repeated from each better schedule. Returns whether it placed more."""
-    import highspy
-    import numpy as np
-
-    h, cols = _model(st, integer=True)
-    if not cols:
-        return False
-    n = len(cols)
-    every = np.arange(n, dtype=np.int32)
-    h.addRow(0.0, highspy.kHighsInf, n, every, np.ones(n))
-    row = h.getNumRow() - 1
-    h.setOptionValue("mip_max_nodes", 1)
-    h.setOptionValue("mip_max_improving_sols", 1)
-    gained = False
-    placed = sum(1 for s in st.slot if s >= 0)
-    while placed < bound and time.monotonic() < deadline:
-        h.setOptionValue("time_limit", deadline - time.monotonic())
-        current = [1.0 if st.slot[i] == s else 0.0 for i, s in cols]
-        h.changeColsCost(n, every, np.array([-1.0 if v else 1.0 for v in current]))
-        h.changeRowBounds(row, placed + 1.0, highspy.kHighsInf)
-        h.clearSolver()
-        h.run()
-        if h.getInfo().primal_solution_status != highspy.kSolutionStatusFeasible:
-            break
-        slots = _slots_of(st, cols, h.getSolution().col_value)
-        if slots is None:
-            return gained
         better = sum(1 for s in slots if s >= 0)
         if better <= placed or better > bound or not _valid(st, slots):
             break
