@@ -46,8 +46,8 @@ over every relevant candidate; the benchmark checks it against the same order co
 all of them (``read_candidates(criteria, relevant(criteria))``).
 
 **Reading few rows: levels and bands.** A common keyword ("machine learning") is in
-thousands of organisations; reading them costs a heap page each, and the GIN search of a
-common word costs a millisecond or more. So (``suggested``, ``_top``):
+thousands of organisations; reading them costs a heap page each, and reading a common
+word's postings costs a millisecond or more. So (``suggested``, ``_top``):
 
 - ``estimates_of`` reads PostgreSQL's statistics (``pg_stats``, one statement that also
   normalises the keywords' words as the search does, and reads the ids of the countries of
@@ -60,14 +60,18 @@ common word costs a millisecond or more. So (``suggested``, ``_top``):
   first statement: a level of more keywords than the common ones takes no statement;
 - the other rows are read level by level (``m`` keywords: 10 points each, more than the rest
   together), each level in *bands*: the rows with at least ``j`` of the themes and at least
-  ``n`` FP7 participations for every ``j`` (``Band``: every row scoring at least a threshold),
-  from the GIN searches of the common keywords (word by word: each word's search once)
-  intersected with the GIN index of the rows' *tags* (``MATCH_TAGS``, migration
-  ``twinning.0004``: the theme ids, a tag per FP7 participation up to 20 and the country, so
-  that "theme 6, at least 3 FP7 participations, in Russia" is one ``@>`` of three tags) and, when types are sought, the B-tree index of
-  ``(status, type)``. Where the band's tags are expected to find fewer rows than the level's
-  words have postings (``Estimates.keywords_on_rows``: a rare theme with a high FP7 record
-  against "technology"), the keywords are tested on the rows the tags find instead. The first band read is the best one PostgreSQL expects to hold
+  ``n`` FP7 participations for every ``j`` (``Band``: every row scoring at least a threshold);
+- every statement finds its rows with one search of one GIN index, the organisations'
+  *match vector* (``MATCH_VECTOR``, migration ``twinning.0005``): the lexemes of the names,
+  keywords, themes and places and the skeleton keys, the *tags* (the theme ids, a tag per
+  FP7 participation up to 20 and the country, so that "theme 6, at least 3 FP7
+  participations, in Russia" is three tags) and the type. "The level's keywords, the
+  band's tags and one of the types sought" is then one tsquery (``_matching``), which GIN
+  answers by reading its rarest entries whole and skipping through the others: a common
+  word ("technology", tens of thousands of postings) is not read whole to be intersected
+  with a band of a few hundred rows, as three indexes' bitmaps would (at 100,000
+  organisations that was 60% of the matching's database time). The first band read is
+  the best one PostgreSQL expects to hold
   ``BAND_MARGIN`` times the rows still needed (a level expected to be small is read whole);
   after each band, the best score a row still unread may have is known
   (``Band.best_unread``), and reading stops when the first ``limit`` score above it;
@@ -321,18 +325,14 @@ def eligible(criteria: Criteria, countries: Sequence[int] | None = None) -> Wher
     return where
 
 
-def keyword_found(
-    criteria: Criteria, index: int, *, for_index: bool, indexed: bool = True
-) -> Where:
+def keyword_found(criteria: Criteria, index: int, *, for_index: bool) -> Where:
     """Organisation ``o`` has keyword ``index`` of the request in its names or terms
-    (``portal.search``: every word in some form); ``indexed=False``: tested on the rows
-    other conditions found, the full-text indexes unused."""
+    (``portal.search``: every word in some form)."""
     sql, params = engine.every_word_in_some_form_sql(
         criteria.keywords[index][1],
         vector="head_vector",
         alias="o",
         for_index=for_index,
-        indexed=indexed,
     )
     return Where(sql, tuple(params))
 
@@ -351,6 +351,13 @@ def any_keyword(criteria: Criteria) -> Where:
 MATCH_TAGS = "portal_match_tags(o.theme_ids, o.fp7_participations, o.country_id)"
 #: ``country_tag(c)`` is ``-(COUNTRY_TAG_BASE + c)`` (below every FP7 tag)
 COUNTRY_TAG_BASE = 1000
+#: the match vector of an organisation (migration ``twinning.0005``, one GIN index): the
+#: lexemes of ``head_vector`` and ``keys_vector``, its tags as lexemes ``'#<tag>'`` and its
+#: type as ``'!<type>'``
+MATCH_VECTOR = (
+    "portal_match_vector(o.head_vector, o.keys_vector, o.theme_ids, o.fp7_participations,"
+    " o.country_id, o.type)"
+)
 
 
 def fp7_tag(least: int) -> int:
@@ -366,12 +373,12 @@ def country_tag(country_id: int) -> int:
 
 
 def has_tags(tags: Sequence[int]) -> Where:
-    """The organisation has every tag of ``tags`` (the GIN index of ``MATCH_TAGS``)."""
-    return Where(f"{MATCH_TAGS} @> %s::bigint[]", (list(tags),))
+    """The organisation has every tag of ``tags`` (the match vector's GIN index)."""
+    return Where(f"{MATCH_VECTOR} @@ %s::tsquery", (_all_tags(tags),))
 
 
 def shares_theme(criteria: Criteria) -> Where:
-    return Where(f"{MATCH_TAGS} && %s::bigint[]", (sorted(criteria.themes),))
+    return Where(f"{MATCH_VECTOR} @@ %s::tsquery", (_any_tag(sorted(criteria.themes)),))
 
 
 def relevant(criteria: Criteria, countries: Sequence[int] | None = None) -> Where:
@@ -552,44 +559,78 @@ def _combinations(count: int, chosen: int) -> int:
     return math.comb(count, chosen)
 
 
-def _level(
-    criteria: Criteria, keywords: int, among: Sequence[int], *, indexed: bool = True
-) -> Where:
-    """At least ``keywords`` of the keywords ``among`` (indexes), or a wider condition (at
-    least one) when that takes too many alternatives. Level 0: no condition (the bands ask
-    for a theme). Written word by word (``keyword_found(..., for_index=False)``): the
-    keywords read this way are common ones, and each word's GIN search (thousands of rows,
-    a millisecond or more each) is then made once, not once per way of reading.
-    ``indexed=False``: tested on the rows the band's tags find (``Reading.keywords_on_rows``)."""
-    if keywords == 0:
+def _matching(criteria: Criteria, queries: Sequence[Where], tags: str = "") -> Where:
+    """The rows whose match vector (``MATCH_VECTOR``) holds every tsquery of ``queries``
+    (SQL expressions: ``_level_query``), the tags of ``tags`` (a tsquery's text:
+    ``Band.tags_query``) and, when the request names types, one of them: one search of
+    one GIN index, which intersects its entries inside the scan (it reads the rarest whole
+    and skips through the others), where three indexes' bitmaps would each hold every
+    posting of a common word."""
+    sql = [query.sql for query in queries]
+    params: list[Any] = [p for query in queries for p in query.params]
+    texts = [tags] if tags else []
+    if criteria.types:
+        texts.append("(" + " | ".join(f"'!{_lexeme(t)}'" for t in criteria.types) + ")")
+    if texts:
+        sql.append("%s::tsquery")
+        params.append(" & ".join(f"({t})" for t in texts))
+    if not sql:
         return Where("TRUE")
+    return Where(f"{MATCH_VECTOR} @@ ({' && '.join(sql)})", tuple(params))
+
+
+def _lexeme(value: str) -> str:
+    """``value`` inside a quoted lexeme of a tsquery's text."""
+    return value.replace("\\", "\\\\").replace("'", "''")
+
+
+def _tag(tag: int) -> str:
+    """A tag as a lexeme of the match vector (migration ``twinning.0005``)."""
+    return f"'#{int(tag)}'"
+
+
+def _all_tags(tags: Sequence[int]) -> str:
+    return "(" + " & ".join(_tag(t) for t in tags) + ")"
+
+
+def _any_tag(tags: Sequence[int]) -> str:
+    return "(" + " | ".join(_tag(t) for t in tags) + ")"
+
+
+def _level_query(criteria: Criteria, keywords: int, among: Sequence[int]) -> Where:
+    """At least ``keywords`` (>= 1) of the keywords ``among`` (indexes), or at least one
+    when that takes too many alternatives, as a tsquery of the match vector (an SQL
+    expression: ``_matching``), every word of a keyword in some form
+    (``engine.every_word_in_some_form_tsquery_sql``). It may find a few rows more (a form
+    that is another word's key): the flags of ``_select`` score each row read, and a
+    statement's rows are never taken for more than what they are."""
     if _combinations(len(among), keywords) > MAX_COMBINATIONS:
         keywords = 1
     alternatives = []
+    params: list[Any] = []
     for chosen in itertools.combinations(among, keywords):
-        found = [keyword_found(criteria, i, for_index=False, indexed=indexed) for i in chosen]
-        both = found[0]
-        for where in found[1:]:
-            both &= where
-        alternatives.append(both)
-    condition = alternatives[0]
-    for where in alternatives[1:]:
-        condition |= where
-    return condition
+        found = []
+        for i in chosen:
+            sql, words = engine.every_word_in_some_form_tsquery_sql(criteria.keywords[i][1])
+            found.append(sql)
+            params += words
+        alternatives.append("(" + " && ".join(found) + ")")
+    return Where("(" + " || ".join(alternatives) + ")", tuple(params))
 
 
-def _themes_at_least(criteria: Criteria, count: int, tags: Sequence[int] = ()) -> Where:
-    """At least ``count`` (>= 1) of the request's themes, and every tag of ``tags`` (the
-    GIN index of ``MATCH_TAGS``); at least one theme when that takes too many
-    alternatives."""
+def _themes_at_least(criteria: Criteria, count: int, tags: Sequence[int] = ()) -> str:
+    """At least ``count`` (>= 1) of the request's themes, and every tag of ``tags``: a
+    tsquery of tags; at least one theme when that takes too many alternatives."""
     themes = sorted(criteria.themes)
     if _combinations(len(themes), count) > MAX_COMBINATIONS:
-        return shares_theme(criteria) & has_tags(tags) if tags else shares_theme(criteria)
-    alternatives = [has_tags([*chosen, *tags]) for chosen in itertools.combinations(themes, count)]
-    condition = alternatives[0]
-    for where in alternatives[1:]:
-        condition |= where
-    return condition
+        return f"({_any_tag(themes)} & {_all_tags(tags)})" if tags else _any_tag(themes)
+    return (
+        "("
+        + " | ".join(
+            _all_tags([*chosen, *tags]) for chosen in itertools.combinations(themes, count)
+        )
+        + ")"
+    )
 
 
 def _points(criteria: Criteria, keywords: int, themes: int, fp7: int) -> float:
@@ -604,9 +645,10 @@ class Band:
 
     fp7: dict[int, int | None]
 
-    def condition(self, criteria: Criteria, tags: Sequence[int] = ()) -> Where | None:
+    def tags_query(self, criteria: Criteria, tags: Sequence[int] = ()) -> str | None:
         """The rows of the band (with every tag of ``tags`` too: tags that narrow the
-        eligible rows in the same GIN search, such as the country sought)."""
+        eligible rows in the same GIN search, such as the country sought), as a tsquery of
+        the match vector's tags ("": every row of the level; None: no row)."""
         arms = []
         for themes, least in sorted(self.fp7.items(), reverse=True):
             if least is None:
@@ -615,15 +657,12 @@ class Band:
             if themes:
                 arms.append(_themes_at_least(criteria, themes, required))
             elif required:
-                arms.append(has_tags(required))
+                arms.append(_all_tags(required))
             else:
-                return Where("TRUE")  # every row of the level
+                return ""  # every row of the level
         if not arms:
             return None
-        condition = arms[0]
-        for arm in arms[1:]:
-            condition |= arm
-        return condition
+        return " | ".join(arms)
 
     def best_unread(self, criteria: Criteria, keywords: int) -> float | None:
         """The best score a row of the level outside this band may have (None: none is)."""
@@ -690,9 +729,6 @@ class Estimates:
     eligible: float
     #: the ids of the countries on the side sought (read with the statistics)
     countries: tuple[int, ...] | None = None
-    #: per keyword, the share of the postings its words' GIN searches read (every word's
-    #: forms and keys: the sum of their shares)
-    postings: tuple[float, ...] = ()
     #: the share of organisations of the types sought (1.0: any type)
     types: float = 1.0
 
@@ -718,19 +754,6 @@ class Estimates:
         """The rows of a level (its share) in ``band``, eligible (at most, independence
         assumed)."""
         return self.organisations * self.eligible * level * self._band_share(band)
-
-    def keywords_on_rows(self, among: Sequence[int], band: Band, *, side_tag: bool) -> bool:
-        """Whether the keywords ``among`` cost less tested on each row of ``band`` its
-        tags find (``ROW_COST`` a row: a heap fetch and the vectors' tests) than read from
-        their words' GIN searches (``POSTING_COST`` a posting: a common word such as
-        "technology" is in tens of thousands of rows, and every band statement of the level
-        reads its postings again). A band of a rare theme and a high FP7 record holds a few
-        hundred rows of a hundred thousand."""
-        rows = self.organisations * self._band_share(band) * self.types
-        if side_tag:
-            rows *= SIDE_SHARE
-        postings = self.organisations * sum(self.postings[i] for i in among)
-        return rows * ROW_COST < postings * POSTING_COST
 
     def _band_share(self, band: Band) -> float:
         """The share of organisations with the themes and FP7 record of ``band`` (at most,
@@ -841,19 +864,15 @@ def estimates_of(criteria: Criteria, *, using: str = "default") -> Estimates:
     forms = columns.get("head_vector", _Column({}))
     keys = columns.get("keys_vector", _Column({}))
     shares = []
-    postings = []
     position = 0
     for _keyword, words in criteria.keywords:
         share = 1.0
-        read = 0.0
         for _word in words:
             by_forms = forms.matching(normalised[position])
             by_keys = keys.matching(normalised[position + 1]) if normalised[position + 1] else 0
             share *= 1 - (1 - by_forms) * (1 - by_keys)
-            read += by_forms + by_keys
             position += 2
         shares.append(share)
-        postings.append(read)
     themes_column = columns.get("theme_ids", _Column({}))
     least_theme = min(themes_column.common.values(), default=0.0) / 2
     theme_shares = [themes_column.common.get(str(t), least_theme) for t in sorted(criteria.themes)]
@@ -880,7 +899,6 @@ def estimates_of(criteria: Criteria, *, using: str = "default") -> Estimates:
         fp7=fp7,
         eligible=eligible,
         countries=countries,
-        postings=tuple(postings),
         types=types,
     )
 
@@ -896,12 +914,6 @@ def _at_least_share(column: _Column, least: int) -> float:
         common += others * above
     return min(1.0, common)
 
-
-#: the relative costs of testing the keywords on a row a band's tags found (a heap fetch and
-#: the vectors' tests: about 1.5 us here) and of a posting of a word's GIN search (about
-#: 0.13 us: decoding it into the bitmap), with a margin for the estimates' errors
-ROW_COST = 15.0
-POSTING_COST = 1.0
 
 #: the share of the organisations guessed to be on the side sought (PostgreSQL estimates the
 #: rest of ``eligible``, not a join with the countries)
@@ -928,14 +940,11 @@ class Reading:
         rare keyword."""
         rare_first = bool(self.rare) and not self.rare_read
         if rare_first:
-            any_rare = [keyword_found(self.criteria, i, for_index=True) for i in self.rare]
-            condition = any_rare[0]
-            for where in any_rare[1:]:
-                condition |= where
+            any_rare = _matching(self.criteria, [_level_query(self.criteria, 1, self.rare)])
             parts = [
                 _select(
                     self.criteria,
-                    eligible(self.criteria, self.estimates.countries) & condition,
+                    eligible(self.criteria, self.estimates.countries) & any_rare,
                     limit=RARE_LIMIT + 1,
                 ),
                 *parts,
@@ -1038,23 +1047,12 @@ def _top(
                 ),
                 chosen,
             )
-        condition = bands[chosen].condition(criteria, side_tags)
-        if condition is None:
+        tags = bands[chosen].tags_query(criteria, side_tags)
+        if tags is None:
             return chosen, None
-        on_rows = keywords > 0 and reading.estimates.keywords_on_rows(
-            common, bands[chosen], side_tag=bool(side_tags)
-        )
-        level = _level(criteria, keywords, common, indexed=not on_rows)
-        if criteria.types:
-            # the types sought from the B-tree index of (status, type): the band's rows of
-            # other types are not read
-            condition &= Where(
-                "o.status = %s AND o.type = ANY(%s)",
-                (Organisation.Status.PUBLISHED.value, list(criteria.types)),
-            )
-        statement = _select(
-            criteria, base & level & condition, exclude=sorted(reading.rows), first=needed
-        )
+        queries = [_level_query(criteria, keywords, common)] if keywords > 0 else []
+        condition = _matching(criteria, queries, tags)
+        statement = _select(criteria, base & condition, exclude=sorted(reading.rows), first=needed)
         return chosen, statement
 
     above: list[Candidate] = []  # every row of the levels read whole
@@ -1096,7 +1094,7 @@ def _top(
                 if target >= 2 and target not in probed and expected <= PROBE_EXPECTED:
                     # common keywords that rarely meet: the level whole if small, and the
                     # first band of the level below (one statement for both)
-                    level = _level(criteria, target, common)
+                    level = _matching(criteria, [_level_query(criteria, target, common)])
                     plan.append(("probe", target, -1))
                     parts.append(
                         _select(

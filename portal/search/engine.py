@@ -354,24 +354,16 @@ def every_word_in_some_form_sql(
     vector: str,
     alias: str,
     for_index: bool,
-    indexed: bool = True,
 ) -> tuple[str, list[str]]:
     """``every_word_in_some_form`` as SQL and its parameters, for a statement written by hand
     (matching tests each keyword of a request in one statement; compiling a ``Q`` per keyword
     costs more than the statement). ``alias``: the table's alias in the statement (a constant
     name); ``for_index``: the alternatives the GIN indexes intersect (the WHERE that finds
-    the rows), else word by word (cheaper to test on a row already read). ``indexed=False``
-    writes the tests so that no index serves them (``ts_match_vq``, the function behind
-    ``@@``): tested on each row another condition's index has found, where that is cheaper
-    than reading a common word's postings."""
+    the rows), else word by word (cheaper to test on a row already read)."""
     column = f"{alias}.{vector}"
     keys_column = f"{alias}.keys_vector"
-    if indexed:
-        forms_sql = f"{column} @@ to_tsquery('{SEARCH_CONFIG}', %s)"
-        keys_sql = f"{keys_column} @@ to_tsquery('{KEY_CONFIG}', %s)"
-    else:
-        forms_sql = f"ts_match_vq({column}, to_tsquery('{SEARCH_CONFIG}', %s))"
-        keys_sql = f"ts_match_vq({keys_column}, to_tsquery('{KEY_CONFIG}', %s))"
+    forms_sql = f"{column} @@ to_tsquery('{SEARCH_CONFIG}', %s)"
+    keys_sql = f"{keys_column} @@ to_tsquery('{KEY_CONFIG}', %s)"
     parts: list[str] = []
     params: list[str] = []
     if for_index and len(forms) <= MAX_EXPANDED_WORDS:
@@ -388,6 +380,24 @@ def every_word_in_some_form_sql(
             parts.append(forms_sql)
             params.append(word.forms)
     return "(" + " AND ".join(parts) + ")", params
+
+
+def every_word_in_some_form_tsquery_sql(forms: Sequence[WordForms]) -> tuple[str, list[str]]:
+    """``every_word_in_some_form`` as one tsquery (an SQL expression and its parameters), for
+    a vector holding both a row's forms and its skeleton keys (twinning's match vector): each
+    word by its forms or by its key (``||``), every word (``&&``). On such a vector it finds
+    every row the two vectors' condition finds, and perhaps a few more (a word's form that
+    is another word's key): the caller tests the rows it reads."""
+    parts: list[str] = []
+    params: list[str] = []
+    for word in forms:
+        if word.keys:
+            parts.append(f"(to_tsquery('{SEARCH_CONFIG}', %s) || to_tsquery('{KEY_CONFIG}', %s))")
+            params += [word.forms, word.keys]
+        else:
+            parts.append(f"to_tsquery('{SEARCH_CONFIG}', %s)")
+            params.append(word.forms)
+    return "(" + " && ".join(parts) + ")", params
 
 
 # -- ranking ---------------------------------------------------------------------------------
