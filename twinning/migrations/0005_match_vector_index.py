@@ -14,7 +14,11 @@ the others (its "fast scan"), and no bitmap of a common word is built. Measured 
 benchmark's 100,000 organisations: a band of two themes and a common word, 16 ms of bitmaps
 from the three indexes, 4 ms from this one.
 
-The tags' own index (``0004``) is dropped: the tags are read from this one."""
+The tags' own index (``0004``) is dropped: the tags are read from this one.
+
+The function keeps the search path it was created with (``SET search_path FROM CURRENT``):
+PostgreSQL 17 and later run index expressions during ``CREATE INDEX`` and ``REINDEX`` with
+only ``pg_catalog`` on the path, where ``portal_match_tags`` would not be found."""
 
 from django.db import migrations
 
@@ -25,7 +29,7 @@ TAGS_INDEX = "coop_org_match_tags_gin"
 FUNCTION = """
 CREATE OR REPLACE FUNCTION portal_match_vector(
     head tsvector, keys tsvector, themes bigint[], fp7 integer, country bigint, kind text
-) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path FROM CURRENT AS $$
     SELECT strip(COALESCE(head, ''::tsvector) || COALESCE(keys, ''::tsvector))
         || array_to_tsvector(ARRAY(
             SELECT '#' || t::text FROM unnest(portal_match_tags(themes, fp7, country)) AS t
