@@ -33,6 +33,7 @@ CREATE OR REPLACE FUNCTION portal_match_vector(
     SELECT strip(COALESCE(head, ''::tsvector) || COALESCE(keys, ''::tsvector))
         || array_to_tsvector(ARRAY(
             SELECT '#' || t::text FROM unnest(portal_match_tags(themes, fp7, country)) AS t
+            WHERE t IS NOT NULL
         ))
         || array_to_tsvector(ARRAY['!' || COALESCE(kind, '')])
 $$
