@@ -2,7 +2,8 @@
 
 On a 390 px phone the main menu folds into a disclosure that works without JavaScript and from the
 keyboard, and the lists show the search box and the results before the filters. At every width
-the menu's links line up with the content; at 1280 px the header keeps to one row in Russian too.
+the menu's links line up with the content; at 1280 px the header keeps to one row in Russian too,
+and below that it never runs past the window.
 """
 
 from __future__ import annotations
@@ -201,6 +202,25 @@ def test_header_is_one_row_at_1280(
         assert part["y"] < parts[0]["y"] + parts[0]["height"], parts
         assert parts[0]["y"] < part["y"] + part["height"], parts
     assert parts[0]["x"] + parts[0]["width"] <= parts[1]["x"] <= parts[2]["x"], parts
+    ctx.close()
+
+
+@pytest.mark.parametrize("width", [800, 1024, 1200])
+def test_header_never_runs_past_the_window(
+    browser: Browser, live_server: LiveServer, django_db_serialized_rollback: None, width: int
+) -> None:
+    """Between the phone layout and 1280 px, a staff member's Russian account links (the
+    longest) wrap inside their box: no horizontal scrolling, and the language switcher's
+    button stays in the window."""
+    from tests.accounts.factories import UserFactory
+
+    ctx = context(browser, live_server, {"width": width, "height": 800})
+    log_in(ctx, live_server, UserFactory(name="Анна Иванова", is_staff=True))
+    page = ctx.new_page()
+    page.goto(url("pages:home", "ru"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    button = box(page.locator(".language-switcher button"))
+    assert button["x"] + button["width"] <= width, button
     ctx.close()
 
 
