@@ -345,9 +345,9 @@ def any_keyword(criteria: Criteria) -> Where:
     return condition
 
 
-#: the tags of an organisation (migration ``twinning.0004``, one GIN index): its theme ids,
-#: ``fp7_tag(n)`` for every ``n`` from 1 to its FP7 participations (at most ``FP7_CAP``) and
-#: ``country_tag`` of its country
+#: the tags of an organisation (migration ``twinning.0004``; read through the match vector's
+#: GIN index, below): its theme ids, ``fp7_tag(n)`` for every ``n`` from 1 to its FP7
+#: participations (at most ``FP7_CAP``) and ``country_tag`` of its country
 MATCH_TAGS = "portal_match_tags(o.theme_ids, o.fp7_participations, o.country_id)"
 #: ``country_tag(c)`` is ``-(COUNTRY_TAG_BASE + c)`` (below every FP7 tag)
 COUNTRY_TAG_BASE = 1000

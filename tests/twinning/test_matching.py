@@ -470,7 +470,7 @@ def test_countries_beyond_the_first_rows_are_looked_for(tomsk: Organisation) -> 
 
 
 def test_an_organisations_tags_are_its_themes_fp7_record_and_country() -> None:
-    """The bands are read from the GIN index of ``MATCH_TAGS``: a row's tags must be its
+    """The bands are read from the match vector's tags (``MATCH_TAGS``): a row's tags must be its
     themes, a tag for each FP7 participation up to ``FP7_CAP`` (a record above the cap counts
     as the cap, as in the score) and its country; themes or participations changed later
     change them (the trigger of ``theme_ids``, the expression over the row)."""
