@@ -570,7 +570,9 @@ def _matching(criteria: Criteria, queries: Sequence[Where], tags: str = "") -> W
     params: list[Any] = [p for query in queries for p in query.params]
     texts = [tags] if tags else []
     if criteria.types:
-        texts.append("(" + " | ".join(f"'!{_lexeme(t)}'" for t in criteria.types) + ")")
+        texts.append(
+            "(" + " | ".join(engine.tsquery_operand(f"!{t}") for t in criteria.types) + ")"
+        )
     if texts:
         sql.append("%s::tsquery")
         params.append(" & ".join(f"({t})" for t in texts))
@@ -579,14 +581,9 @@ def _matching(criteria: Criteria, queries: Sequence[Where], tags: str = "") -> W
     return Where(f"{MATCH_VECTOR} @@ ({' && '.join(sql)})", tuple(params))
 
 
-def _lexeme(value: str) -> str:
-    """``value`` inside a quoted lexeme of a tsquery's text."""
-    return value.replace("\\", "\\\\").replace("'", "''")
-
-
 def _tag(tag: int) -> str:
     """A tag as a lexeme of the match vector (migration ``twinning.0005``)."""
-    return f"'#{int(tag)}'"
+    return engine.tsquery_operand(f"#{int(tag)}")
 
 
 def _all_tags(tags: Sequence[int]) -> str:
@@ -729,8 +726,6 @@ class Estimates:
     eligible: float
     #: the ids of the countries on the side sought (read with the statistics)
     countries: tuple[int, ...] | None = None
-    #: the share of organisations of the types sought (1.0: any type)
-    types: float = 1.0
 
     @property
     def rare(self) -> tuple[int, ...]:
@@ -887,11 +882,9 @@ def estimates_of(criteria: Criteria, *, using: str = "default") -> Estimates:
     fp7 = {n: _at_least_share(fp7_column, n) for n in BAND_FP7 if n > 0}
     status = columns.get("status", _Column({}))
     eligible = status.common.get(Organisation.Status.PUBLISHED.value, 1.0) * SIDE_SHARE
-    types = 1.0
     if criteria.types:
         type_column = columns.get("type", _Column({}))
-        types = min(1.0, sum(type_column.common.get(t, 0.05) for t in criteria.types))
-        eligible *= types
+        eligible *= min(1.0, sum(type_column.common.get(t, 0.05) for t in criteria.types))
     return Estimates(
         organisations=count,
         keywords=tuple(shares),
@@ -899,7 +892,6 @@ def estimates_of(criteria: Criteria, *, using: str = "default") -> Estimates:
         fp7=fp7,
         eligible=eligible,
         countries=countries,
-        types=types,
     )
 
 

@@ -136,14 +136,15 @@ class SearchSpec:
 # -- tsqueries -------------------------------------------------------------------------------
 
 
-def _operand(value: str, weights: str = "") -> str:
-    """A quoted ``to_tsquery`` operand (several words in one operand make a phrase)."""
+def tsquery_operand(value: str, weights: str = "") -> str:
+    """A quoted operand of a tsquery's text, for ``to_tsquery`` (several words in one operand
+    make a phrase) or a ``::tsquery`` literal (a lexeme exactly as written: twinning's tags)."""
     quoted = value.replace("\\", "\\\\").replace("'", "''")
     return f"'{quoted}'" + (f":{weights}" if weights else "")
 
 
 def _alternatives(values: Sequence[str], weights: str = "") -> str:
-    parts = text.unique(_operand(v, weights) for v in values if text.words_of(v))
+    parts = text.unique(tsquery_operand(v, weights) for v in values if text.words_of(v))
     return parts[0] if len(parts) == 1 else f"( {' | '.join(parts)} )"
 
 
@@ -277,7 +278,7 @@ def word_forms(word: str, corrections: Sequence[str] = (), *, prefix: bool = Tru
     query = _alternatives([*text.script_variants(word), *corrections])
     if prefix and len(word) >= MIN_PREFIX_LENGTH:
         # the word as the beginning of a longer one ("Novosib")
-        query = f"( {query} | {_operand(text.fold(word).lower())}:* )"
+        query = f"( {query} | {tsquery_operand(text.fold(word).lower())}:* )"
     keys = text.word_keys(word)
     return WordForms(query, _alternatives(keys) if keys else None)
 
@@ -285,7 +286,7 @@ def word_forms(word: str, corrections: Sequence[str] = (), *, prefix: bool = Tru
 def exact_word(word: str) -> WordForms:
     """One word as typed only (no other script, correction, prefix or key): a code, such as
     a theme's, that a row's terms hold verbatim."""
-    return WordForms(_operand(text.fold(word).lower()), None)
+    return WordForms(tsquery_operand(text.fold(word).lower()), None)
 
 
 def term_words(term: str, *, prefix: bool = True) -> list[WordForms]:
