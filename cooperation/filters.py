@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import copy
 import datetime
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import django_filters
+from django.contrib.postgres.fields import ArrayField
 from django.db import connections
-from django.db.models import Case, Count, Model, Q, QuerySet, Value, When
+from django.db.models import BigIntegerField, Case, Count, F, Model, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -193,6 +196,16 @@ class FacetedFilterSet(django_filters.FilterSet):
         """
         return None
 
+    def facet_columns(self) -> Sequence[Any]:
+        """Expressions over a row from which ``summary_of_rows`` counts the total and the
+        facets (a search reads them with its matches: no second read of the rows); empty
+        when this FilterSet has none."""
+        return ()
+
+    def summary_of_rows(self, rows: Sequence[tuple[Any, ...]]) -> tuple[int, dict[str, Facet]]:
+        """``summary`` of candidates given as the values of ``facet_columns``."""
+        raise NotImplementedError
+
     def _facet(self, name: str, options: list[FacetOption]) -> Facet:
         return Facet(
             name=name,
@@ -269,6 +282,15 @@ class FacetedFilterSet(django_filters.FilterSet):
             if key not in options:
                 label = _label(obj.name_en, obj.name_ru)
                 options[key] = FacetOption(key, label, 0, True)
+
+
+def organisation_theme_ids() -> RawSQL:
+    """An organisation's theme ids (``bigint[]``): the row's ``theme_ids`` column, kept by
+    triggers on the themes table (migration ``cooperation.0005``)."""
+    table = connections[Organisation._default_manager.db].ops.quote_name(
+        Organisation._meta.db_table
+    )
+    return RawSQL(f"{table}.theme_ids", (), output_field=ArrayField(BigIntegerField()))  # noqa: S611 - a constant column name
 
 
 def _country_filter(**kwargs: Any) -> django_filters.ModelMultipleChoiceFilter:
@@ -370,6 +392,53 @@ class OrganisationFilterSet(FacetedFilterSet):
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         return self._summary_result(rows)
+
+    def facet_columns(self) -> Sequence[Any]:
+        return (F("country_id"), F("type"), organisation_theme_ids())
+
+    def summary_of_rows(self, rows: Sequence[tuple[Any, ...]]) -> tuple[int, dict[str, Facet]]:
+        """``summary`` counted here from each candidate's country, type and themes (the values
+        of ``facet_columns``): the same flags and counts as the statement, and one small
+        query for the labels of the countries and themes counted."""
+        cleaned = self.cleaned()
+        countries = {c.pk for c in _chosen(cleaned, "country")}
+        types = set(_chosen(cleaned, "type"))
+        themes = {t.pk for t in _chosen(cleaned, "theme")}
+        total = 0
+        by_country: Counter[int] = Counter()
+        by_type: Counter[str] = Counter()
+        by_theme: Counter[int] = Counter()
+        for country_id, type_, theme_ids in rows:
+            fc = not countries or country_id in countries
+            ft = not types or type_ in types
+            fth = not themes or not themes.isdisjoint(theme_ids or ())
+            if fc and ft and fth:
+                total += 1
+            if ft and fth:
+                by_country[country_id] += 1
+            if fc and fth:
+                by_type[type_] += 1
+            if fc and ft:
+                by_theme.update(theme_ids or ())
+        summary: list[tuple[Any, ...]] = [(0, None, None, None, None, total)]
+        summary += [(2, type_, None, None, None, n) for type_, n in by_type.items()]
+        if by_country or by_theme:
+            country_table = Country._meta.db_table
+            theme_table = ThematicPriority._meta.db_table
+            # Only constant table names and placeholders are put in the text.
+            sql = f"""
+                SELECT 1, id, code, name_en, name_ru, NULL FROM {country_table}
+                WHERE id = ANY(%s::bigint[])
+                UNION ALL
+                SELECT 3, id, CAST(id AS TEXT), name_en, name_ru, position FROM {theme_table}
+                WHERE id = ANY(%s::bigint[])
+            """  # noqa: S608
+            with connections[Organisation._default_manager.db].cursor() as cursor:
+                cursor.execute(sql, [list(by_country), list(by_theme)])
+                for kind, pk, key, name_en, name_ru, position in cursor.fetchall():
+                    n = by_country[pk] if kind == 1 else by_theme[pk]
+                    summary.append((kind, key, name_en, name_ru, position, n))
+        return self._summary_result(summary)
 
     def _summary_result(self, rows: Iterable[tuple[Any, ...]]) -> tuple[int, dict[str, Facet]]:
         total = 0

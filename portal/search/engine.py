@@ -473,8 +473,18 @@ def plain(qs: models.QuerySet[M]) -> models.QuerySet[M]:
 def matching_ids(qs: models.QuerySet[Any], prepared: Prepared) -> list[int]:
     """The ids of the first ``COUNT_LIMIT + 1`` matches found (``first_found``), within the
     time limit (none if over it)."""
-    rows = _first_rows(qs, prepared, lambda rows: rows.values_list("pk"))
-    return [row[0] for row in rows or ()]
+    return [row[0] for row in matching_rows(qs, prepared)]
+
+
+def matching_rows(
+    qs: models.QuerySet[Any], prepared: Prepared, columns: Sequence[Any] = ()
+) -> list[tuple[Any, ...]]:
+    """The first ``COUNT_LIMIT + 1`` matches found (``first_found``), within the time limit
+    (none if over it): each its id and the values of ``columns`` (expressions over the row:
+    what a list's facets count)."""
+    names = {f"match_column_{i}": column for i, column in enumerate(columns)}
+    rows = _first_rows(qs, prepared, lambda rows: rows.annotate(**names).values_list("pk", *names))
+    return rows or []
 
 
 def _first_rows(
@@ -537,6 +547,8 @@ class Probe:
     complete: bool
     #: a time limit cut the probe short (``ids`` is then empty)
     time_limited: bool = False
+    #: the values of the probe's ``columns`` for each of ``ids`` (what a list's facets count)
+    values: list[tuple[Any, ...]] = field(default_factory=list)
 
     def sparse_tiers(self, tiers: Sequence[int]) -> frozenset[int]:
         """The tiers that hold less than 1% of the matches read (an incomplete probe is a
@@ -548,7 +560,12 @@ class Probe:
 
 
 def probe(
-    qs: models.QuerySet[Any], spec: SearchSpec, prepared: Prepared, *, limit: int | None = None
+    qs: models.QuerySet[Any],
+    spec: SearchSpec,
+    prepared: Prepared,
+    *,
+    limit: int | None = None,
+    columns: Sequence[Any] = (),
 ) -> Probe:
     """Read at most ``COUNT_LIMIT + 1`` matches of ``prepared`` and rank them: when at most
     ``COUNT_LIMIT`` rows match, these are all of them, in exactly the order of ``reference``
@@ -569,8 +586,12 @@ def probe(
        ranked in the same statement. Tier 5 of a query of several words (an OR of many
        readings, estimated far too high) is always read from the bitmaps.
 
-    ``limit`` (tests): a smaller ``COUNT_LIMIT``."""
+    ``columns``: expressions over the row read with each match (``Probe.values``: a list's
+    facets are counted from them, without reading the rows again). ``limit`` (tests): a
+    smaller ``COUNT_LIMIT``."""
     limit = COUNT_LIMIT if limit is None else limit
+    extra = {f"probe_column_{i}": column for i, column in enumerate(columns)}
+    first_extra = 2 + len(spec.order)
     head = [tier for tier in sorted(prepared.tiers) if tier in HEAD_TIERS]
     orders = [_order_by(o) for o in spec.order]
     keys = {f"probe_key_{i}": order.expression for i, order in enumerate(orders)}
@@ -585,9 +606,9 @@ def probe(
         inner = (
             plain(qs)
             .filter(condition)
-            .annotate(probe_tier=case, **keys)
+            .annotate(probe_tier=case, **keys, **extra)
             .order_by()
-            .values_list("pk", "probe_tier", *keys)[: limit + 1]
+            .values_list("pk", "probe_tier", *keys, *extra)[: limit + 1]
         )
         try:
             sql, params = inner.query.sql_with_params()
@@ -602,8 +623,17 @@ def probe(
     exact = read(
         prepared.compiled(4, qs), _tier_case(head, prepared, qs, 4), settings, TIME_LIMIT_MS
     )
+
+    def result(rows: list[Any]) -> Probe:
+        return Probe(
+            [r[0] for r in rows],
+            [r[1] for r in rows],
+            complete=len(rows) <= limit,
+            values=[tuple(r[first_extra:]) for r in rows],
+        )
+
     if exact is not None and (len(exact) > limit or 5 not in prepared.tiers):
-        return Probe([r[0] for r in exact], [r[1] for r in exact], complete=len(exact) <= limit)
+        return result(exact)
     remaining = TIME_LIMIT_MS - int((time.monotonic() - started) * 1000)
     if exact is None or remaining <= 0:
         return Probe([], [], complete=False, time_limited=True)
@@ -615,7 +645,7 @@ def probe(
     rows = read(prepared.compiled(None, qs), case, settings, remaining)
     if rows is None:
         return Probe([], [], complete=False, time_limited=True)
-    return Probe([r[0] for r in rows], [r[1] for r in rows], complete=len(rows) <= limit)
+    return result(rows)
 
 
 def _tier_case(

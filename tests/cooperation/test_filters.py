@@ -424,6 +424,11 @@ def test_one_query_summary_counts_like_the_facet_queries(organisations, params, 
         # The same over primary keys (the ranked ids of a search), the draft left out.
         by_ids = filterset.summary([o.pk for o in organisations.values()][:-1])
         assert by_ids == (total, facets)
+        # The same counted from each row's facet columns (what a search reads with its
+        # matches).
+        names = {f"column_{i}": c for i, c in enumerate(filterset.facet_columns())}
+        values = list(base.annotate(**names).values_list(*names))
+        assert filterset.summary_of_rows(values) == (total, facets)
 
 
 def test_filtersets_do_not_share_filters(organisations):
