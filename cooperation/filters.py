@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -405,9 +404,9 @@ class OrganisationFilterSet(FacetedFilterSet):
         types = set(_chosen(cleaned, "type"))
         themes = {t.pk for t in _chosen(cleaned, "theme")}
         total = 0
-        by_country: Counter[int] = Counter()
-        by_type: Counter[str] = Counter()
-        by_theme: Counter[int] = Counter()
+        by_country: dict[int, int] = {}
+        by_type: dict[str, int] = {}
+        by_theme: dict[int, int] = {}
         for country_id, type_, theme_ids in rows:
             fc = not countries or country_id in countries
             ft = not types or type_ in types
@@ -415,11 +414,12 @@ class OrganisationFilterSet(FacetedFilterSet):
             if fc and ft and fth:
                 total += 1
             if ft and fth:
-                by_country[country_id] += 1
+                by_country[country_id] = by_country.get(country_id, 0) + 1
             if fc and fth:
-                by_type[type_] += 1
+                by_type[type_] = by_type.get(type_, 0) + 1
             if fc and ft:
-                by_theme.update(theme_ids or ())
+                for theme_id in theme_ids or ():
+                    by_theme[theme_id] = by_theme.get(theme_id, 0) + 1
         summary: list[tuple[Any, ...]] = [(0, None, None, None, None, total)]
         summary += [(2, type_, None, None, None, n) for type_, n in by_type.items()]
         if by_country or by_theme:

@@ -39,6 +39,8 @@ ORGANISATION_SEARCH = SearchSpec(
     order=(F("fp7_participations").desc(), Lower("name"), "pk"),
     # the same order per word of the names (migration 0014)
     postings=ORGANISATION_POSTINGS,
+    # tier 5 in one scan (migration 0015)
+    all_index=True,
 )
 RESEARCHER_SEARCH = SearchSpec(
     model=ResearcherProfile, order=(Lower("user__name"), "pk"), description=None

@@ -208,7 +208,9 @@ def filtered_rows(
     query = text.clean_query(raw_query if isinstance(raw_query, str) else "")
     filterset = spec.filterset_class(data, queryset=base, now=now)
     filtered = filterset.apply(base)
-    prepared = engine.prepare(query, using=base.db) if query else None
+    prepared = (
+        engine.prepare(query, using=base.db, all_index=spec.search.all_index) if query else None
+    )
     # "Relevance" is always offered and is the default: a search typed on a page without one
     # keeps it (the sort box is sent with the query); without a search it means the list's
     # default order.

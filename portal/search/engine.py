@@ -114,6 +114,10 @@ class SearchSpec:
     #: the name postings of ``model`` in the order of ``order`` (``portal.search.postings``):
     #: tiers 1 and 2 of a common word read from them, in ranking order
     postings: NamePostings | None = None
+    #: ``model``'s table has the GIN index of ``portal_search_all(search_vector,
+    #: keys_vector)`` (``ALL_VECTOR``): tier 5 is read from it in one scan
+    #: (``every_word_in_some_form_all``)
+    all_index: bool = False
 
     @property
     def description_columns(self) -> tuple[str, ...]:
@@ -215,9 +219,10 @@ class Prepared:
         return self._compiled[key]
 
 
-def prepare(query: str, *, using: str = "default") -> Prepared | None:
+def prepare(query: str, *, using: str = "default", all_index: bool = False) -> Prepared | None:
     """The tiers of ``query`` (one query: the corrections of its words); None when the query
-    has nothing to find (empty, or only excluded words)."""
+    has nothing to find (empty, or only excluded words). ``all_index``: the searched model
+    has the index of ``ALL_VECTOR`` (``SearchSpec.all_index``): tier 5 is written over it."""
     cleaned = text.clean_query(query)
     parsed = text.parse_query(cleaned)
     if not parsed.positive:
@@ -250,7 +255,9 @@ def prepare(query: str, *, using: str = "default") -> Prepared | None:
             word_forms(word, corrections.get(word.lower(), ()), prefix=i == len(words) - 1)
             for i, word in enumerate(words)
         ]
-        tiers[5] = every_word_in_some_form(forms)
+        tiers[5] = (
+            every_word_in_some_form_all(forms) if all_index else every_word_in_some_form(forms)
+        )
     return Prepared(
         query=cleaned,
         parsed=parsed,
@@ -270,6 +277,8 @@ class WordForms:
 
     forms: str
     keys: str | None
+    #: the keys as lexemes of ``ALL_VECTOR`` (each marked ``KEY_MARK``), a tsquery literal
+    marked_keys: str | None = None
 
 
 def word_forms(word: str, corrections: Sequence[str] = (), *, prefix: bool = True) -> WordForms:
@@ -280,7 +289,9 @@ def word_forms(word: str, corrections: Sequence[str] = (), *, prefix: bool = Tru
         # the word as the beginning of a longer one ("Novosib")
         query = f"( {query} | {tsquery_operand(text.fold(word).lower())}:* )"
     keys = text.word_keys(word)
-    return WordForms(query, _alternatives(keys) if keys else None)
+    if not keys:
+        return WordForms(query, None)
+    return WordForms(query, _alternatives(keys), _alternatives([KEY_MARK + k for k in keys]))
 
 
 def exact_word(word: str) -> WordForms:
@@ -334,6 +345,46 @@ def every_word_in_some_form(forms: Sequence[WordForms], vector: str = "search_ve
             alternative &= Q(keys_vector=_tsquery(key_queries, KEY_CONFIG))
         condition |= alternative
     return condition
+
+
+#: a row's forms and skeleton keys in one tsvector (migration ``search.0003``); a model whose
+#: table has a GIN index of ``ALL_VECTOR(search_vector, keys_vector)`` reads tier 5 from it
+ALL_VECTOR = "portal_search_all"
+#: the mark of a skeleton key in ``ALL_VECTOR`` (no lexeme the parser makes begins with it)
+KEY_MARK = "~"
+
+
+class _Matches(Func):
+    """``vector @@ tsquery`` as a condition."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
+def every_word_in_some_form_all(forms: Sequence[WordForms]) -> Q:
+    """``every_word_in_some_form`` over ``ALL_VECTOR``: one tsquery, ``(forms1 | ~keys1) &
+    (forms2 | ~keys2) ...``, which one GIN scan answers, reading each word's entries once
+    (over the two columns, one scan per way of reading the words). The same rows: a key is a
+    marked lexeme that no form can match. A word none of whose forms has a lexeme (a stop
+    word of the stemmers) is left out, as ``to_tsquery`` leaves it out of a reading."""
+    parts: list[str] = []
+    params: list[str] = []
+    for word in forms:
+        found = f"to_tsquery('{SEARCH_CONFIG}', %s)"
+        params += [word.forms, word.forms]
+        if word.marked_keys:
+            found = f"{found} || %s::tsquery"
+            params.append(word.marked_keys)
+        parts.append(
+            f"(CASE WHEN numnode(to_tsquery('{SEARCH_CONFIG}', %s)) = 0 THEN ''::tsquery "
+            f"ELSE {found} END)"
+        )
+    vector = Func(
+        F("search_vector"), F("keys_vector"), function=ALL_VECTOR, output_field=TextField()
+    )
+    # Only constant names and placeholders are put in the text.
+    return Q(_Matches(vector, RawSQL(" && ".join(parts), tuple(params))))  # noqa: S611
 
 
 def _readings(forms: Sequence[WordForms]) -> list[tuple[str, str]]:
@@ -640,12 +691,19 @@ def probe(
     by_tier: dict[int, list[int]] = {}
     for pk, tier, *_keys in exact:
         by_tier.setdefault(tier, []).append(pk)
-    whens = [When(pk__in=ids, then=Value(tier)) for tier, ids in sorted(by_tier.items())]
+    whens = [When(_pk_in(qs, ids), then=Value(tier)) for tier, ids in sorted(by_tier.items())]
     case = Case(*whens, default=Value(5), output_field=IntegerField())
     rows = read(prepared.compiled(None, qs), case, settings, remaining)
     if rows is None:
         return Probe([], [], complete=False, time_limited=True)
     return result(rows)
+
+
+def _pk_in(qs: models.QuerySet[Any], ids: list[int]) -> RawSQL:
+    """``pk IN ids`` as one array parameter (``pk__in`` makes one of each: 500 of them)."""
+    quote = connections[qs.db].ops.quote_name
+    column = f"{quote(qs.model._meta.db_table)}.{quote(qs.model._meta.pk.column)}"
+    return RawSQL(f"{column} = ANY(%s)", (list(ids),), output_field=BooleanField())  # noqa: S611 - quoted names
 
 
 def _tier_case(

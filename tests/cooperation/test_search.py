@@ -755,3 +755,41 @@ def test_forms_and_keys_of_tier_5_are_read_in_one_index_scan():
     gin = [d for d in definitions if "USING gin" in d]
     assert any("(search_vector, keys_vector)" in d for d in gin)
     assert not any(d.endswith("(search_vector)") or d.endswith("(keys_vector)") for d in gin)
+
+
+ALL_INDEX_QUERIES = [
+    *(query for query, _expected in CROSS_SCRIPT),
+    "Vernadskogo",  # a romanised genitive: its key
+    "Univrsity Petersbrg",  # misspellings: their corrections
+    "Ельцина ural федеральный university",  # four words: forms and keys mixed
+    "State Novosib",  # the last word also as a beginning
+    "university -technological",  # an excluded word
+]
+
+
+@pytest.mark.parametrize("query", ALL_INDEX_QUERIES)
+def test_tier_5_over_the_all_index_finds_exactly_what_the_two_columns_find(query):
+    """Migration cooperation 0015: tier 5 of an organisation search is one tsquery over
+    ``portal_search_all(search_vector, keys_vector)`` (forms and marked keys in one vector),
+    read in one scan of its GIN index: the same rows as the condition over the two columns."""
+    _cross_script_registry()
+    org("Novosib Consulting")
+    over_columns = engine.prepare(query)
+    over_all = engine.prepare(query, all_index=True)
+    assert over_columns is not None
+    assert over_all is not None
+    assert engine.ALL_VECTOR in str(over_all.tiers[5])
+    assert engine.ALL_VECTOR not in str(over_columns.tiers[5])
+    public = partners.organisation_public_queryset()
+    expected = set(public.filter(over_columns.tiers[5]).values_list("pk", flat=True))
+    found = set(public.filter(over_all.tiers[5]).values_list("pk", flat=True))
+    assert expected, query  # planted rows are found
+    assert found == expected
+    # and the condition is the index's expression: PostgreSQL reads it from the index
+    rows = Organisation.objects.filter(over_all.tiers[5]).order_by().values("pk")
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "coop_org_search_all_gin" in plan
