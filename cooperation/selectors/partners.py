@@ -298,6 +298,7 @@ def _search_list(found: FilteredRows, page: Any, page_size: int) -> ListResult:
             prepared,
             limit=limit,
             sparse=probe.sparse_tiers(tiers),
+            exact=probe.exact,
         )
 
     ranked = rank(wanted)

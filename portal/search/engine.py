@@ -192,8 +192,13 @@ class Prepared:
     #: of the tier (``portal.search.postings``)
     name_queries: dict[int, str] = field(default_factory=dict)
 
-    #: each tier's condition compiled to SQL (``compiled``), by database, model and tier
-    _compiled: dict[tuple[str, str, int], RawSQL] = field(
+    #: a tier's condition as tested row by row, where it differs from ``tiers`` (tier 5 over
+    #: ``ALL_VECTOR``: the same rows, but computing the vector of a row costs three times
+    #: testing its two columns, which is what walking the tie-break index does)
+    walk_tiers: dict[int, Q] = field(default_factory=dict)
+
+    #: each tier's condition compiled to SQL (``compiled``), by database, model, tier and form
+    _compiled: dict[tuple[str, str, int, bool], RawSQL] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -203,17 +208,18 @@ class Prepared:
         forms: tiers 1-4 are within it), tier 4's otherwise (tiers 1-3 are within it)."""
         return self.tiers[5] if 5 in self.tiers else self.tiers[4]
 
-    def compiled(self, tier: int | None, qs: models.QuerySet[Any]) -> RawSQL:
+    def compiled(self, tier: int | None, qs: models.QuerySet[Any], *, walk: bool = False) -> RawSQL:
         """The condition of ``tier`` (None: ``any_tier``) as SQL over ``qs``'s table, compiled
         once per search: a search's statements (the probe's two, a statement per tier read,
         each repeating the earlier tiers' conditions) would otherwise compile the same
         tsqueries again and again (4-6 ms each for the readings of tier 5 of two words)."""
         if tier is None:
             tier = 5 if 5 in self.tiers else 4
-        key = (qs.db, qs.model._meta.label, tier)
+        walk = walk and tier in self.walk_tiers
+        key = (qs.db, qs.model._meta.label, tier, walk)
         if key not in self._compiled:
             query = Query(qs.model)
-            where = query.build_where(self.tiers[tier])
+            where = query.build_where(self.walk_tiers[tier] if walk else self.tiers[tier])
             sql, params = where.as_sql(query.get_compiler(qs.db), connections[qs.db])
             self._compiled[key] = RawSQL(sql, tuple(params), output_field=BooleanField())  # noqa: S611 - Django compiled it
         return self._compiled[key]
@@ -238,6 +244,7 @@ def prepare(query: str, *, using: str = "default", all_index: bool = False) -> P
         return condition & ~negation if negation is not None else condition
 
     tiers: dict[int, Q] = {}
+    walk_tiers: dict[int, Q] = {}
     name_queries: dict[int, str] = {}
     plain = [t for t in parsed.positive if t != "OR"]
     if len(parsed.words) > 1 and "OR" not in parsed.positive and len(plain) > 1:
@@ -255,9 +262,10 @@ def prepare(query: str, *, using: str = "default", all_index: bool = False) -> P
             word_forms(word, corrections.get(word.lower(), ()), prefix=i == len(words) - 1)
             for i, word in enumerate(words)
         ]
-        tiers[5] = (
-            every_word_in_some_form_all(forms) if all_index else every_word_in_some_form(forms)
-        )
+        tiers[5] = every_word_in_some_form(forms)
+        if all_index:
+            walk_tiers[5] = without_excluded(tiers[5])
+            tiers[5] = every_word_in_some_form_all(forms)
     return Prepared(
         query=cleaned,
         parsed=parsed,
@@ -265,6 +273,7 @@ def prepare(query: str, *, using: str = "default", all_index: bool = False) -> P
         headline_query=_terms_query(parsed),
         corrections=corrections,
         name_queries=name_queries,
+        walk_tiers=walk_tiers,
     )
 
 
@@ -506,7 +515,7 @@ def _tier_rows(
     """The first ``limit`` rows of ``tier`` (its condition, none of the ``earlier`` ones) in
     the tie-break order; ``read_sorted``: read from the GIN index and sorted, not by walking
     the tie-break index."""
-    rows = plain(qs).filter(prepared.compiled(tier, qs))
+    rows = plain(qs).filter(prepared.compiled(tier, qs, walk=not read_sorted))
     if earlier:
         rows = rows.exclude(earlier)
     order = [_unindexed(o) for o in spec.order] if read_sorted else spec.order
@@ -600,6 +609,10 @@ class Probe:
     time_limited: bool = False
     #: the values of the probe's ``columns`` for each of ``ids`` (what a list's facets count)
     values: list[tuple[Any, ...]] = field(default_factory=list)
+    #: every row of tiers 1-4, (id, tier) in ranking order, when the probe read them all (it
+    #: read at most ``COUNT_LIMIT`` rows with every word as typed: ``ranked`` then reads only
+    #: tier 5); None otherwise
+    exact: list[tuple[int, int]] | None = None
 
     def sparse_tiers(self, tiers: Sequence[int]) -> frozenset[int]:
         """The tiers that hold less than 1% of the matches read (an incomplete probe is a
@@ -675,12 +688,13 @@ def probe(
         prepared.compiled(4, qs), _tier_case(head, prepared, qs, 4), settings, TIME_LIMIT_MS
     )
 
-    def result(rows: list[Any]) -> Probe:
+    def result(rows: list[Any], exact: list[Any] | None = None) -> Probe:
         return Probe(
             [r[0] for r in rows],
             [r[1] for r in rows],
             complete=len(rows) <= limit,
             values=[tuple(r[first_extra:]) for r in rows],
+            exact=None if exact is None else [(r[0], r[1]) for r in exact],
         )
 
     if exact is not None and (len(exact) > limit or 5 not in prepared.tiers):
@@ -693,10 +707,13 @@ def probe(
         by_tier.setdefault(tier, []).append(pk)
     whens = [When(_pk_in(qs, ids), then=Value(tier)) for tier, ids in sorted(by_tier.items())]
     case = Case(*whens, default=Value(5), output_field=IntegerField())
-    rows = read(prepared.compiled(None, qs), case, settings, remaining)
+    # Over ALL_VECTOR (one scan of every word's forms and keys) from the GIN index: a scan of
+    # the table would compute every row's vector (three times the cost of testing its columns)
+    every = GIN_ONLY if 5 in prepared.walk_tiers else settings
+    rows = read(prepared.compiled(None, qs), case, every, remaining)
     if rows is None:
         return Probe([], [], complete=False, time_limited=True)
-    return result(rows)
+    return result(rows, exact)
 
 
 def _pk_in(qs: models.QuerySet[Any], ids: list[int]) -> RawSQL:
@@ -720,6 +737,7 @@ def ranked(
     *,
     limit: int,
     sparse: frozenset[int] = frozenset(),
+    exact: Sequence[tuple[int, int]] | None = None,
 ) -> Ranked:
     """The first ``limit + 1`` rows of ``qs`` matching ``prepared``, in ranking order: one
     statement per tier, in order, until enough rows are read (a common word's tier 2 fills a
@@ -731,14 +749,25 @@ def ranked(
     one name (a product of frequencies), so tiers 1-3 of a query of several words are always
     sorted, and so are the tiers in ``sparse`` (the probe found few of their rows: walking
     the index for them would read the whole table). A tier that passes the time limit ends
-    the search with what the earlier tiers found (``time_limited``)."""
+    the search with what the earlier tiers found (``time_limited``).
+
+    ``exact``: every row of tiers 1-4 in ranking order, known (``Probe.exact``): only tier 5
+    is read, without those rows."""
     read = limit + 1
     several = len(prepared.parsed.words) > 1
     deadline = time.monotonic() + TIME_LIMIT_MS / 1000
     ids: list[int] = []
     tiers: list[int] = []
     earlier = Q()
-    for tier in sorted(prepared.tiers):
+    to_read = sorted(prepared.tiers)
+    if exact is not None:
+        ids = [pk for pk, _tier in exact]
+        tiers = [tier for _pk, tier in exact]
+        if len(ids) >= read:
+            return Ranked(ids[:read], tiers[:read], limit)
+        to_read = [tier for tier in to_read if tier > 4]
+        earlier = Q(_pk_in(qs, ids)) if ids else Q()
+    for tier in to_read:
         if spec.postings is not None and tier in prepared.name_queries and tier not in sparse:
             remaining = int((deadline - time.monotonic()) * 1000)
             posted = (

@@ -793,3 +793,37 @@ def test_tier_5_over_the_all_index_finds_exactly_what_the_two_columns_find(query
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "coop_org_search_all_gin" in plan
+
+
+def test_with_every_exact_row_known_only_tier_5_is_read_and_the_order_is_the_references():
+    """When the probe read every row with the words as typed (tiers 1-4: at most its limit),
+    ``ranked`` starts from them and reads tier 5 alone, without them; tier 5 over the all
+    index is tested row by row in its two-column form when the tie-break index is walked."""
+    for i in range(12):
+        org(f"Catalysis Lab {i}", fp7_participations=i % 4)
+    for i in range(40):  # the word as the beginning of a longer one: tier 5
+        org(f"CatalysisNet Centre {i}", fp7_participations=i % 5)
+    public = partners.organisation_public_queryset()
+    prepared = engine.prepare("catalysis", all_index=True)
+    assert prepared is not None
+    assert 5 in prepared.walk_tiers
+    spec = indexing.ORGANISATION_SEARCH
+    probe = engine.probe(public, spec, prepared, limit=20)
+    assert not probe.complete
+    assert probe.exact is not None
+    assert [tier for _pk, tier in probe.exact] == sorted(t for _pk, t in probe.exact)
+    assert len(probe.exact) == 12
+    ref = list(engine.reference(public, spec, prepared).values_list("pk", flat=True))
+    assert len(ref) == 52
+    for read_sorted in (frozenset(), frozenset({5})):  # walked, and read from the GIN index
+        with CaptureQueriesContext(connection) as statements:
+            ranked = engine.ranked(
+                public, spec, prepared, limit=30, sparse=read_sorted, exact=probe.exact
+            )
+        assert ranked.ids == ref[:31]
+        assert set(ranked.tiers[:12]) <= {1, 2, 3, 4}
+        assert set(ranked.tiers[12:]) == {5}
+        tier_sql = [q["sql"] for q in statements.captured_queries if "ORDER BY" in q["sql"]]
+        assert len(tier_sql) == 1  # tier 5 only
+        walked = not read_sorted
+        assert (engine.ALL_VECTOR in tier_sql[0]) is not walked
