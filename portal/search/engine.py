@@ -62,6 +62,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import OrderBy, RawSQL
+from django.db.models.lookups import GreaterThan
 from django.db.models.sql import Query
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -80,8 +81,8 @@ KEY_CONFIG = "simple"
 COUNT_LIMIT = 500
 #: a search statement is cancelled after this long (then retried without tier 5)
 TIME_LIMIT_MS = 500
-#: the excerpt of a result is cut from this many characters at the start of its description
-HEADLINE_CHARS = 1000
+#: the excerpt of a result is cut from this many characters of its description
+HEADLINE_CHARS = 400
 #: corrections looked up per query word, and the shortest word corrected
 CORRECTIONS_PER_WORD = 3
 MIN_CORRECTED_LENGTH = 4
@@ -233,10 +234,16 @@ def prepare(query: str, *, using: str = "default", all_index: bool = False) -> P
     parsed = text.parse_query(cleaned)
     if not parsed.positive:
         return None
-    from portal.search.words import corrections_for
+    from portal.search.words import lookup
 
     words = [w for w in parsed.words if w.lower() not in text.STOP_WORDS]
-    corrections = corrections_for(words, using=using)
+    # the last word also as the beginning of a longer one (a GIN index reads every row of a
+    # prefix before it can intersect it with the other words: one prefix at most, and
+    # written out as the words that begin with it when they are few)
+    last = words[-1] if words and "OR" not in parsed.positive else ""
+    beginning = text.fold(last).lower() if len(last) >= MIN_PREFIX_LENGTH else None
+    found = lookup(words, using=using, beginning=beginning)
+    corrections = found.corrections
     excluded = _excluded_query(parsed)
     negation = Q(search_vector=_tsquery(excluded)) if excluded else None
 
@@ -256,10 +263,13 @@ def prepare(query: str, *, using: str = "default", all_index: bool = False) -> P
     tiers[3] = Q(head_vector=_tsquery(_terms_query(parsed)))
     tiers[4] = Q(search_vector=_tsquery(_terms_query(parsed)))
     if "OR" not in parsed.positive and words:
-        # the last word also as the beginning of a longer one (a GIN index reads every row
-        # of a prefix before it can intersect it with the other words: one prefix at most)
         forms = [
-            word_forms(word, corrections.get(word.lower(), ()), prefix=i == len(words) - 1)
+            word_forms(
+                word,
+                corrections.get(text.fold(word).lower(), ()),
+                prefix=i == len(words) - 1,
+                completions=found.completions if i == len(words) - 1 else None,
+            )
             for i, word in enumerate(words)
         ]
         tiers[5] = every_word_in_some_form(forms)
@@ -290,12 +300,23 @@ class WordForms:
     marked_keys: str | None = None
 
 
-def word_forms(word: str, corrections: Sequence[str] = (), *, prefix: bool = True) -> WordForms:
+def word_forms(
+    word: str,
+    corrections: Sequence[str] = (),
+    *,
+    prefix: bool = True,
+    completions: Sequence[str] | None = None,
+) -> WordForms:
     """The forms of one query word (tier 5 of a search; a term of ``term_words``);
-    ``prefix``: also as the beginning of a longer word (four letters or more)."""
-    query = _alternatives([*text.script_variants(word), *corrections])
-    if prefix and len(word) >= MIN_PREFIX_LENGTH:
-        # the word as the beginning of a longer one ("Novosib")
+    ``prefix``: also as the beginning of a longer word (four letters or more): the words of
+    the word table that begin with it (``completions``, ``portal.search.words.lookup``) when
+    known, else a prefix of the index's lexemes."""
+    beginning = prefix and len(word) >= MIN_PREFIX_LENGTH
+    # the word as the beginning of a longer one ("Novosib"): the words that begin with it
+    # (novosibirsk, novosibirskiy) when known, else a prefix
+    written_out = list(completions or ()) if beginning else []
+    query = _alternatives([*text.script_variants(word), *corrections, *written_out])
+    if beginning and not written_out:
         query = f"( {query} | {tsquery_operand(text.fold(word).lower())}:* )"
     keys = text.word_keys(word)
     if not keys:
@@ -993,22 +1014,31 @@ class _Headline(SearchHeadline):
 
 
 def headline(spec: SearchSpec, prepared: Prepared) -> Any:
-    """``ts_headline`` of the beginning of the row's description (HTML with ``<mark>``), for
-    the rows of a page: its first ``HEADLINE_CHARS`` characters (``ts_headline`` parses the
-    whole text it is given; the excerpt shows about thirty words)."""
+    """``ts_headline`` of the row's description (HTML with ``<mark>``), for the rows of a page:
+    of ``HEADLINE_CHARS`` characters of it (``ts_headline`` parses the whole text it is given,
+    2.5-3 ms for 1,000 characters of 20 rows; the excerpt shows about thirty words), from the
+    first place the query's longest word appears as typed (the excerpt then begins with
+    "… "), else from its beginning."""
+    source = spec.headline_source()
+    anchor = max((text.fold(w).lower() for w in prepared.parsed.words), key=len, default="")
+    start: Any = Value(1)
+    found_at: Any = None
+    if anchor:
+        found_at = Func(
+            Func(source, function="lower", output_field=TextField()),
+            Value(anchor),
+            function="strpos",
+            output_field=IntegerField(),
+        )
+        start = Func(Value(1), found_at, function="GREATEST", output_field=IntegerField())
     document = Func(
-        Func(
-            spec.headline_source(),
-            Value(HEADLINE_CHARS),
-            function="left",
-            output_field=TextField(),
-        ),
+        Func(source, start, Value(HEADLINE_CHARS), function="substr", output_field=TextField()),
         Value(_START_SEL + _STOP_SEL),
         Value(""),
         function="translate",
         output_field=TextField(),
     )
-    return _Headline(
+    excerpt = _Headline(
         document,
         _tsquery(prepared.headline_query),
         config=SEARCH_CONFIG,
@@ -1018,4 +1048,10 @@ def headline(spec: SearchSpec, prepared: Prepared) -> Any:
         min_words=12,
         max_fragments=2,
         fragment_delimiter=" … ",
+    )
+    if found_at is None:
+        return excerpt
+    lead = Case(When(GreaterThan(found_at, 1), then=Value("… ")), default=Value(""))
+    return Func(
+        lead, excerpt, template="(%(expressions)s)", arg_joiner=" || ", output_field=HeadlineField()
     )

@@ -11,6 +11,7 @@ large delete: words no row uses any more only cost a useless alternative).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import connections, models
 
@@ -58,16 +59,49 @@ def words_rebuild(specs: Sequence[SearchSpec]) -> int:
     return SearchWord.objects.count()
 
 
+#: the last word of a query is read as the beginning of the table's words that begin with it
+#: when there are at most this many (else as a prefix of the index's lexemes)
+MAX_COMPLETIONS = 16
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """What the word table says of a query's words."""
+
+    #: the words most similar to each query word (lower case), best first
+    corrections: dict[str, list[str]]
+    #: the words that begin with the query's last word (itself included when it is one),
+    #: None when more than ``MAX_COMPLETIONS`` do or it was not asked for
+    completions: list[str] | None = None
+
+
 def corrections_for(words: Sequence[str], *, using: str = "default") -> dict[str, list[str]]:
     """The words of the table most similar to each of ``words`` (lower case), best first; a
     word that is in the table exactly is not corrected. One query for all the words."""
+    return lookup(words, using=using).corrections
+
+
+def lookup(
+    words: Sequence[str], *, using: str = "default", beginning: str | None = None
+) -> Lookups:
+    """``corrections_for`` of ``words`` and the words that begin with ``beginning`` (lower
+    case, no accents: a query's last word), in one query.
+
+    A GIN index reads every entry of a prefix (``'permafrost':*``) into a bitmap before it can
+    intersect it with the other words: 6 ms for a prefix in 35,000 rows though the other
+    word is in 35. The same words written out (``'permafrost' | 'permafrosts'``) are
+    intersected inside the scan (0.3 ms)."""
     wanted = text.unique(
         text.fold(w).lower() for w in words if len(w) >= MIN_CORRECTED_LENGTH and not w.isdigit()
     )
-    if not wanted:
-        return {}
+    if not wanted and not beginning:
+        return Lookups({})
     connection = connections[using]
     table = connection.ops.quote_name(SearchWord._meta.db_table)
+    # LIKE's own characters in the word stand for themselves
+    pattern = None
+    if beginning:
+        pattern = beginning.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     # Only a quoted table name and constants are put in the text.
     sql = f"""
         SELECT q.w, s.word FROM unnest(%s::text[]) AS q (w)
@@ -78,13 +112,23 @@ def corrections_for(words: Sequence[str], *, using: str = "default") -> dict[str
             ORDER BY similarity(t.word, q.w) DESC, t.word
             LIMIT %s
         ) s
+        UNION ALL
+        (SELECT NULL, b.word FROM {table} b WHERE b.word LIKE %s ORDER BY b.word LIMIT %s)
     """  # noqa: S608
-    found: dict[str, list[str]] = {}
+    corrections: dict[str, list[str]] = {}
+    completions: list[str] = []
     with connection.cursor() as cursor:
-        cursor.execute(sql, [wanted, MIN_SIMILARITY, CORRECTIONS_PER_WORD])
-        for word, correction in cursor.fetchall():
-            found.setdefault(word, []).append(correction)
-    return found
+        cursor.execute(
+            sql, [wanted, MIN_SIMILARITY, CORRECTIONS_PER_WORD, pattern, MAX_COMPLETIONS + 1]
+        )
+        for word, found in cursor.fetchall():
+            if word is None:
+                completions.append(found)
+            else:
+                corrections.setdefault(word, []).append(found)
+    if not beginning or len(completions) > MAX_COMPLETIONS:
+        return Lookups(corrections)
+    return Lookups(corrections, completions)
 
 
 def indexes_tidy(spec: SearchSpec) -> None:

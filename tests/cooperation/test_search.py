@@ -321,6 +321,20 @@ def test_headline_highlights_matches_and_is_html_safe():
     assert "\ue000" not in row.headline
 
 
+def test_the_excerpt_is_cut_where_the_query_word_appears_even_far_into_the_description():
+    filler = "Our teams publish widely and host visiting researchers every year. " * 25
+    org("Beta", description=f"{filler}We also study permafrost thaw in Yakutia.")
+    org("Gamma", description="Permafrost research from the first sentence on.")
+    rows = partners.organisation_list({"q": "permafrost"}).page.object_list
+    by_name = {row.name: row.headline for row in rows}
+    assert len(filler) > 1500
+    assert by_name["Beta"].startswith("… ")
+    assert "<mark>permafrost</mark>" in by_name["Beta"]
+    assert "thaw in Yakutia" in by_name["Beta"]
+    assert not by_name["Gamma"].startswith("…")
+    assert "<mark>Permafrost</mark>" in by_name["Gamma"]
+
+
 def test_other_lists_use_the_same_search():
     from cooperation.selectors.calls import call_list
     from cooperation.selectors.offers_public import offer_list
@@ -735,6 +749,14 @@ def test_a_scan_and_the_gin_bitmaps_find_the_same_first_rows(monkeypatch):
 def test_only_the_last_word_is_also_read_as_the_beginning_of_a_longer_one():
     org("Novosibirsk State University")
     org("Novosib Consulting")
+    prepared = engine.prepare("State Novosib")
+    assert prepared is not None
+    # the words of the texts that begin with it, written out (a prefix when too many)
+    condition = str(prepared.tiers[5])
+    assert "novosibirsk" in condition
+    assert not re.findall(r"'(\w+)':\*", condition)
+    many = [f"novosib{i}x" for i in range(words.MAX_COMPLETIONS + 1)]
+    SearchWord.objects.bulk_create([SearchWord(word=w) for w in many])
     prepared = engine.prepare("State Novosib")
     assert prepared is not None
     assert set(re.findall(r"'(\w+)':\*", str(prepared.tiers[5]))) == {"novosib"}
