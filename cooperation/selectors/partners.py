@@ -335,8 +335,11 @@ def _search_list(found: FilteredRows, page: Any, page_size: int) -> ListResult:
             wanted = page_obj.number * page_size
             ranked = rank(wanted)
         part = ranked.ids[(page_obj.number - 1) * page_size : page_obj.number * page_size]
-        rows = found.shape(found.filtered.filter(pk__in=part)).annotate(
-            headline=engine.headline(spec.search, prepared)
+        # in no order: the page's order is ``part``'s
+        rows = (
+            found.shape(found.filtered.filter(pk__in=part))
+            .annotate(headline=engine.headline(spec.search, prepared))
+            .order_by()
         )
         if spec.attach is not None:
             rows = rows.prefetch_related(None)

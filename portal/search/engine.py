@@ -676,7 +676,7 @@ def probe(
     smaller ``COUNT_LIMIT``."""
     limit = COUNT_LIMIT if limit is None else limit
     extra = {f"probe_column_{i}": column for i, column in enumerate(columns)}
-    first_extra = 2 + len(spec.order)
+    first_extra = 2
     head = [tier for tier in sorted(prepared.tiers) if tier in HEAD_TIERS]
     orders = [_order_by(o) for o in spec.order]
     keys = {f"probe_key_{i}": order.expression for i, order in enumerate(orders)}
@@ -691,16 +691,18 @@ def probe(
         inner = (
             plain(qs)
             .filter(condition)
-            .annotate(probe_tier=case, **keys, **extra)
+            .annotate(probe_id=F("pk"), probe_tier=case, **keys, **extra)
             .order_by()
-            .values_list("pk", "probe_tier", *keys, *extra)[: limit + 1]
+            .values_list("probe_id", "probe_tier", *keys, *extra)[: limit + 1]
         )
         try:
             sql, params = inner.query.sql_with_params()
         except EmptyResultSet:
             return []
-        # Only the inner statement's own text and constant names are put in the text.
-        statement = f"SELECT * FROM ({sql}) AS probe ORDER BY {', '.join(ranking)}"  # noqa: S608
+        # Only the inner statement's own text and constant names are put in the text; the
+        # sort keys are not read back (501 names converted for nothing)
+        shown = ", ".join(["probe_id", "probe_tier", *extra])
+        statement = f"SELECT {shown} FROM ({sql}) AS probe ORDER BY {', '.join(ranking)}"  # noqa: S608
         return rows_within_time_limit(qs.db, statement, list(params), ms, settings)
 
     started = time.monotonic()
@@ -724,7 +726,7 @@ def probe(
     if exact is None or remaining <= 0:
         return Probe([], [], complete=False, time_limited=True)
     by_tier: dict[int, list[int]] = {}
-    for pk, tier, *_keys in exact:
+    for pk, tier, *_values in exact:
         by_tier.setdefault(tier, []).append(pk)
     whens = [When(_pk_in(qs, ids), then=Value(tier)) for tier, ids in sorted(by_tier.items())]
     case = Case(*whens, default=Value(5), output_field=IntegerField())
