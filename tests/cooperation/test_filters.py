@@ -481,3 +481,27 @@ def test_row_themes_shown_with_the_labels_of_the_theme_facet_or_read(organisatio
     _attach_themes(rows, {"theme": Facet("theme", "Theme", [])})
     labels = {t.label for t in rows[0].theme_list}  # type: ignore[attr-defined]
     assert labels == {theme("HEALTH").label, theme("ICT").label}
+
+
+def test_facet_options_render_each_option_escaped_with_its_state():
+    """The filter panel's options (``{% facet_options %}``): the markup of the former template
+    loop, labels escaped, the chosen ones checked, a radio button for a single choice."""
+    from cooperation.filters import Facet, FacetOption
+    from cooperation.templatetags.cooperation_facets import facet_options
+
+    facet = Facet(
+        "country",
+        "Country",
+        [FacetOption("DE", "Germany <b>", 1234, True), FacetOption("FR", "France", 2, False)],
+    )
+    html = facet_options(facet)
+    assert '<input type="checkbox" id="f-country-1" name="country" value="DE" checked>' in html
+    assert (
+        '<label for="f-country-1">Germany &lt;b&gt; <span class="facet-count">(1234)</span>' in html
+    )
+    assert '<input type="checkbox" id="f-country-2" name="country" value="FR">' in html
+    assert html.count("<li>") == 2
+    single = Facet("status", "Status", [FacetOption("open", "Open", 3, False)], multiple=False)
+    assert '<input type="radio" id="f-status-1" name="status" value="open">' in facet_options(
+        single
+    )
