@@ -185,7 +185,7 @@ class Prepared:
     parsed: ParsedQuery
     #: the condition of each tier (a row's tier is the first that holds)
     tiers: dict[int, Q]
-    #: the positive part as one tsquery, for headlines
+    #: the positive part as one tsquery, or'ed with each word's other forms, for headlines
     headline_query: str
     #: the corrections found for each query word (lower case)
     corrections: dict[str, list[str]] = field(default_factory=dict)
@@ -262,6 +262,9 @@ def prepare(query: str, *, using: str = "default", all_index: bool = False) -> P
         tiers[tier] = Q(head_vector=_tsquery(name_query))
     tiers[3] = Q(head_vector=_tsquery(_terms_query(parsed)))
     tiers[4] = Q(search_vector=_tsquery(_terms_query(parsed)))
+    # the excerpt marks the words as typed and, for tier 5's rows, their other forms (the
+    # corrections of a misspelling, the completions of the last word)
+    headline_query = _terms_query(parsed)
     if "OR" not in parsed.positive and words:
         forms = [
             word_forms(
@@ -273,6 +276,7 @@ def prepare(query: str, *, using: str = "default", all_index: bool = False) -> P
             for i, word in enumerate(words)
         ]
         tiers[5] = every_word_in_some_form(forms)
+        headline_query = " | ".join([f"( {headline_query} )", *(w.forms for w in forms)])
         if all_index:
             walk_tiers[5] = without_excluded(tiers[5])
             tiers[5] = every_word_in_some_form_all(forms)
@@ -280,7 +284,7 @@ def prepare(query: str, *, using: str = "default", all_index: bool = False) -> P
         query=cleaned,
         parsed=parsed,
         tiers={tier: without_excluded(condition) for tier, condition in tiers.items()},
-        headline_query=_terms_query(parsed),
+        headline_query=headline_query,
         corrections=corrections,
         name_queries=name_queries,
         walk_tiers=walk_tiers,

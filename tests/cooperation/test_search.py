@@ -335,6 +335,15 @@ def test_the_excerpt_is_cut_where_the_query_word_appears_even_far_into_the_descr
     assert "<mark>Permafrost</mark>" in by_name["Gamma"]
 
 
+def test_the_excerpt_marks_the_corrected_and_completed_words_too():
+    org("Zeta", description="A technical university of applied sciences.")
+    org("Eta", description="Seismology and volcanology of Kamchatka.")
+    (row,) = partners.organisation_list({"q": "Univrsity"}).page.object_list
+    assert "<mark>university</mark>" in row.headline
+    (row,) = partners.organisation_list({"q": "volcano"}).page.object_list
+    assert "<mark>volcanology</mark>" in row.headline
+
+
 def test_other_lists_use_the_same_search():
     from cooperation.selectors.calls import call_list
     from cooperation.selectors.offers_public import offer_list
