@@ -858,3 +858,25 @@ def test_with_every_exact_row_known_only_tier_5_is_read_and_the_order_is_the_ref
         assert len(tier_sql) == 1  # tier 5 only
         walked = not read_sorted
         assert (engine.ALL_VECTOR in tier_sql[0]) is not walked
+
+
+def test_a_walk_over_its_share_of_the_time_is_read_from_the_gin_index_instead(monkeypatch):
+    """A tier the planner may walk gets ``WALK_TIME_MS``; past it (here: no time at all) the
+    tier is read from the GIN index and sorted: the same rows, not a time-limited page."""
+    _bulk_organisations(600, seed=5)
+    found = partners.organisation_rows({"q": "catalysis"})
+    prepared = found.prepared
+    assert prepared is not None
+    monkeypatch.setattr(engine, "WALK_TIME_MS", 0)
+    with CaptureQueriesContext(connection) as statements:
+        ranked = engine.ranked(found.filtered, indexing.ORGANISATION_SEARCH, prepared, limit=400)
+    assert not ranked.time_limited
+    assert ranked.ids == reference_ids("catalysis")[: len(ranked.ids)]
+    assert len(ranked.ids) == 401
+    tier_sql = [
+        q["sql"]
+        for q in statements.captured_queries
+        if "ORDER BY" in q["sql"] and "MATERIALIZED" not in q["sql"]  # not the name postings
+    ]
+    assert tier_sql
+    assert all("enable_indexscan" in sql for sql in tier_sql)  # every tier read sorted
