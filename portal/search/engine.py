@@ -775,8 +775,9 @@ def ranked(
     one). PostgreSQL chooses from its estimates, which are wrong for words that rarely meet in
     one name (a product of frequencies), so tiers 1-3 of a query of several words are always
     sorted, and so are the tiers in ``sparse`` (the probe found few of their rows: walking
-    the index for them would read the whole table). A tier that passes the time limit ends
-    the search with what the earlier tiers found (``time_limited``).
+    the index for them would read the whole table). A walk gets ``WALK_TIME_MS``; past it the
+    tier is read sorted instead. A tier that passes the time limit ends the search with what
+    the earlier tiers found (``time_limited``).
 
     ``exact``: every row of tiers 1-4 in ranking order, known (``Probe.exact``): only tier 5
     is read, without those rows."""
