@@ -47,7 +47,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVectorField
 from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connections, models, transaction
 from django.db.models import (
@@ -415,7 +415,10 @@ def every_word_in_some_form_all(forms: Sequence[WordForms]) -> Q:
             f"ELSE {found} END)"
         )
     vector = Func(
-        F("search_vector"), F("keys_vector"), function=ALL_VECTOR, output_field=TextField()
+        F("search_vector"),
+        F("keys_vector"),
+        function=ALL_VECTOR,
+        output_field=SearchVectorField(),
     )
     # Only constant names and placeholders are put in the text.
     return Q(_Matches(vector, RawSQL(" && ".join(parts), tuple(params))))  # noqa: S611

@@ -75,17 +75,12 @@ class Lookups:
     completions: list[str] | None = None
 
 
-def corrections_for(words: Sequence[str], *, using: str = "default") -> dict[str, list[str]]:
-    """The words of the table most similar to each of ``words`` (lower case), best first; a
-    word that is in the table exactly is not corrected. One query for all the words."""
-    return lookup(words, using=using).corrections
-
-
 def lookup(
     words: Sequence[str], *, using: str = "default", beginning: str | None = None
 ) -> Lookups:
-    """``corrections_for`` of ``words`` and the words that begin with ``beginning`` (lower
-    case, no accents: a query's last word), in one query.
+    """The words of the table most similar to each of ``words`` (lower case), best first (a
+    word that is in the table exactly is not corrected), and the words that begin with
+    ``beginning`` (lower case, no accents: a query's last word), in one query.
 
     A GIN index reads every entry of a prefix (``'permafrost':*``) into a bitmap before it can
     intersect it with the other words: 6 ms for a prefix in 35,000 rows though the other
