@@ -86,6 +86,10 @@ class ListSpec:
     prefetch_related: Sequence[Any] = ()
     #: columns the pages never show (the search columns are large)
     defer: Sequence[str] = SEARCH_COLUMNS
+    #: besides ``defer``, the columns a page of search results does not show: its excerpt is
+    #: cut from the description in the statement, so the description columns (kilobytes a
+    #: row) need not be sent as well (the template must not read them on a search page)
+    search_page_defer: Sequence[str] = ()
     #: annotations for the result rows only (never for the facet queries)
     annotate: Callable[[QuerySet[Any], datetime.datetime], QuerySet[Any]] | None = None
     #: decorates the loaded rows of a page (no queries)
@@ -341,6 +345,8 @@ def _search_list(found: FilteredRows, page: Any, page_size: int) -> ListResult:
             .annotate(headline=engine.headline(spec.search, prepared))
             .order_by()
         )
+        if spec.search_page_defer:
+            rows = rows.defer(*spec.search_page_defer)
         if spec.attach is not None:
             rows = rows.prefetch_related(None)
         if spec.page_annotate is not None:
@@ -349,6 +355,8 @@ def _search_list(found: FilteredRows, page: Any, page_size: int) -> ListResult:
         page_obj.object_list = [loaded[pk] for pk in part if pk in loaded]
     else:
         rows = found.rows.annotate(headline=engine.headline(spec.search, prepared))
+        if spec.search_page_defer:
+            rows = rows.defer(*spec.search_page_defer)
         if spec.attach is not None:
             rows = rows.prefetch_related(None)
         if spec.page_annotate is not None:
@@ -431,6 +439,22 @@ ORGANISATION_LIST = ListSpec(
     default_sort="name",
     select_related=("country",),
     prefetch_related=("themes",),
+    search_page_defer=(
+        "description",
+        "description_en",
+        "description_ru",
+        "keywords",
+        "website",
+        "short_name",
+        "federal_subject",
+        "pic",
+        "ror",
+        "cordis_key",
+        "fp7_coordinations",
+        "fp7_ec_contribution",
+        "created_at",
+        "updated_at",
+    ),
     browse_cache_seconds=60,
     cache_namespace="organisations",
     page_annotate=lambda rows: _with_theme_ids(rows),

@@ -22,7 +22,8 @@ them: when no more match, that is the whole result in order, and every page, the
 the rows the facets count come from it. With more
 matches, ``ranked`` reads the first ``limit`` rows of the order: one statement per tier
 (``tier condition AND NOT earlier tiers ORDER BY tie-break LIMIT rows still needed``), until
-the page is full, so a common word whose tier 2 fills it runs one small statement. A tier
+the page is full, so a common word whose tier 2 fills it runs one small statement (tiers 1-3
+of several words, which share their candidates in the GIN index, in one statement). A tier
 either walks the tie-break's B-tree index and stops after the rows needed (cheap for a dense
 tier) or reads its matches from the GIN index and sorts them (cheap for a sparse one);
 PostgreSQL chooses from its estimates, except where they are known to mislead: tiers 1-3 of
@@ -155,6 +156,10 @@ def _alternatives(values: Sequence[str], weights: str = "") -> str:
 
 def _term(term: str, weights: str) -> str:
     phrase = term.strip('"')
+    if phrase.lower() in text.STOP_WORDS:
+        # a stop word as typed only: its other script is no stop word ("of" -> "оф", "в" ->
+        # "v") and would make a word nobody typed required in every tier but the fifth
+        return tsquery_operand(phrase, weights)
     return _alternatives(text.script_variants(phrase), weights)
 
 
@@ -771,7 +776,8 @@ def ranked(
 ) -> Ranked:
     """The first ``limit + 1`` rows of ``qs`` matching ``prepared``, in ranking order: one
     statement per tier, in order, until enough rows are read (a common word's tier 2 fills a
-    page: one statement, planned alone), all within ``TIME_LIMIT_MS``.
+    page: one statement, planned alone), all within ``TIME_LIMIT_MS``; tiers 1-3 of several
+    words in one statement (the same candidates from the GIN index, each row given its tier).
 
     Each tier's rows are read either by walking the tie-break index and stopping after the
     rows needed (cheap for a dense tier) or from the GIN index and sorted (cheap for a sparse
@@ -798,8 +804,51 @@ def ranked(
             return Ranked(ids[:read], tiers[:read], limit)
         to_read = [tier for tier in to_read if tier > 4]
         earlier = Q(_pk_in(qs, ids)) if ids else Q()
+    head = [tier for tier in to_read if tier in HEAD_TIERS]
+    if several and len(head) > 1:
+        # Tiers 1-3 of several words are read sorted, from the same candidates (the GIN index
+        # holds no weights nor positions: a name's phrase, its words and the head's words are
+        # one bitmap of the words, each candidate's row then tested), so they are read in one
+        # statement, each row given its tier: one pass over the candidates instead of up to
+        # three. Tier 1 is within tier 2 and tier 2 within tier 3 (a phrase of the words, the
+        # words in the name, the words anywhere in the head), so the last one's condition
+        # finds them all.
+        remaining = int((deadline - time.monotonic()) * 1000)
+        rows = (
+            plain(qs)
+            .filter(prepared.compiled(head[-1], qs))
+            .annotate(rank_tier=_tier_case(head[:-1], prepared, qs, head[-1]))
+            .order_by("rank_tier", *[_unindexed(o) for o in spec.order])
+            .values_list("pk", "rank_tier")[:read]
+        )
+        head_rows: list[tuple[Any, ...]] | None
+        try:
+            sql, params = rows.query.sql_with_params()
+            head_rows = (
+                rows_within_time_limit(qs.db, sql, list(params), remaining, GIN_ONLY)
+                if remaining > 0
+                else None
+            )
+        except EmptyResultSet:
+            head_rows = []
+        if head_rows is None:
+            return Ranked(ids, tiers, limit, time_limited=True)
+        ids += [row[0] for row in head_rows]
+        tiers += [row[1] for row in head_rows]
+        if len(ids) >= read:
+            return Ranked(ids[:read], tiers[:read], limit)
+        for tier in head:
+            earlier |= Q(prepared.compiled(tier, qs))
+        to_read = [tier for tier in to_read if tier not in HEAD_TIERS]
     for tier in to_read:
-        if spec.postings is not None and tier in prepared.name_queries and tier not in sparse:
+        # the postings serve a name tier of one word: the candidates of several words (rows
+        # with any of them in the name, in order) rarely hold enough rows with all of them
+        if (
+            spec.postings is not None
+            and tier in prepared.name_queries
+            and tier not in sparse
+            and not several
+        ):
             remaining = int((deadline - time.monotonic()) * 1000)
             posted = (
                 _posted_rows(

@@ -146,7 +146,10 @@ def test_a_common_name_word_is_read_from_the_postings_exactly() -> None:
         ("catalysis", {"country": "DE"}),
     ):
         shown, posted = _posting_statements(query, **params)
-        assert posted >= 1, query  # tier 2 (or 1) read from the postings
+        several = len(query.split()) > 1 and "-" not in query
+        # tier 2 (or 1) of one word read from the postings; tiers 1-3 of several words in one
+        # statement from the GIN index (their candidates rarely have every word)
+        assert (posted == 0) if several else (posted >= 1), query
         filtered = partners.organisation_rows({"q": query, **params})
         assert filtered.prepared is not None
         reference = list(

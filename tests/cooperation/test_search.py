@@ -555,6 +555,36 @@ def test_a_search_page_costs_a_constant_number_of_queries(django_assert_num_quer
         partners.organisation_list({"q": "photonics", "theme": theme("ICT").pk}, page_size=20)
 
 
+def test_a_search_page_sends_no_description_and_renders_without_a_query_per_row(client):
+    """The excerpt is cut from the description in the statement: the page's rows come without
+    their description columns (kilobytes each), and rendering a page whose rows have no
+    description (no excerpt) does not load it row by row."""
+    for i in range(12):
+        org(
+            f"Photonics Lab {i}",
+            description="" if i % 2 else f"Lasers and photonics for industry, site {i}.",
+        )
+    client.get("/en/partners/", {"q": "photonics"})  # the corrections' word table, warmed
+    with CaptureQueriesContext(connection) as few:
+        client.get("/en/partners/", {"q": "photonics", "per_page": 10})
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/en/partners/", {"q": "photonics", "per_page": 20})
+    html = response.content.decode()
+    assert html.count('class="result"') == 12
+    assert html.count('<p class="snippet">') == 6  # those with a description, highlighted
+    assert "<mark>photonics</mark>" in html.lower()
+    assert len(many) == len(few)
+    page = [q["sql"] for q in many if '"cooperation_organisation"."name_alt"' in q["sql"]]
+    assert len(page) == 1
+    selected = page[0].split(" FROM ")[0]
+    for column in ("description", "description_en", "description_ru", "keywords"):
+        # a column of the select list (the excerpt's expression reads them inside functions)
+        assert not re.search(rf'(SELECT |, )"cooperation_organisation"\."{column}",', selected)
+    # browsing (no search) shows the description's beginning, as before
+    browse = client.get("/en/partners/").content.decode()
+    assert "Lasers and photonics for industry" in browse
+
+
 # -- seeding ---------------------------------------------------------------------------------
 
 
@@ -693,6 +723,57 @@ def test_a_sparse_tier_is_read_from_the_gin_index_never_by_walking():
     assert all("enable_seqscan" in sql for sql in walked + sorted_)
     # either way the same rows, exactly the reference's
     assert walked_ids == sorted_ids == reference_ids("catalysis")[: len(walked_ids)]
+
+
+def test_tiers_1_to_3_of_several_words_are_read_in_one_statement_in_the_exact_order():
+    theme_ = theme("ENERGY")
+    for i in range(8):  # tier 1: the phrase in the name
+        org(f"Solar Energy Lab {i}", fp7_participations=i % 3)
+    for i in range(8):  # tier 2: both words in the name
+        org(f"Energy Institute for Solar Cells {i}", fp7_participations=i % 4)
+    for i in range(8):  # tier 3: one in the name, the other in the keywords
+        org(f"Solar Works {i}", keywords="energy storage", fp7_participations=i % 2)
+    for i in range(8):  # tier 4: in the description
+        org(f"Materials Centre {i}", description="Solar panels and energy.", themes=[theme_])
+    found = partners.organisation_rows({"q": "solar energy"})
+    prepared = found.prepared
+    assert prepared is not None
+    expected = reference_ids("solar energy")
+    reference: QuerySet[Any] = engine.reference(
+        found.filtered, indexing.ORGANISATION_SEARCH, prepared
+    )
+    for limit in (5, 12, 20, 30):
+        with CaptureQueriesContext(connection) as statements:
+            ranked = engine.ranked(
+                found.filtered, indexing.ORGANISATION_SEARCH, prepared, limit=limit
+            )
+        assert ranked.ids == expected[: limit + 1], limit
+        tiers = [q["sql"] for q in statements.captured_queries if "head_vector" in q["sql"]]
+        # one statement reads tiers 1-3 (the fourth, when needed, one more)
+        assert len(tiers) == (1 if limit + 1 <= 24 else 2), limit
+    rows = dict(reference.values_list("pk", "tier"))
+    assert sorted(rows[pk] for pk in expected) == [1] * 8 + [2] * 8 + [3] * 8 + [4] * 8
+
+
+def test_a_stop_word_in_the_query_is_not_required_in_another_script():
+    # "of" is no word of the name, and its Cyrillic letters ("оф") are no stop word: a name
+    # with the other words is in tier 2, above a description that has them all
+    named = org("Bologna State University")
+    described = org(
+        "Photonics Centre",
+        description="A partner of the University of Bologna.",
+        fp7_participations=9,
+    )
+    prepared = engine.prepare("University of Bologna")
+    assert prepared is not None
+    reference: QuerySet[Any] = engine.reference(
+        partners.organisation_public_queryset(), indexing.ORGANISATION_SEARCH, prepared
+    )
+    assert dict(reference.values_list("pk", "tier")) == {named.pk: 2, described.pk: 4}
+    assert names("University of Bologna") == ["Bologna State University", "Photonics Centre"]
+    # the same for a Russian one ("в" is "v" in Latin letters)
+    moscow = org("Московский институт", name_alt="Moscow Institute")
+    assert names("институт в Москве")[:1] == [moscow.name]
 
 
 # -- the probe in two steps, the one prefix, the one GIN index ---------------------------------
