@@ -810,3 +810,40 @@ def test_a_search_typed_on_an_unsearched_list_keeps_relevance(client, registry, 
     selected = re.search(r'<select id="sort-select" name="sort">(.*?)</select>', html, re.S)
     assert selected is not None
     assert re.search(r'<option value="relevance" selected>', selected.group(1))
+
+
+def test_organisation_results_show_each_row_escaped_and_translated(client):
+    moscow = OrganisationFactory(
+        name="МГУ <b>имени</b> Ломоносова",
+        name_alt='Lomonosov "Moscow" State University & Co',
+        city="Москва",
+        country=country("RU"),
+        fp7_participations=3,
+        description="Лазерная физика и фотоника. " * 30,
+        themes=[theme("ICT")],
+    )
+    OrganisationFactory(name="Plain Photonics Works", fp7_participations=0, description="")
+    for lang, participations, ict in (
+        ("en", "3 FP7 participations", "Information"),
+        ("ru", "3 участия в FP7", "Информационные"),
+    ):
+        html = client.get(url("partner_index", lang)).content.decode()
+        row = html[html.index(f'href="{url("organisation_detail", lang, moscow.pk)}"') :]
+        row = row[: row.index("</ol>")].split('<li class="result">')[0]
+        # the names as text, each marked with its language when not the page's
+        assert "МГУ &lt;b&gt;имени&lt;/b&gt; Ломоносова</a>" in row
+        assert "Lomonosov &quot;Moscow&quot; State University &amp; Co</span>" in row
+        assert ('lang="ru"' in row) == (lang == "en")
+        assert ('lang="en"' in row) == (lang == "ru")
+        assert participations in row
+        assert "Москва, " in row
+        assert ict in row
+        # browsing: the description's first forty words
+        assert row.count("Лазерная физика") == 10
+        assert "Лазерная физика и фотоника. …" in row
+    # a search: the excerpt, with the words marked, and nothing for a row without one
+    html = client.get(url("partner_index"), {"q": "photonics OR фотоника"}).content
+    page = html.decode()
+    assert "<mark>фотоника</mark>" in page
+    assert page.count('<p class="snippet">') == 1
+    assert "Plain Photonics Works" in page
