@@ -34,7 +34,7 @@ _PLACEHOLDER = 987654321987654321
 def _escaped(value: Any) -> str:
     """``conditional_escape`` without its lazy-string wrapper (a third of this tag's time):
     Django's ``escape`` is ``html.escape`` of the text; safe strings are kept."""
-    return value if isinstance(value, SafeData) else html.escape(str(value))
+    return str(value) if isinstance(value, SafeData) else html.escape(str(value))
 
 
 @register.simple_tag
