@@ -841,14 +841,13 @@ def ranked(
             earlier |= Q(prepared.compiled(tier, qs))
         to_read = [tier for tier in to_read if tier not in HEAD_TIERS]
     for tier in to_read:
-        # the postings serve a name tier of one word: the candidates of several words (rows
-        # with any of them in the name, in order) rarely hold enough rows with all of them
-        if (
-            spec.postings is not None
-            and tier in prepared.name_queries
-            and tier not in sparse
-            and not several
-        ):
+        # The postings serve a name tier of one word, sparse ones too: its candidates are the
+        # rows with the word in the name, so a tier of a few rows is read whole from a few
+        # postings (from the GIN index, every row with the word in any part of the head is a
+        # candidate: "Technology", 2 rows in names and 25,000 in keywords, took 64 ms). The
+        # candidates of several words (rows with any of them in the name, in order) rarely
+        # hold enough rows with all of them.
+        if spec.postings is not None and tier in prepared.name_queries and not several:
             remaining = int((deadline - time.monotonic()) * 1000)
             posted = (
                 _posted_rows(

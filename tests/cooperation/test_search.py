@@ -7,6 +7,7 @@ short by its time limit, the query-count pin.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import random
 import re
@@ -19,7 +20,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cooperation import indexing
-from cooperation.models import CooperationOffer, FundingCall, Organisation, ResearcherProfile
+from cooperation.models import (
+    ORGANISATION_POSTINGS,
+    CooperationOffer,
+    FundingCall,
+    Organisation,
+    ResearcherProfile,
+)
 from cooperation.selectors import partners
 from portal.search import engine, text, words
 from portal.search.models import SearchWord
@@ -702,15 +709,12 @@ def test_a_sparse_tier_is_read_from_the_gin_index_never_by_walking():
     prepared = found.prepared
     assert prepared is not None
 
+    # (a search without name postings: with them, a name tier of one word is read from them)
+    spec = dataclasses.replace(indexing.ORGANISATION_SEARCH, postings=None)
+
     def tier_statements(sparse: frozenset[int]) -> tuple[list[str], list[int]]:
         with CaptureQueriesContext(connection) as statements:
-            ranked = engine.ranked(
-                found.filtered,
-                indexing.ORGANISATION_SEARCH,
-                prepared,
-                limit=400,
-                sparse=sparse,
-            )
+            ranked = engine.ranked(found.filtered, spec, prepared, limit=400, sparse=sparse)
         sqls = [q["sql"] for q in statements.captured_queries if '"pk" FROM' in q["sql"]]
         return sqls, ranked.ids
 
@@ -774,6 +778,34 @@ def test_a_stop_word_in_the_query_is_not_required_in_another_script():
     # the same for a Russian one ("в" is "v" in Latin letters)
     moscow = org("Московский институт", name_alt="Moscow Institute")
     assert names("институт в Москве")[:1] == [moscow.name]
+
+
+def test_a_sparse_name_tier_of_one_word_is_read_from_the_postings():
+    # "Technology" in two names and in the keywords of many rows: the GIN index of the head
+    # gives every row with the word anywhere in it as a candidate of tier 2 (names), the
+    # postings only the two
+    for i in range(2):
+        org(f"Technology Park {i}", fp7_participations=i)
+    for i in range(60):
+        org(f"Materials Centre {i}", keywords="technology transfer", fp7_participations=i % 5)
+    found = partners.organisation_rows({"q": "Technology"})
+    prepared = found.prepared
+    assert prepared is not None
+    with CaptureQueriesContext(connection) as statements:
+        ranked = engine.ranked(
+            found.filtered,
+            indexing.ORGANISATION_SEARCH,
+            prepared,
+            limit=10,
+            sparse=frozenset({2}),
+        )
+    sqls = [q["sql"] for q in statements.captured_queries if '"pk" FROM' in q["sql"]]
+    posted = [sql for sql in sqls if ORGANISATION_POSTINGS.table in sql]
+    assert len(posted) == 1
+    # tier 2 from the postings, tier 3 after it (no statement reads tier 2 from the index)
+    assert len(sqls) == 2
+    assert ranked.ids == reference_ids("Technology")[:11]
+    assert ranked.tiers[:3] == [2, 2, 3]
 
 
 # -- the probe in two steps, the one prefix, the one GIN index ---------------------------------
