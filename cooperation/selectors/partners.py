@@ -296,7 +296,11 @@ def _search_list(found: FilteredRows, page: Any, page_size: int) -> ListResult:
     def rank(limit: int) -> engine.Ranked:
         if probe.complete:
             return engine.Ranked(probe.ids, probe.tiers, limit)
-        return engine.ranked(
+        if probe.time_limited and probe.exact is not None:
+            # tier 5 was cut short after tiers 1-4 were read whole: they are the page (ranking
+            # again would read tier 5 again, into the time limit again)
+            return engine.Ranked(probe.ids, probe.tiers, limit, time_limited=True)
+        ranked = engine.ranked(
             found.filtered,
             spec.search,
             prepared,
@@ -304,13 +308,25 @@ def _search_list(found: FilteredRows, page: Any, page_size: int) -> ListResult:
             sparse=probe.sparse_tiers(tiers),
             exact=probe.exact,
         )
+        if ranked.time_limited and len(ranked.ids) <= limit:
+            # cut short: after the rows ranked so far, the probe's (ranked among themselves:
+            # the tiers read whole are all in ``ranked``, so these come after them)
+            seen = set(ranked.ids)
+            more = [(pk, t) for pk, t in zip(probe.ids, probe.tiers, strict=True) if pk not in seen]
+            return engine.Ranked(
+                ranked.ids + [pk for pk, _t in more],
+                ranked.tiers + [t for _pk, t in more],
+                limit,
+                time_limited=True,
+            )
+        return ranked
 
     ranked = rank(wanted)
     matching = probe.ids
     capped = not probe.complete and not probe.time_limited
     total = min(len(matching), engine.COUNT_LIMIT)
     if probe.time_limited:  # no count: the rows found are what the page can say
-        total = len(ranked.ids[:wanted])
+        total = len(ranked.ids) if probe.exact is not None else len(ranked.ids[:wanted])
     if columns:
         # the facets count the values read with the matches (no second read of the rows)
         if filterset.active():

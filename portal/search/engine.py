@@ -638,7 +638,8 @@ class Probe:
     tiers: list[int]
     #: every match was read: ``ids`` is the whole result in ranking order
     complete: bool
-    #: a time limit cut the probe short (``ids`` is then empty)
+    #: a time limit cut the probe short: ``ids`` is then empty, or, when only the second
+    #: statement was cut, every row of tiers 1-4 in ranking order (``exact``; tier 5 unread)
     time_limited: bool = False
     #: the values of the probe's ``columns`` for each of ``ids`` (what a list's facets count)
     values: list[tuple[Any, ...]] = field(default_factory=list)
@@ -723,11 +724,12 @@ def probe(
         prepared.compiled(4, qs), _tier_case(head, prepared, qs, 4), settings, TIME_LIMIT_MS
     )
 
-    def result(rows: list[Any], exact: list[Any] | None = None) -> Probe:
+    def result(rows: list[Any], exact: list[Any] | None = None, cut: bool = False) -> Probe:
         return Probe(
             [r[0] for r in rows],
             [r[1] for r in rows],
-            complete=len(rows) <= limit,
+            complete=len(rows) <= limit and not cut,
+            time_limited=cut,
             values=[tuple(r[first_extra:]) for r in rows],
             exact=None if exact is None else [(r[0], r[1]) for r in exact],
         )
@@ -735,8 +737,10 @@ def probe(
     if exact is not None and (len(exact) > limit or 5 not in prepared.tiers):
         return result(exact)
     remaining = TIME_LIMIT_MS - int((time.monotonic() - started) * 1000)
-    if exact is None or remaining <= 0:
+    if exact is None:
         return Probe([], [], complete=False, time_limited=True)
+    if remaining <= 0:  # every row of tiers 1-4, in order; tier 5 not read
+        return result(exact, exact, cut=True)
     by_tier: dict[int, list[int]] = {}
     for pk, tier, *_values in exact:
         by_tier.setdefault(tier, []).append(pk)
@@ -746,8 +750,8 @@ def probe(
     # the table would compute every row's vector (three times the cost of testing its columns)
     every = GIN_ONLY if 5 in prepared.walk_tiers else settings
     rows = read(prepared.compiled(None, qs), case, every, remaining)
-    if rows is None:
-        return Probe([], [], complete=False, time_limited=True)
+    if rows is None:  # every row of tiers 1-4, in order; tier 5 cut short
+        return result(exact, exact, cut=True)
     return result(rows, exact)
 
 

@@ -541,6 +541,44 @@ def test_a_search_cut_short_before_finding_anything_never_says_no_match(client, 
     assert "Поиск остановлен" in response.content.decode()
 
 
+def test_a_search_whose_fifth_tier_is_cut_short_shows_every_row_of_the_other_tiers(monkeypatch):
+    for i in range(30):
+        org(f"Photonics Lab {i}", fp7_participations=i % 4)
+    org("Fotonika Centre")  # tier 5 only (another spelling)
+    _slow_fuzzy(monkeypatch)
+    with CaptureQueriesContext(connection) as statements:
+        result = partners.organisation_list({"q": "Photonics"}, page=1, page_size=20)
+    assert result.time_limited
+    # the probe read tiers 1-4 whole before tier 5 was cut: all 30, in order, on two pages
+    assert result.total == 30
+    assert [row.pk for row in result.page.object_list] == reference_ids("Photonics")[:20]
+    page2 = partners.organisation_list({"q": "Photonics"}, page=2, page_size=20)
+    assert [row.pk for row in page2.page.object_list] == reference_ids("Photonics")[20:30]
+    # tier 5 is not read again after the probe's statement was cut
+    assert sum("keys_vector" in q["sql"] for q in statements.captured_queries) == 1
+
+
+def test_a_ranking_cut_short_is_filled_with_the_rows_the_probe_found(monkeypatch):
+    for i in range(30):
+        org(f"Photonics Lab {i}", fp7_participations=i % 4)
+    monkeypatch.setattr(engine, "COUNT_LIMIT", 10)  # the probe reads 11: a sample
+    real = engine.rows_within_time_limit
+
+    def ranking_slow(using, sql, params, milliseconds, settings=None):
+        if '"pk" FROM' in sql:  # the ranking's statements, not the probe's
+            sql = f"SELECT * FROM ({sql}) AS s WHERE pg_sleep(0.05) IS NOT NULL"  # noqa: S608
+            return real(using, sql, params, 10, settings)
+        return real(using, sql, params, milliseconds, settings)
+
+    monkeypatch.setattr(engine, "rows_within_time_limit", ranking_slow)
+    result = partners.organisation_list({"q": "Photonics"}, page=1, page_size=20)
+    assert result.time_limited
+    shown = [row.pk for row in result.page.object_list]
+    assert len(shown) == 11  # the probe's rows, ranked among themselves
+    order = reference_ids("Photonics")
+    assert shown == sorted(shown, key=order.index)
+
+
 # -- queries ---------------------------------------------------------------------------------
 
 
