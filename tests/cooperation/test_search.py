@@ -342,6 +342,22 @@ def test_the_excerpt_is_cut_where_the_query_word_appears_even_far_into_the_descr
     assert "<mark>Permafrost</mark>" in by_name["Gamma"]
 
 
+def test_the_excerpt_is_cut_from_the_description_in_the_pages_language():
+    from django.utils import translation
+
+    organisation = org("Tomsk Laser Centre")
+    Organisation.objects.filter(pk=organisation.pk).update(
+        description_en="Laser physics in Tomsk for industry.",
+        description_ru="Лазерная физика в Томске для промышленности.",
+    )
+    indexing.organisation_index(ids=[organisation.pk])
+    for language, shown in (("en", "for industry"), ("ru", "промышленности"), ("en", "industry")):
+        with translation.override(language):
+            result = partners.organisation_list({"q": "Tomsk"})
+        (row,) = result.page.object_list
+        assert shown in row.headline, language
+
+
 def test_the_excerpt_marks_the_corrected_and_completed_words_too():
     org("Zeta", description="A technical university of applied sciences.")
     org("Eta", description="Seismology and volcanology of Kamchatka.")
