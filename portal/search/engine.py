@@ -42,8 +42,10 @@ says so (``Ranked.time_limited``); a page never says "nothing found" when it was
 
 from __future__ import annotations
 
+import copy
 import itertools
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -224,11 +226,113 @@ class Prepared:
         walk = walk and tier in self.walk_tiers
         key = (qs.db, qs.model._meta.label, tier, walk)
         if key not in self._compiled:
-            query = Query(qs.model)
-            where = query.build_where(self.walk_tiers[tier] if walk else self.tiers[tier])
-            sql, params = where.as_sql(query.get_compiler(qs.db), connections[qs.db])
-            self._compiled[key] = RawSQL(sql, tuple(params), output_field=BooleanField())  # noqa: S611 - Django compiled it
+            sql, params = _compiled_condition(
+                self.walk_tiers[tier] if walk else self.tiers[tier], qs
+            )
+            self._compiled[key] = RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 - Django compiled it
         return self._compiled[key]
+
+
+#: conditions compiled to SQL by shape (``_compiled_condition``), the most recent first out
+_SHAPES: OrderedDict[tuple[str, str, str], tuple[str, tuple[Any, ...]]] = OrderedDict()
+SHAPES_KEPT = 512
+
+
+def _hole(values: list[Any], value: Any) -> str:
+    values.append(value)
+    return f"\ue003{len(values) - 1}\ue003"
+
+
+def _template(node: Any, values: list[Any]) -> Any:
+    """``node`` (a condition: ``Q`` objects, lookups, expressions) with each text value
+    replaced by a numbered placeholder, the values appended to ``values`` in order."""
+    if isinstance(node, Q):
+        templated = copy.copy(node)
+        templated.children = [_template(child, values) for child in node.children]
+        return templated
+    if isinstance(node, tuple):
+        return (node[0], _template(node[1], values))
+    if isinstance(node, RawSQL):
+        holes = tuple(_hole(values, p) if isinstance(p, str) else p for p in node.params)
+        return RawSQL(node.sql, holes, output_field=getattr(node, "_output_field_or_none", None))  # noqa: S611 - the node's own SQL
+    if isinstance(node, Value):
+        if isinstance(node.value, str):
+            return Value(
+                _hole(values, node.value), output_field=getattr(node, "_output_field_or_none", None)
+            )
+        return node
+    if hasattr(node, "get_source_expressions"):
+        templated = node.copy()
+        templated.set_source_expressions(
+            [_template(e, values) for e in node.get_source_expressions()]
+        )
+        return templated
+    return node
+
+
+_SIMPLE = (str, int, float, bool, type(None))
+
+
+def _shape_key(node: Any) -> Any:
+    """What decides the SQL of a templated condition: its nodes' classes, connectors, lookups,
+    SQL texts and the plain attributes of its expressions (a search type, a template, a
+    function's name), with the placeholders in place of the texts."""
+    if isinstance(node, Q):
+        return ("Q", node.connector, node.negated, tuple(_shape_key(c) for c in node.children))
+    if isinstance(node, tuple):
+        return (node[0], _shape_key(node[1]))
+    if isinstance(node, RawSQL):
+        if not all(isinstance(p, _SIMPLE) for p in node.params):
+            raise _NoShape
+        return ("RawSQL", node.sql, tuple(node.params))
+    if isinstance(node, F):
+        return ("F", node.name)
+    if hasattr(node, "get_source_expressions"):
+        plain = tuple(
+            sorted(
+                (name, value)
+                for name, value in vars(node).items()
+                if isinstance(value, _SIMPLE) and not name.startswith("_")
+            )
+        )
+        sources = tuple(_shape_key(e) for e in node.get_source_expressions())
+        return (type(node).__qualname__, plain, sources)
+    if isinstance(node, _SIMPLE):
+        return (type(node).__qualname__, node)
+    raise _NoShape  # a value of another kind (a list, an object): compiled as it is
+
+
+class _NoShape(Exception):
+    """A condition with a part whose SQL the shape cannot tell."""
+
+
+def _compiled_condition(condition: Q, qs: models.QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    """``condition`` as SQL over ``qs``'s table and its parameters. Compiled by Django once
+    per shape (the same lookups and expressions, other words): each search's tiers are
+    conditions of a few shapes with its own tsqueries, and compiling them cost a search
+    about a millisecond of Python. The shape is the condition with its texts replaced by
+    numbered placeholders, which the compiled parameters then give back."""
+    values: list[Any] = []
+    templated = _template(condition, values)
+    try:
+        shape = (qs.db, qs.model._meta.label, _shape_key(templated))
+    except _NoShape:
+        query = Query(qs.model)
+        where = query.build_where(condition)
+        sql, params = where.as_sql(query.get_compiler(qs.db), connections[qs.db])
+        return sql, tuple(params)
+    if shape in _SHAPES:
+        _SHAPES.move_to_end(shape)
+    else:
+        query = Query(qs.model)
+        where = query.build_where(templated)
+        sql, params = where.as_sql(query.get_compiler(qs.db), connections[qs.db])
+        _SHAPES[shape] = (sql, tuple(params))
+        if len(_SHAPES) > SHAPES_KEPT:
+            _SHAPES.popitem(last=False)
+    sql, params = _SHAPES[shape]
+    holes = {f"\ue003{i}\ue003": value for i, value in enumerate(values)}
+    return sql, tuple(holes.get(p, p) if isinstance(p, str) else p for p in params)
 
 
 def prepare(query: str, *, using: str = "default", all_index: bool = False) -> Prepared | None:

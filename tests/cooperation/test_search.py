@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.sql import Query
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -860,6 +861,80 @@ def test_a_sparse_name_tier_of_one_word_is_read_from_the_postings():
     assert len(sqls) == 2
     assert ranked.ids == reference_ids("Technology")[:11]
     assert ranked.tiers[:3] == [2, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "catalysis",
+        "Bologna physics",
+        "University of Bologna",
+        "Московского университета",
+        "tomsky institut",
+        "Univrsity Tomsk",
+        "Novosib",
+        "laser -medical",
+        "laser OR photonics",
+        '"state university" Tomsk',
+        "Санкт-Петербург",
+        "Ulan-Ude 2020",
+        "o'brien lab",
+        "a b c d e",
+        "институт в Москве",
+    ],
+)
+def test_conditions_compiled_by_shape_equal_what_django_compiles(query):
+    org("Tomsk State University", description="University of Bologna and Novosibirsk")
+    org("Московский институт", keywords="лазеры")
+    for spec, base in (
+        (indexing.ORGANISATION_SEARCH, partners.organisation_public_queryset()),
+        (indexing.OFFER_SEARCH, CooperationOffer.objects.all()),
+    ):
+        # twice: compiled by Django, then from the shape's cache
+        for _round in range(2):
+            prepared = engine.prepare(query, all_index=spec.all_index)
+            assert prepared is not None
+            conditions = [*prepared.tiers.values(), *prepared.walk_tiers.values()]
+            for condition in conditions:
+                query_ = Query(base.model)
+                where = query_.build_where(condition)
+                expected = where.as_sql(query_.get_compiler(base.db), connection)
+                sql, params = engine._compiled_condition(condition, base)
+                assert (sql, list(params)) == (expected[0], list(expected[1]))
+
+
+def test_conditions_of_the_same_words_but_another_shape_are_compiled_apart():
+    from django.contrib.postgres.search import SearchQuery
+    from django.db.models import Q
+
+    base = partners.organisation_public_queryset()
+
+    def words(a: str, b: str, search_type: str = "raw") -> tuple[SearchQuery, SearchQuery]:
+        return (
+            SearchQuery(a, search_type=search_type, config="portal_search"),
+            SearchQuery(b, search_type=search_type, config="portal_search"),
+        )
+
+    a, b = words("laser", "tomsk")
+    c, d = words("laser", "tomsk", "plain")
+    conditions = [
+        Q(search_vector=a) & Q(head_vector=b),
+        Q(search_vector=a) | Q(head_vector=b),
+        Q(search_vector=a) & ~Q(head_vector=b),
+        ~Q(search_vector=a) & Q(head_vector=b),
+        Q(search_vector=c) & Q(head_vector=d),
+        Q(search_vector=a) & (Q(head_vector=b) | Q(search_names__icontains="x")),
+        Q(search_vector=a) & ~(Q(head_vector=b) | Q(search_names__icontains="x")),
+        Q(search_vector=a) & Q(pk__in=[1, 2, 3]),  # compiled as it is (no shape)
+        Q(search_vector=a) & Q(pk__in=[4, 5]),
+        Q(search_vector=SearchQuery("laser", search_type="raw", config="simple")),
+        Q(search_vector=SearchQuery("laser", search_type="raw", config="portal_search")),
+    ]
+    for condition in conditions * 2:
+        query_ = Query(base.model)
+        expected = query_.build_where(condition).as_sql(query_.get_compiler(base.db), connection)
+        sql, params = engine._compiled_condition(condition, base)
+        assert (sql, list(params)) == (expected[0], list(expected[1]))
 
 
 # -- the probe in two steps, the one prefix, the one GIN index ---------------------------------
