@@ -42,6 +42,7 @@ says so (``Ranked.time_limited``); a page never says "nothing found" when it was
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
 import time
@@ -321,16 +322,20 @@ def _compiled_condition(condition: Q, qs: models.QuerySet[Any]) -> tuple[str, tu
         where = query.build_where(condition)
         sql, params = where.as_sql(query.get_compiler(qs.db), connections[qs.db])
         return sql, tuple(params)
-    if shape in _SHAPES:
-        _SHAPES.move_to_end(shape)
-    else:
+    # (another thread may evict an entry at any moment: each step tolerates it)
+    cached = _SHAPES.get(shape)
+    if cached is None:
         query = Query(qs.model)
         where = query.build_where(templated)
-        sql, params = where.as_sql(query.get_compiler(qs.db), connections[qs.db])
-        _SHAPES[shape] = (sql, tuple(params))
-        if len(_SHAPES) > SHAPES_KEPT:
-            _SHAPES.popitem(last=False)
-    sql, params = _SHAPES[shape]
+        sql, compiled_params = where.as_sql(query.get_compiler(qs.db), connections[qs.db])
+        cached = _SHAPES[shape] = (sql, tuple(compiled_params))
+        while len(_SHAPES) > SHAPES_KEPT:
+            with contextlib.suppress(KeyError):
+                _SHAPES.popitem(last=False)
+    else:
+        with contextlib.suppress(KeyError):
+            _SHAPES.move_to_end(shape)
+    sql, params = cached
     holes = {f"\ue003{i}\ue003": value for i, value in enumerate(values)}
     return sql, tuple(holes.get(p, p) if isinstance(p, str) else p for p in params)
 

@@ -937,6 +937,28 @@ def test_conditions_of_the_same_words_but_another_shape_are_compiled_apart():
         assert (sql, list(params)) == (expected[0], list(expected[1]))
 
 
+def test_the_shapes_kept_are_the_most_recent_ones(monkeypatch):
+    from collections import OrderedDict
+
+    monkeypatch.setattr(engine, "_SHAPES", OrderedDict())
+    monkeypatch.setattr(engine, "SHAPES_KEPT", 2)
+    base = partners.organisation_public_queryset()
+    keys = []
+    # tier 5 of one, two and three words: three shapes
+    for query in ("catalysis", "Bologna physics", "Tomsk State University", "catalysis"):
+        prepared = engine.prepare(query, all_index=True)
+        assert prepared is not None
+        condition = prepared.tiers[5]
+        query_ = Query(base.model)
+        expected = query_.build_where(condition).as_sql(query_.get_compiler(base.db), connection)
+        sql, params = engine._compiled_condition(condition, base)
+        assert (sql, list(params)) == (expected[0], list(expected[1]))
+        assert len(engine._SHAPES) <= 2
+        keys.append(engine._shape_key(engine._template(condition, [])))
+    assert len(set(keys)) == 3
+    assert [shape[2] for shape in engine._SHAPES] == [keys[2], keys[0]]
+
+
 # -- the probe in two steps, the one prefix, the one GIN index ---------------------------------
 
 
