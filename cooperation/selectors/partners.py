@@ -356,28 +356,11 @@ def _search_list(found: FilteredRows, page: Any, page_size: int) -> ListResult:
             ranked = rank(wanted)
         part = ranked.ids[(page_obj.number - 1) * page_size : page_obj.number * page_size]
         # in no order: the page's order is ``part``'s
-        rows = (
-            found.shape(found.filtered.filter(pk__in=part))
-            .annotate(headline=engine.headline(spec.search, prepared))
-            .order_by()
-        )
-        if spec.search_page_defer:
-            rows = rows.defer(*spec.search_page_defer)
-        if spec.attach is not None:
-            rows = rows.prefetch_related(None)
-        if spec.page_annotate is not None:
-            rows = spec.page_annotate(rows)
-        loaded = {row.pk: row for row in rows}
+        rows = _search_page_rows(spec, prepared, found.shape(found.filtered.filter(pk__in=part)))
+        loaded = {row.pk: row for row in rows.order_by()}
         page_obj.object_list = [loaded[pk] for pk in part if pk in loaded]
     else:
-        rows = found.rows.annotate(headline=engine.headline(spec.search, prepared))
-        if spec.search_page_defer:
-            rows = rows.defer(*spec.search_page_defer)
-        if spec.attach is not None:
-            rows = rows.prefetch_related(None)
-        if spec.page_annotate is not None:
-            rows = spec.page_annotate(rows)
-        paginator = Paginator(rows, page_size)
+        paginator = Paginator(_search_page_rows(spec, prepared, found.rows), page_size)
         paginator.count = total
         page_obj = paginator.get_page(page)
         page_obj.object_list = list(page_obj.object_list)
@@ -397,6 +380,20 @@ def _search_list(found: FilteredRows, page: Any, page_size: int) -> ListResult:
         time_limited=ranked.time_limited or probe.time_limited,
         corrections=prepared.corrections,
     )
+
+
+def _search_page_rows(spec: ListSpec, prepared: Prepared, rows: QuerySet[Any]) -> QuerySet[Any]:
+    """The rows of a page of search results as the page shows them: each with its excerpt,
+    without the columns it does not show (``search_page_defer``), with the page's own
+    annotations in place of the prefetches (``page_annotate``, ``attach``)."""
+    rows = rows.annotate(headline=engine.headline(spec.search, prepared))
+    if spec.search_page_defer:
+        rows = rows.defer(*spec.search_page_defer)
+    if spec.attach is not None:
+        rows = rows.prefetch_related(None)
+    if spec.page_annotate is not None:
+        rows = spec.page_annotate(rows)
+    return rows
 
 
 def _browse_summary(

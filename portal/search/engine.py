@@ -235,7 +235,7 @@ class Prepared:
 
 
 #: conditions compiled to SQL by shape (``_compiled_condition``), the most recent first out
-_SHAPES: OrderedDict[tuple[str, str, str], tuple[str, tuple[Any, ...]]] = OrderedDict()
+_SHAPES: OrderedDict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = OrderedDict()
 SHAPES_KEPT = 512
 
 
@@ -312,11 +312,18 @@ def _compiled_condition(condition: Q, qs: models.QuerySet[Any]) -> tuple[str, tu
     per shape (the same lookups and expressions, other words): each search's tiers are
     conditions of a few shapes with its own tsqueries, and compiling them cost a search
     about a millisecond of Python. The shape is the condition with its texts replaced by
-    numbered placeholders, which the compiled parameters then give back."""
+    numbered placeholders, which the compiled parameters then give back, and the order of
+    the languages: an expression may choose its columns by the active language when it is
+    compiled (``bilingual.Localized``), which its attributes do not show."""
     values: list[Any] = []
     templated = _template(condition, values)
     try:
-        shape = (qs.db, qs.model._meta.label, _shape_key(templated))
+        shape = (
+            qs.db,
+            qs.model._meta.label,
+            bilingual.languages_in_order(),
+            _shape_key(templated),
+        )
     except _NoShape:
         query = Query(qs.model)
         where = query.build_where(condition)

@@ -937,6 +937,25 @@ def test_conditions_of_the_same_words_but_another_shape_are_compiled_apart():
         assert (sql, list(params)) == (expected[0], list(expected[1]))
 
 
+def test_a_condition_that_reads_the_pages_language_is_compiled_per_language():
+    from django.db.models import Q, Value
+    from django.db.models.lookups import Exact
+    from django.utils import translation
+
+    from portal.bilingual import Localized
+
+    base = partners.organisation_public_queryset()
+    for language in ("en", "ru", "en"):
+        with translation.override(language):
+            condition = Q(Exact(Localized("description"), Value("Laser")))
+            query_ = Query(base.model)
+            expected = query_.build_where(condition).as_sql(
+                query_.get_compiler(base.db), connection
+            )
+            sql, params = engine._compiled_condition(condition, base)
+        assert (sql, list(params)) == (expected[0], list(expected[1])), language
+
+
 def test_the_shapes_kept_are_the_most_recent_ones(monkeypatch):
     from collections import OrderedDict
 
@@ -956,7 +975,7 @@ def test_the_shapes_kept_are_the_most_recent_ones(monkeypatch):
         assert len(engine._SHAPES) <= 2
         keys.append(engine._shape_key(engine._template(condition, [])))
     assert len(set(keys)) == 3
-    assert [shape[2] for shape in engine._SHAPES] == [keys[2], keys[0]]
+    assert [shape[-1] for shape in engine._SHAPES] == [keys[2], keys[0]]
 
 
 # -- the probe in two steps, the one prefix, the one GIN index ---------------------------------
