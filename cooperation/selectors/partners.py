@@ -291,35 +291,9 @@ def _search_list(found: FilteredRows, page: Any, page_size: int) -> ListResult:
     # the other filters.
     columns = filterset.facet_columns()
     probe = engine.probe(found.filtered, spec.search, prepared, columns=columns)
-    tiers = sorted(prepared.tiers)
 
     def rank(limit: int) -> engine.Ranked:
-        if probe.complete:
-            return engine.Ranked(probe.ids, probe.tiers, limit)
-        if probe.time_limited and probe.exact is not None:
-            # tier 5 was cut short after tiers 1-4 were read whole: they are the page (ranking
-            # again would read tier 5 again, into the time limit again)
-            return engine.Ranked(probe.ids, probe.tiers, limit, time_limited=True)
-        ranked = engine.ranked(
-            found.filtered,
-            spec.search,
-            prepared,
-            limit=limit,
-            sparse=probe.sparse_tiers(tiers),
-            exact=probe.exact,
-        )
-        if ranked.time_limited and len(ranked.ids) <= limit:
-            # cut short: after the rows ranked so far, the probe's (ranked among themselves:
-            # the tiers read whole are all in ``ranked``, so these come after them)
-            seen = set(ranked.ids)
-            more = [(pk, t) for pk, t in zip(probe.ids, probe.tiers, strict=True) if pk not in seen]
-            return engine.Ranked(
-                ranked.ids + [pk for pk, _t in more],
-                ranked.tiers + [t for _pk, t in more],
-                limit,
-                time_limited=True,
-            )
-        return ranked
+        return engine.ranked_after_probe(found.filtered, spec.search, prepared, probe, limit=limit)
 
     ranked = rank(wanted)
     matching = probe.ids

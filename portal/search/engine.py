@@ -1026,6 +1026,39 @@ def ranked(
     return Ranked(ids, tiers, limit)
 
 
+def ranked_after_probe(
+    qs: models.QuerySet[Any], spec: SearchSpec, prepared: Prepared, probe: Probe, *, limit: int
+) -> Ranked:
+    """The first ``limit + 1`` rows in ranking order, given the search's ``probe``: the probe's
+    rows when they are every match; when the time limit cut the probe after tiers 1-4 were
+    read whole, those rows (ranking again would read tier 5 into the same limit); otherwise
+    ``ranked``, told by the probe's sample which tiers are sparse and which rows are known.
+    When the ranking is cut short, the probe's rows (ranked among themselves) follow the rows
+    ranked so far: the tiers read whole are all among those, so these come after them."""
+    if probe.complete:
+        return Ranked(probe.ids, probe.tiers, limit)
+    if probe.time_limited and probe.exact is not None:
+        return Ranked(probe.ids, probe.tiers, limit, time_limited=True)
+    found = ranked(
+        qs,
+        spec,
+        prepared,
+        limit=limit,
+        sparse=probe.sparse_tiers(sorted(prepared.tiers)),
+        exact=probe.exact,
+    )
+    if not found.time_limited or len(found.ids) > limit:
+        return found
+    seen = set(found.ids)
+    more = [(pk, tier) for pk, tier in zip(probe.ids, probe.tiers, strict=True) if pk not in seen]
+    return Ranked(
+        found.ids + [pk for pk, _tier in more],
+        found.tiers + [tier for _pk, tier in more],
+        limit,
+        time_limited=True,
+    )
+
+
 #: a tier read by walking the tie-break index is cancelled after this long and read from the
 #: GIN index and sorted instead
 WALK_TIME_MS = TIME_LIMIT_MS // 5
