@@ -44,15 +44,17 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import itertools
+import operator
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVectorField
-from django.core.exceptions import EmptyResultSet
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import OperationalError, connections, models, transaction
 from django.db.models import (
     BooleanField,
@@ -66,7 +68,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import OrderBy, RawSQL
-from django.db.models.lookups import GreaterThan
 from django.db.models.sql import Query
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -345,6 +346,98 @@ def _compiled_condition(condition: Q, qs: models.QuerySet[Any]) -> tuple[str, tu
     sql, params = cached
     holes = {f"\ue003{i}\ue003": value for i, value in enumerate(values)}
     return sql, tuple(holes.get(p, p) if isinstance(p, str) else p for p in params)
+
+
+#: statements' skeletons by structure (``_statement``), the most recent first out
+_SKELETONS: OrderedDict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...], tuple[Any, ...]]]
+_SKELETONS = OrderedDict()
+SKELETONS_KEPT = 256
+_PIECE = "\ue005"
+
+
+def _piece_marker(i: int) -> RawSQL:
+    return RawSQL(f"{_PIECE}{i}{_PIECE}", (), output_field=BooleanField())  # noqa: S611 - a constant
+
+
+def _base_where(qs: models.QuerySet[Any]) -> tuple[str, list[Any]] | None:
+    """The WHERE of ``qs`` (a list's rows, filtered) as SQL, when ``qs`` reads its table alone
+    (no join, annotation, limit or distinct): a statement can then be written around it;
+    None otherwise. ``EmptyResultSet`` when nothing can match."""
+    query = plain(qs).query
+    joined = [a for a in query.alias_map if a != query.base_table and query.alias_refcount[a]]
+    if (
+        joined
+        or query.annotations
+        or query.extra
+        or query.distinct
+        or query.is_sliced
+        or query.combinator
+    ):
+        return None
+    try:
+        sql, params = query.get_compiler(qs.db).compile(query.where)
+    except FullResultSet:
+        return "", []
+    return sql, list(params)
+
+
+def _statement(
+    qs: models.QuerySet[Any],
+    structure: tuple[Any, ...],
+    pieces: Sequence[RawSQL],
+    build: Callable[[models.QuerySet[Any], Sequence[RawSQL]], models.QuerySet[Any]],
+) -> tuple[str, list[Any]]:
+    """The SQL and parameters of ``build(qs, pieces)``: a statement over ``qs`` (a list's rows)
+    with ``pieces`` (the search's conditions, compiled) in it, compiled by Django once per
+    ``structure`` (what decides the statement's SQL besides the pieces and ``qs``'s WHERE:
+    the caller's name for it and its constants). Building and compiling a statement cost
+    more Python than PostgreSQL spends on a rare word's; a search runs two to five of them.
+
+    The skeleton is ``build`` over the model's whole table with a marker for ``qs``'s WHERE
+    and one for each piece, compiled; the statement is the skeleton with the markers
+    replaced by the WHERE and the pieces, their parameters in place. Over a ``qs`` that
+    joins another table (its WHERE alone is not a statement's), compiled as it is.
+    ``EmptyResultSet`` when nothing can match."""
+    where = _base_where(qs)
+    if where is None:
+        sql, compiled_params = build(plain(qs), pieces).query.sql_with_params()
+        return sql, list(compiled_params)
+    key = (qs.db, qs.model._meta.label, bilingual.languages_in_order(), structure, len(pieces))
+    skeleton = _SKELETONS.get(key)
+    if skeleton is None:
+        markers = [_piece_marker(i) for i in range(len(pieces) + 1)]
+        rows = plain(qs.model._base_manager.all()).filter(markers[-1])
+        sql, params = build(rows, markers[:-1]).query.sql_with_params()
+        parts = sql.split(_PIECE)
+        texts = tuple(parts[0::2])
+        order = tuple(int(i) for i in parts[1::2])
+        skeleton = _SKELETONS[key] = (texts, order, tuple(params))
+        while len(_SKELETONS) > SKELETONS_KEPT:
+            with contextlib.suppress(KeyError):
+                _SKELETONS.popitem(last=False)
+    else:
+        with contextlib.suppress(KeyError):
+            _SKELETONS.move_to_end(key)
+    texts, order, params = skeleton
+    out_sql = [texts[0]]
+    out_params = list(params[: _placeholders(texts[0])])
+    taken = len(out_params)
+    for i, text_part in zip(order, texts[1:], strict=True):
+        piece_sql, piece_params = (
+            (where[0] or "TRUE", where[1])
+            if i == len(pieces)
+            else (pieces[i].sql, pieces[i].params)
+        )
+        count = _placeholders(text_part)
+        out_sql += [piece_sql, text_part]
+        out_params += [*piece_params, *params[taken : taken + count]]
+        taken += count
+    return "".join(out_sql), out_params
+
+
+def _placeholders(sql: str) -> int:
+    """The parameters' placeholders in a part of a statement's text (``%%`` is a percent)."""
+    return sql.replace("%%", "").count("%s")
 
 
 def prepare(query: str, *, using: str = "default", all_index: bool = False) -> Prepared | None:
@@ -656,19 +749,41 @@ def _tier_rows(
     spec: SearchSpec,
     prepared: Prepared,
     tier: int,
-    earlier: Q,
+    earlier: Sequence[RawSQL],
     limit: int,
     *,
     read_sorted: bool,
-) -> models.QuerySet[Any]:
-    """The first ``limit`` rows of ``tier`` (its condition, none of the ``earlier`` ones) in
-    the tie-break order; ``read_sorted``: read from the GIN index and sorted, not by walking
-    the tie-break index."""
-    rows = plain(qs).filter(prepared.compiled(tier, qs, walk=not read_sorted))
-    if earlier:
-        rows = rows.exclude(earlier)
+) -> tuple[str, list[Any]]:
+    """The statement of the first ``limit`` ids of ``tier`` (its condition, none of the
+    ``earlier`` ones) in the tie-break order; ``read_sorted``: read from the GIN index and
+    sorted, not by walking the tie-break index. ``EmptyResultSet`` when nothing can match."""
     order = [_unindexed(o) for o in spec.order] if read_sorted else spec.order
-    return rows.order_by(*order).values_list("pk", flat=True)[:limit]
+    return _not_earlier(
+        qs,
+        ("tier", spec, read_sorted, limit),
+        prepared.compiled(tier, qs, walk=not read_sorted),
+        earlier,
+        lambda rows: rows.order_by(*order).values_list("pk", flat=True)[:limit],
+    )
+
+
+def _not_earlier(
+    qs: models.QuerySet[Any],
+    structure: tuple[Any, ...],
+    condition: RawSQL,
+    earlier: Sequence[RawSQL],
+    shape: Callable[[models.QuerySet[Any]], models.QuerySet[Any]],
+) -> tuple[str, list[Any]]:
+    """The statement of ``shape`` over the rows of ``qs`` that match ``condition`` and none of
+    ``earlier`` (``_statement``; ``structure``: what ``shape`` makes of them)."""
+
+    def build(rows: models.QuerySet[Any], pieces: Sequence[RawSQL]) -> models.QuerySet[Any]:
+        rows = rows.filter(pieces[0])
+        if len(pieces) > 1:
+            rows = rows.exclude(functools.reduce(operator.or_, (Q(p) for p in pieces[1:])))
+        return shape(rows)
+
+    return _statement(qs, structure, [condition, *earlier], build)
 
 
 def plain(qs: models.QuerySet[M]) -> models.QuerySet[M]:
@@ -691,27 +806,26 @@ def matching_rows(
     """The first ``COUNT_LIMIT + 1`` matches found (``first_found``), within the time limit
     (none if over it): each its id and the values of ``columns`` (expressions over the row:
     what a list's facets count)."""
-    names = {f"match_column_{i}": column for i, column in enumerate(columns)}
-    rows = _first_rows(qs, prepared, lambda rows: rows.annotate(**names).values_list("pk", *names))
+    rows = _first_rows(qs, prepared, tuple(columns))
     return rows or []
 
 
 def _first_rows(
-    qs: models.QuerySet[Any],
-    prepared: Prepared,
-    shape: Callable[[models.QuerySet[Any]], models.QuerySet[Any]],
+    qs: models.QuerySet[Any], prepared: Prepared, columns: tuple[Any, ...]
 ) -> list[tuple[Any, ...]] | None:
-    """The first ``COUNT_LIMIT + 1`` matches found in the table's order, in ``shape``: those of
-    tier 4 (every word as typed: tiers 1-4) when more than ``COUNT_LIMIT`` match it, else
-    those of every tier. None past the time limit. See ``probe``."""
+    """The first ``COUNT_LIMIT + 1`` matches found in the table's order, each its id and the
+    values of ``columns``: those of tier 4 (every word as typed: tiers 1-4) when more than
+    ``COUNT_LIMIT`` match it, else those of every tier. None past the time limit. See
+    ``probe``."""
     started = time.monotonic()
-    exact = _read_first(qs, prepared.compiled(4, qs), shape, _first_found(prepared), TIME_LIMIT_MS)
+    settings = _first_found(prepared)
+    exact = _read_first(qs, prepared.compiled(4, qs), columns, settings, TIME_LIMIT_MS)
     if exact is None or len(exact) > COUNT_LIMIT or 5 not in prepared.tiers:
         return exact
     remaining = TIME_LIMIT_MS - int((time.monotonic() - started) * 1000)
     if remaining <= 0:
         return None
-    return _read_first(qs, prepared.compiled(None, qs), shape, _first_found(prepared), remaining)
+    return _read_first(qs, prepared.compiled(None, qs), columns, settings, remaining)
 
 
 def _first_found(prepared: Prepared) -> dict[str, str]:
@@ -725,14 +839,22 @@ def _first_found(prepared: Prepared) -> dict[str, str]:
 
 def _read_first(
     qs: models.QuerySet[Any],
-    condition: Q | RawSQL,
-    shape: Callable[[models.QuerySet[Any]], models.QuerySet[Any]],
+    condition: RawSQL,
+    columns: tuple[Any, ...],
     settings: dict[str, str],
     milliseconds: int,
 ) -> list[tuple[Any, ...]] | None:
-    rows = shape(plain(qs).filter(condition).order_by())[: COUNT_LIMIT + 1]
+    names = {f"match_column_{i}": column for i, column in enumerate(columns)}
     try:
-        sql, params = rows.query.sql_with_params()
+        sql, params = _not_earlier(
+            qs,
+            ("first", columns),
+            condition,
+            (),
+            lambda rows: (
+                rows.order_by().annotate(**names).values_list("pk", *names)[: COUNT_LIMIT + 1]
+            ),
+        )
     except EmptyResultSet:
         return []
     return rows_within_time_limit(qs.db, sql, list(params), milliseconds, settings)
@@ -815,17 +937,31 @@ def probe(
         ranking.append(f"{name}{' DESC' if order.descending else ''}{nulls}")
 
     def read(
-        condition: Q | RawSQL, case: Case, settings: dict[str, str], ms: int
+        condition: RawSQL,
+        whens: Sequence[tuple[int, RawSQL]],
+        default: int,
+        settings: dict[str, str],
+        ms: int,
     ) -> list[Any] | None:
-        inner = (
-            plain(qs)
-            .filter(condition)
-            .annotate(probe_id=F("pk"), probe_tier=case, **keys, **extra)
-            .order_by()
-            .values_list("probe_id", "probe_tier", *keys, *extra)[: limit + 1]
-        )
+        """The first ``limit + 1`` rows of ``condition``, each given the tier of the first of
+        ``whens`` that holds (else ``default``), ranked."""
+
+        def build(rows: models.QuerySet[Any], pieces: Sequence[RawSQL]) -> models.QuerySet[Any]:
+            case = Case(
+                *[When(p, then=Value(t)) for (t, _c), p in zip(whens, pieces[1:], strict=True)],
+                default=Value(default),
+                output_field=IntegerField(),
+            )
+            return (
+                rows.filter(pieces[0])
+                .annotate(probe_id=F("pk"), probe_tier=case, **keys, **extra)
+                .order_by()
+                .values_list("probe_id", "probe_tier", *keys, *extra)[: limit + 1]
+            )
+
+        structure = ("probe", spec, tuple(t for t, _c in whens), default, tuple(columns), limit)
         try:
-            sql, params = inner.query.sql_with_params()
+            sql, params = _statement(qs, structure, [condition, *(c for _t, c in whens)], build)
         except EmptyResultSet:
             return []
         # Only the inner statement's own text and constant names are put in the text; the
@@ -837,7 +973,11 @@ def probe(
     started = time.monotonic()
     settings = _first_found(prepared)
     exact = read(
-        prepared.compiled(4, qs), _tier_case(head, prepared, qs, 4), settings, TIME_LIMIT_MS
+        prepared.compiled(4, qs),
+        [(tier, prepared.compiled(tier, qs)) for tier in head],
+        4,
+        settings,
+        TIME_LIMIT_MS,
     )
 
     def result(rows: list[Any], exact: list[Any] | None = None, cut: bool = False) -> Probe:
@@ -860,12 +1000,11 @@ def probe(
     by_tier: dict[int, list[int]] = {}
     for pk, tier, *_values in exact:
         by_tier.setdefault(tier, []).append(pk)
-    whens = [When(_pk_in(qs, ids), then=Value(tier)) for tier, ids in sorted(by_tier.items())]
-    case = Case(*whens, default=Value(5), output_field=IntegerField())
+    whens = [(tier, _pk_in(qs, ids)) for tier, ids in sorted(by_tier.items())]
     # Over ALL_VECTOR (one scan of every word's forms and keys) from the GIN index: a scan of
     # the table would compute every row's vector (three times the cost of testing its columns)
     every = GIN_ONLY if 5 in prepared.walk_tiers else settings
-    rows = read(prepared.compiled(None, qs), case, every, remaining)
+    rows = read(prepared.compiled(None, qs), whens, 5, every, remaining)
     if rows is None:  # every row of tiers 1-4, in order; tier 5 cut short
         return result(exact, exact, cut=True)
     return result(rows, exact)
@@ -876,13 +1015,6 @@ def _pk_in(qs: models.QuerySet[Any], ids: list[int]) -> RawSQL:
     quote = connections[qs.db].ops.quote_name
     column = f"{quote(qs.model._meta.db_table)}.{quote(qs.model._meta.pk.column)}"
     return RawSQL(f"{column} = ANY(%s)", (list(ids),), output_field=BooleanField())  # noqa: S611 - quoted names
-
-
-def _tier_case(
-    head: Sequence[int], prepared: Prepared, qs: models.QuerySet[Any], default: int
-) -> Case:
-    whens = [When(prepared.compiled(tier, qs), then=Value(tier)) for tier in head]
-    return Case(*whens, default=Value(default), output_field=IntegerField())
 
 
 def ranked(
@@ -915,7 +1047,7 @@ def ranked(
     deadline = time.monotonic() + TIME_LIMIT_MS / 1000
     ids: list[int] = []
     tiers: list[int] = []
-    earlier = Q()
+    earlier: list[RawSQL] = []
     to_read = sorted(prepared.tiers)
     if exact is not None:
         ids = [pk for pk, _tier in exact]
@@ -923,7 +1055,7 @@ def ranked(
         if len(ids) >= read:
             return Ranked(ids[:read], tiers[:read], limit)
         to_read = [tier for tier in to_read if tier > 4]
-        earlier = Q(_pk_in(qs, ids)) if ids else Q()
+        earlier = [_pk_in(qs, ids)] if ids else []
     head = [tier for tier in to_read if tier in HEAD_TIERS]
     if several and len(head) > 1:
         # Tiers 1-3 of several words are read sorted, from the same candidates (the GIN index
@@ -934,16 +1066,26 @@ def ranked(
         # words in the name, the words anywhere in the head), so the last one's condition
         # finds them all.
         remaining = int((deadline - time.monotonic()) * 1000)
-        rows = (
-            plain(qs)
-            .filter(prepared.compiled(head[-1], qs))
-            .annotate(rank_tier=_tier_case(head[:-1], prepared, qs, head[-1]))
-            .order_by("rank_tier", *[_unindexed(o) for o in spec.order])
-            .values_list("pk", "rank_tier")[:read]
-        )
+        order = [_unindexed(o) for o in spec.order]
+
+        def build(rows: models.QuerySet[Any], pieces: Sequence[RawSQL]) -> models.QuerySet[Any]:
+            whens = [When(p, then=Value(t)) for t, p in zip(head[:-1], pieces[1:], strict=True)]
+            case = Case(*whens, default=Value(head[-1]), output_field=IntegerField())
+            return (
+                rows.filter(pieces[0])
+                .annotate(rank_tier=case)
+                .order_by("rank_tier", *order)
+                .values_list("pk", "rank_tier")[:read]
+            )
+
         head_rows: list[tuple[Any, ...]] | None
         try:
-            sql, params = rows.query.sql_with_params()
+            sql, params = _statement(
+                qs,
+                ("head", spec, tuple(head), read),
+                [prepared.compiled(tier, qs) for tier in (head[-1], *head[:-1])],
+                build,
+            )
             head_rows = (
                 rows_within_time_limit(qs.db, sql, list(params), remaining, GIN_ONLY)
                 if remaining > 0
@@ -957,8 +1099,7 @@ def ranked(
         tiers += [row[1] for row in head_rows]
         if len(ids) >= read:
             return Ranked(ids[:read], tiers[:read], limit)
-        for tier in head:
-            earlier |= Q(prepared.compiled(tier, qs))
+        earlier += [prepared.compiled(tier, qs) for tier in head]
         to_read = [tier for tier in to_read if tier not in HEAD_TIERS]
     for tier in to_read:
         # The postings serve a name tier of one word, sparse ones too: its candidates are the
@@ -983,7 +1124,7 @@ def ranked(
                 else None
             )
             if posted is not None:
-                earlier |= Q(prepared.compiled(tier, qs))
+                earlier.append(prepared.compiled(tier, qs))
                 ids += posted
                 tiers += [tier] * len(posted)
                 if len(ids) >= read:
@@ -996,11 +1137,10 @@ def ranked(
         # estimate (a tier of 1,178 rows in 1,000,000 taken for 5,512: 2.8 s) is cancelled and
         # the tier read from the GIN index and sorted instead (the same rows)
         for sorted_read in (True,) if read_sorted else (False, True):
-            rows = _tier_rows(
-                qs, spec, prepared, tier, earlier, read - len(ids), read_sorted=sorted_read
-            )
             try:
-                sql, params = rows.query.sql_with_params()
+                sql, params = _tier_rows(
+                    qs, spec, prepared, tier, earlier, read - len(ids), read_sorted=sorted_read
+                )
             except EmptyResultSet:
                 empty = True
                 break
@@ -1014,7 +1154,7 @@ def ranked(
             )
             if found is not None:
                 break
-        earlier |= Q(prepared.compiled(tier, qs))
+        earlier.append(prepared.compiled(tier, qs))
         if empty:
             continue
         if found is None:
@@ -1082,7 +1222,7 @@ def _posted_rows(
     spec: SearchSpec,
     prepared: Prepared,
     tier: int,
-    earlier: Q,
+    earlier: Sequence[RawSQL],
     limit: int,
     milliseconds: int,
 ) -> list[int] | None:
@@ -1100,11 +1240,14 @@ def _posted_rows(
     name_query = prepared.name_queries[tier]
     if "\\" in name_query or limit <= 0:
         return None  # a backslash: the lexemes as the tsquery's text quotes them are unsure
-    rows = plain(qs).filter(prepared.compiled(tier, qs))
-    if earlier:
-        rows = rows.exclude(earlier)
     try:
-        check_sql, check_params = rows.order_by().values_list("pk").query.sql_with_params()
+        check_sql, check_params = _not_earlier(
+            qs,
+            ("posted",),
+            prepared.compiled(tier, qs),
+            earlier,
+            lambda rows: rows.order_by().values_list("pk"),
+        )
     except EmptyResultSet:
         return []
     keys = ", ".join(f"p.{column}" for column in postings.key_columns)
@@ -1235,10 +1378,6 @@ def highlight_html(value: str | None) -> SafeString | None:
     return mark_safe(html)  # noqa: S308 - escaped above; only our <mark> tags are markup
 
 
-class _Headline(SearchHeadline):
-    output_field = HeadlineField()
-
-
 #: the headline's SQL, compiled once per model, order of the languages and form (with an
 #: anchor or not), with its two values of the search as placeholders (``_ANCHOR``,
 #: ``_QUERY``): compiling its expression (the description in the page's language three times
@@ -1258,50 +1397,45 @@ def headline(spec: SearchSpec, prepared: Prepared) -> RawSQL:
     using = spec.model._default_manager.db
     key = (spec.model._meta.label, using, bilingual.languages_in_order(), bool(anchor))
     if key not in _HEADLINE_SQL:
-        query = Query(spec.model)
-        expression = _headline_expression(spec, _ANCHOR if anchor else "", _QUERY)
-        compiler = query.get_compiler(using)
-        sql, params = compiler.compile(expression.resolve_expression(query))
-        _HEADLINE_SQL[key] = (sql, tuple(params))
+        _HEADLINE_SQL[key] = _headline_sql(spec, using, anchored=bool(anchor))
     sql, params = _HEADLINE_SQL[key]
     values = {_ANCHOR: anchor, _QUERY: prepared.headline_query}
     bound = tuple(values.get(p, p) if isinstance(p, str) else p for p in params)
     return RawSQL(sql, bound, output_field=HeadlineField())  # noqa: S611 - Django compiled it
 
 
-def _headline_expression(spec: SearchSpec, anchor: str, query: str) -> Any:
-    source = spec.headline_source()
-    start: Any = Value(1)
-    found_at: Any = None
-    if anchor:
-        found_at = Func(
-            Func(source, function="lower", output_field=TextField()),
-            Value(anchor),
-            function="strpos",
-            output_field=IntegerField(),
-        )
-        start = Func(Value(1), found_at, function="GREATEST", output_field=IntegerField())
-    document = Func(
-        Func(source, start, Value(HEADLINE_CHARS), function="substr", output_field=TextField()),
-        Value(_START_SEL + _STOP_SEL),
-        Value(""),
-        function="translate",
-        output_field=TextField(),
+#: ``ts_headline``'s options (the marks are replaced by ``<mark>`` tags: ``highlight_html``)
+_HEADLINE_OPTIONS = (
+    f"StartSel='{_START_SEL}', StopSel='{_STOP_SEL}', MaxWords=30, MinWords=12, "
+    "MaxFragments=2, FragmentDelimiter=' … '"
+)
+
+
+def _headline_sql(spec: SearchSpec, using: str, *, anchored: bool) -> tuple[str, tuple[Any, ...]]:
+    """The headline as SQL with the search's two values as placeholders (``_ANCHOR``,
+    ``_QUERY``): a subquery of the row that reads the source text once (a description in
+    TOAST is decompressed once per use: the anchor's position, the excerpt's start and the
+    excerpt would read it three times) and finds the anchor once."""
+    query = Query(spec.model)
+    compiler = query.get_compiler(using)
+    source, source_params = compiler.compile(spec.headline_source().resolve_expression(query))
+    position = "strpos(lower(h.d), %s)" if anchored else "1"
+    # Only the compiled source, constant names and placeholders are put in the text.
+    sql = (
+        "(SELECT CASE WHEN h.p > 1 THEN %s ELSE %s END || ts_headline("  # noqa: S608
+        f"'{SEARCH_CONFIG}'::regconfig, translate(substr(h.d, GREATEST(1, h.p), "
+        f"{HEADLINE_CHARS}), %s, %s), to_tsquery('{SEARCH_CONFIG}'::regconfig, %s), %s) "
+        f"FROM (SELECT h.d, {position} AS p FROM (SELECT {source} AS d OFFSET 0) AS h "
+        "OFFSET 0) AS h)"
     )
-    excerpt = _Headline(
-        document,
-        _tsquery(query),
-        config=SEARCH_CONFIG,
-        start_sel=_START_SEL,
-        stop_sel=_STOP_SEL,
-        max_words=30,
-        min_words=12,
-        max_fragments=2,
-        fragment_delimiter=" … ",
+    params = (
+        "… ",
+        "",
+        _START_SEL + _STOP_SEL,
+        "",
+        _QUERY,
+        _HEADLINE_OPTIONS,
+        *((_ANCHOR,) if anchored else ()),
+        *source_params,
     )
-    if found_at is None:
-        return excerpt
-    lead = Case(When(GreaterThan(found_at, 1), then=Value("… ")), default=Value(""))
-    return Func(
-        lead, excerpt, template="(%(expressions)s)", arg_joiner=" || ", output_field=HeadlineField()
-    )
+    return sql, params

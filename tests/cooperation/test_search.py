@@ -978,6 +978,98 @@ def test_the_shapes_kept_are_the_most_recent_ones(monkeypatch):
     assert [shape[-1] for shape in engine._SHAPES] == [keys[2], keys[0]]
 
 
+def _tiers_statement(rows: QuerySet[Any], pieces: Any) -> QuerySet[Any]:
+    """The rows of the first piece, none of the last one, each given the tier of the first
+    of the middle ones that holds: a statement with pieces in its SELECT and WHERE."""
+    from django.db.models import Case, IntegerField, Q, Value, When
+
+    whens = [When(p, then=Value(i + 1)) for i, p in enumerate(pieces[1:-1])]
+    tier = Case(*whens, default=Value(9), output_field=IntegerField())
+    return (
+        rows.filter(pieces[0])
+        .exclude(Q(pieces[-1]))
+        .annotate(statement_tier=tier)
+        .order_by("statement_tier", "-fp7_participations", "pk")
+        .values_list("pk", "statement_tier")[:40]
+    )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "Tomsk"},
+        {"q": "Tomsk University", "country": "RU"},
+        {"q": "Tomsk State University", "country": ["RU", "DE"], "type": "university"},
+        {"q": "Univrsity 50%", "theme": "ICT"},
+        {"q": "laser -medical", "type": ["university", "research"], "theme": "ICT"},
+    ],
+)
+def test_statements_written_from_a_skeleton_read_what_django_compiles(params, monkeypatch):
+    from collections import OrderedDict
+
+    monkeypatch.setattr(engine, "_SKELETONS", OrderedDict())
+    ict, health = theme("ICT"), theme("HEALTH")
+    for i in range(30):
+        o = org(
+            f"Tomsk {'State ' if i % 3 else ''}University lab {i}",
+            description="Lasers and 50% more medical imaging" if i % 4 else "Laser systems",
+            country=country("RU" if i % 2 else "DE"),
+            type="university" if i % 5 else "research",
+            fp7_participations=i % 7,
+        )
+        o.themes.set([ict] if i % 3 else [health])
+    theme_id = str(ict.pk)
+    params = {k: (theme_id if k == "theme" else v) for k, v in params.items()}
+    found = partners.organisation_rows(params)
+    assert found.prepared is not None
+    prepared = found.prepared
+    tiers = sorted(prepared.tiers)
+    compiled = []
+    for _round in range(2):  # compiled by Django, then from the skeleton
+        pieces = [prepared.compiled(tier, found.filtered) for tier in (tiers[-1], *tiers[:-1])]
+        pieces.append(engine._pk_in(found.filtered, [o.pk for o in Organisation.objects.all()[:5]]))
+
+        def build(rows: QuerySet[Any], given: Any) -> QuerySet[Any]:
+            compiled.append(given)
+            return _tiers_statement(rows, given)
+
+        sql, statement_params = engine._statement(found.filtered, ("test",), pieces, build)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, statement_params)
+            rows = cursor.fetchall()
+        expected = list(_tiers_statement(engine.plain(found.filtered), pieces))
+        assert rows == expected
+        assert rows
+    # once with markers for a skeleton, never again
+    assert len(compiled) == 1
+    assert compiled[0][0].sql.startswith(engine._PIECE)
+
+
+def test_a_statement_over_rows_of_a_join_is_compiled_as_it_is():
+    ResearcherProfileFactory(user__name="Olga Tomskaya", organisation=org("Tomsk lab"))
+    base = partners.researcher_visible_queryset()
+    assert engine._base_where(base) is None  # the rows of active users: a join
+    prepared = engine.prepare("Tomskaya")
+    assert prepared is not None
+    pieces = [prepared.compiled(4, base), prepared.compiled(2, base), engine._pk_in(base, [0])]
+    sql, params = engine._statement(base, ("test",), pieces, _tiers_statement_researchers)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        assert [row[1] for row in cursor.fetchall()] == [1]
+
+
+def _tiers_statement_researchers(rows: QuerySet[Any], pieces: Any) -> QuerySet[Any]:
+    from django.db.models import Case, IntegerField, Q, Value, When
+
+    tier = Case(When(pieces[1], then=Value(1)), default=Value(9), output_field=IntegerField())
+    return (
+        rows.filter(pieces[0])
+        .exclude(Q(pieces[-1]))
+        .annotate(statement_tier=tier)
+        .values_list("pk", "statement_tier")
+    )
+
+
 # -- the probe in two steps, the one prefix, the one GIN index ---------------------------------
 
 
