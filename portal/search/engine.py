@@ -1415,7 +1415,8 @@ def _headline_sql(spec: SearchSpec, using: str, *, anchored: bool) -> tuple[str,
     """The headline as SQL with the search's two values as placeholders (``_ANCHOR``,
     ``_QUERY``): a subquery of the row that reads the source text once (a description in
     TOAST is decompressed once per use: the anchor's position, the excerpt's start and the
-    excerpt would read it three times) and finds the anchor once."""
+    excerpt would read it three times) and finds the anchor once; the query is parsed once
+    for the statement (an uncorrelated subquery), not once a row."""
     query = Query(spec.model)
     compiler = query.get_compiler(using)
     source, source_params = compiler.compile(spec.headline_source().resolve_expression(query))
@@ -1424,7 +1425,7 @@ def _headline_sql(spec: SearchSpec, using: str, *, anchored: bool) -> tuple[str,
     sql = (
         "(SELECT CASE WHEN h.p > 1 THEN %s ELSE %s END || ts_headline("  # noqa: S608
         f"'{SEARCH_CONFIG}'::regconfig, translate(substr(h.d, GREATEST(1, h.p), "
-        f"{HEADLINE_CHARS}), %s, %s), to_tsquery('{SEARCH_CONFIG}'::regconfig, %s), %s) "
+        f"{HEADLINE_CHARS}), %s, %s), (SELECT to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)), %s) "
         f"FROM (SELECT h.d, {position} AS p FROM (SELECT {source} AS d OFFSET 0) AS h "
         "OFFSET 0) AS h)"
     )
