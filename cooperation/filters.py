@@ -36,6 +36,7 @@ from cooperation.models import (
 )
 from portal.filtering import IdMultipleChoiceFilter
 from portal.reference.models import Country, ThematicPriority
+from portal.reference.selectors import labels as reference_labels
 
 DEADLINE_WINDOWS = (7, 30, 90)
 
@@ -397,8 +398,8 @@ class OrganisationFilterSet(FacetedFilterSet):
 
     def summary_of_rows(self, rows: Sequence[tuple[Any, ...]]) -> tuple[int, dict[str, Facet]]:
         """``summary`` counted here from each candidate's country, type and themes (the values
-        of ``facet_columns``): the same flags and counts as the statement, and one small
-        query for the labels of the countries and themes counted."""
+        of ``facet_columns``): the same flags and counts as the statement; the names of the
+        countries and themes counted are the process's (``reference.selectors.labels``)."""
         cleaned = self.cleaned()
         countries = {c.pk for c in _chosen(cleaned, "country")}
         types = set(_chosen(cleaned, "type"))
@@ -423,21 +424,15 @@ class OrganisationFilterSet(FacetedFilterSet):
         summary: list[tuple[Any, ...]] = [(0, None, None, None, None, total)]
         summary += [(2, type_, None, None, None, n) for type_, n in by_type.items()]
         if by_country or by_theme:
-            country_table = Country._meta.db_table
-            theme_table = ThematicPriority._meta.db_table
-            # Only constant table names and placeholders are put in the text.
-            sql = f"""
-                SELECT 1, id, code, name_en, name_ru, NULL FROM {country_table}
-                WHERE id = ANY(%s::bigint[])
-                UNION ALL
-                SELECT 3, id, CAST(id AS TEXT), name_en, name_ru, position FROM {theme_table}
-                WHERE id = ANY(%s::bigint[])
-            """  # noqa: S608
-            with connections[Organisation._default_manager.db].cursor() as cursor:
-                cursor.execute(sql, [list(by_country), list(by_theme)])
-                for kind, pk, key, name_en, name_ru, position in cursor.fetchall():
-                    n = by_country[pk] if kind == 1 else by_theme[pk]
-                    summary.append((kind, key, name_en, name_ru, position, n))
+            names = reference_labels(country_ids=by_country, theme_ids=by_theme)
+            for pk, n in by_country.items():
+                if pk in names.countries:
+                    code, name_en, name_ru = names.countries[pk]
+                    summary.append((1, code, name_en, name_ru, None, n))
+            for pk, n in by_theme.items():
+                if pk in names.themes:
+                    name_en, name_ru, position = names.themes[pk]
+                    summary.append((3, str(pk), name_en, name_ru, position, n))
         return self._summary_result(summary)
 
     def _summary_result(self, rows: Iterable[tuple[Any, ...]]) -> tuple[int, dict[str, Facet]]:

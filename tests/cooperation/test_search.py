@@ -612,9 +612,50 @@ def test_a_search_page_costs_a_constant_number_of_queries(django_assert_num_quer
         result = partners.organisation_list({"q": "photonics lab"}, page=1, page_size=20)
     assert len(result.page.object_list) == min(rows, 20)
     # with a filter: + the model choice read twice (the form, the facet's label), + 8 for the
-    # matches of the search without filters (the facets count them; two statements as above)
-    with django_assert_num_queries(21):
+    # matches of the search without filters (the facets count them; two statements as above),
+    # - the names of the countries and themes counted (the first search read them)
+    with django_assert_num_queries(20):
         partners.organisation_list({"q": "photonics", "theme": theme("ICT").pk}, page_size=20)
+
+
+def _reads_labels(query: str) -> tuple[bool, dict[str, list[str]]]:
+    """Whether a search read the names of countries and themes, and the names its facets show."""
+    with CaptureQueriesContext(connection) as queries:
+        result = partners.organisation_list({"q": query})
+    read = any("UNION ALL" in q["sql"] and "reference_country" in q["sql"] for q in queries)
+    shown = {name: [o.label for o in facet.options] for name, facet in result.facets.items()}
+    return read, shown
+
+
+def test_the_facets_names_are_read_once_and_again_after_a_change(monkeypatch):
+    from portal.reference import selectors as reference
+
+    lasers = theme("LASERS")
+    org("Photonics Lab", themes=[lasers], country=country("FI"))
+    read, shown = _reads_labels("photonics")
+    assert read
+    assert "Lasers" in shown["theme"]
+    assert _reads_labels("photonic") == (False, shown)  # kept
+    lasers.name_en = "Lasers and optics"
+    lasers.save()  # a change in this process: read again at once
+    read, shown = _reads_labels("photonics")
+    assert read
+    assert "Lasers and optics" in shown["theme"]
+    assert "Lasers" not in shown["theme"]
+    # a theme the names kept do not know (added by another process): read again
+    optics = theme("OPTICS")
+    reference._labels = dataclasses.replace(
+        reference.labels(),
+        themes={k: v for k, v in reference.labels().themes.items() if k != optics.pk},
+    )
+    org("Photonics Centre", themes=[optics])
+    read, shown = _reads_labels("photonics")
+    assert read
+    assert "Optics" in shown["theme"]
+    # older than LABELS_SECONDS (a change in another process): read again
+    assert not _reads_labels("photonic")[0]
+    monkeypatch.setattr(reference, "LABELS_SECONDS", -1)
+    assert _reads_labels("photonic")[0]
 
 
 def test_a_search_page_sends_no_description_and_renders_without_a_query_per_row(client):
