@@ -362,7 +362,19 @@ def _piece_marker(i: int) -> RawSQL:
 def _base_where(qs: models.QuerySet[Any]) -> tuple[str, list[Any]] | None:
     """The WHERE of ``qs`` (a list's rows, filtered) as SQL, when ``qs`` reads its table alone
     (no join, annotation, limit or distinct): a statement can then be written around it;
-    None otherwise. ``EmptyResultSet`` when nothing can match."""
+    None otherwise. ``EmptyResultSet`` when nothing can match. Kept with ``qs`` (a search's
+    statements are written around the same rows: its probe's, its tiers')."""
+    if _WHERE in qs.__dict__:
+        return qs.__dict__[_WHERE]
+    where = qs.__dict__[_WHERE] = _compiled_where(qs)
+    return where
+
+
+#: the attribute of a queryset that keeps its compiled WHERE (``_base_where``)
+_WHERE = "_search_base_where"
+
+
+def _compiled_where(qs: models.QuerySet[Any]) -> tuple[str, list[Any]] | None:
     query = plain(qs).query
     joined = [a for a in query.alias_map if a != query.base_table and query.alias_refcount[a]]
     if (

@@ -1086,6 +1086,27 @@ def test_statements_written_from_a_skeleton_read_what_django_compiles(params, mo
     assert compiled[0][0].sql.startswith(engine._PIECE)
 
 
+def test_a_search_compiles_the_where_of_its_rows_once(monkeypatch):
+    for i in range(30):
+        org(
+            f"Tomsk lab {i}",
+            description="Tomsk photonics" if i % 2 else "",
+            country=country("RU"),
+        )
+    compiled = []
+    original = engine._compiled_where
+
+    def counted(qs: QuerySet[Any]) -> Any:
+        compiled.append(qs)
+        return original(qs)
+
+    monkeypatch.setattr(engine, "_compiled_where", counted)
+    monkeypatch.setattr(engine, "COUNT_LIMIT", 5)  # more match: the probe, then the tiers
+    result = partners.organisation_list({"q": "Tomsk photonics", "country": "RU"})
+    assert result.total_capped
+    assert len(compiled) == 2  # the filtered rows' (probe, tiers); the unfiltered (facets)
+
+
 def test_a_statement_over_rows_of_a_join_is_compiled_as_it_is():
     ResearcherProfileFactory(user__name="Olga Tomskaya", organisation=org("Tomsk lab"))
     base = partners.researcher_visible_queryset()
