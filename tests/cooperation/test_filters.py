@@ -505,3 +505,50 @@ def test_facet_options_render_each_option_escaped_with_its_state():
     assert '<input type="radio" id="f-status-1" name="status" value="open">' in facet_options(
         single
     )
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_facet_options_are_the_markup_format_html_made(language):
+    """The tag writes its markup itself (Django's escaping without the lazy-string wrappers):
+    byte for byte what ``format_html_join`` made of the same options, in both languages."""
+    from django.utils.formats import localize
+    from django.utils.html import format_html_join
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import override
+
+    from cooperation.filters import Facet, FacetOption
+    from cooperation.templatetags.cooperation_facets import facet_options
+
+    def former(facet: Facet) -> str:
+        kind = "checkbox" if facet.multiple else "radio"
+        return format_html_join(
+            "\n",
+            '<li>\n<input type="{}" id="f-{}-{}" name="{}" value="{}"{}>\n'
+            '<label for="f-{}-{}">{} <span class="facet-count">({})</span></label>\n</li>',
+            (
+                (
+                    kind,
+                    facet.name,
+                    n,
+                    facet.name,
+                    o.value,
+                    mark_safe(" checked") if o.selected else "",
+                    facet.name,
+                    n,
+                    o.label,
+                    localize(o.count),
+                )
+                for n, o in enumerate(facet.options, start=1)
+            ),
+        )
+
+    options = [
+        FacetOption("DE", 'Germany "<b>" & co', 1234567, True),
+        FacetOption("F'R", "Франция", 999, False),
+        FacetOption("x&y", "L'Aquila", 0, True),
+        FacetOption("7", mark_safe("<i>safe</i>"), 1000, False),
+    ]
+    with override(language):
+        for multiple in (True, False):
+            facet = Facet("co<un>try", "Country", options, multiple=multiple)
+            assert str(facet_options(facet)) == str(former(facet))
