@@ -1297,6 +1297,75 @@ def test_with_every_exact_row_known_only_tier_5_is_read_and_the_order_is_the_ref
         assert (engine.ALL_VECTOR in tier_sql[0]) is not walked
 
 
+def _analysed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The organisations' statistics made now (as autovacuum would), none kept by the process."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cooperation_organisation")
+    monkeypatch.setattr(engine, "_STATISTICS", {})
+
+
+def test_the_estimated_share_of_a_query_is_the_product_of_its_words_shares(monkeypatch):
+    _bulk_organisations(600, seed=5)
+    _analysed(monkeypatch)
+    base = partners.organisation_public_queryset()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e, f FROM pg_stats, unnest(most_common_elems::text::text[], "
+            "most_common_elem_freqs) AS u (e, f) WHERE tablename = 'cooperation_organisation' "
+            "AND attname = 'search_vector' AND e IN ('catalysi', 'institut')"
+        )
+        shares = dict(cursor.fetchall())
+    assert set(shares) == {"catalysi", "institut"}
+
+    def share(query: str) -> float:
+        prepared = engine.prepare(query)
+        assert prepared is not None
+        return engine.estimated_share(prepared, base)
+
+    assert share("Catalysis institutes") == pytest.approx(shares["catalysi"] * shares["institut"])
+    assert share("catalysis") == 0.0  # one word: PostgreSQL's own estimate decides
+    assert share("catalysis OR institute") == 0.0
+    assert share("catalysis -institute") == 0.0
+    assert share("catalysis zzyzxq") == 0.0  # a word in no statistics: rare
+
+
+def test_words_that_meet_in_most_rows_are_probed_by_a_scan_finding_what_the_bitmaps_find(
+    monkeypatch,
+):
+    _bulk_organisations(600, seed=5)
+    _analysed(monkeypatch)
+    found = partners.organisation_rows({"q": "catalysis institute"})
+    prepared = found.prepared
+    assert prepared is not None
+    assert engine.estimated_share(prepared, found.filtered) >= engine.DENSE_SHARE
+    columns = found.filterset.facet_columns()
+
+    def probe() -> tuple[engine.Probe, list[str]]:
+        with CaptureQueriesContext(connection) as statements:
+            result = engine.probe(
+                found.filtered,
+                indexing.ORGANISATION_SEARCH,
+                prepared,
+                limit=40,
+                columns=columns,
+            )
+        return result, [q["sql"] for q in statements.captured_queries]
+
+    scanned, sql = probe()
+    assert any("max_parallel_workers_per_gather" in q for q in sql)  # the scan was read
+    assert not scanned.complete
+    for share, scan_ms in ((2.0, engine.DENSE_SCAN_MS), (0.0, 0)):  # never; no time to scan
+        monkeypatch.setattr(engine, "DENSE_SHARE", share)
+        monkeypatch.setattr(engine, "DENSE_SCAN_MS", scan_ms)
+        bitmaps, sql = probe()
+        assert not any("max_parallel_workers_per_gather" in q for q in sql)
+        assert (bitmaps.ids, bitmaps.tiers, bitmaps.values) == (
+            scanned.ids,
+            scanned.tiers,
+            scanned.values,
+        )
+
+
 def test_a_walk_over_its_share_of_the_time_is_read_from_the_gin_index_instead(monkeypatch):
     """A tier the planner may walk gets ``WALK_TIME_MS``; past it (here: no time at all) the
     tier is read from the GIN index and sorted: the same rows, not a time-limited page."""
