@@ -244,6 +244,29 @@ _SHAPES: OrderedDict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = OrderedDict
 SHAPES_KEPT = 512
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _recalled(kept: OrderedDict[K, V], key: K) -> V | None:
+    """``kept[key]`` (now the most recent), or None. Another thread may evict an entry at any
+    moment: each step tolerates it."""
+    value = kept.get(key)
+    if value is not None:
+        with contextlib.suppress(KeyError):
+            kept.move_to_end(key)
+    return value
+
+
+def _kept(kept: OrderedDict[K, V], key: K, value: V, limit: int) -> V:
+    """``value`` kept under ``key``, the least recent entries dropped past ``limit``."""
+    kept[key] = value
+    while len(kept) > limit:
+        with contextlib.suppress(KeyError):
+            kept.popitem(last=False)
+    return value
+
+
 def _hole(values: list[Any], value: Any) -> str:
     values.append(value)
     return f"\ue003{len(values) - 1}\ue003"
@@ -334,19 +357,12 @@ def _compiled_condition(condition: Q, qs: models.QuerySet[Any]) -> tuple[str, tu
         where = query.build_where(condition)
         sql, params = where.as_sql(query.get_compiler(qs.db), connections[qs.db])
         return sql, tuple(params)
-    # (another thread may evict an entry at any moment: each step tolerates it)
-    cached = _SHAPES.get(shape)
+    cached = _recalled(_SHAPES, shape)
     if cached is None:
         query = Query(qs.model)
         where = query.build_where(templated)
         sql, compiled_params = where.as_sql(query.get_compiler(qs.db), connections[qs.db])
-        cached = _SHAPES[shape] = (sql, tuple(compiled_params))
-        while len(_SHAPES) > SHAPES_KEPT:
-            with contextlib.suppress(KeyError):
-                _SHAPES.popitem(last=False)
-    else:
-        with contextlib.suppress(KeyError):
-            _SHAPES.move_to_end(shape)
+        cached = _kept(_SHAPES, shape, (sql, tuple(compiled_params)), SHAPES_KEPT)
     sql, params = cached
     holes = {f"\ue003{i}\ue003": value for i, value in enumerate(values)}
     return sql, tuple(holes.get(p, p) if isinstance(p, str) else p for p in params)
@@ -419,7 +435,7 @@ def _statement(
         sql, compiled_params = build(plain(qs), pieces).query.sql_with_params()
         return sql, list(compiled_params)
     key = (qs.db, qs.model._meta.label, bilingual.languages_in_order(), structure, len(pieces))
-    skeleton = _SKELETONS.get(key)
+    skeleton = _recalled(_SKELETONS, key)
     if skeleton is None:
         markers = [_piece_marker(i) for i in range(len(pieces) + 1)]
         rows = plain(qs.model._base_manager.all()).filter(markers[-1])
@@ -427,13 +443,7 @@ def _statement(
         parts = sql.split(_PIECE)
         texts = tuple(parts[0::2])
         order = tuple(int(i) for i in parts[1::2])
-        skeleton = _SKELETONS[key] = (texts, order, tuple(params))
-        while len(_SKELETONS) > SKELETONS_KEPT:
-            with contextlib.suppress(KeyError):
-                _SKELETONS.popitem(last=False)
-    else:
-        with contextlib.suppress(KeyError):
-            _SKELETONS.move_to_end(key)
+        skeleton = _kept(_SKELETONS, key, (texts, order, tuple(params)), SKELETONS_KEPT)
     texts, order, params = skeleton
     out_sql = [texts[0]]
     out_params = list(params[: _placeholders(texts[0])])
