@@ -106,12 +106,16 @@ def _default_language() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
-    """Rate limits, cached fragments and the process's reference labels must not leak from one
-    test into the next (a test's rows are rolled back: no signal says so)."""
+    """Rate limits, cached fragments, the process's reference labels and its copy of the
+    search's table statistics must not leak from one test into the next (a test's rows are
+    rolled back: no signal says so). Each test's first search of several words reads the
+    statistics (``engine._lexeme_shares``): the query counts pinned say so."""
     from portal.reference.selectors import clear_labels
+    from portal.search import engine
 
     cache.clear()
     clear_labels()
+    engine._STATISTICS.clear()
 
 
 @pytest.fixture

@@ -371,7 +371,8 @@ def _compiled_condition(condition: Q, qs: models.QuerySet[Any]) -> tuple[str, tu
 #: statements' skeletons by structure (``_statement``), the most recent first out
 _SKELETONS: OrderedDict[tuple[Any, ...], tuple[tuple[str, ...], tuple[int, ...], tuple[Any, ...]]]
 _SKELETONS = OrderedDict()
-SKELETONS_KEPT = 256
+#: (a tier's statement has its limit in its text: up to a few hundred structures a language)
+SKELETONS_KEPT = 2048
 _PIECE = "\ue005"
 
 
@@ -488,7 +489,8 @@ def prepare(query: str, *, using: str = "default", all_index: bool = False) -> P
         and "OR" not in parsed.positive
         and all('"' not in t and len(text.words_of(t)) == 1 for t in terms)
     )
-    variants = {t: text.script_variants(t) for t in terms} if plain_words else {}
+    # their lexemes, for the estimate of a query of several plain words (``estimated_share``)
+    variants = {t: text.script_variants(t) for t in terms} if plain_words and len(terms) > 1 else {}
     found = lookup(
         words,
         using=using,
