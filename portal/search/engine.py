@@ -27,7 +27,9 @@ of several words, which share their candidates in the GIN index, in one statemen
 either walks the tie-break's B-tree index and stops after the rows needed (cheap for a dense
 tier) or reads its matches from the GIN index and sorts them (cheap for a sparse one);
 PostgreSQL chooses from its estimates, except where they are known to mislead: tiers 1-3 of
-a query of several words and the tiers the probe found sparse are always sorted. The result
+a query of several words and the tiers the probe found sparse are always sorted, and a tier
+that the table's statistics of its words put at a few thousand rows or fewer
+(``estimated_rows``) is read sorted while it has no more than a few times that. The result
 is exactly the top ``limit`` of the order over every matching row; ``reference`` computes
 the same order by annotating every match with its tier (no limits), for tests, benchmarks
 and CSV exports.
@@ -186,6 +188,15 @@ def _tsquery(query: str, config: str = SEARCH_CONFIG) -> SearchQuery:
     return SearchQuery(query, search_type="raw", config=config)
 
 
+@dataclass(frozen=True)
+class Estimate:
+    """One query word as ``estimated_rows`` reads it: the lexemes it is searched as in the
+    vectors (``SEARCH_CONFIG``) and its skeleton keys (``keys_vector``)."""
+
+    lexemes: tuple[str, ...]
+    keys: tuple[str, ...] = ()
+
+
 @dataclass
 class Prepared:
     """A query made ready to search: its tier conditions and what fuzzy matching found."""
@@ -210,6 +221,10 @@ class Prepared:
     #: the lexemes of each word of a query of plain words (every script it is searched in;
     #: ``estimated_share``); empty for a query with a phrase, ``OR`` or an excluded word
     term_lexemes: list[list[str]] = field(default_factory=list)
+
+    #: what ``estimated_rows`` reads: each word's lexemes as typed (``"typed"``: tiers 1-4)
+    #: and in every form it is searched in (``"forms"``: tier 5), when they are known
+    estimates: dict[str, list[Estimate]] = field(default_factory=dict)
 
     #: each tier's condition compiled to SQL (``compiled``), by database, model, tier and form
     _compiled: dict[tuple[str, str, int, bool], RawSQL] = field(
@@ -489,8 +504,12 @@ def prepare(query: str, *, using: str = "default", all_index: bool = False) -> P
         and "OR" not in parsed.positive
         and all('"' not in t and len(text.words_of(t)) == 1 for t in terms)
     )
-    # their lexemes, for the estimate of a query of several plain words (``estimated_share``)
-    variants = {t: text.script_variants(t) for t in terms} if plain_words and len(terms) > 1 else {}
+    # the lexemes of the words in every script (the estimates of a query's rows:
+    # ``estimated_share``, ``estimated_rows``)
+    variants = {w: text.script_variants(w) for w in words}
+    several_plain = plain_words and len(terms) > 1
+    if several_plain:
+        variants.update({t: text.script_variants(t) for t in terms if t not in variants})
     found = lookup(
         words,
         using=using,
@@ -507,6 +526,7 @@ def prepare(query: str, *, using: str = "default", all_index: bool = False) -> P
     tiers: dict[int, Q] = {}
     walk_tiers: dict[int, Q] = {}
     name_queries: dict[int, str] = {}
+    estimates: dict[str, list[Estimate]] = {}
     plain = [t for t in parsed.positive if t != "OR"]
     if len(parsed.words) > 1 and "OR" not in parsed.positive and len(plain) > 1:
         phrase = " ".join(parsed.words)
@@ -529,6 +549,30 @@ def prepare(query: str, *, using: str = "default", all_index: bool = False) -> P
             )
             for i, word in enumerate(words)
         ]
+        # each word's lexemes as typed (tiers 3 and 4) and in every form (tier 5), for
+        # ``estimated_rows``; none for tier 5 when its last word is a prefix of any length
+        estimates["typed"] = [
+            Estimate(tuple(text.unique(lx for v in variants[w] for lx in found.lexemes.get(v, ()))))
+            for w in words
+        ]
+        if not (beginning and found.completions is None):
+            estimates["forms"] = [
+                Estimate(
+                    tuple(
+                        text.unique(
+                            lx
+                            for v in [
+                                *variants[w],
+                                *corrections.get(text.fold(w).lower(), ()),
+                                *(found.completions or () if i == len(words) - 1 else ()),
+                            ]
+                            for lx in found.lexemes.get(v, ())
+                        )
+                    ),
+                    text.word_keys(w),
+                )
+                for i, w in enumerate(words)
+            ]
         tiers[5] = every_word_in_some_form(forms)
         headline_query = " | ".join([f"( {headline_query} )", *(w.forms for w in forms)])
         if all_index:
@@ -543,9 +587,12 @@ def prepare(query: str, *, using: str = "default", all_index: bool = False) -> P
         name_queries=name_queries,
         walk_tiers=walk_tiers,
         term_lexemes=[
-            text.unique(lexeme for v in vs for lexeme in found.lexemes.get(v, ()))
-            for vs in variants.values()
-        ],
+            text.unique(lexeme for v in variants[t] for lexeme in found.lexemes.get(v, ()))
+            for t in terms
+        ]
+        if several_plain
+        else [],
+        estimates=estimates,
     )
 
 
@@ -880,12 +927,34 @@ DENSE_SHARE = 0.4
 DENSE_SCAN_MS = TIME_LIMIT_MS // 50
 #: how long a process keeps a table's statistics of its lexemes (``pg_stats``)
 STATISTICS_SECONDS = 600
-_STATISTICS: dict[tuple[str, str], tuple[float, dict[str, float]]] = {}
+#: the vectors whose statistics the estimates read
+_VECTORS = ("search_vector", "head_vector", "keys_vector")
 
 
-def _lexeme_shares(qs: models.QuerySet[Any]) -> dict[str, float]:
-    """The share of ``qs``'s table's rows whose ``search_vector`` holds each of its most
-    common lexemes (PostgreSQL's statistics, ``ANALYZE``), kept ``STATISTICS_SECONDS``."""
+@dataclass(frozen=True)
+class _Statistics:
+    """A table's rows and, for each of its vectors, the share of the rows holding each of its
+    most common lexemes and the smallest of those shares (``ANALYZE``; none before)."""
+
+    rows: float
+    shares: dict[str, dict[str, float]]
+    floors: dict[str, float]
+
+    def share(self, vector: str, lexemes: Sequence[str]) -> float:
+        """The share of the rows holding the most common of ``lexemes`` in ``vector`` (a
+        word's forms are mostly in the same rows: "saratov", "saratovskiy" and the key
+        "sarat" each 0.6% of the rows, 0.64% together); a lexeme outside the statistics is
+        rarer than the rarest in them: half that, as PostgreSQL takes it."""
+        shares = self.shares.get(vector, {})
+        floor = self.floors.get(vector, 0.0) / 2
+        return max((shares.get(lexeme, floor) for lexeme in lexemes), default=0.0)
+
+
+_STATISTICS: dict[tuple[str, str], tuple[float, _Statistics]] = {}
+
+
+def _statistics(qs: models.QuerySet[Any]) -> _Statistics:
+    """The statistics of ``qs``'s table (``_Statistics``), kept ``STATISTICS_SECONDS``."""
     table = qs.model._meta.db_table
     key = (qs.db, table)
     kept = _STATISTICS.get(key)
@@ -893,17 +962,31 @@ def _lexeme_shares(qs: models.QuerySet[Any]) -> dict[str, float]:
         return kept[1]
     with connections[qs.db].cursor() as cursor:
         cursor.execute(
-            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-            "WHERE schemaname = current_schema() AND tablename = %s "
-            "AND attname = 'search_vector'",
-            [table],
+            "SELECT s.attname, s.most_common_elems::text::text[], s.most_common_elem_freqs, "
+            "c.reltuples FROM pg_class c LEFT JOIN pg_stats s ON s.schemaname = "
+            "current_schema() AND s.tablename = c.relname AND s.attname = ANY(%s) "
+            "WHERE c.oid = to_regclass(%s)",
+            [list(_VECTORS), table],
         )
-        row = cursor.fetchone()
-    shares: dict[str, float] = {}
-    if row is not None and row[0]:
-        shares = dict(zip(row[0], row[1], strict=False))  # the shares end with 3 summary values
-    _STATISTICS[key] = (time.monotonic(), shares)
-    return shares
+        found = cursor.fetchall()
+    shares: dict[str, dict[str, float]] = {}
+    floors: dict[str, float] = {}
+    rows = 0.0
+    for column, lexemes, freqs, reltuples in found:
+        rows = max(0.0, float(reltuples or 0))
+        if column and lexemes and freqs:
+            # the shares are followed by their minimum and maximum (a tsvector's statistics)
+            shares[column] = dict(zip(lexemes, freqs, strict=False))
+            floors[column] = float(freqs[len(lexemes)]) if len(freqs) > len(lexemes) else 0.0
+    statistics = _Statistics(rows, shares, floors)
+    _STATISTICS[key] = (time.monotonic(), statistics)
+    return statistics
+
+
+def _lexeme_shares(qs: models.QuerySet[Any]) -> dict[str, float]:
+    """The share of ``qs``'s table's rows whose ``search_vector`` holds each of its most
+    common lexemes (PostgreSQL's statistics, ``ANALYZE``), kept ``STATISTICS_SECONDS``."""
+    return _statistics(qs).shares.get("search_vector", {})
 
 
 def estimated_share(prepared: Prepared, qs: models.QuerySet[Any]) -> float:
@@ -918,6 +1001,25 @@ def estimated_share(prepared: Prepared, qs: models.QuerySet[Any]) -> float:
     for lexemes in prepared.term_lexemes:
         share *= min(1.0, sum(shares.get(lexeme, 0.0) for lexeme in lexemes))
     return share
+
+
+def estimated_rows(prepared: Prepared, tier: int, qs: models.QuerySet[Any]) -> float | None:
+    """The rows of ``qs``'s table estimated to match ``tier`` (its filters aside): each word's
+    share of the rows (its most common lexeme's in the vector the tier reads; tier 5: in
+    every form, or its skeleton keys'), multiplied, times the table's rows. None when unknown: no statistics,
+    or a tier 5 with a prefix of any length. Only a choice of how to read a tier depends on
+    it (``ranked``), never what is read."""
+    words = prepared.estimates.get("forms" if tier == 5 else "typed")
+    statistics = _statistics(qs)
+    if not words or not statistics.rows or "search_vector" not in statistics.shares:
+        return None
+    vector = "search_vector" if tier >= 4 else "head_vector"
+    share = 1.0
+    for word in words:
+        share *= max(
+            statistics.share(vector, word.lexemes), statistics.share("keys_vector", word.keys)
+        )
+    return share * statistics.rows
 
 
 def _first_found(prepared: Prepared) -> dict[str, str]:
@@ -1136,7 +1238,9 @@ def ranked(
     one). PostgreSQL chooses from its estimates, which are wrong for words that rarely meet in
     one name (a product of frequencies), so tiers 1-3 of a query of several words are always
     sorted, and so are the tiers in ``sparse`` (the probe found few of their rows: walking
-    the index for them would read the whole table). A walk gets ``WALK_TIME_MS``; past it the
+    the index for them would read the whole table); a tier estimated small is read sorted
+    while it has at most a few times its estimate (``SORTED_FACTOR``, ``_capped_rows``), and
+    walked past that. A walk gets ``WALK_TIME_MS``; past it the
     tier is read sorted instead. A tier that passes the time limit ends the search with what
     the earlier tiers found (``time_limited``).
 
@@ -1233,6 +1337,26 @@ def ranked(
         read_sorted = (several and tier <= 3) or tier in sparse
         found: list[tuple[Any, ...]] | None = None
         empty = False
+        cap = 0 if read_sorted else _sorted_cap(prepared, tier, qs)
+        if cap:
+            # estimated small: read from the GIN index and sorted, at most ``cap`` rows (a walk
+            # misled by the planner's estimate reads thousands of rows from TOAST for it)
+            remaining = int((deadline - time.monotonic()) * 1000)
+            try:
+                capped = (
+                    _capped_rows(qs, spec, prepared, tier, earlier, read - len(ids), cap, remaining)
+                    if remaining > 0
+                    else None
+                )
+            except EmptyResultSet:
+                capped = []
+            if capped is not None:
+                earlier.append(prepared.compiled(tier, qs))
+                ids += capped
+                tiers += [tier] * len(capped)
+                if len(ids) >= read:
+                    break
+                continue
         # a tier the planner may walk is given a share of the time: a walk misled by an
         # estimate (a tier of 1,178 rows in 1,000,000 taken for 5,512: 2.8 s) is cancelled and
         # the tier read from the GIN index and sorted instead (the same rows)
@@ -1264,6 +1388,73 @@ def ranked(
         if len(ids) >= read:
             break
     return Ranked(ids, tiers, limit)
+
+
+#: a tier the planner could walk (``ranked``) is read from the GIN index and sorted instead
+#: when it is estimated to hold at most ``sqrt(SORTED_FACTOR * rows of the table)`` rows
+#: (``estimated_rows``; the cost of a sorted read grows with the tier's rows, that of a
+#: walk with the table's rows over the tier's: a walk of a tier of 644 rows in 100,000 read
+#: 3,300 rows from TOAST, 57 ms, the sorted read 1.5 ms) ...
+SORTED_FACTOR = 40
+#: ... and at most this many times as many rows are read: more, and the tier is walked
+SORTED_CAP_FACTOR = 2
+#: (in steps of this many rows)
+SORTED_CAP_STEP = 500
+
+
+def _sorted_cap(prepared: Prepared, tier: int, qs: models.QuerySet[Any]) -> int:
+    """The most rows of ``tier`` to read sorted before walking it (``SORTED_FACTOR``), 0 for
+    a walk at once: an estimate of more rows than that, or none."""
+    estimate = estimated_rows(prepared, tier, qs)
+    if estimate is None:
+        return 0
+    most = (SORTED_FACTOR * _statistics(qs).rows) ** 0.5
+    if estimate > most:
+        return 0
+    # rounded up: a statement's text holds it, and is compiled once per value
+    return -(-int(most * SORTED_CAP_FACTOR) // SORTED_CAP_STEP) * SORTED_CAP_STEP
+
+
+def _capped_rows(
+    qs: models.QuerySet[Any],
+    spec: SearchSpec,
+    prepared: Prepared,
+    tier: int,
+    earlier: Sequence[RawSQL],
+    limit: int,
+    cap: int,
+    milliseconds: int,
+) -> list[int] | None:
+    """The first ``limit`` rows of ``tier`` (none of ``earlier``) in the tie-break order, read
+    from the GIN index and sorted, when the tier has at most ``cap`` rows; None when it has
+    more (or the time limit passed). ``EmptyResultSet`` when nothing can match."""
+    orders = [_order_by(o) for o in spec.order]
+    keys = {f"capped_key_{i}": order.expression for i, order in enumerate(orders)}
+    ranking = []
+    for name, order in zip(keys, orders, strict=True):
+        nulls = " NULLS FIRST" if order.nulls_first else " NULLS LAST" if order.nulls_last else ""
+        ranking.append(f"{name}{' DESC' if order.descending else ''}{nulls}")
+    sql, params = _not_earlier(
+        qs,
+        ("capped", spec, cap),
+        prepared.compiled(tier, qs),
+        earlier,
+        lambda rows: (
+            rows.order_by()
+            .annotate(capped_id=F("pk"), **keys)
+            .values_list("capped_id", *keys)[: cap + 1]
+        ),
+    )
+    # Only the inner statement's own text and constant names are put in the text.
+    statement = (
+        f"WITH s AS MATERIALIZED ({sql}) SELECT ARRAY(SELECT capped_id FROM s "  # noqa: S608
+        f"ORDER BY {', '.join(ranking)} LIMIT {int(limit)}), (SELECT count(*) FROM s)"
+    )
+    found = rows_within_time_limit(qs.db, statement, list(params), milliseconds, GIN_ONLY)
+    if found is None:
+        return None
+    ids, count = found[0]
+    return list(ids) if count <= cap else None
 
 
 def ranked_after_probe(

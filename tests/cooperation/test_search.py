@@ -852,7 +852,11 @@ def test_tiers_1_to_3_of_several_words_are_read_in_one_statement_in_the_exact_or
                 found.filtered, indexing.ORGANISATION_SEARCH, prepared, limit=limit
             )
         assert ranked.ids == expected[: limit + 1], limit
-        tiers = [q["sql"] for q in statements.captured_queries if "head_vector" in q["sql"]]
+        tiers = [
+            q["sql"]
+            for q in statements.captured_queries
+            if "head_vector" in q["sql"] and "pg_stats" not in q["sql"]  # not the statistics
+        ]
         # one statement reads tiers 1-3 (the fourth, when needed, one more)
         assert len(tiers) == (1 if limit + 1 <= 24 else 2), limit
     rows = dict(reference.values_list("pk", "tier"))
@@ -1331,6 +1335,111 @@ def test_the_estimated_share_of_a_query_is_the_product_of_its_words_shares(monke
     assert share("catalysis OR institute") == 0.0
     assert share("catalysis -institute") == 0.0
     assert share("catalysis zzyzxq") == 0.0  # a word in no statistics: rare
+
+
+def _zeolite_search(monkeypatch: pytest.MonkeyPatch) -> tuple[Any, engine.Probe]:
+    """600 "catalysis" rows and 60 of "zeolite", analysed; "Zeolyte" (a misspelling: tier 5
+    only, by its correction) prepared and probed with a limit it passes."""
+    _bulk_organisations(600, seed=5)
+    for i in range(60):
+        org(f"Boreskov Zeolite Centre {i}", fp7_participations=i % 3)
+    _analysed(monkeypatch)
+    found = partners.organisation_rows({"q": "Zeolyte"})
+    prepared = found.prepared
+    assert prepared is not None
+    assert prepared.corrections == {"zeolyte": ["zeolite"]}
+    probe = engine.probe(found.filtered, indexing.ORGANISATION_SEARCH, prepared, limit=20)
+    assert not probe.complete
+    assert probe.exact == []  # nothing as typed: every row is of tier 5
+    return found, probe
+
+
+def _tier_5_read(found: Any, probe: engine.Probe) -> tuple[engine.Ranked, list[str]]:
+    with CaptureQueriesContext(connection) as statements:
+        ranked = engine.ranked(
+            found.filtered,
+            indexing.ORGANISATION_SEARCH,
+            found.prepared,
+            limit=30,
+            exact=probe.exact,
+        )
+    return ranked, [q["sql"] for q in statements.captured_queries if "ORDER BY" in q["sql"]]
+
+
+def test_a_tier_estimated_small_is_read_sorted_from_the_gin_index_not_walked(monkeypatch):
+    """The planner walks the tie-break index for a tier it takes for a common one (a misspelled
+    city's 644 rows in 100,000: 3,300 rows read from TOAST, 57 ms): a tier that the table's
+    statistics put at no more than ``sqrt(SORTED_FACTOR * rows)`` rows is read from the GIN
+    index and sorted instead, at most a few times that many rows; past them it is walked.
+    The rows are the reference's whichever way they are read."""
+    found, probe = _zeolite_search(monkeypatch)
+    prepared = found.prepared
+    estimate = engine.estimated_rows(prepared, 5, found.filtered)
+    assert estimate == pytest.approx(60, rel=0.35)  # the correction's share of 660 rows
+    ref = list(
+        engine.reference(found.filtered, indexing.ORGANISATION_SEARCH, prepared).values_list(
+            "pk", flat=True
+        )
+    )
+    assert len(ref) == 60
+
+    ranked, sql = _tier_5_read(found, probe)
+    assert ranked.ids == ref[:31]
+    assert len(sql) == 1  # one statement: the sorted read, which counted the tier's rows
+    assert "MATERIALIZED" in sql[0]
+    assert engine.ALL_VECTOR in sql[0]
+
+    monkeypatch.setattr(engine, "SORTED_FACTOR", 1)  # estimated over sqrt(660): walked
+    ranked, sql = _tier_5_read(found, probe)
+    assert ranked.ids == ref[:31]
+    assert len(sql) == 1
+    assert "MATERIALIZED" not in sql[0]
+
+    monkeypatch.setattr(engine, "SORTED_FACTOR", 40)
+    monkeypatch.setattr(engine, "SORTED_CAP_STEP", 1)
+    monkeypatch.setattr(engine, "SORTED_CAP_FACTOR", 0.2)  # the tier has more rows than that
+    ranked, sql = _tier_5_read(found, probe)
+    assert ranked.ids == ref[:31]
+    assert len(sql) == 2
+    assert "MATERIALIZED" in sql[0]
+    assert "MATERIALIZED" not in sql[1]
+
+
+def test_a_table_without_statistics_has_no_estimate():
+    """Before ``ANALYZE`` (a freshly imported table) nothing is estimated: the planner chooses."""
+    for i in range(30):
+        org(f"Boreskov Zeolite Centre {i}")
+    found = partners.organisation_rows({"q": "zeolite"})
+    assert found.prepared is not None
+    assert engine.estimated_rows(found.prepared, 5, found.filtered) is None
+    assert engine._sorted_cap(found.prepared, 5, found.filtered) == 0
+
+
+def test_the_estimate_of_a_tier_reads_each_words_most_common_form(monkeypatch):
+    _bulk_organisations(600, seed=5)
+    _analysed(monkeypatch)
+    base = partners.organisation_public_queryset()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e, f FROM pg_stats, unnest(most_common_elems::text::text[], "
+            "most_common_elem_freqs) AS u (e, f) WHERE tablename = 'cooperation_organisation' "
+            "AND attname = 'search_vector' AND e IN ('catalysi', 'institut')"
+        )
+        shares = dict(cursor.fetchall())
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'cooperation_organisation'")
+        rows = cursor.fetchone()[0]
+
+    def estimate(query: str, tier: int) -> float | None:
+        prepared = engine.prepare(query, all_index=True)
+        assert prepared is not None
+        return engine.estimated_rows(prepared, tier, base)
+
+    both = shares["catalysi"] * shares["institut"] * rows
+    assert estimate("Catalysis institutes", 4) == pytest.approx(both)
+    assert estimate("catalysis", 4) == pytest.approx(shares["catalysi"] * rows)
+    # a misspelling: its correction's share (the misspelling itself is in no row)
+    assert estimate("catalysys", 5) == pytest.approx(shares["catalysi"] * rows)
+    assert estimate("catalysis OR institute", 4) is None
 
 
 def test_words_that_meet_in_most_rows_are_probed_by_a_scan_finding_what_the_bitmaps_find(
