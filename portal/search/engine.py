@@ -507,8 +507,8 @@ def prepare(query: str, *, using: str = "default", all_index: bool = False) -> P
     # the lexemes of the words in every script (the estimates of a query's rows:
     # ``estimated_share``, ``estimated_rows``)
     variants = {w: text.script_variants(w) for w in words}
-    several_plain = plain_words and len(terms) > 1
-    if several_plain:
+    all_plain = plain_words and len(terms) > 0
+    if all_plain:
         variants.update({t: text.script_variants(t) for t in terms if t not in variants})
     found = lookup(
         words,
@@ -590,7 +590,7 @@ def prepare(query: str, *, using: str = "default", all_index: bool = False) -> P
             text.unique(lexeme for v in variants[t] for lexeme in found.lexemes.get(v, ()))
             for t in terms
         ]
-        if several_plain
+        if all_plain
         else [],
         estimates=estimates,
     )
@@ -909,21 +909,39 @@ def _first_rows(
     ``COUNT_LIMIT`` match it, else those of every tier. None past the time limit. See
     ``probe``."""
     started = time.monotonic()
-    settings = _first_found(prepared)
-    exact = _read_first(qs, prepared.compiled(4, qs), columns, settings, TIME_LIMIT_MS)
+    exact = None
+    if _dense(prepared, qs):
+        exact = _read_first(qs, _head_first(prepared, qs), columns, SCAN_FIRST, DENSE_SCAN_MS)
+    if exact is None:
+        remaining = TIME_LIMIT_MS - int((time.monotonic() - started) * 1000)
+        exact = _read_first(qs, prepared.compiled(4, qs), columns, GIN_ONLY, remaining)
     if exact is None or len(exact) > COUNT_LIMIT or 5 not in prepared.tiers:
         return exact
     remaining = TIME_LIMIT_MS - int((time.monotonic() - started) * 1000)
     if remaining <= 0:
         return None
-    return _read_first(qs, prepared.compiled(None, qs), columns, settings, remaining)
+    return _read_first(qs, prepared.compiled(None, qs), columns, GIN_ONLY, remaining)
 
 
-#: a query of several words estimated to match at least this share of the rows (every word as
-#: typed: the product of the words' shares in the table's statistics) is probed by scanning
-#: the table from its beginning first ...
+def _dense(prepared: Prepared, qs: models.QuerySet[Any]) -> bool:
+    """The query's words are estimated to meet in most rows (``DENSE_SHARE``): its first
+    matches are read by scanning the table from its beginning first (``SCAN_FIRST``, for
+    ``DENSE_SCAN_MS``), then from the GIN bitmaps."""
+    return DENSE_SCAN_MS > 0 and estimated_share(prepared, qs) >= DENSE_SHARE
+
+
+def _head_first(prepared: Prepared, qs: models.QuerySet[Any]) -> RawSQL:
+    """Tier 4's condition as a scan tests it cheapest: tier 3's (the row's head, in the row)
+    or tier 4's (the description's words too, in TOAST): the same rows."""
+    t3, t4 = prepared.compiled(3, qs), prepared.compiled(4, qs)
+    return RawSQL(f"({t3.sql} OR {t4.sql})", (*t3.params, *t4.params), BooleanField())  # noqa: S611 - compiled conditions
+
+
+#: a query estimated to match at least this share of the rows (every word as typed: the
+#: product of the words' shares in the table's statistics) is probed by scanning the table
+#: from its beginning first ...
 DENSE_SHARE = 0.4
-#: ... for at most this long (then from the GIN indexes, as any query of several words)
+#: ... for at most this long (then from the GIN indexes, as any other query)
 DENSE_SCAN_MS = TIME_LIMIT_MS // 50
 #: how long a process keeps a table's statistics of its lexemes (``pg_stats``)
 STATISTICS_SECONDS = 600
@@ -992,9 +1010,9 @@ def _lexeme_shares(qs: models.QuerySet[Any]) -> dict[str, float]:
 def estimated_share(prepared: Prepared, qs: models.QuerySet[Any]) -> float:
     """The share of ``qs``'s table's rows estimated to have every word of the query as typed
     (tier 4), as PostgreSQL estimates it: each word's share (its lexemes', summed over the
-    scripts it is searched in), multiplied, as if the words were independent. 0 for a query of
-    one word or with a phrase, ``OR`` or an excluded word (``Prepared.term_lexemes``)."""
-    if len(prepared.term_lexemes) < 2:
+    scripts it is searched in), multiplied, as if the words were independent. 0 for a query
+    with a phrase, ``OR`` or an excluded word (``Prepared.term_lexemes``)."""
+    if not prepared.term_lexemes:
         return 0.0
     shares = _lexeme_shares(qs)
     share = 1.0
@@ -1020,15 +1038,6 @@ def estimated_rows(prepared: Prepared, tier: int, qs: models.QuerySet[Any]) -> f
             statistics.share(vector, word.lexemes), statistics.share("keys_vector", word.keys)
         )
     return share * statistics.rows
-
-
-def _first_found(prepared: Prepared) -> dict[str, str]:
-    """The planner settings that read the first matches of ``prepared``: for a query of one
-    word, the GIN bitmaps or a scan, as PostgreSQL estimates cheaper (a word's frequency comes
-    from the vectors' statistics); for several words, the bitmaps: PostgreSQL multiplies the
-    words' frequencies, which can be far too high (common words of two languages, which
-    rarely meet in one row: a scan would read the whole table)."""
-    return FIRST_FOUND if len(prepared.parsed.words) <= 1 else GIN_ONLY
 
 
 def _read_first(
@@ -1103,10 +1112,13 @@ def probe(
     facets count. With more, ``ids`` is a sample, in the table's order (the first found).
 
     In two steps, each the first ``COUNT_LIMIT + 1`` rows found of a condition, in the
-    table's order: PostgreSQL reads them from the GIN indexes' bitmaps (their cost is the
-    number of matches: 60-100 ms for a word in every row, "University") or scans the table
-    until enough match (cheap when most rows match), as it estimates cheaper; both read the
-    rows in the table's order (a scan from its beginning), so the rows are the same.
+    table's order: from the GIN indexes' bitmaps (their cost is the number of matches:
+    10 ms for a word in most rows, "University"), or, when the table's statistics say the
+    words meet in most rows (``DENSE_SHARE``), by scanning the table from its beginning
+    first, for at most ``DENSE_SCAN_MS`` (a word in a third of the rows, all of them in
+    clusters of Russian rows far into the table, took 38 ms to scan, 5 ms from the
+    bitmaps; PostgreSQL took the scan for cheaper); both read the rows in the table's order
+    (a scan from its beginning), so the rows are the same.
 
     1. tier 4 (every word as typed, one GIN search of ``search_vector`` that intersects the
        words inside the index), each row given its tier among 1-4 from ``head_vector`` (in
@@ -1165,22 +1177,19 @@ def probe(
         return rows_within_time_limit(qs.db, statement, list(params), ms, settings)
 
     started = time.monotonic()
-    settings = _first_found(prepared)
     head_whens = [(tier, prepared.compiled(tier, qs)) for tier in head]
     exact = None
-    if DENSE_SCAN_MS > 0 and estimated_share(prepared, qs) >= DENSE_SHARE:
-        # Words that meet in most rows: the GIN bitmaps of two common words cost 5-15 ms at
+    if _dense(prepared, qs):
+        # Words that meet in most rows: the GIN bitmaps of common words cost 5-15 ms at
         # 100,000 rows, a scan of the table from its beginning finds the same first rows in
         # 2-4 ms, testing each row's head (in the row: most matches have the words in their
         # names or terms) before its description's vector (in TOAST). Words that rarely meet
         # though each is common (two languages) would have it read the whole table: it gets
         # DENSE_SCAN_MS, then the bitmaps are read.
-        t3, t4 = prepared.compiled(3, qs), prepared.compiled(4, qs)
-        either = RawSQL(f"({t3.sql} OR {t4.sql})", (*t3.params, *t4.params), BooleanField())  # noqa: S611 - compiled conditions
-        exact = read(either, head_whens, 4, SCAN_FIRST, DENSE_SCAN_MS)
+        exact = read(_head_first(prepared, qs), head_whens, 4, SCAN_FIRST, DENSE_SCAN_MS)
     if exact is None:
         remaining = TIME_LIMIT_MS - int((time.monotonic() - started) * 1000)
-        exact = read(prepared.compiled(4, qs), head_whens, 4, settings, remaining)
+        exact = read(prepared.compiled(4, qs), head_whens, 4, GIN_ONLY, remaining)
 
     def result(rows: list[Any], exact: list[Any] | None = None, cut: bool = False) -> Probe:
         return Probe(
@@ -1205,8 +1214,7 @@ def probe(
     whens = [(tier, _pk_in(qs, ids)) for tier, ids in sorted(by_tier.items())]
     # Over ALL_VECTOR (one scan of every word's forms and keys) from the GIN index: a scan of
     # the table would compute every row's vector (three times the cost of testing its columns)
-    every = GIN_ONLY if 5 in prepared.walk_tiers else settings
-    rows = read(prepared.compiled(None, qs), whens, 5, every, remaining)
+    rows = read(prepared.compiled(None, qs), whens, 5, GIN_ONLY, remaining)
     if rows is None:  # every row of tiers 1-4, in order; tier 5 cut short
         return result(exact, exact, cut=True)
     return result(rows, exact)
@@ -1596,9 +1604,6 @@ def reference(qs: models.QuerySet[M], spec: SearchSpec, prepared: Prepared) -> m
 #: planner settings for a statement that must read its rows from the GIN indexes (a bitmap
 #: scan: its cost is the number of matches) rather than scan the table until enough match
 GIN_ONLY = {"enable_seqscan": "off", "enable_indexscan": "off"}
-#: ... or, as PostgreSQL estimates cheaper, scan the table until enough match, from its
-#: beginning (not where another scan is): the first rows found are the same either way
-FIRST_FOUND = {"enable_indexscan": "off", "synchronize_seqscans": "off"}
 #: ... or scan the table from its beginning, never from the GIN index, in one process (a
 #: parallel scan returns its rows in no fixed order): the first rows found are again those
 #: of the table's order (``probe`` of words that meet in most rows)
