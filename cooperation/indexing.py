@@ -41,6 +41,8 @@ ORGANISATION_SEARCH = SearchSpec(
     postings=ORGANISATION_POSTINGS,
     # tier 5 in one scan (migration 0015)
     all_index=True,
+    # tiers 1-2 of several words from the names alone (migration 0016)
+    names_index=True,
 )
 RESEARCHER_SEARCH = SearchSpec(
     model=ResearcherProfile, order=(Lower("user__name"), "pk"), description=None

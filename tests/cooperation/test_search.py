@@ -1405,6 +1405,101 @@ def test_a_tier_estimated_small_is_read_sorted_from_the_gin_index_not_walked(mon
     assert "MATERIALIZED" not in sql[1]
 
 
+def _bulk(names_keywords: list[tuple[str, str]]) -> None:
+    """Organisations (name, keywords) in bulk, as the seeder writes them."""
+    de = country("DE")
+    now = timezone.now()
+    rows = []
+    for i, (name, keywords) in enumerate(names_keywords):
+        names_text = text.name_variants(name)
+        terms = indexing.organisation_terms(
+            themes=[], keywords=keywords, country=de, federal_subject=None
+        )
+        rows.append(
+            Organisation(
+                name=name,
+                type="research",
+                country=de,
+                city="Berlin",
+                description="Surfaces.",
+                keywords=keywords,
+                status="published",
+                fp7_participations=i % 4,
+                created_at=now,
+                updated_at=now,
+                search_names=names_text,
+                search_terms=terms,
+                search_keys=text.skeleton_keys(names_text, terms),
+            )
+        )
+    Organisation.objects.bulk_create(rows, batch_size=1000)
+    words.words_add(indexing.ORGANISATION_SEARCH)
+
+
+def test_tiers_1_and_2_of_words_common_in_the_head_are_read_from_the_names_index(monkeypatch):
+    """Two words in the keywords of most rows: tiers 1-2 (the words in the name) are read
+    from the names' index, which holds only the names (over the head's index, every row of
+    tier 3 is a candidate: "research Университет" sorted 16,505 rows to find none with both
+    words in its name), then tier 3 as a tier of one word would be: walked. The order is
+    exactly the reference's."""
+    _bulk(
+        [(f"Materials Centre {i}", "solar energy") for i in range(400)]
+        + [(f"Solar Energy Lab {i}", "") for i in range(5)]  # tier 1
+        + [(f"Energy Institute for Solar Cells {i}", "") for i in range(5)]  # tier 2
+        + [(f"Chemistry Institute {i}", "catalysis") for i in range(200)]
+    )
+    _analysed(monkeypatch)
+    found = partners.organisation_rows({"q": "solar energy"})
+    prepared = found.prepared
+    assert prepared is not None
+    assert engine._sorted_cap(prepared, 3, found.filtered) == 0  # tier 3 estimated common
+    expected = reference_ids("solar energy")
+    with CaptureQueriesContext(connection) as statements:
+        ranked = engine.ranked(found.filtered, indexing.ORGANISATION_SEARCH, prepared, limit=30)
+    assert ranked.ids == expected[:31]
+    assert ranked.tiers == [1] * 5 + [2] * 5 + [3] * 21
+    read = [q["sql"] for q in statements.captured_queries if "ORDER BY" in q["sql"]]
+    assert len(read) == 2
+    assert "ts_filter" in read[0]  # tiers 1-2: the names' index
+    assert "ts_filter" not in read[1]
+    assert "COALESCE" not in read[1]  # tier 3: the tie-break's order, which an index gives
+    # without the names' index: one statement, tiers 1-3 from the head's index, sorted
+    spec = dataclasses.replace(indexing.ORGANISATION_SEARCH, names_index=False)
+    with CaptureQueriesContext(connection) as statements:
+        ranked = engine.ranked(found.filtered, spec, prepared, limit=30)
+    assert ranked.ids == expected[:31]
+    read = [q["sql"] for q in statements.captured_queries if "ORDER BY" in q["sql"]]
+    assert len(read) == 1
+    assert "ts_filter" not in read[0]
+
+
+def test_the_names_index_reads_the_rows_of_tier_2():
+    """``Prepared.names_tiers[2]`` (over the names' lexemes) holds exactly the rows of tier 2
+    (every word in the name), read from its index."""
+    for name, keywords in (
+        ("Solar Energy Lab", ""),
+        ("Energy Institute for Solar Cells", ""),
+        ("Solar Works", "energy storage"),
+        ("Солнечная энергия", ""),
+        ("Energy Centre", ""),
+    ):
+        org(name, keywords=keywords)
+    prepared = engine.prepare("solar energy")
+    assert prepared is not None
+    public = partners.organisation_public_queryset()
+    tier_2 = set(public.filter(prepared.tiers[2]).values_list("pk", flat=True))
+    names = set(public.filter(prepared.names_tiers[2]).values_list("pk", flat=True))
+    assert len(tier_2) == 2
+    assert names == tier_2
+    rows = Organisation.objects.filter(prepared.names_tiers[2]).order_by().values("pk")
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "coop_org_names_gin" in plan
+
+
 def test_a_table_without_statistics_has_no_estimate():
     """Before ``ANALYZE`` (a freshly imported table) nothing is estimated: the planner chooses."""
     for i in range(30):
