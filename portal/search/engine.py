@@ -326,18 +326,36 @@ def _template(node: Any, values: list[Any]) -> Any:
 _SIMPLE = (str, int, float, bool, type(None))
 
 
-def _shape_key(node: Any) -> Any:
-    """What decides the SQL of a templated condition: its nodes' classes, connectors, lookups,
-    SQL texts and the plain attributes of its expressions (a search type, a template, a
-    function's name), with the placeholders in place of the texts."""
+class _NoShape(Exception):
+    """A condition with a part whose SQL the shape cannot tell."""
+
+
+def _shape(node: Any, values: list[Any]) -> Any:
+    """What decides the SQL of ``node`` (a condition) with its texts taken out: its nodes'
+    classes, connectors, lookups, SQL texts and the plain attributes of its expressions (a
+    search type, a template, a function's name), each text replaced by the placeholder
+    ``_template`` puts in its place (the texts appended to ``values`` in the same order).
+    Read from the condition as it is: copying its expressions cost more than the rest of
+    compiling it from the shapes' cache."""
     if isinstance(node, Q):
-        return ("Q", node.connector, node.negated, tuple(_shape_key(c) for c in node.children))
+        return ("Q", node.connector, node.negated, tuple(_shape(c, values) for c in node.children))
     if isinstance(node, tuple):
-        return (node[0], _shape_key(node[1]))
+        return (node[0], _shape(node[1], values))
     if isinstance(node, RawSQL):
-        if not all(isinstance(p, _SIMPLE) for p in node.params):
+        params = tuple(_hole(values, p) if isinstance(p, str) else p for p in node.params)
+        if not all(isinstance(p, _SIMPLE) for p in params):
             raise _NoShape
-        return ("RawSQL", node.sql, tuple(node.params))
+        return ("RawSQL", node.sql, params)
+    if isinstance(node, Value) and isinstance(node.value, str):
+        hole = _hole(values, node.value)
+        plain = tuple(
+            sorted(
+                (name, hole if name == "value" else value)
+                for name, value in vars(node).items()
+                if isinstance(value, _SIMPLE) and not name.startswith("_")
+            )
+        )
+        return (type(node).__qualname__, plain, ())
     if isinstance(node, F):
         return ("F", node.name)
     if hasattr(node, "get_source_expressions"):
@@ -348,15 +366,14 @@ def _shape_key(node: Any) -> Any:
                 if isinstance(value, _SIMPLE) and not name.startswith("_")
             )
         )
-        sources = tuple(_shape_key(e) for e in node.get_source_expressions())
-        return (type(node).__qualname__, plain, sources)
+        return (
+            type(node).__qualname__,
+            plain,
+            tuple(_shape(e, values) for e in node.get_source_expressions()),
+        )
     if isinstance(node, _SIMPLE):
         return (type(node).__qualname__, node)
-    raise _NoShape  # a value of another kind (a list, an object): compiled as it is
-
-
-class _NoShape(Exception):
-    """A condition with a part whose SQL the shape cannot tell."""
+    raise _NoShape
 
 
 def _compiled_condition(condition: Q, qs: models.QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
@@ -368,13 +385,12 @@ def _compiled_condition(condition: Q, qs: models.QuerySet[Any]) -> tuple[str, tu
     the languages: an expression may choose its columns by the active language when it is
     compiled (``bilingual.Localized``), which its attributes do not show."""
     values: list[Any] = []
-    templated = _template(condition, values)
     try:
         shape = (
             qs.db,
             qs.model._meta.label,
             bilingual.languages_in_order(),
-            _shape_key(templated),
+            _shape(condition, values),
         )
     except _NoShape:
         query = Query(qs.model)
@@ -383,6 +399,7 @@ def _compiled_condition(condition: Q, qs: models.QuerySet[Any]) -> tuple[str, tu
         return sql, tuple(params)
     cached = _recalled(_SHAPES, shape)
     if cached is None:
+        templated = _template(condition, [])
         query = Query(qs.model)
         where = query.build_where(templated)
         sql, compiled_params = where.as_sql(query.get_compiler(qs.db), connections[qs.db])

@@ -1023,7 +1023,7 @@ def test_the_shapes_kept_are_the_most_recent_ones(monkeypatch):
         sql, params = engine._compiled_condition(condition, base)
         assert (sql, list(params)) == (expected[0], list(expected[1]))
         assert len(engine._SHAPES) <= 2
-        keys.append(engine._shape_key(engine._template(condition, [])))
+        keys.append(engine._shape(condition, []))
     assert len(set(keys)) == 3
     assert [shape[-1] for shape in engine._SHAPES] == [keys[2], keys[0]]
 
