@@ -961,9 +961,14 @@ def _first_rows(
     if exact is None or len(exact) > COUNT_LIMIT or 5 not in prepared.tiers:
         return exact
     remaining = TIME_LIMIT_MS - int((time.monotonic() - started) * 1000)
-    if remaining <= 0:
-        return None
-    return _read_first(qs, prepared.compiled(None, qs), columns, GIN_ONLY, remaining)
+    every = None
+    if _dense_forms(prepared, qs) and remaining > 0:
+        scanned = prepared.compiled(None, qs, walk=True)
+        every = _read_first(qs, scanned, columns, SCAN_FIRST, min(remaining, DENSE_SCAN_MS))
+        remaining = TIME_LIMIT_MS - int((time.monotonic() - started) * 1000)
+    if every is None and remaining > 0:
+        every = _read_first(qs, prepared.compiled(None, qs), columns, GIN_ONLY, remaining)
+    return every
 
 
 def _dense(prepared: Prepared, qs: models.QuerySet[Any]) -> bool:
@@ -1064,12 +1069,15 @@ def estimated_share(prepared: Prepared, qs: models.QuerySet[Any]) -> float:
     return share
 
 
-def estimated_rows(prepared: Prepared, tier: int, qs: models.QuerySet[Any]) -> float | None:
+def estimated_rows(
+    prepared: Prepared, tier: int, qs: models.QuerySet[Any], *, most: bool = False
+) -> float | None:
     """The rows of ``qs``'s table estimated to match ``tier`` (its filters aside): each word's
     share of the rows (its most common lexeme's in the vector the tier reads; tier 5: in
-    every form, or its skeleton keys'), multiplied, times the table's rows. None when unknown: no statistics,
-    or a tier 5 with a prefix of any length. Only a choice of how to read a tier depends on
-    it (``ranked``), never what is read."""
+    every form, or its skeleton keys'; ``most``: the sum of its lexemes' and keys' shares,
+    as if no row held two of them), multiplied, times the table's rows. None when unknown:
+    no statistics, or a tier 5 with a prefix of any length. Only a choice of how to read a
+    tier depends on it (``ranked``, ``probe``), never what is read."""
     words = prepared.estimates.get("forms" if tier == 5 else "typed")
     statistics = _statistics(qs)
     if not words or not statistics.rows or "search_vector" not in statistics.shares:
@@ -1077,10 +1085,31 @@ def estimated_rows(prepared: Prepared, tier: int, qs: models.QuerySet[Any]) -> f
     vector = "search_vector" if tier >= 4 else "head_vector"
     share = 1.0
     for word in words:
-        share *= max(
-            statistics.share(vector, word.lexemes), statistics.share("keys_vector", word.keys)
-        )
+        if most:
+            share *= min(
+                1.0,
+                sum(statistics.share(vector, [lexeme]) for lexeme in word.lexemes)
+                + sum(statistics.share("keys_vector", [key]) for key in word.keys),
+            )
+        else:
+            share *= max(
+                statistics.share(vector, word.lexemes), statistics.share("keys_vector", word.keys)
+            )
     return share * statistics.rows
+
+
+def _dense_forms(prepared: Prepared, qs: models.QuerySet[Any]) -> bool:
+    """The query's words in every form (tier 5: a misspelling's corrections, a prefix's
+    completions) may be in most rows (``DENSE_SHARE``, ``estimated_rows(most=True)``): its
+    first matches are read by a scan from the table's beginning first, for
+    ``DENSE_SCAN_MS`` (the bitmaps of "Phyics", corrected to "physics", "phys" and
+    "photonics", hold 52,395 of 100,042 rows: 10 ms to build them before the first row is
+    read)."""
+    if DENSE_SCAN_MS <= 0 or 5 not in prepared.tiers:
+        return False
+    rows = _statistics(qs).rows
+    estimate = estimated_rows(prepared, 5, qs, most=True)
+    return estimate is not None and estimate >= DENSE_SHARE * rows
 
 
 def _read_first(
@@ -1255,9 +1284,16 @@ def probe(
     for pk, tier, *_values in exact:
         by_tier.setdefault(tier, []).append(pk)
     whens = [(tier, _pk_in(qs, ids)) for tier, ids in sorted(by_tier.items())]
-    # Over ALL_VECTOR (one scan of every word's forms and keys) from the GIN index: a scan of
-    # the table would compute every row's vector (three times the cost of testing its columns)
-    rows = read(prepared.compiled(None, qs), whens, 5, GIN_ONLY, remaining)
+    rows = None
+    if _dense_forms(prepared, qs):
+        # a scan tests each row's columns (``walk_tiers``): computing ALL_VECTOR of a row
+        # costs three times that
+        scanned = prepared.compiled(None, qs, walk=True)
+        rows = read(scanned, whens, 5, SCAN_FIRST, min(remaining, DENSE_SCAN_MS))
+        remaining = TIME_LIMIT_MS - int((time.monotonic() - started) * 1000)
+    if rows is None and remaining > 0:
+        # Over ALL_VECTOR (one scan of every word's forms and keys) from the GIN index
+        rows = read(prepared.compiled(None, qs), whens, 5, GIN_ONLY, remaining)
     if rows is None:  # every row of tiers 1-4, in order; tier 5 cut short
         return result(exact, exact, cut=True)
     return result(rows, exact)

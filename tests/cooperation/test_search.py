@@ -1182,6 +1182,44 @@ def test_the_probe_reads_tier_4_first_and_every_tier_only_when_it_has_few_matche
     assert 5 in whole.tiers
 
 
+def test_a_misspelling_of_a_word_in_most_rows_is_probed_by_a_scan_finding_what_the_bitmaps_find(
+    monkeypatch,
+):
+    """Tier 5 of a misspelling read by the probe: its corrections' bitmaps hold most rows
+    (``_dense_forms``), so a scan from the table's beginning is tried first; it finds the
+    rows the bitmaps find, in the same order, with the same values."""
+    _bulk_organisations(600, seed=5)
+    _analysed(monkeypatch)
+    found = partners.organisation_rows({"q": "catalisis"})
+    prepared = found.prepared
+    assert prepared is not None
+    assert prepared.corrections["catalisis"][0] == "catalysis"
+    assert engine._dense_forms(prepared, found.filtered)
+    columns = found.filterset.facet_columns()
+
+    def probe() -> tuple[engine.Probe, list[str]]:
+        with CaptureQueriesContext(connection) as statements:
+            result = engine.probe(
+                found.filtered, indexing.ORGANISATION_SEARCH, prepared, limit=40, columns=columns
+            )
+        return result, [q["sql"] for q in statements.captured_queries]
+
+    scanned, sql = probe()
+    assert scanned.exact == []  # nothing as typed: the rows are tier 5's
+    assert any("max_parallel_workers_per_gather" in q for q in sql)  # the scan was read
+    assert not any(engine.ALL_VECTOR in q for q in sql)  # the scan tests the two columns
+    monkeypatch.setattr(engine, "DENSE_SHARE", 2.0)  # never dense: the bitmaps
+    bitmaps, sql = probe()
+    assert not any("max_parallel_workers_per_gather" in q for q in sql)
+    assert any(engine.ALL_VECTOR in q for q in sql)
+    assert (bitmaps.ids, bitmaps.tiers, bitmaps.values) == (
+        scanned.ids,
+        scanned.tiers,
+        scanned.values,
+    )
+    assert len(scanned.ids) == 41
+
+
 def test_a_scan_and_the_gin_bitmaps_find_the_same_first_rows(monkeypatch):
     """The probe of a word in most rows scans the table first, of the others reads the
     bitmaps: both must read the same first rows (the table's order, a scan from its
