@@ -1170,6 +1170,19 @@ class Probe:
         return frozenset(t for t, n in counts.items() if n * 100 < len(self.tiers))
 
 
+def _ranking(spec: SearchSpec, prefix: str) -> tuple[dict[str, Any], list[str]]:
+    """The tie-break's expressions as columns ``<prefix>_key_<i>`` of a statement, and the
+    ranking order over them, the tier (``<prefix>_tier``) first: the ORDER BY of a statement
+    that ranks the rows of an inner one."""
+    orders = [_order_by(o) for o in spec.order]
+    keys = {f"{prefix}_key_{i}": order.expression for i, order in enumerate(orders)}
+    ranking = [f"{prefix}_tier"]
+    for name, order in zip(keys, orders, strict=True):
+        nulls = " NULLS FIRST" if order.nulls_first else " NULLS LAST" if order.nulls_last else ""
+        ranking.append(f"{name}{' DESC' if order.descending else ''}{nulls}")
+    return keys, ranking
+
+
 def probe(
     qs: models.QuerySet[Any],
     spec: SearchSpec,
@@ -1207,12 +1220,7 @@ def probe(
     extra = {f"probe_column_{i}": column for i, column in enumerate(columns)}
     first_extra = 2
     head = [tier for tier in sorted(prepared.tiers) if tier in HEAD_TIERS]
-    orders = [_order_by(o) for o in spec.order]
-    keys = {f"probe_key_{i}": order.expression for i, order in enumerate(orders)}
-    ranking = ["probe_tier"]
-    for name, order in zip(keys, orders, strict=True):
-        nulls = " NULLS FIRST" if order.nulls_first else " NULLS LAST" if order.nulls_last else ""
-        ranking.append(f"{name}{' DESC' if order.descending else ''}{nulls}")
+    keys, ranking = _ranking(spec, "probe")
 
     def read(
         condition: RawSQL,
@@ -1348,6 +1356,29 @@ def ranked(
         to_read = [tier for tier in to_read if tier > 4]
         earlier = [_pk_in(qs, ids)] if ids else []
     head = [tier for tier in to_read if tier in HEAD_TIERS]
+
+    def sorted_within(
+        condition: RawSQL, cap: int, *, tier: int, whens: Sequence[tuple[int, RawSQL]] = ()
+    ) -> list[tuple[int, int]] | None:
+        """``_capped_rows`` of the rows still needed, in the time left (None past it)."""
+        remaining = int((deadline - time.monotonic()) * 1000)
+        if remaining <= 0:
+            return None
+        try:
+            return _capped_rows(
+                qs,
+                spec,
+                condition,
+                earlier,
+                read - len(ids),
+                cap,
+                remaining,
+                tier=tier,
+                whens=whens,
+            )
+        except EmptyResultSet:
+            return []
+
     walk_head = False
     if (
         several
@@ -1361,25 +1392,12 @@ def ranked(
         # names, keywords, themes or place): tiers 1-2 from the names' index (only the rows
         # with every word in the name; "research Университет": none of the 16,505 rows of
         # tier 3, found in 1 ms instead of 59), then tier 3 as any other tier (walked)
-        remaining = int((deadline - time.monotonic()) * 1000)
-        try:
-            named = (
-                _capped_rows(
-                    qs,
-                    spec,
-                    prepared.compiled(2, qs, names=True),
-                    earlier,
-                    read - len(ids),
-                    _cap(qs),
-                    remaining,
-                    tier=2,
-                    whens=[(1, prepared.compiled(1, qs))] if 1 in head else [],
-                )
-                if remaining > 0
-                else None
-            )
-        except EmptyResultSet:
-            named = []
+        named = sorted_within(
+            prepared.compiled(2, qs, names=True),
+            _cap(qs),
+            tier=2,
+            whens=[(1, prepared.compiled(1, qs))] if 1 in head else [],
+        )
         if named is not None:  # else more than the cap: read as below
             ids += [pk for pk, _tier in named]
             tiers += [tier for _pk, tier in named]
@@ -1469,24 +1487,7 @@ def ranked(
         if cap:
             # estimated small: read from the GIN index and sorted, at most ``cap`` rows (a walk
             # misled by the planner's estimate reads thousands of rows from TOAST for it)
-            remaining = int((deadline - time.monotonic()) * 1000)
-            try:
-                capped = (
-                    _capped_rows(
-                        qs,
-                        spec,
-                        prepared.compiled(tier, qs),
-                        earlier,
-                        read - len(ids),
-                        cap,
-                        remaining,
-                        tier=tier,
-                    )
-                    if remaining > 0
-                    else None
-                )
-            except EmptyResultSet:
-                capped = []
+            capped = sorted_within(prepared.compiled(tier, qs), cap, tier=tier)
             if capped is not None:
                 earlier.append(prepared.compiled(tier, qs))
                 ids += [pk for pk, _tier in capped]
@@ -1571,12 +1572,7 @@ def _capped_rows(
     each (id, tier), read from a GIN index and sorted, when at most ``cap`` rows match; None
     when more do (or the time limit passed). Each row's tier is that of the first of
     ``whens`` that holds, else ``tier``. ``EmptyResultSet`` when nothing can match."""
-    orders = [_order_by(o) for o in spec.order]
-    keys = {f"capped_key_{i}": order.expression for i, order in enumerate(orders)}
-    ranking = ["capped_tier"]
-    for name, order in zip(keys, orders, strict=True):
-        nulls = " NULLS FIRST" if order.nulls_first else " NULLS LAST" if order.nulls_last else ""
-        ranking.append(f"{name}{' DESC' if order.descending else ''}{nulls}")
+    keys, ranking = _ranking(spec, "capped")
 
     def build(rows: models.QuerySet[Any], pieces: Sequence[RawSQL]) -> models.QuerySet[Any]:
         case = Case(

@@ -392,8 +392,6 @@ def _bulk_organisations(count: int, seed: int = 7) -> None:
     """``count`` organisations whose name, keywords or description hold "catalysis", with
     repeated names and FP7 records (ties), inserted in bulk as the seeder does."""
     rng = random.Random(seed)
-    de = country("DE")
-    now = timezone.now()
     stems = [
         "Catalysis Institute",
         "Institute of Catalysis",
@@ -402,15 +400,26 @@ def _bulk_organisations(count: int, seed: int = 7) -> None:
         "Laboratory of Materials",
     ]
     rows = []
-    for i in range(count):
+    for _i in range(count):
         name = f"{rng.choice(stems)} {rng.randrange(count // 3)}"
         keywords = "catalysis" if rng.random() < 0.2 else "chemistry"
         description = "Work on catalysis and surfaces." if rng.random() < 0.6 else "Surfaces."
+        rows.append((name, keywords, description, rng.randrange(4)))
+    _bulk(rows)
+
+
+def _bulk(rows: list[tuple[str, str, str, int]]) -> None:
+    """Organisations (name, keywords, description, FP7 participations) in Berlin, inserted in
+    bulk as the seeder does, each a minute older than the one before."""
+    de = country("DE")
+    now = timezone.now()
+    organisations = []
+    for i, (name, keywords, description, fp7) in enumerate(rows):
         names_text = text.name_variants(name)
         terms = indexing.organisation_terms(
             themes=[], keywords=keywords, country=de, federal_subject=None
         )
-        rows.append(
+        organisations.append(
             Organisation(
                 name=name,
                 type="research",
@@ -419,7 +428,7 @@ def _bulk_organisations(count: int, seed: int = 7) -> None:
                 description=description,
                 keywords=keywords,
                 status="published",
-                fp7_participations=rng.randrange(4),
+                fp7_participations=fp7,
                 created_at=now - datetime.timedelta(minutes=i),
                 updated_at=now,
                 search_names=names_text,
@@ -427,7 +436,7 @@ def _bulk_organisations(count: int, seed: int = 7) -> None:
                 search_keys=text.skeleton_keys(names_text, terms),
             )
         )
-    Organisation.objects.bulk_create(rows, batch_size=1000)
+    Organisation.objects.bulk_create(organisations, batch_size=1000)
     words.words_add(indexing.ORGANISATION_SEARCH)
 
 
@@ -1300,13 +1309,17 @@ def test_tier_5_over_the_all_index_finds_exactly_what_the_two_columns_find(query
     assert expected, query  # planted rows are found
     assert found == expected
     # and the condition is the index's expression: PostgreSQL reads it from the index
-    rows = Organisation.objects.filter(over_all.tiers[5]).order_by().values("pk")
+    assert "coop_org_search_all_gin" in _gin_plan(over_all.tiers[5])
+
+
+def _gin_plan(condition: Any) -> str:
+    """The plan of the organisations matching ``condition`` read from an index."""
+    rows = Organisation.objects.filter(condition).order_by().values("pk")
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "coop_org_search_all_gin" in plan
+        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def test_with_every_exact_row_known_only_tier_5_is_read_and_the_order_is_the_references():
@@ -1343,6 +1356,18 @@ def test_with_every_exact_row_known_only_tier_5_is_read_and_the_order_is_the_ref
         assert (engine.ALL_VECTOR in tier_sql[0]) is not walked
 
 
+def _shares() -> dict[str, float]:
+    """The shares of the rows of "catalysi" and "institut" in the statistics of
+    ``search_vector``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e, f FROM pg_stats, unnest(most_common_elems::text::text[], "
+            "most_common_elem_freqs) AS u (e, f) WHERE tablename = 'cooperation_organisation' "
+            "AND attname = 'search_vector' AND e IN ('catalysi', 'institut')"
+        )
+        return dict(cursor.fetchall())
+
+
 def _analysed(monkeypatch: pytest.MonkeyPatch) -> None:
     """The organisations' statistics made now (as autovacuum would), none kept by the process."""
     with connection.cursor() as cursor:
@@ -1354,13 +1379,7 @@ def test_the_estimated_share_of_a_query_is_the_product_of_its_words_shares(monke
     _bulk_organisations(600, seed=5)
     _analysed(monkeypatch)
     base = partners.organisation_public_queryset()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT e, f FROM pg_stats, unnest(most_common_elems::text::text[], "
-            "most_common_elem_freqs) AS u (e, f) WHERE tablename = 'cooperation_organisation' "
-            "AND attname = 'search_vector' AND e IN ('catalysi', 'institut')"
-        )
-        shares = dict(cursor.fetchall())
+    shares = _shares()
     assert set(shares) == {"catalysi", "institut"}
 
     def share(query: str) -> float:
@@ -1443,37 +1462,6 @@ def test_a_tier_estimated_small_is_read_sorted_from_the_gin_index_not_walked(mon
     assert "MATERIALIZED" not in sql[1]
 
 
-def _bulk(names_keywords: list[tuple[str, str]]) -> None:
-    """Organisations (name, keywords) in bulk, as the seeder writes them."""
-    de = country("DE")
-    now = timezone.now()
-    rows = []
-    for i, (name, keywords) in enumerate(names_keywords):
-        names_text = text.name_variants(name)
-        terms = indexing.organisation_terms(
-            themes=[], keywords=keywords, country=de, federal_subject=None
-        )
-        rows.append(
-            Organisation(
-                name=name,
-                type="research",
-                country=de,
-                city="Berlin",
-                description="Surfaces.",
-                keywords=keywords,
-                status="published",
-                fp7_participations=i % 4,
-                created_at=now,
-                updated_at=now,
-                search_names=names_text,
-                search_terms=terms,
-                search_keys=text.skeleton_keys(names_text, terms),
-            )
-        )
-    Organisation.objects.bulk_create(rows, batch_size=1000)
-    words.words_add(indexing.ORGANISATION_SEARCH)
-
-
 def test_tiers_1_and_2_of_words_common_in_the_head_are_read_from_the_names_index(monkeypatch):
     """Two words in the keywords of most rows: tiers 1-2 (the words in the name) are read
     from the names' index, which holds only the names (over the head's index, every row of
@@ -1481,10 +1469,10 @@ def test_tiers_1_and_2_of_words_common_in_the_head_are_read_from_the_names_index
     words in its name), then tier 3 as a tier of one word would be: walked. The order is
     exactly the reference's."""
     _bulk(
-        [(f"Materials Centre {i}", "solar energy") for i in range(400)]
-        + [(f"Solar Energy Lab {i}", "") for i in range(5)]  # tier 1
-        + [(f"Energy Institute for Solar Cells {i}", "") for i in range(5)]  # tier 2
-        + [(f"Chemistry Institute {i}", "catalysis") for i in range(200)]
+        [(f"Materials Centre {i}", "solar energy", "Surfaces.", i % 4) for i in range(400)]
+        + [(f"Solar Energy Lab {i}", "", "Surfaces.", i % 4) for i in range(5)]  # tier 1
+        + [(f"Energy Institute for Solar Cells {i}", "", "", i % 4) for i in range(5)]  # 2
+        + [(f"Chemistry Institute {i}", "catalysis", "Surfaces.", 0) for i in range(200)]
     )
     _analysed(monkeypatch)
     found = partners.organisation_rows({"q": "solar energy"})
@@ -1529,13 +1517,7 @@ def test_the_names_index_reads_the_rows_of_tier_2():
     names = set(public.filter(prepared.names_tiers[2]).values_list("pk", flat=True))
     assert len(tier_2) == 2
     assert names == tier_2
-    rows = Organisation.objects.filter(prepared.names_tiers[2]).order_by().values("pk")
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "coop_org_names_gin" in plan
+    assert "coop_org_names_gin" in _gin_plan(prepared.names_tiers[2])
 
 
 def test_a_table_without_statistics_has_no_estimate():
@@ -1552,13 +1534,8 @@ def test_the_estimate_of_a_tier_reads_each_words_most_common_form(monkeypatch):
     _bulk_organisations(600, seed=5)
     _analysed(monkeypatch)
     base = partners.organisation_public_queryset()
+    shares = _shares()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT e, f FROM pg_stats, unnest(most_common_elems::text::text[], "
-            "most_common_elem_freqs) AS u (e, f) WHERE tablename = 'cooperation_organisation' "
-            "AND attname = 'search_vector' AND e IN ('catalysi', 'institut')"
-        )
-        shares = dict(cursor.fetchall())
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'cooperation_organisation'")
         rows = cursor.fetchone()[0]
 
