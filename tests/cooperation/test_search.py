@@ -1609,3 +1609,21 @@ def test_a_walk_over_its_share_of_the_time_is_read_from_the_gin_index_instead(mo
     ]
     assert tier_sql
     assert all("enable_indexscan" in sql for sql in tier_sql)  # every tier read sorted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_near_its_time_limit_is_followed_by_one_that_takes_a_late_cancel():
+    """A statement's timer may fire as the statement ends; PostgreSQL then cancels the
+    session's next statement, whatever it is (at 1,000,000 rows, once, the page's rows after
+    a walk cut at its limit). A statement that took half its limit or more is followed by a
+    trivial one that takes such a cancel; a quick one is not."""
+    from django.db import connection as db
+
+    with CaptureQueriesContext(db) as statements:
+        rows = engine.rows_within_time_limit("default", "SELECT 1 FROM pg_sleep(0.3)", [], 500)
+    assert rows == [(1,)]
+    assert [q["sql"] for q in statements.captured_queries][-1] == "SELECT 1"
+    with CaptureQueriesContext(db) as statements:
+        rows = engine.rows_within_time_limit("default", "SELECT 2", [], 5000)
+    assert rows == [(2,)]
+    assert len(statements.captured_queries) == 1
