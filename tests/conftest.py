@@ -109,7 +109,7 @@ def _clear_cache() -> None:
     """Rate limits, cached fragments, the process's reference labels and its copy of the
     search's table statistics must not leak from one test into the next (a test's rows are
     rolled back: no signal says so). Each test's first search of several words reads the
-    statistics (``engine._lexeme_shares``): the query counts pinned say so."""
+    statistics (``engine._statistics``): the query counts pinned say so."""
     from portal.reference.selectors import clear_labels
     from portal.search import engine
 

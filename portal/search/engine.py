@@ -1049,12 +1049,6 @@ def _statistics(qs: models.QuerySet[Any]) -> _Statistics:
     return statistics
 
 
-def _lexeme_shares(qs: models.QuerySet[Any]) -> dict[str, float]:
-    """The share of ``qs``'s table's rows whose ``search_vector`` holds each of its most
-    common lexemes (PostgreSQL's statistics, ``ANALYZE``), kept ``STATISTICS_SECONDS``."""
-    return _statistics(qs).shares.get("search_vector", {})
-
-
 def estimated_share(prepared: Prepared, qs: models.QuerySet[Any]) -> float:
     """The share of ``qs``'s table's rows estimated to have every word of the query as typed
     (tier 4), as PostgreSQL estimates it: each word's share (its lexemes', summed over the
@@ -1062,7 +1056,7 @@ def estimated_share(prepared: Prepared, qs: models.QuerySet[Any]) -> float:
     with a phrase, ``OR`` or an excluded word (``Prepared.term_lexemes``)."""
     if not prepared.term_lexemes:
         return 0.0
-    shares = _lexeme_shares(qs)
+    shares = _statistics(qs).shares.get("search_vector", {})
     share = 1.0
     for lexemes in prepared.term_lexemes:
         share *= min(1.0, sum(shares.get(lexeme, 0.0) for lexeme in lexemes))
