@@ -20,10 +20,8 @@ from itertools import chain
 from typing import Any
 
 import django_filters
-from django.contrib.postgres.fields import ArrayField
 from django.db import connections
-from django.db.models import BigIntegerField, Case, Count, F, Model, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, Count, F, Model, Q, QuerySet, Value, When
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -286,15 +284,6 @@ class FacetedFilterSet(django_filters.FilterSet):
                 options[key] = FacetOption(key, label, 0, True)
 
 
-def organisation_theme_ids() -> RawSQL:
-    """An organisation's theme ids (``bigint[]``): the row's ``theme_ids`` column, kept by
-    triggers on the themes table (migration ``cooperation.0005``)."""
-    table = connections[Organisation._default_manager.db].ops.quote_name(
-        Organisation._meta.db_table
-    )
-    return RawSQL(f"{table}.theme_ids", (), output_field=ArrayField(BigIntegerField()))  # noqa: S611 - a constant column name
-
-
 def _country_filter(**kwargs: Any) -> django_filters.ModelMultipleChoiceFilter:
     return django_filters.ModelMultipleChoiceFilter(
         queryset=Country.objects.all(), to_field_name="code", **kwargs
@@ -396,7 +385,7 @@ class OrganisationFilterSet(FacetedFilterSet):
         return self._summary_result(rows)
 
     def facet_columns(self) -> Sequence[Any]:
-        return (F("country_id"), F("type"), organisation_theme_ids())
+        return (F("country_id"), F("type"), F("theme_ids"))
 
     def summary_of_rows(self, rows: Sequence[tuple[Any, ...]]) -> tuple[int, dict[str, Facet]]:
         """``summary`` counted here from each candidate's country, type and themes (the values

@@ -530,6 +530,9 @@ def generated_organisation_row(
     (the seeder's and the partner-search benchmark's; the benchmark gives longer descriptions)."""
     names = search.name_variants(spec.name, spec.name_alt, spec.short_name, spec.city)
     terms = _organisation_terms(ref, spec)
+    # with the ids of the themes the caller adds next: the themes' trigger then leaves the row
+    # as it is (written once: migration cooperation.0017)
+    theme_ids = sorted(theme.pk for theme in ref.theme_list(spec.themes))
     return Organisation(
         name=spec.name,
         name_alt=spec.name_alt,
@@ -548,6 +551,7 @@ def generated_organisation_row(
         search_names=names,
         search_terms=terms,
         search_keys=search.skeleton_keys(names, terms),
+        theme_ids=theme_ids,
     )
 
 

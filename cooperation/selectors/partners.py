@@ -53,7 +53,6 @@ from cooperation.filters import (
     FacetedFilterSet,
     OrganisationFilterSet,
     ResearcherFilterSet,
-    organisation_theme_ids,
 )
 from cooperation.models import CooperationOffer, Organisation, ResearcherProfile
 from portal.reference.models import ThematicPriority
@@ -97,11 +96,10 @@ class ListSpec:
     #: without a search, keep the total and facets (``FilterSet.summary``) this many seconds
     #: in the cache, keyed by the filters and a generation bumped on every write (0: never)
     browse_cache_seconds: int = 0
-    #: in place of ``prefetch_related`` on the page (the CSV export still prefetches):
-    #: annotations of the page's rows, then a function given the rows and the facets, which
-    #: attaches related objects to the rows (the themes of the organisations: their ids are an
-    #: array in the row, their labels those of the theme facet, no query)
-    page_annotate: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None
+    #: in place of ``prefetch_related`` on the page (the CSV export still prefetches): a
+    #: function given the rows and the facets, which attaches related objects to the rows (the
+    #: themes of the organisations: their ids are an array in the row, their labels those of
+    #: the theme facet, no query)
     attach: Callable[[list[Any], dict[str, Facet]], None] | None = None
     #: the cache generation key of ``browse_cache_seconds``
     cache_namespace: str = ""
@@ -252,8 +250,6 @@ def build_list(
     rows = found.rows
     if spec.attach is not None:
         rows = rows.prefetch_related(None)
-    if spec.page_annotate is not None:
-        rows = spec.page_annotate(rows)
     paginator = Paginator(rows, page_size)
     if summary is not None:
         paginator.count = summary[0]  # known: Paginator need not COUNT
@@ -358,15 +354,13 @@ def _search_list(found: FilteredRows, page: Any, page_size: int) -> ListResult:
 
 def _search_page_rows(spec: ListSpec, prepared: Prepared, rows: QuerySet[Any]) -> QuerySet[Any]:
     """The rows of a page of search results as the page shows them: each with its excerpt,
-    without the columns it does not show (``search_page_defer``), with the page's own
-    annotations in place of the prefetches (``page_annotate``, ``attach``)."""
+    without the columns it does not show (``search_page_defer``), without the prefetches that
+    ``attach`` replaces."""
     rows = rows.annotate(headline=engine.headline(spec.search, prepared))
     if spec.search_page_defer:
         rows = rows.defer(*spec.search_page_defer)
     if spec.attach is not None:
         rows = rows.prefetch_related(None)
-    if spec.page_annotate is not None:
-        rows = spec.page_annotate(rows)
     return rows
 
 
@@ -444,14 +438,8 @@ ORGANISATION_LIST = ListSpec(
     ),
     browse_cache_seconds=60,
     cache_namespace="organisations",
-    page_annotate=lambda rows: _with_theme_ids(rows),
     attach=lambda rows, facets: _attach_themes(rows, facets),
 )
-
-
-def _with_theme_ids(rows: QuerySet[Organisation]) -> QuerySet[Organisation]:
-    """Each row with the array of its theme ids (a column of the row: no query of its own)."""
-    return rows.annotate(theme_ids=organisation_theme_ids())
 
 
 def _attach_themes(rows: list[Organisation], facets: dict[str, Facet]) -> None:
@@ -459,19 +447,9 @@ def _attach_themes(rows: list[Organisation], facets: dict[str, Facet]) -> None:
 
     The themes of the rows of a page are among the options of the theme facet (it counts every
     row that the other filters keep, so every row shown): their labels and order are taken from
-    it. Without the ids in the rows (a page sorted otherwise), one small query reads them.
+    it, the ids from the row's own ``theme_ids``.
     """
-    theme_ids: dict[int, set[int]] = {}
-    if rows and not hasattr(rows[0], "theme_ids"):
-        pairs = Organisation.themes.through.objects.filter(
-            organisation_id__in=[row.pk for row in rows]
-        ).values_list("organisation_id", "thematicpriority_id")
-        for organisation_id, theme_id in pairs:
-            theme_ids.setdefault(organisation_id, set()).add(theme_id)
-    row_ids = {
-        row.pk: {str(pk) for pk in getattr(row, "theme_ids", None) or theme_ids.get(row.pk) or ()}
-        for row in rows
-    }
+    row_ids = {row.pk: {str(pk) for pk in row.theme_ids} for row in rows}
     needed = set().union(*row_ids.values())
     themes: list[Any] = list(facets["theme"].options)
     if not needed <= {option.value for option in themes}:

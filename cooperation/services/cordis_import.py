@@ -17,11 +17,13 @@ overwrites the name, type, country, city or website of an organisation that alre
 may have been edited since, or created by its members with the same PIC); it only adds or updates
 participations and recomputes the FP7 track record from them.
 
-Importing leaves search ready and the table compact: a new organisation is inserted with its
-search columns (PostgreSQL generates the vectors), a track record is written only where it
-changed (a re-import of unchanged data writes no organisation row, so the table does not grow),
-the report counts the organisations whose track record changed, and the tables written are
-analysed at the end so that the planner knows the new rows at once.
+Importing leaves search ready and the table compact: a new organisation is inserted once, at
+the end, with its search columns (PostgreSQL generates the vectors) and its track record (a row
+inserted and then rewritten would leave a dead row behind it), an existing organisation's
+track record is written only where it changed (a re-import of unchanged data writes no
+organisation row, so the table does not grow), the report counts the organisations whose track
+record changed, and the tables written are analysed at the end so that the planner knows the
+new rows at once.
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -113,6 +116,7 @@ class _Importer:
         self.organisation_ids: dict[str, int] = {}  # ParticipationRow.organisation_key -> pk
         self.touched: set[int] = set()  # organisations whose participations were written
         self.created: list[int] = []
+        self.new: list[Organisation] = []  # created, not yet inserted (``finish``)
         self.countries = Country.objects.in_bulk(list(country_ids.values()))
 
     def write(self, rows: list[ParticipationRow]) -> None:
@@ -169,13 +173,18 @@ class _Importer:
             organisation.search_keys = search.skeleton_keys(
                 organisation.search_names, organisation.search_terms
             )
-        Organisation.objects.bulk_create(new, batch_size=BATCH_SIZE)
-        for organisation in new:
+        # Inserted by ``finish`` with their track record, so that each is written once (a row
+        # inserted and then given its track record leaves a dead row behind it: a table half
+        # empty). Their participations, written before them, refer to their ids taken now
+        # (the foreign key is checked at the end of the transaction).
+        for organisation, pk in zip(new, _new_ids(len(new)), strict=True):
+            organisation.pk = pk
             key = (
                 f"pic:{organisation.pic}" if organisation.pic else f"key:{organisation.cordis_key}"
             )
-            self.organisation_ids[key] = organisation.pk
-            self.created.append(organisation.pk)
+            self.organisation_ids[key] = pk
+            self.created.append(pk)
+        self.new.extend(new)
         self.report.organisations_created += len(new)
 
     def _write_participations(self, rows: list[ParticipationRow]) -> None:
@@ -218,15 +227,30 @@ class _Importer:
         self.touched |= organisation_ids
 
     def finish(self) -> None:
-        """Recompute the track records (writing only those that changed), add the words of the
-        new organisations to the word table, merge the search indexes' pending entries and analyse
-        the tables written.
+        """Insert the new organisations with their track records, recompute those of the
+        existing ones (writing only those that changed), add the words of the new organisations
+        to the word table, merge the search indexes' pending entries and analyse the tables
+        written.
 
         The import changes no searchable text (names, city, country, themes, keywords) of the
-        organisations that already existed; the new ones were inserted with their search
+        organisations that already existed; the new ones are inserted with their search
         columns (as ``organisation_index`` computes them for a row without themes or keywords).
         """
-        for ids in _chunks(sorted(self.touched)):
+        for start in range(0, len(self.new), BATCH_SIZE):
+            batch = self.new[start : start + BATCH_SIZE]
+            records = organisation_track_records(ids=[organisation.pk for organisation in batch])
+            for organisation in batch:
+                record = records.get(organisation.pk)
+                if record is not None:
+                    (
+                        organisation.fp7_participations,
+                        organisation.fp7_coordinations,
+                        organisation.fp7_ec_contribution,
+                    ) = record
+                    self.report.organisations_changed += 1
+            Organisation.objects.bulk_create(batch)
+        created = set(self.created)
+        for ids in _chunks(sorted(self.touched - created)):
             self.report.organisations_changed += organisation_track_record_refresh(ids=ids)
         for ids in _chunks(self.created):
             words.words_add(indexing.ORGANISATION_SEARCH, ids)
@@ -238,29 +262,64 @@ class _Importer:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
+def _new_ids(count: int) -> list[int]:
+    """``count`` organisation ids from the table's sequence, for rows inserted later."""
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [Organisation._meta.db_table, Organisation._meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _track_records_sql() -> str:
+    """Per organisation among ``%(ids)s`` with FP7 participations: (``organisation_id``, ``n``,
+    ``c``, ``e``), the numbers of participations and of coordinator roles and the EU
+    contribution; the one definition of an organisation's track record."""
+    participations = connection.ops.quote_name(OrganisationParticipation._meta.db_table)
+    # Only a quoted table name and constants are put in the text.
+    return f"""
+        SELECT p.organisation_id, COUNT(*) AS n,
+               COUNT(*) FILTER (WHERE p.role = %(coordinator)s) AS c,
+               COALESCE(SUM(p.ec_contribution), 0) AS e
+        FROM {participations} p
+        WHERE p.organisation_id = ANY(%(ids)s) AND p.programme = 'FP7'
+        GROUP BY p.organisation_id
+    """  # noqa: S608
+
+
+def _track_records_params(ids: Iterable[int]) -> dict[str, Any]:
+    return {"coordinator": OrganisationParticipation.Role.COORDINATOR.value, "ids": list(ids)}
+
+
+def organisation_track_records(*, ids: Iterable[int]) -> dict[int, tuple[int, int, Decimal]]:
+    """The FP7 track record of each organisation among ``ids`` that has one (participations,
+    coordinator roles, EU contribution), from its participation rows (the organisation row
+    itself need not exist yet)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_track_records_sql(), _track_records_params(ids))
+        return {pk: (n, c, e) for pk, n, c, e in cursor.fetchall()}
+
+
 def organisation_track_record_refresh(*, ids: Iterable[int]) -> int:
     """Recompute ``Organisation.fp7_*`` from the organisations' FP7 participation rows; only
     rows whose record changed are written. The number of organisations written."""
     organisations = connection.ops.quote_name(Organisation._meta.db_table)
-    participations = connection.ops.quote_name(OrganisationParticipation._meta.db_table)
-    # Only quoted table names and constants are put in the text.
+    # Only a quoted table name and the track records' statement are put in the text.
     sql = f"""
         UPDATE {organisations} o
-        SET fp7_participations = s.n, fp7_coordinations = s.c, fp7_ec_contribution = s.e
-        FROM (
-            SELECT x.id, COUNT(p.id) AS n,
-                   COUNT(p.id) FILTER (WHERE p.role = %s) AS c,
-                   COALESCE(SUM(p.ec_contribution), 0) AS e
-            FROM {organisations} x
-            LEFT JOIN {participations} p ON p.organisation_id = x.id AND p.programme = 'FP7'
-            WHERE x.id = ANY(%s)
-            GROUP BY x.id
-        ) s
-        WHERE o.id = s.id AND (o.fp7_participations, o.fp7_coordinations, o.fp7_ec_contribution)
-              IS DISTINCT FROM (s.n, s.c, s.e)
+        SET fp7_participations = COALESCE(s.n, 0), fp7_coordinations = COALESCE(s.c, 0),
+            fp7_ec_contribution = COALESCE(s.e, 0)
+        FROM {organisations} x
+        LEFT JOIN ({_track_records_sql()}) s ON s.organisation_id = x.id
+        WHERE x.id = ANY(%(ids)s) AND o.id = x.id
+          AND (o.fp7_participations, o.fp7_coordinations, o.fp7_ec_contribution)
+              IS DISTINCT FROM (COALESCE(s.n, 0), COALESCE(s.c, 0), COALESCE(s.e, 0))
     """  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [OrganisationParticipation.Role.COORDINATOR.value, list(ids)])
+        cursor.execute(sql, _track_records_params(ids))
         return cursor.rowcount
 
 

@@ -782,6 +782,59 @@ def test_each_organisations_theme_ids_are_kept_whatever_writes_them():
     assert _theme_ids_column(first, second) == [[ict.pk], []]
 
 
+def _organisation_rows_updated() -> int:
+    """Rows of the organisations' table updated so far in this transaction (the test's)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_tup_upd FROM pg_stat_xact_user_tables "
+            "WHERE relid = 'cooperation_organisation'::regclass"
+        )
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def test_a_new_organisation_given_its_themes_ids_is_written_once():
+    """Migration cooperation 0017: the themes' trigger leaves a row whose ``theme_ids`` are
+    already right (the seeders write them with the row); rewriting every new row would leave
+    the table half empty once vacuumed. A change of themes is still written."""
+    ict, energy = theme("ICT"), theme("ENERGY")
+    first = org("Alpha Institute", theme_ids=sorted([ict.pk, energy.pk]))
+    before = _organisation_rows_updated()
+    first.themes.set([energy, ict])
+    assert _theme_ids_column(first) == [sorted([energy.pk, ict.pk])]
+    assert _organisation_rows_updated() == before
+    first.themes.remove(energy)
+    assert _theme_ids_column(first) == [[ict.pk]]
+    assert _organisation_rows_updated() == before + 1
+
+
+def test_the_seeders_write_each_generated_organisation_once():
+    from cooperation.demo import generated
+    from cooperation.demo.common import Reference
+
+    ref = Reference.load()
+    specs = {i: generated.generated_organisation(i) for i in range(40)}
+    rows = [
+        generated.generated_organisation_row(ref, i, spec, now=timezone.now(), fp7_participations=0)
+        for i, spec in specs.items()
+    ]
+    before = _organisation_rows_updated()
+    Organisation.objects.bulk_create(rows)
+    through = Organisation.themes.through
+    through.objects.bulk_create(
+        [
+            through(organisation_id=row.pk, thematicpriority=theme)
+            for row, spec in zip(rows, specs.values(), strict=True)
+            for theme in ref.theme_list(spec.themes)
+        ]
+    )
+    assert _organisation_rows_updated() == before
+    assert any(row.theme_ids for row in rows)
+    assert _theme_ids_column(*rows) == [
+        sorted(row.themes.values_list("pk", flat=True)) for row in rows
+    ]
+
+
 def test_the_beginning_of_a_word_finds_it_below_whole_words():
     org("Novosibirsk State University")
     org("Novosib Consulting")
