@@ -43,6 +43,8 @@ ORGANISATION_SEARCH = SearchSpec(
     all_index=True,
     # tiers 1-2 of several words from the names alone (migration 0016)
     names_index=True,
+    # tier 1 (the phrase) from the pairs of the names' words (migration 0018)
+    pairs_index=True,
 )
 RESEARCHER_SEARCH = SearchSpec(
     model=ResearcherProfile, order=(Lower("user__name"), "pk"), description=None

@@ -56,6 +56,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import OperationalError, connections, models, transaction
@@ -130,6 +131,9 @@ class SearchSpec:
     #: ``model``'s table has the GIN index of ``NAMES_VECTOR`` (the names' lexemes): tiers 1
     #: and 2 of several words common in the head are read from it (``ranked``)
     names_index: bool = False
+    #: ``model``'s table has the GIN index of ``PAIRS_VECTOR`` (the pairs of the names'
+    #: lexemes): tier 1 of several words (the phrase) is read from it (``ranked``)
+    pairs_index: bool = False
 
     @property
     def description_columns(self) -> tuple[str, ...]:
@@ -226,6 +230,10 @@ class Prepared:
     #: search of the names' index; the same rows as ``tiers[2]``)
     names_tiers: dict[int, Q] = field(default_factory=dict)
 
+    #: tier 1's condition over ``PAIRS_VECTOR`` (the rows holding the phrase's pairs of
+    #: lexemes, each then tested for the phrase: the same rows as ``tiers[1]``)
+    pairs_tiers: dict[int, Q] = field(default_factory=dict)
+
     #: the lexemes of each word of a query of plain words (every script it is searched in;
     #: ``estimated_share``); empty for a query with a phrase, ``OR`` or an excluded word
     term_lexemes: list[list[str]] = field(default_factory=list)
@@ -246,7 +254,13 @@ class Prepared:
         return self.tiers[5] if 5 in self.tiers else self.tiers[4]
 
     def compiled(
-        self, tier: int | None, qs: models.QuerySet[Any], *, walk: bool = False, names: bool = False
+        self,
+        tier: int | None,
+        qs: models.QuerySet[Any],
+        *,
+        walk: bool = False,
+        names: bool = False,
+        pairs: bool = False,
     ) -> RawSQL:
         """The condition of ``tier`` (None: ``any_tier``) as SQL over ``qs``'s table, compiled
         once per search: a search's statements (the probe's two, a statement per tier read,
@@ -254,10 +268,22 @@ class Prepared:
         tsqueries again and again (4-6 ms each for the readings of tier 5 of two words)."""
         if tier is None:
             tier = 5 if 5 in self.tiers else 4
-        form = "names" if names else "walk" if walk and tier in self.walk_tiers else ""
+        form = (
+            "names"
+            if names
+            else "pairs"
+            if pairs
+            else "walk"
+            if walk and tier in self.walk_tiers
+            else ""
+        )
         key = (qs.db, qs.model._meta.label, tier, form)
         if key not in self._compiled:
-            condition = {"names": self.names_tiers, "walk": self.walk_tiers}.get(form, self.tiers)
+            condition = {
+                "names": self.names_tiers,
+                "pairs": self.pairs_tiers,
+                "walk": self.walk_tiers,
+            }.get(form, self.tiers)
             sql, params = _compiled_condition(condition[tier], qs)
             self._compiled[key] = RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 - Django compiled it
         return self._compiled[key]
@@ -554,9 +580,11 @@ def prepare(query: str, *, using: str = "default", all_index: bool = False) -> P
     name_queries: dict[int, str] = {}
     estimates: dict[str, list[Estimate]] = {}
     plain = [t for t in parsed.positive if t != "OR"]
+    pairs_tiers: dict[int, Q] = {}
     if len(parsed.words) > 1 and "OR" not in parsed.positive and len(plain) > 1:
         phrase = " ".join(parsed.words)
         name_queries[1] = _alternatives(text.script_variants(phrase), "A")
+        pairs_tiers[1] = phrase_in_names(text.script_variants(phrase), name_queries[1])
     name_queries[2] = _terms_query(parsed, "A")
     for tier, name_query in name_queries.items():
         tiers[tier] = Q(head_vector=_tsquery(name_query))
@@ -614,6 +642,7 @@ def prepare(query: str, *, using: str = "default", all_index: bool = False) -> P
         name_queries=name_queries,
         walk_tiers=walk_tiers,
         names_tiers={tier: without_excluded(c) for tier, c in names_tiers.items()},
+        pairs_tiers={tier: without_excluded(c) for tier, c in pairs_tiers.items()},
         term_lexemes=[
             text.unique(lexeme for v in variants[t] for lexeme in found.lexemes.get(v, ()))
             for t in terms
@@ -742,6 +771,50 @@ def _names_vector() -> Func:
         template='%(function)s(%(expressions)s::"char"[])',
         output_field=SearchVectorField(),
     )
+
+
+#: the pairs of a row's names' lexemes at most three positions apart, with their distance
+#: (``portal_search_pairs``, migration ``search.0004``); a model whose table has a GIN index
+#: of it reads tier 1 (the phrase) from it
+PAIRS_VECTOR = f"portal_search_pairs({NAMES_VECTOR})"
+
+
+class _Contains(Func):
+    """``array @> array`` as a condition."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " @> "
+    output_field = BooleanField()
+
+
+def phrase_in_names(phrases: Sequence[str], name_query: str) -> Q:
+    """Tier 1 over ``PAIRS_VECTOR``: the rows whose names hold the pairs of lexemes of one of
+    ``phrases`` (a GIN search of the pairs' index), each tested for ``name_query`` (the
+    phrase's tsquery, by ``ts_match_vq``, which no index serves: with ``@@`` PostgreSQL may
+    intersect the words' index too, and then test every row of it, computing its pairs)."""
+    row_pairs = Func(
+        _names_vector(), function="portal_search_pairs", output_field=ArrayField(TextField())
+    )
+    contains = [
+        Q(
+            _Contains(
+                row_pairs,
+                Func(
+                    Value(phrase),
+                    template=(
+                        f"portal_search_pairs(to_tsvector('{SEARCH_CONFIG}'::regconfig, "
+                        "%(expressions)s))"
+                    ),
+                    output_field=ArrayField(TextField()),
+                ),
+            )
+        )
+        for phrase in text.unique(p for p in phrases if text.words_of(p))
+    ]
+    exact = Func(
+        F("head_vector"), _tsquery(name_query), function="ts_match_vq", output_field=BooleanField()
+    )
+    return functools.reduce(operator.or_, contains) & Q(exact)
 
 
 def every_word_in_some_form_all(forms: Sequence[WordForms]) -> Q:
@@ -878,6 +951,18 @@ def _order_by(order: Any) -> OrderBy:
     return order.asc()
 
 
+def _names_form(spec: SearchSpec, prepared: Prepared, tier: int) -> dict[str, bool]:
+    """How ``Prepared.compiled`` reads ``tier`` sorted from the model's own index of it, if
+    any: tier 1 (the phrase in the name) from the names' pairs of words, tier 2 (the words
+    in the name) from the names' lexemes; over the head's index, every row with the words
+    anywhere in its head is a candidate."""
+    if tier == 1 and spec.pairs_index and tier in prepared.pairs_tiers:
+        return {"pairs": True}
+    if tier == 2 and spec.names_index and tier in prepared.names_tiers:
+        return {"names": True}
+    return {}
+
+
 def _tier_rows(
     qs: models.QuerySet[Any],
     spec: SearchSpec,
@@ -890,12 +975,18 @@ def _tier_rows(
 ) -> tuple[str, list[Any]]:
     """The statement of the first ``limit`` ids of ``tier`` (its condition, none of the
     ``earlier`` ones) in the tie-break order; ``read_sorted``: read from the GIN index and
-    sorted, not by walking the tie-break index. ``EmptyResultSet`` when nothing can match."""
+    sorted (``_names_form``), not by walking the tie-break index. ``EmptyResultSet`` when
+    nothing can match."""
     order = [_unindexed(o) for o in spec.order] if read_sorted else spec.order
+    condition = (
+        prepared.compiled(tier, qs, **_names_form(spec, prepared, tier))
+        if read_sorted
+        else prepared.compiled(tier, qs, walk=True)
+    )
     return _not_earlier(
         qs,
         ("tier", spec, read_sorted, limit),
-        prepared.compiled(tier, qs, walk=not read_sorted),
+        condition,
         earlier,
         lambda rows: rows.order_by(*order).values_list("pk", flat=True)[:limit],
     )
@@ -1376,6 +1467,23 @@ def ranked(
     walk_head = False
     if (
         several
+        and spec.pairs_index
+        and 1 in head
+        and {2, 3} <= set(head)
+        and _sorted_cap(prepared, 3, qs) == 0
+        and estimated_rows(prepared, 3, qs) is not None
+    ):
+        # Tiers 1-3 one by one, as any other tier, when the statistics put tier 3 at more
+        # than a few thousand rows: in one statement over the words' index, every row with
+        # the words in its head is tested and sorted ("Институт Institute": 26,026 rows with
+        # both words in the name, none with the phrase, 71 ms; "State University": 35 ms).
+        # One by one, a tier sparse in the probe's sample is read from the model's index of
+        # it (tier 1 from the names' pairs of words, tier 2 from the names), at most the cap,
+        # and the others, and those past the cap, are walked.
+        head = []
+        walk_head = True
+    if (
+        several
         and spec.names_index
         and {2, 3} <= set(head)
         and 3 not in sparse
@@ -1478,10 +1586,16 @@ def ranked(
         found: list[tuple[Any, ...]] | None = None
         empty = False
         cap = 0 if read_sorted else _sorted_cap(prepared, tier, qs)
+        indexed = _names_form(spec, prepared, tier)
+        if walk_head and read_sorted and indexed:
+            # sparse in the probe's sample, which may miss where a tier's rows are (the
+            # table's order is that of the imports): a name tier from its own index, at most
+            # ``_cap`` rows, walked past them
+            cap, read_sorted = _cap(qs), False
         if cap:
             # estimated small: read from the GIN index and sorted, at most ``cap`` rows (a walk
             # misled by the planner's estimate reads thousands of rows from TOAST for it)
-            capped = sorted_within(prepared.compiled(tier, qs), cap, tier=tier)
+            capped = sorted_within(prepared.compiled(tier, qs, **indexed), cap, tier=tier)
             if capped is not None:
                 earlier.append(prepared.compiled(tier, qs))
                 ids += [pk for pk, _tier in capped]

@@ -1515,6 +1515,19 @@ def test_a_tier_estimated_small_is_read_sorted_from_the_gin_index_not_walked(mon
     assert "MATERIALIZED" not in sql[1]
 
 
+def _solar_energy_analysed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[partners.FilteredRows, engine.Prepared, list[int]]:
+    """The table analysed, the search "solar energy" (its tier 3 estimated common) and the
+    reference's ids."""
+    _analysed(monkeypatch)
+    found = partners.organisation_rows({"q": "solar energy"})
+    prepared = found.prepared
+    assert prepared is not None
+    assert engine._sorted_cap(prepared, 3, found.filtered) == 0  # tier 3 estimated common
+    return found, prepared, reference_ids("solar energy")
+
+
 def test_tiers_1_and_2_of_words_common_in_the_head_are_read_from_the_names_index(monkeypatch):
     """Two words in the keywords of most rows: tiers 1-2 (the words in the name) are read
     from the names' index, which holds only the names (over the head's index, every row of
@@ -1527,14 +1540,11 @@ def test_tiers_1_and_2_of_words_common_in_the_head_are_read_from_the_names_index
         + [(f"Energy Institute for Solar Cells {i}", "", "", i % 4) for i in range(5)]  # 2
         + [(f"Chemistry Institute {i}", "catalysis", "Surfaces.", 0) for i in range(200)]
     )
-    _analysed(monkeypatch)
-    found = partners.organisation_rows({"q": "solar energy"})
-    prepared = found.prepared
-    assert prepared is not None
-    assert engine._sorted_cap(prepared, 3, found.filtered) == 0  # tier 3 estimated common
-    expected = reference_ids("solar energy")
+    found, prepared, expected = _solar_energy_analysed(monkeypatch)
+    # a model with the names' index and without that of their pairs of words
+    spec = dataclasses.replace(indexing.ORGANISATION_SEARCH, pairs_index=False)
     with CaptureQueriesContext(connection) as statements:
-        ranked = engine.ranked(found.filtered, indexing.ORGANISATION_SEARCH, prepared, limit=30)
+        ranked = engine.ranked(found.filtered, spec, prepared, limit=30)
     assert ranked.ids == expected[:31]
     assert ranked.tiers == [1] * 5 + [2] * 5 + [3] * 21
     read = [q["sql"] for q in statements.captured_queries if "ORDER BY" in q["sql"]]
@@ -1543,13 +1553,108 @@ def test_tiers_1_and_2_of_words_common_in_the_head_are_read_from_the_names_index
     assert "ts_filter" not in read[1]
     assert "COALESCE" not in read[1]  # tier 3: the tie-break's order, which an index gives
     # without the names' index: one statement, tiers 1-3 from the head's index, sorted
-    spec = dataclasses.replace(indexing.ORGANISATION_SEARCH, names_index=False)
+    spec = dataclasses.replace(spec, names_index=False)
     with CaptureQueriesContext(connection) as statements:
         ranked = engine.ranked(found.filtered, spec, prepared, limit=30)
     assert ranked.ids == expected[:31]
     read = [q["sql"] for q in statements.captured_queries if "ORDER BY" in q["sql"]]
     assert len(read) == 1
     assert "ts_filter" not in read[0]
+
+
+def test_the_phrase_is_read_from_the_name_pairs_index_then_tiers_2_and_3_are_walked(
+    monkeypatch,
+):
+    """Two words in the names of most rows, the phrase in few ("Институт Institute": 26,026
+    names with both words, none with the phrase, all tested and sorted in 71 ms): tier 1 is
+    read from the index of the names' pairs of words, then tiers 2 and 3 are walked. The
+    order is exactly the reference's."""
+    _bulk(
+        [(f"Energy Laboratory for Solar Research {i}", "", "Surfaces.", i % 4) for i in range(300)]
+        + [(f"Solar Energy Centre {i}", "", "Surfaces.", i % 3) for i in range(4)]  # tier 1
+        + [(f"Materials Centre {i}", "solar energy", "Surfaces.", i % 4) for i in range(100)]
+        + [(f"Chemistry Institute {i}", "catalysis", "Surfaces.", 0) for i in range(100)]
+    )
+    found, prepared, expected = _solar_energy_analysed(monkeypatch)
+    spec = indexing.ORGANISATION_SEARCH
+
+    def read(limit: int, sparse: frozenset[int]) -> list[str]:
+        with CaptureQueriesContext(connection) as statements:
+            ranked = engine.ranked(found.filtered, spec, prepared, limit=limit, sparse=sparse)
+        assert ranked.ids == expected[: limit + 1]
+        if limit == 30:
+            assert ranked.tiers == [1] * 4 + [2] * 27
+        return [q["sql"] for q in statements.captured_queries if "ORDER BY" in q["sql"]]
+
+    statements = read(30, frozenset({1}))  # the phrase in 4 of 504 rows: sparse
+    assert len(statements) == 2
+    assert "portal_search_pairs" in statements[0]  # tier 1: the pairs' index, sorted
+    assert "portal_search_pairs" not in statements[1]
+    assert "COALESCE" not in statements[1]  # tier 2: the tie-break's order, which an index gives
+    # page 2 and beyond: tier 3 walked after tier 2
+    read(330, frozenset({1}))
+    # a sparse tier 2: from the names' index, sorted, at most the cap (counted)
+    statements = read(30, frozenset({1, 2}))
+    assert "ts_filter" in statements[1]
+    assert "MATERIALIZED" in statements[1]
+    assert "portal_search_pairs" not in statements[1]
+    # a phrase the probe found often is walked
+    statements = read(30, frozenset())
+    assert "portal_search_pairs" not in statements[0]
+    assert "COALESCE" not in statements[0]
+    # a sparse phrase in more rows than a sorted read may count is walked too
+    monkeypatch.setattr(engine, "_cap", lambda qs: 2)
+    statements = read(30, frozenset({1}))
+    assert "portal_search_pairs" in statements[0]
+    assert "COALESCE" not in statements[1]
+    # without the pairs' index: tiers 1-2 from the names' index, sorted, then tier 3
+    spec = dataclasses.replace(spec, pairs_index=False)
+    assert "portal_search_pairs" not in "".join(read(30, frozenset({1})))
+
+
+def test_the_name_pairs_condition_holds_for_exactly_the_rows_of_tier_1():
+    """``Prepared.pairs_tiers[1]`` (the rows whose names hold the phrase's pairs of lexemes,
+    each tested for the phrase) holds exactly the rows of tier 1, read from its index: stop
+    words inside the phrase, the other script, a hyphen, the phrase across two names of a row
+    (the name and the other script's name), repeated words."""
+    for name, name_alt in (
+        ("University of Tartu", ""),
+        ("Tartu University", ""),
+        ("University Hospital of Tartu", ""),
+        ("Тартуский университет", "University of Tartu"),
+        ("Institute of Tartu University", ""),
+        ("Tartu Tartu University of Tartu", ""),
+        ("Санкт-Петербургский университет", ""),
+        ("Saint Petersburg University", ""),
+        ("Институт физики", "Institute of Physics"),
+        ("Physics Institute", ""),
+    ):
+        org(name, name_alt)
+    public = partners.organisation_public_queryset()
+    found: dict[str, int] = {}
+    for query in (
+        "University of Tartu",
+        "Tartu University",
+        "university tartu",
+        "Институт Institute",
+        "Institute of Physics",
+        "Physics Institute",
+        "Санкт-Петербургский университет",
+        "Petersburg University",
+        "физики Institute",
+    ):
+        prepared = engine.prepare(query)
+        assert prepared is not None
+        tier_1 = set(public.filter(prepared.tiers[1]).values_list("pk", flat=True))
+        pairs = set(public.filter(prepared.pairs_tiers[1]).values_list("pk", flat=True))
+        assert pairs == tier_1, query
+        found[query] = len(tier_1)
+        assert "coop_org_name_pairs_gin" in _gin_plan(prepared.pairs_tiers[1])
+    # the phrases are found where they are, and only there
+    assert found["University of Tartu"] == 3
+    assert found["Tartu University"] == 3
+    assert found["Институт Institute"] == 0
+    assert found["Physics Institute"] == 1
 
 
 def test_the_names_index_reads_the_rows_of_tier_2():
