@@ -125,7 +125,8 @@ class Organisation(SearchableMixin):
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     # The ids of ``themes``, sorted, in the row: a list page counts and shows the themes of
     # its rows without reading the many-to-many table. PostgreSQL triggers on that table keep
-    # it right whatever writes the themes (migrations 0005, 0017); a bulk writer that knows a
+    # it right whatever writes the themes (migrations 0005, 0017), and one on this table
+    # whatever an update writes into it (0019: a stale full save); a bulk writer that knows a
     # new row's themes sets it with the row, so that the row is written once (a second write
     # of every new row would leave the table half empty: see 0017).
     theme_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)

@@ -1882,6 +1882,11 @@ NO_TABLE_SCAN = {"enable_seqscan": "off"}
 NEAR_LIMIT = 0.5
 
 
+def _query_canceled(exc: OperationalError) -> bool:
+    """The statement was cancelled (its time limit, or a late cancel of the one before)."""
+    return getattr(exc.__cause__, "pgcode", None) == "57014"  # query_canceled
+
+
 def _absorb_late_cancel(cursor: Any) -> None:
     """Run a trivial statement that takes the cancel a statement's timer fired as the
     statement ended, if it did: PostgreSQL then cancels the *next* statement of the session
@@ -1890,7 +1895,7 @@ def _absorb_late_cancel(cursor: Any) -> None:
     try:
         cursor.execute("SELECT 1")
     except OperationalError as exc:
-        if getattr(exc.__cause__, "pgcode", None) != "57014":  # query_canceled
+        if not _query_canceled(exc):
             raise
 
 
@@ -1934,7 +1939,7 @@ def rows_within_time_limit(
             cursor.execute(f"SELECT {restored}")
             return rows
     except OperationalError as exc:
-        if getattr(exc.__cause__, "pgcode", None) != "57014":  # query_canceled
+        if not _query_canceled(exc):
             raise
         return None
 

@@ -808,6 +808,22 @@ def test_a_new_organisation_given_its_themes_ids_is_written_once():
     assert _organisation_rows_updated() == before + 1
 
 
+def test_a_stale_organisation_saved_whole_does_not_write_back_its_old_theme_ids():
+    """Migration cooperation 0019: ``theme_ids`` is a model field; a full ``save()`` of an
+    organisation loaded before its themes changed leaves the ids of its themes."""
+    ict, energy = theme("ICT"), theme("ENERGY")
+    first = org("Alpha Institute")
+    first.themes.set([ict])
+    stale = Organisation.objects.get(pk=first.pk)
+    assert stale.theme_ids == [ict.pk]
+    first.themes.set([energy, ict])
+    stale.city = "Tartu"
+    stale.save()
+    assert _theme_ids_column(first) == [sorted([energy.pk, ict.pk])]
+    stale.refresh_from_db()
+    assert (stale.city, stale.theme_ids) == ("Tartu", sorted([energy.pk, ict.pk]))
+
+
 def test_the_seeders_write_each_generated_organisation_once():
     from cooperation.demo import generated
     from cooperation.demo.common import Reference
