@@ -55,7 +55,8 @@ from cooperation.filters import (
     ResearcherFilterSet,
 )
 from cooperation.models import CooperationOffer, Organisation, ResearcherProfile
-from portal.reference.models import ThematicPriority
+from portal.reference.models import ThematicPriority, bilingual_label
+from portal.reference.selectors import labels as reference_labels
 from portal.search import engine, text
 from portal.search.engine import Prepared, SearchSpec
 
@@ -96,10 +97,10 @@ class ListSpec:
     #: without a search, keep the total and facets (``FilterSet.summary``) this many seconds
     #: in the cache, keyed by the filters and a generation bumped on every write (0: never)
     browse_cache_seconds: int = 0
-    #: in place of ``prefetch_related`` on the page (the CSV export still prefetches): a
-    #: function given the rows and the facets, which attaches related objects to the rows (the
-    #: themes of the organisations: their ids are an array in the row, their labels those of
-    #: the theme facet, no query)
+    #: in place of ``prefetch_related`` and ``select_related`` on the page (the CSV export
+    #: still reads them): a function given the rows and the facets, which attaches related
+    #: objects to the rows (the themes and the country's name of the organisations: their ids
+    #: are in the row, their labels those the facets name, no query)
     attach: Callable[[list[Any], dict[str, Facet]], None] | None = None
     #: the cache generation key of ``browse_cache_seconds``
     cache_namespace: str = ""
@@ -249,7 +250,7 @@ def build_list(
     summary = _browse_summary(spec, filterset, found.base)
     rows = found.rows
     if spec.attach is not None:
-        rows = rows.prefetch_related(None)
+        rows = rows.prefetch_related(None).select_related(None)
     paginator = Paginator(rows, page_size)
     if summary is not None:
         paginator.count = summary[0]  # known: Paginator need not COUNT
@@ -354,13 +355,13 @@ def _search_list(found: FilteredRows, page: Any, page_size: int) -> ListResult:
 
 def _search_page_rows(spec: ListSpec, prepared: Prepared, rows: QuerySet[Any]) -> QuerySet[Any]:
     """The rows of a page of search results as the page shows them: each with its excerpt,
-    without the columns it does not show (``search_page_defer``), without the prefetches that
-    ``attach`` replaces."""
+    without the columns it does not show (``search_page_defer``), without the related rows
+    that ``attach`` replaces."""
     rows = rows.annotate(headline=engine.headline(spec.search, prepared))
     if spec.search_page_defer:
         rows = rows.defer(*spec.search_page_defer)
     if spec.attach is not None:
-        rows = rows.prefetch_related(None)
+        rows = rows.prefetch_related(None).select_related(None)
     return rows
 
 
@@ -438,12 +439,16 @@ ORGANISATION_LIST = ListSpec(
     ),
     browse_cache_seconds=60,
     cache_namespace="organisations",
-    attach=lambda rows, facets: _attach_themes(rows, facets),
+    attach=lambda rows, facets: _attach_labels(rows, facets),
 )
 
 
-def _attach_themes(rows: list[Organisation], facets: dict[str, Facet]) -> None:
-    """``row.theme_list``: the themes of each row in theme order, labelled; ``row.type_label``.
+def _attach_labels(rows: list[Organisation], facets: dict[str, Facet]) -> None:
+    """``row.theme_list``: the themes of each row in theme order, labelled; ``row.type_label``;
+    ``row.country_label``: the country's name in the page's language, from the process's
+    labels (``reference.selectors.labels``, which the facets name the countries from too):
+    joining the country to the page's twenty rows and making an object of each cost a
+    search page 0.5 ms.
 
     The themes of the rows of a page are among the options of the theme facet (it counts every
     row that the other filters keep, so every row shown): their labels and order are taken from
@@ -459,7 +464,10 @@ def _attach_themes(rows: list[Organisation], facets: dict[str, Facet]) -> None:
         for theme in themes:
             theme.value = str(theme.pk)
     type_labels = {value: str(label) for value, label in Organisation.Type.choices}
+    countries = reference_labels(country_ids={row.country_id for row in rows}).countries
     for row in rows:
+        _code, name_en, name_ru = countries[row.country_id]
+        row.country_label = bilingual_label(name_en, name_ru)  # type: ignore[attr-defined]
         ids = row_ids[row.pk]
         row.theme_list = [theme for theme in themes if theme.value in ids]  # type: ignore[attr-defined]
         # get_type_display() builds the choices dict again for every row

@@ -55,7 +55,7 @@ def organisation_results(rows: Iterable[Any], query: str) -> SafeString:
         meta = f"{escaped(org.type_label)} · "
         if org.city:
             meta += f"{escaped(org.city)}, "
-        meta += escaped(org.country.label)
+        meta += escaped(org.country_label)
         if org.fp7_participations:
             count = org.fp7_participations
             participations = ngettext(

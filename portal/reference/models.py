@@ -11,6 +11,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def bilingual_label(name_en: str, name_ru: str) -> str:
+    """The label of the active language: the Russian name on a Russian page when there is one,
+    else the English name (a row's ``label``; the lists name rows from their ids with it)."""
+    language = (get_language() or "en").split("-")[0]
+    return name_ru if language == "ru" and name_ru else name_en
+
+
 class BilingualLabelMixin(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_ru = models.CharField(_("name (Russian)"), max_length=200)
@@ -23,8 +30,7 @@ class BilingualLabelMixin(models.Model):
 
     @property
     def label(self) -> str:
-        language = (get_language() or "en").split("-")[0]
-        return self.name_ru if language == "ru" and self.name_ru else self.name_en
+        return bilingual_label(self.name_en, self.name_ru)
 
 
 class ThematicPriority(BilingualLabelMixin):

@@ -91,7 +91,7 @@ COUNT_LIMIT = 500
 #: a search statement is cancelled after this long (then retried without tier 5)
 TIME_LIMIT_MS = 500
 #: the excerpt of a result is cut from this many characters of its description
-HEADLINE_CHARS = 400
+HEADLINE_CHARS = 300
 #: corrections looked up per query word, and the shortest word corrected
 CORRECTIONS_PER_WORD = 3
 MIN_CORRECTED_LENGTH = 4

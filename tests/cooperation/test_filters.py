@@ -470,7 +470,7 @@ def test_browse_summary_is_cached_until_an_organisation_is_written(
 
 def test_row_themes_shown_with_the_labels_of_the_theme_facet_or_read(organisations):
     from cooperation.filters import Facet
-    from cooperation.selectors.partners import _attach_themes
+    from cooperation.selectors.partners import _attach_labels
 
     result = organisation_list({"theme": str(theme("ENERGY").pk)})
     [row] = result.page.object_list
@@ -478,7 +478,7 @@ def test_row_themes_shown_with_the_labels_of_the_theme_facet_or_read(organisatio
     assert row.type_label == str(Organisation.Type.UNIVERSITY.label)
     # A row whose themes the facet did not count (a capped search with filters): read them.
     rows = list(Organisation.objects.filter(pk=organisations["a"].pk))
-    _attach_themes(rows, {"theme": Facet("theme", "Theme", [])})
+    _attach_labels(rows, {"theme": Facet("theme", "Theme", [])})
     labels = {t.label for t in rows[0].theme_list}  # type: ignore[attr-defined]
     assert labels == {theme("HEALTH").label, theme("ICT").label}
 

@@ -136,6 +136,17 @@ def test_partner_page_lists_published_organisations_with_facets(client, registry
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_result_rows_name_their_country_in_the_pages_language(client, registry, lang):
+    label = "Россия" if lang == "ru" else "Russia"
+    other = "Russia" if lang == "ru" else "Россия"
+    for params in ({}, {"q": "Tomsk"}):  # browsing and searching
+        html = client.get(url("partner_index", lang), params).content.decode()
+        metas = re.findall(r'<p class="result-meta">([^<]*)</p>', html)
+        assert any(re.search(rf"(, | · ){label}( · |$)", meta) for meta in metas), params
+        assert not any(other in meta for meta in metas), params
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_researchers_follow_their_visibility(client, registry, lang):
     path = url("partner_index", lang) + "?kind=researchers"
 
@@ -450,8 +461,8 @@ def _organisations(n: int) -> None:
 
 
 # total and facets (one UNION ALL query: the COUNT and the three facet queries went into it),
-# rows (+country, with the ids of their themes, so the themes prefetch went, the labels come
-# from the theme facet)
+# rows (with the ids of their themes, so the themes prefetch went, the labels come from the
+# theme facet; the names of their countries are the process's: reference.selectors.labels)
 ORGANISATION_LIST_QUERIES = 2
 # count, rows (+user, organisation, country), themes, facets: country, theme
 RESEARCHER_LIST_QUERIES = 5
@@ -490,7 +501,9 @@ def test_empty_lists_render_in_both_languages(
 def test_organisation_list_queries_are_constant(client, django_assert_num_queries, rows, page_size):
     _organisations(rows)
 
-    with django_assert_num_queries(ORGANISATION_LIST_QUERIES):
+    # + the names of every country and theme, read the first time the process names one (a
+    # country saved clears them), then kept for LABELS_SECONDS: one statement for both tables
+    with django_assert_num_queries(ORGANISATION_LIST_QUERIES + 1):
         response = client.get(url("partner_index"), {"per_page": 10 if page_size == 10 else 20})
     assert response.status_code == 200
 
@@ -506,11 +519,12 @@ def test_organisation_list_queries_are_constant(client, django_assert_num_querie
     # two statements (tier 4's, then, as no more than COUNT_LIMIT match it, every tier's; each
     # a savepoint, the statement with its limits, the limits set back, the release: one
     # statement outside a transaction; with no more than COUNT_LIMIT matches nothing else
-    # ranks them), the facets over the matches, the rows of the page by id; a page past the
-    # last one shows the last page; and, the first time a process searches (then every
-    # STATISTICS_SECONDS), the table's statistics of its words (engine.estimated_share).
+    # ranks them), the rows of the page by id (the facets are counted from the probe's rows and
+    # named from the labels the browsing read); a page past the last one shows the last page;
+    # and, the first time a process searches (then every STATISTICS_SECONDS), the table's
+    # statistics of its words (engine.estimated_share).
     last_page = -(-rows // page_size)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         searched = organisation_list({"q": "Organisation"}, page=2, page_size=page_size)
     assert searched.total == rows
     assert searched.page.number == min(2, last_page)
