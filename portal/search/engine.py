@@ -83,6 +83,14 @@ from portal.search.text import ParsedQuery
 
 M = TypeVar("M", bound=models.Model)
 
+#: the output fields of the search's expressions, one instance each (as Django's own
+#: expressions share theirs, class attributes): making a model field (its validators, its
+#: deconstruction) for every expression of a search cost about 0.3 ms a page
+_BOOLEAN = BooleanField()
+_INTEGER = IntegerField()
+_VECTOR = SearchVectorField()
+_TEXT_ARRAY = ArrayField(TextField())
+
 SEARCH_CONFIG = "portal_search"
 KEY_CONFIG = "simple"
 #: the total ("500+") and the facets count at most this many matches: the probe reads one
@@ -285,7 +293,7 @@ class Prepared:
                 "walk": self.walk_tiers,
             }.get(form, self.tiers)
             sql, params = _compiled_condition(condition[tier], qs)
-            self._compiled[key] = RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 - Django compiled it
+            self._compiled[key] = RawSQL(sql, params, output_field=_BOOLEAN)  # noqa: S611 - Django compiled it
         return self._compiled[key]
 
 
@@ -444,7 +452,7 @@ _PIECE = "\ue005"
 
 
 def _piece_marker(i: int) -> RawSQL:
-    return RawSQL(f"{_PIECE}{i}{_PIECE}", (), output_field=BooleanField())  # noqa: S611 - a constant
+    return RawSQL(f"{_PIECE}{i}{_PIECE}", (), output_field=_BOOLEAN)  # noqa: S611 - a constant
 
 
 def _base_where(qs: models.QuerySet[Any]) -> tuple[str, list[Any]] | None:
@@ -769,7 +777,7 @@ def _names_vector() -> Func:
         Value("{a}"),
         function="ts_filter",
         template='%(function)s(%(expressions)s::"char"[])',
-        output_field=SearchVectorField(),
+        output_field=_VECTOR,
     )
 
 
@@ -792,9 +800,7 @@ def phrase_in_names(phrases: Sequence[str], name_query: str) -> Q:
     ``phrases`` (a GIN search of the pairs' index), each tested for ``name_query`` (the
     phrase's tsquery, by ``ts_match_vq``, which no index serves: with ``@@`` PostgreSQL may
     intersect the words' index too, and then test every row of it, computing its pairs)."""
-    row_pairs = Func(
-        _names_vector(), function="portal_search_pairs", output_field=ArrayField(TextField())
-    )
+    row_pairs = Func(_names_vector(), function="portal_search_pairs", output_field=_TEXT_ARRAY)
     contains = [
         Q(
             _Contains(
@@ -805,14 +811,14 @@ def phrase_in_names(phrases: Sequence[str], name_query: str) -> Q:
                         f"portal_search_pairs(to_tsvector('{SEARCH_CONFIG}'::regconfig, "
                         "%(expressions)s))"
                     ),
-                    output_field=ArrayField(TextField()),
+                    output_field=_TEXT_ARRAY,
                 ),
             )
         )
         for phrase in text.unique(p for p in phrases if text.words_of(p))
     ]
     exact = Func(
-        F("head_vector"), _tsquery(name_query), function="ts_match_vq", output_field=BooleanField()
+        F("head_vector"), _tsquery(name_query), function="ts_match_vq", output_field=_BOOLEAN
     )
     return functools.reduce(operator.or_, contains) & Q(exact)
 
@@ -839,7 +845,7 @@ def every_word_in_some_form_all(forms: Sequence[WordForms]) -> Q:
         F("search_vector"),
         F("keys_vector"),
         function=ALL_VECTOR,
-        output_field=SearchVectorField(),
+        output_field=_VECTOR,
     )
     # Only constant names and placeholders are put in the text.
     return Q(_Matches(vector, RawSQL(" && ".join(parts), tuple(params))))  # noqa: S611
@@ -1073,7 +1079,7 @@ def _head_first(prepared: Prepared, qs: models.QuerySet[Any]) -> RawSQL:
     """Tier 4's condition as a scan tests it cheapest: tier 3's (the row's head, in the row)
     or tier 4's (the description's words too, in TOAST): the same rows."""
     t3, t4 = prepared.compiled(3, qs), prepared.compiled(4, qs)
-    return RawSQL(f"({t3.sql} OR {t4.sql})", (*t3.params, *t4.params), BooleanField())  # noqa: S611 - compiled conditions
+    return RawSQL(f"({t3.sql} OR {t4.sql})", (*t3.params, *t4.params), _BOOLEAN)  # noqa: S611 - compiled conditions
 
 
 #: a query estimated to match at least this share of the rows (every word as typed: the
@@ -1321,7 +1327,7 @@ def probe(
             case = Case(
                 *[When(p, then=Value(t)) for (t, _c), p in zip(whens, pieces[1:], strict=True)],
                 default=Value(default),
-                output_field=IntegerField(),
+                output_field=_INTEGER,
             )
             return (
                 rows.filter(pieces[0])
@@ -1396,7 +1402,7 @@ def _pk_in(qs: models.QuerySet[Any], ids: list[int]) -> RawSQL:
     """``pk IN ids`` as one array parameter (``pk__in`` makes one of each: 500 of them)."""
     quote = connections[qs.db].ops.quote_name
     column = f"{quote(qs.model._meta.db_table)}.{quote(qs.model._meta.pk.column)}"
-    return RawSQL(f"{column} = ANY(%s)", (list(ids),), output_field=BooleanField())  # noqa: S611 - quoted names
+    return RawSQL(f"{column} = ANY(%s)", (list(ids),), output_field=_BOOLEAN)  # noqa: S611 - quoted names
 
 
 def ranked(
@@ -1522,7 +1528,7 @@ def ranked(
 
         def build(rows: models.QuerySet[Any], pieces: Sequence[RawSQL]) -> models.QuerySet[Any]:
             whens = [When(p, then=Value(t)) for t, p in zip(head[:-1], pieces[1:], strict=True)]
-            case = Case(*whens, default=Value(head[-1]), output_field=IntegerField())
+            case = Case(*whens, default=Value(head[-1]), output_field=_INTEGER)
             return (
                 rows.filter(pieces[0])
                 .annotate(rank_tier=case)
@@ -1686,7 +1692,7 @@ def _capped_rows(
         case = Case(
             *[When(p, then=Value(t)) for (t, _c), p in zip(whens, pieces[1:], strict=False)],
             default=Value(tier),
-            output_field=IntegerField(),
+            output_field=_INTEGER,
         )
         rows = rows.filter(pieces[0])
         if len(pieces) > len(whens) + 1:
@@ -1848,7 +1854,7 @@ def reference(qs: models.QuerySet[M], spec: SearchSpec, prepared: Prepared) -> m
     ]
     return (
         qs.filter(prepared.any_tier)
-        .annotate(tier=Case(*whens, default=Value(9), output_field=IntegerField()))
+        .annotate(tier=Case(*whens, default=Value(9), output_field=_INTEGER))
         .order_by("tier", *spec.order)
     )
 
@@ -1954,6 +1960,9 @@ class HeadlineField(TextField):
         return highlight_html(value)
 
 
+_HEADLINE_FIELD = HeadlineField()
+
+
 def highlight_html(value: str | None) -> SafeString | None:
     if not value or not value.strip():
         return None
@@ -1984,7 +1993,7 @@ def headline(spec: SearchSpec, prepared: Prepared) -> RawSQL:
     sql, params = _HEADLINE_SQL[key]
     values = {_ANCHOR: anchor, _QUERY: prepared.headline_query}
     bound = tuple(values.get(p, p) if isinstance(p, str) else p for p in params)
-    return RawSQL(sql, bound, output_field=HeadlineField())  # noqa: S611 - Django compiled it
+    return RawSQL(sql, bound, output_field=_HEADLINE_FIELD)  # noqa: S611 - Django compiled it
 
 
 #: ``ts_headline``'s options (the marks are replaced by ``<mark>`` tags: ``highlight_html``)
