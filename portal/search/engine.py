@@ -86,10 +86,10 @@ M = TypeVar("M", bound=models.Model)
 #: the output fields of the search's expressions, one instance each (as Django's own
 #: expressions share theirs, class attributes): making a model field (its validators, its
 #: deconstruction) for every expression of a search cost about 0.3 ms a page
-_BOOLEAN = BooleanField()
-_INTEGER = IntegerField()
+_BOOLEAN: BooleanField[Any, Any] = BooleanField()
+_INTEGER: IntegerField[Any, Any] = IntegerField()
 _VECTOR = SearchVectorField()
-_TEXT_ARRAY = ArrayField(TextField())
+_TEXT_ARRAY: ArrayField[Any, Any] = ArrayField(TextField())
 
 SEARCH_CONFIG = "portal_search"
 KEY_CONFIG = "simple"
