@@ -24,7 +24,6 @@ from django.db import connections
 from django.db.models import Case, Count, F, Model, Q, QuerySet, Value, When
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import (
@@ -35,7 +34,7 @@ from cooperation.models import (
     ResearcherProfile,
 )
 from portal.filtering import IdMultipleChoiceFilter
-from portal.reference.models import Country, ThematicPriority
+from portal.reference.models import Country, ThematicPriority, bilingual_label
 from portal.reference.selectors import labels as reference_labels
 
 DEADLINE_WINDOWS = (7, 30, 90)
@@ -59,13 +58,6 @@ class Facet:
     @property
     def selected(self) -> list[FacetOption]:
         return [o for o in self.options if o.selected]
-
-
-def _label(name_en: str | None, name_ru: str | None) -> str:
-    language = (get_language() or "en").split("-")[0]
-    if language == "ru" and name_ru:
-        return name_ru
-    return name_en or name_ru or ""
 
 
 def _is_empty(value: Any) -> bool:
@@ -241,7 +233,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         options = {
             row[f"{path}__code"]: FacetOption(
                 row[f"{path}__code"],
-                _label(row[f"{path}__name_en"], row[f"{path}__name_ru"]),
+                bilingual_label(row[f"{path}__name_en"], row[f"{path}__name_ru"]),
                 row["n"],
                 row[f"{path}__code"] in selected,
             )
@@ -267,7 +259,7 @@ class FacetedFilterSet(django_filters.FilterSet):
             value = str(pk)
             options[value] = FacetOption(
                 value,
-                _label(row[f"{path}__name_en"], row[f"{path}__name_ru"]),
+                bilingual_label(row[f"{path}__name_en"], row[f"{path}__name_ru"]),
                 row["n"],
                 value in selected,
             )
@@ -280,7 +272,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         for obj in _chosen(self.cleaned(), name):
             key = self._value_of(obj)
             if key not in options:
-                label = _label(obj.name_en, obj.name_ru)
+                label = bilingual_label(obj.name_en, obj.name_ru)
                 options[key] = FacetOption(key, label, 0, True)
 
 
@@ -448,13 +440,13 @@ class OrganisationFilterSet(FacetedFilterSet):
                 total = int(n)
             elif kind == 1 and key:
                 country_options[key] = FacetOption(
-                    key, _label(name_en, name_ru), int(n), key in selected_countries
+                    key, bilingual_label(name_en, name_ru), int(n), key in selected_countries
                 )
             elif kind == 2 and key is not None:
                 type_counts[key] = int(n)
             elif kind == 3:
                 theme_options[key] = FacetOption(
-                    key, _label(name_en, name_ru), int(n), key in selected_themes
+                    key, bilingual_label(name_en, name_ru), int(n), key in selected_themes
                 )
                 positions[key] = (position or 0, key)
         self._add_missing_selected(country_options, "country")

@@ -13,7 +13,12 @@ from django.core.cache import cache
 from django.utils.translation import get_language
 
 from fp7_contacts.models import Service
-from portal.reference.models import FederalDistrict, FederalSubject, ThematicPriority
+from portal.reference.models import (
+    FederalDistrict,
+    FederalSubject,
+    ThematicPriority,
+    bilingual_label,
+)
 
 KEY = "fp7_contacts:directory-reference:v1"
 SECONDS = 600
@@ -31,8 +36,7 @@ class Choice:
 
     @property
     def label(self) -> str:
-        language = (get_language() or "en").split("-")[0]
-        return self.name_ru if language == "ru" and self.name_ru else self.name_en
+        return bilingual_label(self.name_en, self.name_ru)
 
     def __str__(self) -> str:
         return self.label

@@ -11,11 +11,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
-def bilingual_label(name_en: str, name_ru: str) -> str:
+def bilingual_label(name_en: str | None, name_ru: str | None) -> str:
     """The label of the active language: the Russian name on a Russian page when there is one,
-    else the English name (a row's ``label``; the lists name rows from their ids with it)."""
+    else the English name, else the Russian one (a row's ``label``; the lists and their filter
+    counts name rows from their ids and names with it)."""
     language = (get_language() or "en").split("-")[0]
-    return name_ru if language == "ru" and name_ru else name_en
+    if language == "ru" and name_ru:
+        return name_ru
+    return name_en or name_ru or ""
 
 
 class BilingualLabelMixin(models.Model):
