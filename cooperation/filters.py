@@ -33,8 +33,9 @@ from cooperation.models import (
     Organisation,
     ResearcherProfile,
 )
+from portal.bilingual import bilingual_label
 from portal.filtering import IdMultipleChoiceFilter
-from portal.reference.models import Country, ThematicPriority, bilingual_label
+from portal.reference.models import Country, ThematicPriority
 from portal.reference.selectors import labels as reference_labels
 
 DEADLINE_WINDOWS = (7, 30, 90)

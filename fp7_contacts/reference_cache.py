@@ -10,15 +10,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.cache import cache
-from django.utils.translation import get_language
 
 from fp7_contacts.models import Service
-from portal.reference.models import (
-    FederalDistrict,
-    FederalSubject,
-    ThematicPriority,
-    bilingual_label,
-)
+from portal.bilingual import bilingual_label
+from portal.reference.models import FederalDistrict, FederalSubject, ThematicPriority
+from portal.reference.selectors import name_field
 
 KEY = "fp7_contacts:directory-reference:v1"
 SECONDS = 600
@@ -59,8 +55,7 @@ class Reference:
     @property
     def subjects(self) -> list[Choice]:
         """Every subject, ordered by its name in the page's language."""
-        language = (get_language() or "en").split("-")[0]
-        attr = "name_ru" if language == "ru" else "name_en"
+        attr = name_field()
         return sorted(
             (s for d in self.districts for s in d.subjects),
             key=lambda s: getattr(s, attr) or s.name_en,

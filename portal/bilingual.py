@@ -53,6 +53,15 @@ def active_language() -> str:
     return code if code in LANGUAGE_CODES else settings.LANGUAGE_CODE
 
 
+def bilingual_label(name_en: str | None, name_ru: str | None) -> str:
+    """A name kept in both languages (reference rows, the names lists count and show by id):
+    the Russian name on a Russian page when there is one, else the English name, else the
+    Russian one."""
+    if active_language() == "ru" and name_ru:
+        return name_ru
+    return name_en or name_ru or ""
+
+
 def languages_in_order(language: str | None = None) -> tuple[str, ...]:
     """The portal's languages, ``language`` (the active one by default) first."""
     first = language or active_language()

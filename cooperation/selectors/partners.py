@@ -55,7 +55,8 @@ from cooperation.filters import (
     ResearcherFilterSet,
 )
 from cooperation.models import CooperationOffer, Organisation, ResearcherProfile
-from portal.reference.models import ThematicPriority, bilingual_label
+from portal.bilingual import bilingual_label
+from portal.reference.models import ThematicPriority
 from portal.reference.selectors import labels as reference_labels
 from portal.search import engine, text
 from portal.search.engine import Prepared, SearchSpec

@@ -7,18 +7,9 @@ the active language, so templates and forms show the right one without extra que
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-
-def bilingual_label(name_en: str | None, name_ru: str | None) -> str:
-    """The label of the active language: the Russian name on a Russian page when there is one,
-    else the English name, else the Russian one (a row's ``label``; the lists and their filter
-    counts name rows from their ids and names with it)."""
-    language = (get_language() or "en").split("-")[0]
-    if language == "ru" and name_ru:
-        return name_ru
-    return name_en or name_ru or ""
+from portal.bilingual import bilingual_label
 
 
 class BilingualLabelMixin(models.Model):

@@ -299,3 +299,20 @@ def test_data_migration_reverses_and_reloads():
     assert _counts() == (0, 0, 0, 0)
     data_migration.load_reference_data(apps, None)
     assert _counts() == (16, 250, 8, 83)
+
+
+def test_a_name_in_both_languages_is_shown_in_the_pages_language_with_a_fallback():
+    """``bilingual_label``: what every reference row's ``label``, the filter counts, the
+    partner list's countries and the contact points' choices show."""
+    from portal.bilingual import bilingual_label
+
+    germany = Country.objects.get(code="DE")
+    for language, expected in (("en", "Germany"), ("ru", "Германия"), ("ru-ru", "Германия")):
+        with translation.override(language):
+            assert bilingual_label("Germany", "Германия") == expected
+            assert germany.label == expected
+    with translation.override("ru"):
+        assert bilingual_label("Germany", "") == "Germany"  # no Russian name: the English one
+    with translation.override("en"):
+        assert bilingual_label("", "Германия") == "Германия"  # no English name: the Russian one
+        assert bilingual_label(None, None) == ""
