@@ -501,8 +501,9 @@ def test_empty_lists_render_in_both_languages(
 def test_organisation_list_queries_are_constant(client, django_assert_num_queries, rows, page_size):
     _organisations(rows)
 
-    # + the names of every country and theme, read the first time the process names one (a
-    # country saved clears them), then kept for LABELS_SECONDS: one statement for both tables
+    # + the names of every country and theme, read the first time the process names one
+    # (every test starts without them: conftest), then kept for LABELS_SECONDS: one statement
+    # for both tables
     with django_assert_num_queries(ORGANISATION_LIST_QUERIES + 1):
         response = client.get(url("partner_index"), {"per_page": 10 if page_size == 10 else 20})
     assert response.status_code == 200
