@@ -30,9 +30,13 @@ query with a country), page2 (the second page of a common query). For each query
   offset; ``same_on_repeat_share``: the same ids when asked again after the whole class;
   ``empty_share``: nothing shown although the reference finds rows; ``time_limited_share``.
 
-**Page against bare**: ``/en/partners/?q=<a different query every request>`` and a bare view
+**Page against bare**: ``/en/partners/?q=<a different search every request>`` and a bare view
 (``/bench/ok``) on one gunicorn (2 sync workers on 127.0.0.1, started and stopped here), in
-``BENCH_ROUNDS`` (4) alternating rounds. Besides requests per second, the server-side CPU per
+``BENCH_ROUNDS`` (4) alternating rounds. The pages are ``BENCH_HTTP_QUERIES`` (250) more
+searches of every class, drawn like the classes' but none of theirs, each asked once (the
+benchmark stops when they run out); ``page_found_share`` is the share of them that showed rows
+(until 2026-12-06 a number was appended to a class's query to make it new: no page found
+anything, so the page measured was an empty one). Besides requests per second, the server-side CPU per
 request: user + system time (``/proc/<pid>/stat``) of the gunicorn processes and of the
 PostgreSQL backends serving them, read before and after each round, so that the load
 generator on the same two cores cannot flatter the ratio. ``cpu_ratio`` = bare CPU per
@@ -65,6 +69,8 @@ QUERIES_PER_CLASS = int(os.environ.get("BENCH_QUERIES", "250"))
 HTTP_SECONDS = float(os.environ.get("BENCH_HTTP_SECONDS", "10"))
 HTTP_THREADS = int(os.environ.get("BENCH_HTTP_THREADS", "4"))
 HTTP_ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
+#: distinct searches per class for the page-against-bare rounds (each page asked once)
+HTTP_QUERIES_PER_CLASS = int(os.environ.get("BENCH_HTTP_QUERIES", "250"))
 CLUSTER = 20_000  # rows per "imported file": sorted by country and type within it
 BATCH = 2_000
 
@@ -276,12 +282,23 @@ def _typo(word: str, rng: random.Random) -> str:
     return word[:i] + word[i] + word[i:]  # a letter doubled
 
 
-def queries(scale: int) -> dict[str, list[dict[str, Any]]]:
-    """Distinct parameters per class, each used once (``page`` beside the search's own)."""
+def _key(params: dict[str, Any]) -> str:
+    return json.dumps(params, sort_keys=True, ensure_ascii=False).lower()
+
+
+def queries(
+    scale: int,
+    *,
+    per_class: int = QUERIES_PER_CLASS,
+    seed: int = 20261202,
+    exclude: frozenset[str] = frozenset(),
+) -> dict[str, list[dict[str, Any]]]:
+    """Distinct parameters per class, each used once (``page`` beside the search's own), none
+    of them in ``exclude`` (``_key``s of queries used before)."""
     from cooperation.demo import generated
     from portal.search import text
 
-    rng = random.Random(20261202)
+    rng = random.Random(seed)
     ru_cities = list(generated.RU_CITIES)
     eu_cities = list(generated.EU_CITIES)
     fields, keywords = list(generated.FIELDS), list(generated.KEYWORDS)
@@ -352,14 +369,14 @@ def queries(scale: int) -> dict[str, list[dict[str, Any]]]:
         },
     }
     result: dict[str, list[dict[str, Any]]] = {}
-    seen: set[str] = set()
+    seen: set[str] = set(exclude)
     for name, make in makers.items():
         result[name] = []
         attempts = 0
-        while len(result[name]) < QUERIES_PER_CLASS and attempts < QUERIES_PER_CLASS * 50:
+        while len(result[name]) < per_class and attempts < per_class * 50:
             attempts += 1
             params = make()
-            key = json.dumps(params, sort_keys=True, ensure_ascii=False).lower()
+            key = _key(params)
             if key not in seen:
                 seen.add(key)
                 result[name].append(params)
@@ -468,28 +485,46 @@ def _server_pids(port: int, url: str) -> set[int]:
     return pids
 
 
-def measure_http(url: str, all_queries: dict[str, list[dict[str, Any]]]) -> dict[str, float]:
+def http_queries(scale: int, used: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The pages of the page-against-bare rounds: realistic searches of every class, none of
+    them among ``used`` (the classes' queries), each requested once, in a shuffled order."""
+    exclude = frozenset(_key(p) for ps in used.values() for p in ps)
+    fresh = queries(scale, per_class=HTTP_QUERIES_PER_CLASS, seed=20261206, exclude=exclude)
+    pool = [p for ps in fresh.values() for p in ps]
+    random.Random(5).shuffle(pool)
+    return pool
+
+
+def _path(params: dict[str, Any]) -> str:
+    return "/en/partners/?" + urllib.parse.urlencode(params)
+
+
+def measure_http(
+    url: str, warm_up: list[dict[str, Any]], pool: list[dict[str, Any]]
+) -> dict[str, float]:
+    """Page against bare: every page request a different search of ``pool`` (never one asked
+    before: a search with a made-up word appended, as an earlier version did, finds nothing
+    and measured empty pages); ``warm_up``'s only warm the workers up."""
     from django.db import connection
 
     connection.close()  # the backends measured are the web workers' only
-    pool = [p for name, ps in all_queries.items() for p in ps]
-    random.Random(5).shuffle(pool)
 
     def page(n: int) -> str:
-        params = dict(pool[n % len(pool)])
-        params["q"] = f"{params['q']} {'' if n < len(pool) else n // len(pool)}".strip()
-        return "/en/partners/?" + urllib.parse.urlencode(params)
+        # past the pool (checked after each round): a page asked before, then refused below
+        return _path(pool[n % len(pool)])
 
     with common.gunicorn("bench_wsgi:application", url, workers=2) as (host, port):
-        status, body = common.get(host, port, page(1))
+        status, body = common.get(host, port, _path(pool[0]))
         if status != 200:
             raise SystemExit(f"/en/partners/ answered {status}: {body[:300]!r}")
         status, body = common.get(host, port, "/bench/ok")
         if status != 200 or body != b"ok":
             raise SystemExit(f"/bench/ok answered {status}: {body[:300]!r}")
-        common.throughput(host, port, page, seconds=2, threads=HTTP_THREADS, start=len(pool) * 7)
+        common.throughput(
+            host, port, lambda n: _path(warm_up[n % len(warm_up)]), seconds=2, threads=HTTP_THREADS
+        )
         totals: dict[str, list[float]] = {"page": [0, 0.0, 0.0], "bare": [0, 0.0, 0.0]}
-        served = 0  # page queries continue from here: never the same query twice
+        served = 1  # page queries continue from here: never the same query twice
         for _round in range(HTTP_ROUNDS):
             for name, paths in (("page", page), ("bare", lambda n: "/bench/ok")):
                 pids = _server_pids(port, url)
@@ -505,6 +540,11 @@ def measure_http(url: str, all_queries: dict[str, list[dict[str, Any]]]) -> dict
                 cpu = _cpu_seconds(pids | _server_pids(port, url)) - cpu_before
                 if name == "page":
                     served += int(result["requests"] + result["errors"]) + HTTP_THREADS
+                    if served > len(pool):
+                        raise SystemExit(
+                            f"{served} pages asked, {len(pool)} distinct searches: raise "
+                            "BENCH_HTTP_QUERIES"
+                        )
                 if result["errors"]:
                     raise SystemExit(f"{name}: {result['errors']} requests failed")
                 totals[name][0] += result["requests"]
@@ -515,9 +555,22 @@ def measure_http(url: str, all_queries: dict[str, list[dict[str, Any]]]) -> dict
         "bare_rps": round(totals["bare"][0] / totals["bare"][1], 1),
         "page_cpu_ms": round(totals["page"][2] * 1000 / max(1, totals["page"][0]), 3),
         "bare_cpu_ms": round(totals["bare"][2] * 1000 / max(1, totals["bare"][0]), 3),
+        "page_found_share": _found_share(pool[:served]),
     }
     common.log(f"http: {figures}")
     return figures
+
+
+def _found_share(pool: list[dict[str, Any]]) -> float:
+    """The share of the pages served that showed rows: the pages measured are searches that
+    find something, not empty pages."""
+    from cooperation.selectors.partners import organisation_list
+
+    found = 0
+    for params in pool:
+        search = {k: v for k, v in params.items() if k != "page"}
+        found += bool(organisation_list(search, page=params.get("page", 1)).page.object_list)
+    return round(found / max(1, len(pool)), 4)
 
 
 def main() -> dict[str, Any]:
@@ -533,7 +586,8 @@ def main() -> dict[str, Any]:
         return {"organisations": organisations}
     all_queries = queries(args.scale)
     classes = measure_classes(all_queries)
-    http = measure_http(url, all_queries)
+    pool = http_queries(args.scale, all_queries)
+    http = measure_http(url, [p for ps in all_queries.values() for p in ps], pool)
     page_ratio = http["page_rps"] / http["bare_rps"] if http["bare_rps"] else 0.0
     cpu_ratio = http["bare_cpu_ms"] / http["page_cpu_ms"] if http["page_cpu_ms"] else 0.0
     return {
@@ -545,6 +599,7 @@ def main() -> dict[str, Any]:
         "page_cpu_ms": http["page_cpu_ms"],
         "bare_cpu_ms": http["bare_cpu_ms"],
         "cpu_ratio": round(cpu_ratio, 4),
+        "page_found_share": http["page_found_share"],
     }
 
 
