@@ -11,9 +11,13 @@ on the indexed side and on the query side alike:
    CORDIS uses: English habit, BGN/PCGN, ISO 9/GOST without diacritics, scientific);
 2. the Russian Snowball stemmer (``snowballstemmer``) drops the grammatical ending
    ("Вернадского", "VERNADSKOGO", "Vernadsky" all give "вернадск"; "Ельцина" and "YELTSIN"
-   "ельцин");
+   "ельцин"); an adjective made from a name gives the name's key too ("Казанский": KAZAN,
+   "Курчатовский": KURCHATOV);
 3. the stem is written in Latin (anyascii) and collapsed: KH/H, TS/TZ/C, SH/SHCH/SCH,
    Y/J/I, YE/E, IA/YA/JA, W/V, doubled letters (``skeleton``).
+
+German and Scandinavian letters are searched spelled out as CORDIS writes them and folded
+("München": "MUENCHEN" and "Munchen"; ``spell_out``, ``spelled_variants``).
 
 English translations of institution and place words ("Technological", "Saint Petersburg",
 "University") add the key of their Russian counterpart (``TRANSLATIONS``): no library keeps
@@ -286,10 +290,10 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "national": ("национальный",),
     "nuclear": ("ядерный",),
     "petersburg": ("петербург", "петербургский"),
-    "physical": ("физический",),
+    "physical": ("физический", "физика"),
     "physics": ("физика",),
     "polytechnic": ("политехнический",),
-    "research": ("исследовательский",),
+    "research": ("исследовательский", "исследование"),
     "russian": ("российский", "русский"),
     "russia": ("россия",),
     "saint": ("санкт",),
@@ -353,6 +357,14 @@ def _stem(word: str) -> str:
     return word
 
 
+#: the stem of an adjective made from a place or a person's name ("Казанский", "Тюменский",
+#: "Курчатовский", "Менделеевский": "-ский" after the name) also gives the name's key (KAZAN,
+#: TYUMEN, KURCHATOV, MENDELEEV); not "-ический", "-йский" ("Технический", "Российский")
+_NAME_ADJECTIVE = ("вск", "нск")
+#: ... when the name has at least this many letters ("Минский" stays "Минск")
+_NAME_ADJECTIVE_BASE = 4
+
+
 @functools.lru_cache(maxsize=65536)
 def word_keys(word: str) -> tuple[str, ...]:
     """The skeleton keys of one word (one, or more for a word with translations)."""
@@ -363,9 +375,14 @@ def word_keys(word: str) -> tuple[str, ...]:
     russian.extend(TRANSLATIONS.get(lowered, ()))
     keys: list[str] = []
     for form in russian:
-        key = skeleton(to_latin(_stem(form)))
-        if len(key) > 1 and key not in keys:
-            keys.append(key)
+        stem = _stem(form)
+        stems = [stem]
+        if stem.endswith(_NAME_ADJECTIVE) and len(stem) - 2 >= _NAME_ADJECTIVE_BASE:
+            stems.append(_stem(stem[:-2]))
+        for one in stems:
+            key = skeleton(to_latin(one))
+            if len(key) > 1 and key not in keys:
+                keys.append(key)
     return tuple(keys)
 
 
@@ -411,7 +428,7 @@ class ParsedQuery:
 def parse_query(text: str) -> ParsedQuery:
     positive: list[str] = []
     negative: list[str] = []
-    for match in _TOKEN.finditer(fold(text)):
+    for match in _TOKEN.finditer(fold(spell_out(text))):
         minus, phrase, word = match.groups()
         if phrase is not None:
             words = " ".join(phrase.split())
@@ -436,7 +453,8 @@ def parse_query(text: str) -> ParsedQuery:
 
 
 def script_variants(word: str) -> list[str]:
-    """A word as typed, in Latin letters and in Cyrillic, without repeats."""
+    """A word as typed, in Latin letters and in Cyrillic, and spelled out or folded
+    (``spelled_variants``), without repeats."""
     return list(_script_variants(word))
 
 
@@ -446,7 +464,37 @@ def _script_variants(word: str) -> tuple[str, ...]:
     variants = [word, to_latin(word)]
     if has_latin(word) and not has_cyrillic(word):
         variants.append(to_cyrillic(word))
+    variants.extend(spelled_variants(word))
     return tuple(dict.fromkeys(v for v in variants if v))
+
+
+#: the letters German and Scandinavian names spell out in ASCII, as CORDIS writes them
+#: ("TECHNISCHE UNIVERSITAET MUENCHEN", "GOETEBORGS UNIVERSITET", "AARHUS UNIVERSITET");
+#: folding drops the mark instead ("Munchen")
+_SPELLED_OUT = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "å": "aa", "ø": "oe"}
+    | {"Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "Å": "Aa", "Ø": "Oe"}
+)
+#: ... and such a pair inside a word (not at its end: "-oe" and "-ee" end Russian adjectives
+#: in Latin letters, "Moskovskoe")
+_SPELLED_PAIR = re.compile(r"([AaOoUu])[Ee](?=[A-Za-z])|([Aa])[Aa](?=[A-Za-z])")
+
+
+def spell_out(text: str) -> str:
+    """German and Scandinavian letters spelled out in ASCII ("München" -> "Muenchen", "Århus"
+    -> "Aarhus"): a query's words are searched spelled out and folded (``spelled_variants``),
+    so that "München" finds "MUENCHEN" and "München" alike."""
+    return text.translate(_SPELLED_OUT)
+
+
+def spelled_variants(word: str) -> list[str]:
+    """A Latin word whose letter pairs may spell out German or Scandinavian letters, also
+    without the second letter: "Muenchen" as "Munchen" (the folded "München"), "Universitaet"
+    as "Universitat", "Aarhus" as "Arhus". Other words: none."""
+    if not word.isascii() or not has_latin(word):
+        return []
+    folded = _SPELLED_PAIR.sub(lambda m: m.group(1) or m.group(2), word)
+    return [folded] if folded != word else []
 
 
 def unique(values: Iterable[str]) -> list[str]:

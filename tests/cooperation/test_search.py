@@ -191,6 +191,37 @@ def test_latin_and_cyrillic_find_each_other():
     assert names("Universite Strasbourg") == ["Université de Strasbourg"]
 
 
+def test_german_and_scandinavian_letters_find_their_ascii_spelling():
+    # CORDIS writes these names in ASCII capitals, spelling the letters out; users type them
+    # with their letters, or spelled out, or folded
+    org("TECHNISCHE UNIVERSITAET MUENCHEN")
+    org("Technische Universität München")
+    org("GOETEBORGS UNIVERSITET")
+    org("AARHUS UNIVERSITET")
+    org("FRAUNHOFER-GESELLSCHAFT ZUR FOERDERUNG DER ANGEWANDTEN FORSCHUNG E.V.")
+    org("MAX-PLANCK-GESELLSCHAFT ZUR FORDERUNG DER WISSENSCHAFTEN EV")
+    both = {"TECHNISCHE UNIVERSITAET MUENCHEN", "Technische Universität München"}
+    assert set(names("München")) == both
+    assert set(names("Muenchen")) == both
+    assert set(names("Universität München")) == both
+    assert set(names("TECHNISCHE UNIVERSITÄT MÜNCHEN")) == both
+    assert names("Göteborg") == ["GOETEBORGS UNIVERSITET"]
+    assert names("Århus") == ["AARHUS UNIVERSITET"]
+    # the exact spelling of another row does not hide this one (nor the reverse)
+    assert len(names("Förderung")) == 2
+    assert len(names("Foerderung")) == 2
+
+
+def test_spelled_out_letters():
+    assert text.spell_out("München Århus Øresund") == "Muenchen Aarhus Oeresund"
+    assert text.spelled_variants("Universitaet") == ["Universitat"]
+    assert text.spelled_variants("GOETEBORGS") == ["GOTEBORGS"]
+    # a Russian adjective's ending in Latin letters is no spelled-out letter
+    assert text.spelled_variants("Moskovskoe") == []
+    assert text.spelled_variants("Tomsk") == []
+    assert text.spelled_variants("университет") == []
+
+
 CROSS_SCRIPT = [
     ("Санкт-Петербург", ["SAINT PETERSBURG STATE UNIVERSITY", "ST. PETERSBURG POLYTECHNIC"]),
     ("Санкт-Петербургский", ["SAINT PETERSBURG STATE UNIVERSITY", "ST. PETERSBURG POLYTECHNIC"]),
@@ -212,6 +243,14 @@ CROSS_SCRIPT = [
         "Tekhnologicheskij",
         ["TOMSKIY TEKHNOLOGICHESKIY INSTITUT", "KAZAN NATIONAL TECHNOLOGICAL UNIVERSITY"],
     ),
+    # an adjective made from a place's or a person's name finds the name
+    ("Казанский федеральный", ["KAZAN FEDERAL UNIVERSITY"]),
+    ("Тюменский", ["TYUMEN STATE UNIVERSITY", "TIUMEN INDUSTRIAL UNIVERSITY"]),
+    ("Курчатовский институт", ["NATIONAL RESEARCH CENTRE KURCHATOV INSTITUTE"]),
+    ("Менделеевский", ["D. MENDELEEV UNIVERSITY OF CHEMICAL TECHNOLOGY OF RUSSIA"]),
+    # the words of research institutions' names in English
+    ("Объединенный институт ядерных исследований", ["JOINT INSTITUTE FOR NUCLEAR RESEARCH"]),
+    ("Физико-технический институт", ["IOFFE PHYSICAL TECHNICAL INSTITUTE"]),
 ]
 
 
