@@ -37,3 +37,26 @@ def save_texts(
     if ids:
         words.words_add(spec, ids)
     return ids
+
+
+def keys_refresh(model: type[Any], *, batch: int = 2000) -> int:
+    """Compute the skeleton keys of every row of ``model`` again from its names and terms (a
+    data migration's, when the rules of the keys change: ``portal.search.text``); writes only
+    the rows whose keys changed, and says how many."""
+    manager = model._default_manager
+    written = 0
+    changed: list[Any] = []
+    rows = manager.only("pk", "search_names", "search_terms", "search_keys").order_by("pk")
+    for row in rows.iterator(batch):
+        keys = skeleton_keys(row.search_names, row.search_terms)
+        if keys != row.search_keys:
+            row.search_keys = keys
+            changed.append(row)
+        if len(changed) >= batch:
+            manager.bulk_update(changed, ["search_keys"])
+            written += len(changed)
+            changed = []
+    if changed:
+        manager.bulk_update(changed, ["search_keys"])
+        written += len(changed)
+    return written

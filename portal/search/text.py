@@ -156,6 +156,7 @@ _LAT_TO_CYR_MULTI = (
     ("shch", "щ"),
     ("sch", "щ"),
     ("shh", "щ"),
+    ("tch", "ч"),  # French and older English habit: Tchaikovsky, Tchebychev
     ("zh", "ж"),
     ("kh", "х"),
     ("tz", "ц"),
@@ -173,6 +174,7 @@ _LAT_TO_CYR_MULTI = (
     ("iia", "ия"),
     ("ia", "ия"),
     ("ph", "ф"),
+    ("ck", "к"),  # German and English names: Planck, Stockholm
 )
 _LAT_TO_CYR = dict(zip("abvgdezijklmnoprstufhcwxq", "абвгдезийклмнопрстуфхцвкк", strict=True))
 _LAT_TO_CYR["x"] = "кс"

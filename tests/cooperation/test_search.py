@@ -251,7 +251,26 @@ CROSS_SCRIPT = [
     # the words of research institutions' names in English
     ("Объединенный институт ядерных исследований", ["JOINT INSTITUTE FOR NUCLEAR RESEARCH"]),
     ("Физико-технический институт", ["IOFFE PHYSICAL TECHNICAL INSTITUTE"]),
+    # the French "Tch", the German "ck"
+    ("Tchaikovsky", ["Московская консерватория имени П. И. Чайковского"]),
+    ("Макс Планк", ["MAX PLANCK INSTITUTE FOR CHEMISTRY"]),
 ]
+
+
+def test_keys_refresh_gives_rows_indexed_earlier_the_keys_the_rules_now_make():
+    """What migration search.0005 does when the rules of the keys change."""
+    from portal.search.indexing import keys_refresh
+
+    joint = org("JOINT INSTITUTE FOR NUCLEAR RESEARCH")
+    org("INSTITUTE FOR NUCLEAR SAFETY")
+    # the keys as the rules made them before "research" had "исследование"
+    before = text.skeleton_keys(joint.search_names, joint.search_terms).replace(" isled", "")
+    Organisation.objects.filter(pk=joint.pk).update(search_keys=before)
+    query = "Объединенный институт ядерных исследований"
+    assert "JOINT INSTITUTE FOR NUCLEAR RESEARCH" not in names(query)
+    assert keys_refresh(Organisation) == 1  # the other row's keys are unchanged: not written
+    assert names(query)[0] == "JOINT INSTITUTE FOR NUCLEAR RESEARCH"
+    assert keys_refresh(Organisation) == 0
 
 
 def _cross_script_registry() -> None:

@@ -1,0 +1,27 @@
+"""The skeleton keys of every searchable row computed again, as ``portal.search.text`` now
+makes them: an adjective made from a name gives the name's key too ("Казанский": KAZAN), and
+"research" and "physical" have more Russian counterparts ("исследование", "физика"), and
+Latin "tch" and "ck" are read back as "ч" and "к" (Tchaikovsky, Planck). Only the
+rows whose keys changed are written (``keys_refresh``)."""
+
+from django.db import migrations
+
+from portal.search.indexing import keys_refresh
+
+
+def refresh(apps, schema_editor):
+    for model in apps.get_models():
+        if any(field.name == "search_keys" for field in model._meta.get_fields()):
+            keys_refresh(model)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("search", "0004_search_pairs_function"),
+        ("cooperation", "0019_organisation_theme_ids_kept"),
+        ("brokerage", "0002_bilingual_profile_texts"),
+        ("twinning", "0005_match_vector_index"),
+        ("fp7_contacts", "0004_code_format"),
+    ]
+
+    operations = [migrations.RunPython(refresh, migrations.RunPython.noop)]
