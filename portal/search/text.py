@@ -290,6 +290,10 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "medicine": ("медицина",),
     "moscow": ("москва", "московский"),
     "national": ("национальный",),
+    "nizhni": ("нижний", "нижегородский"),
+    "nizhniy": ("нижний", "нижегородский"),
+    "nizhny": ("нижний", "нижегородский"),
+    "novgorod": ("новгород", "новгородский"),
     "nuclear": ("ядерный",),
     "petersburg": ("петербург", "петербургский"),
     "physical": ("физический", "физика"),
@@ -360,9 +364,10 @@ def _stem(word: str) -> str:
 
 
 #: the stem of an adjective made from a place or a person's name ("Казанский", "Тюменский",
-#: "Курчатовский", "Менделеевский": "-ский" after the name) also gives the name's key (KAZAN,
-#: TYUMEN, KURCHATOV, MENDELEEV); not "-ический", "-йский" ("Технический", "Российский")
-_NAME_ADJECTIVE = ("вск", "нск")
+#: "Курчатовский", "Менделеевский", "Пермский": "-ский" after the name) also gives the name's
+#: key (KAZAN, TYUMEN, KURCHATOV, MENDELEEV, PERM); not "-ический", "-йский" ("Технический",
+#: "Российский")
+_NAME_ADJECTIVE = ("вск", "нск", "мск")
 #: ... when the name has at least this many letters ("Минский" stays "Минск")
 _NAME_ADJECTIVE_BASE = 4
 

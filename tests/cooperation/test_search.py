@@ -248,6 +248,8 @@ CROSS_SCRIPT = [
     ("Тюменский", ["TYUMEN STATE UNIVERSITY", "TIUMEN INDUSTRIAL UNIVERSITY"]),
     ("Курчатовский институт", ["NATIONAL RESEARCH CENTRE KURCHATOV INSTITUTE"]),
     ("Менделеевский", ["D. MENDELEEV UNIVERSITY OF CHEMICAL TECHNOLOGY OF RUSSIA"]),
+    ("Пермский университет", ["PERM STATE UNIVERSITY"]),
+    ("Нижегородский", ["LOBACHEVSKY STATE UNIVERSITY OF NIZHNI NOVGOROD"]),
     # the words of research institutions' names in English
     ("Объединенный институт ядерных исследований", ["JOINT INSTITUTE FOR NUCLEAR RESEARCH"]),
     ("Физико-технический институт", ["IOFFE PHYSICAL TECHNICAL INSTITUTE"]),

@@ -1,6 +1,7 @@
 """The skeleton keys of every searchable row computed again, as ``portal.search.text`` now
-makes them: an adjective made from a name gives the name's key too ("Казанский": KAZAN), and
-"research" and "physical" have more Russian counterparts ("исследование", "физика"), and
+makes them: an adjective made from a name gives the name's key too ("Казанский": KAZAN),
+"research", "physical", "nizhny" and "novgorod" have more Russian counterparts
+("исследование", "физика", "нижегородский", "новгородский"), and
 Latin "tch" and "ck" are read back as "ч" and "к" (Tchaikovsky, Planck). Only the
 rows whose keys changed are written (``keys_refresh``)."""
 
