@@ -13,8 +13,9 @@ on the indexed side and on the query side alike:
    ("Вернадского", "VERNADSKOGO", "Vernadsky" all give "вернадск"; "Ельцина" and "YELTSIN"
    "ельцин"); an adjective made from a name gives the name's key too ("Казанский": KAZAN,
    "Курчатовский": KURCHATOV);
-3. the stem is written in Latin (anyascii) and collapsed: KH/H, TS/TZ/C, SH/SHCH/SCH,
-   Y/J/I, YE/E, IA/YA/JA, W/V, doubled letters (``skeleton``).
+3. the stem is written in Latin (anyascii) and collapsed: KH/H/G (Russian writes German H
+   as "Г": "Гумбольдт" is HUMBOLDT), TS/TZ/C, SH/SHCH/SCH, Y/J/I, YE/E, IA/YA/JA, W/V,
+   doubled letters (``skeleton``).
 
 German and Scandinavian letters are searched spelled out as CORDIS writes them and folded
 ("München": "MUENCHEN" and "Munchen"; ``spell_out``, ``spelled_variants``).
@@ -338,6 +339,9 @@ _SKELETON_RULES = (
     ("q", "k"),
     ("j", "i"),
     ("y", "i"),
+    # Russian writes a German or Dutch H as "Г": Гумбольдт, Гельмгольц, Гейдельберг, Гамбург
+    # (HUMBOLDT, HELMHOLTZ, HEIDELBERG, HAMBURG); KH is "h" above
+    ("g", "h"),
 )
 _IOTATED = re.compile(r"i+(?=[aeou])")
 _REPEATED = re.compile(r"(.)\1+")
@@ -364,10 +368,10 @@ def _stem(word: str) -> str:
 
 
 #: the stem of an adjective made from a place or a person's name ("Казанский", "Тюменский",
-#: "Курчатовский", "Менделеевский", "Пермский": "-ский" after the name) also gives the name's
-#: key (KAZAN, TYUMEN, KURCHATOV, MENDELEEV, PERM); not "-ический", "-йский" ("Технический",
-#: "Российский")
-_NAME_ADJECTIVE = ("вск", "нск", "мск")
+#: "Курчатовский", "Менделеевский", "Пермский", "Гамбургский": "-ский" after the name) also
+#: gives the name's key (KAZAN, TYUMEN, KURCHATOV, MENDELEEV, PERM, HAMBURG); not "-ический",
+#: "-йский" ("Технический", "Российский")
+_NAME_ADJECTIVE = ("вск", "нск", "мск", "гск")
 #: ... when the name has at least this many letters ("Минский" stays "Минск")
 _NAME_ADJECTIVE_BASE = 4
 

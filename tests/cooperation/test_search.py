@@ -253,6 +253,10 @@ CROSS_SCRIPT = [
     # the words of research institutions' names in English
     ("Объединенный институт ядерных исследований", ["JOINT INSTITUTE FOR NUCLEAR RESEARCH"]),
     ("Физико-технический институт", ["IOFFE PHYSICAL TECHNICAL INSTITUTE"]),
+    # the German H that Russian writes "Г"
+    ("Гумбольдта", ["HUMBOLDT-UNIVERSITAET ZU BERLIN"]),
+    ("Гельмгольц", ["HELMHOLTZ-ZENTRUM BERLIN FUR MATERIALIEN UND ENERGIE GMBH"]),
+    ("Гамбургского", ["UNIVERSITAET HAMBURG"]),
     # the French "Tch", the German "ck"
     ("Tchaikovsky", ["Московская консерватория имени П. И. Чайковского"]),
     ("Макс Планк", ["MAX PLANCK INSTITUTE FOR CHEMISTRY"]),

@@ -2,7 +2,8 @@
 makes them: an adjective made from a name gives the name's key too ("Казанский": KAZAN),
 "research", "physical", "nizhny" and "novgorod" have more Russian counterparts
 ("исследование", "физика", "нижегородский", "новгородский"), and
-Latin "tch" and "ck" are read back as "ч" and "к" (Tchaikovsky, Planck). Only the
+Latin "tch" and "ck" are read back as "ч" and "к" (Tchaikovsky, Planck), and G and H
+share a key (Гумбольдт: HUMBOLDT). Only the
 rows whose keys changed are written (``keys_refresh``)."""
 
 from django.db import migrations
