@@ -1,10 +1,9 @@
 """The skeleton keys of every searchable row computed again, as ``portal.search.text`` now
-makes them: an adjective made from a name gives the name's key too ("Казанский": KAZAN),
+makes them: an adjective made from a name gives the name's key too ("Казанский": KAZAN);
 "research", "physical", "nizhny" and "novgorod" have more Russian counterparts
-("исследование", "физика", "нижегородский", "новгородский"), and
-Latin "tch" and "ck" are read back as "ч" and "к" (Tchaikovsky, Planck), and G and H
-share a key (Гумбольдт: HUMBOLDT). Only the
-rows whose keys changed are written (``keys_refresh``)."""
+("исследование", "физика", "нижегородский", "новгородский"); Latin "tch" and "ck" are read
+back as "ч" and "к" (Tchaikovsky, Planck); G and H share a key (Гумбольдт: HUMBOLDT). Only
+the rows whose keys changed are written (``keys_refresh``)."""
 
 from django.db import migrations
 
