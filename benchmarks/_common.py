@@ -67,8 +67,25 @@ def ensure_postgres_database(url: str) -> None:
         conn.close()
 
 
-def django_setup(database_url: str) -> None:
+#: the settings of production that ``production_like_env`` gives a server, for a benchmark that
+#: measures in its own process (DEBUG on would log every statement and its parameters)
+PRODUCTION_SETTINGS = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "benchmark-only-secret-key-not-used-anywhere-else-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+    "DJANGO_SECURE_COOKIES": "0",
+    "DJANGO_SECURE_HSTS_SECONDS": "0",
+    "DJANGO_LOG_LEVEL": "WARNING",
+}
+
+
+def django_setup(database_url: str, *, production: bool = False) -> None:
+    """Set Django up on ``database_url``; ``production``: with the settings of production
+    (``PRODUCTION_SETTINGS``), for timings taken in this process."""
     os.environ["DATABASE_URL"] = database_url
+    if production:
+        os.environ.update(PRODUCTION_SETTINGS)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
@@ -102,13 +119,7 @@ def production_like_env(database_url: str, var_dir: str) -> dict[str, str]:
     env.update(
         {
             "DATABASE_URL": database_url,
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "benchmark-only-secret-key-not-used-anywhere-else-0123456789",
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "DJANGO_SECURE_COOKIES": "0",
-            "DJANGO_SECURE_HSTS_SECONDS": "0",
-            "DJANGO_LOG_LEVEL": "WARNING",
+            **PRODUCTION_SETTINGS,
             "PORTAL_VAR_DIR": var_dir,
             "PYTHONPATH": os.pathsep.join(
                 [str(ROOT), str(BENCH_DIR), os.environ.get("PYTHONPATH", "")]

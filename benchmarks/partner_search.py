@@ -580,7 +580,8 @@ def main() -> dict[str, Any]:
     args = parser.parse_args()
     url = database_url(args.scale)
     common.ensure_postgres_database(url)
-    common.django_setup(url)
+    # the searches are timed in this process: with production's settings (DEBUG off)
+    common.django_setup(url, production=True)
     organisations = prepare(args.scale)
     if args.seed_only:
         return {"organisations": organisations}
