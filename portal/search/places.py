@@ -42,6 +42,9 @@ MIN_POPULATION = 50_000
 TOKEN_PREFIX = "geo"  # noqa: S105 - not a password
 #: a Russian stem this short names a city only as the whole word ("Рим", not "Риме")
 MIN_STEM = 4
+#: the first letters of every Russian name and stem, a set: a word that begins otherwise is
+#: not stemmed (a stem begins its word; the names have three letters or more)
+_BEGINNING = 3
 
 #: a name as a single capitalised word, in Latin letters (with accents) or Russian ones
 _NAME = re.compile(
@@ -65,8 +68,11 @@ def _russian_stems(names: Iterable[str]) -> set[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """(forms of the names -> tokens, stems of the Russian names -> tokens)."""
+def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], frozenset[str]]:
+    """(forms of the names -> tokens, stems of the Russian names -> tokens, the first letters
+    of the Russian stems and names)."""
+    from portal.search import text
+
     words: dict[str, list[str]] = {}
     stems: dict[str, list[str]] = {}
     for token, _city, forms, russian_stems in read():
@@ -77,6 +83,7 @@ def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     return (
         {k: tuple(v) for k, v in words.items()},
         {k: tuple(v) for k, v in stems.items()},
+        frozenset(one[:_BEGINNING] for one in (*stems, *words) if text.has_cyrillic(one)),
     )
 
 
@@ -109,11 +116,13 @@ def place_tokens(word: str, russian: Iterable[str] = ()) -> list[str]:
     and folded; a Scandinavian genitive without its "s"), or by the stem of one of its
     Russian forms (``russian``: a grammatical case, "Мюнхена"; an adjective, "Мюнхенский",
     "Цюрихский": the stem without its "-ск")."""
-    words, stems = _tables()
+    words, stems, beginnings = _tables()
     found: list[str] = list(words.get(word, ()))
     if not found and len(word) > 5 and word.endswith("s"):
         found.extend(words.get(word[:-1], ()))
     for form in russian:
+        if form[:_BEGINNING] not in beginnings:  # no name or stem begins so: nothing to stem
+            continue
         stem = _stem_once(form)
         candidates = [stem, _stem_once(stem)]
         if stem.endswith("ск"):  # an adjective: the name ("Цюрихский": "цюрих")
