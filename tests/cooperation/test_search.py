@@ -314,6 +314,7 @@ CROSS_SCRIPT = [
     ("Варшава", ["WARSAW UNIVERSITY OF TECHNOLOGY"]),
     ("Брюссель", ["UNIVERSITE LIBRE DE BRUXELLES", "VRIJE UNIVERSITEIT BRUSSEL"]),
     ("Köln", ["UNIVERSITY OF COLOGNE"]),
+    ("университет Тарту", ["TARTU ULIKOOL"]),
 ]
 
 
