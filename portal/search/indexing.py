@@ -76,3 +76,14 @@ def keys_refresh(model: type[Any], *, batch: int = 5000) -> int:
         write()
         written += len(changed)
     return written
+
+
+def keys_refresh_all(apps: Any) -> int:
+    """``keys_refresh`` of every model of ``apps`` (a migration's app registry) that stores
+    skeleton keys: what a data migration runs when the rules of the keys change
+    (``search.0005``, ``search.0006``). The rows written."""
+    return sum(
+        keys_refresh(model)
+        for model in apps.get_models()
+        if any(field.name == "search_keys" for field in model._meta.get_fields())
+    )

@@ -334,6 +334,26 @@ def test_keys_refresh_gives_rows_indexed_earlier_the_keys_the_rules_now_make():
     assert keys_refresh(Organisation) == 0
 
 
+def test_keys_refresh_all_gives_every_searchable_model_the_place_tokens():
+    """What migration search.0006 does (``keys_refresh_all`` over the app registry)."""
+    from django.apps import apps
+
+    from portal.search.indexing import keys_refresh_all
+
+    copenhagen = org("KOBENHAVNS UNIVERSITET")
+    # the keys as the rules made them before the place tokens
+    before = " ".join(
+        key
+        for key in text.skeleton_keys(copenhagen.search_names, copenhagen.search_terms).split()
+        if not key.startswith(places.TOKEN_PREFIX)
+    )
+    Organisation.objects.filter(pk=copenhagen.pk).update(search_keys=before)
+    assert "KOBENHAVNS UNIVERSITET" not in names("Копенгагенский университет")
+    assert keys_refresh_all(apps) == 1
+    assert names("Копенгагенский университет") == ["KOBENHAVNS UNIVERSITET"]
+    assert keys_refresh_all(apps) == 0
+
+
 def _cross_script_registry() -> None:
     for name in {n for _query, expected in CROSS_SCRIPT for n in expected}:
         org(name)

@@ -7,13 +7,11 @@ the rows whose keys changed are written (``keys_refresh``)."""
 
 from django.db import migrations
 
-from portal.search.indexing import keys_refresh
+from portal.search.indexing import keys_refresh_all
 
 
 def refresh(apps, schema_editor):
-    for model in apps.get_models():
-        if any(field.name == "search_keys" for field in model._meta.get_fields()):
-            keys_refresh(model)
+    keys_refresh_all(apps)
 
 
 class Migration(migrations.Migration):
