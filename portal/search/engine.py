@@ -12,7 +12,8 @@ with the primary key) decides. The tiers:
    (misspellings: "Univrsity" -> "university"), the beginning of a longer word ("Novosib"),
    or the same skeleton key in the name or terms
    (romanisations, grammatical cases, English translations: "Вернадского" finds
-   "VERNADSKOGO" and "Vernadsky", "Санкт-Петербург" finds "SAINT PETERSBURG").
+   "VERNADSKOGO" and "Vernadsky", "Санкт-Петербург" finds "SAINT PETERSBURG"), or an
+   acronym of the name ("МГУ" finds "LOMONOSOV MOSCOW STATE UNIVERSITY", ``text.name_acronyms``).
 
 A word matches in any script: as typed, in Latin letters and in Cyrillic (``script_variants``).
 
@@ -692,7 +693,9 @@ def word_forms(
     query = _alternatives([*text.script_variants(word), *corrections, *written_out])
     if beginning and not written_out:
         query = f"( {query} | {tsquery_operand(text.fold(word).lower())}:* )"
-    keys = text.word_keys(word)
+    # its skeleton keys, and the acronyms it may stand for ("МГУ": a name whose initials
+    # these are, ``text.name_acronyms``)
+    keys = text.word_keys(word) + text.acronym_keys(word)
     if not keys:
         return WordForms(query, None)
     return WordForms(query, _alternatives(keys), _alternatives([KEY_MARK + k for k in keys]))

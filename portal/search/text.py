@@ -435,15 +435,139 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def skeleton_keys(*texts: str | None) -> str:
-    """The skeleton keys of every word of ``texts``, space-separated, no repeats (what a row
-    stores in ``search_keys``)."""
+def skeleton_keys(names: str | None, *texts: str | None) -> str:
+    """The skeleton keys of every word of ``names`` and ``texts``, and the acronyms of each
+    line of ``names`` (``name_acronyms``), space-separated, no repeats (what a row stores in
+    ``search_keys``)."""
     keys: dict[str, None] = {}
-    for text in texts:
+    for text in (names, *texts):
         for word in words_of(text or ""):
             for key in word_keys(word):
                 keys[key] = None
+    for line in (names or "").splitlines():
+        for key in name_acronyms(line):
+            keys[key] = None
     return " ".join(keys)
+
+
+# -- acronyms --------------------------------------------------------------------------------
+
+#: an acronym key is this mark and the acronym's letters (the parser keeps a word of letters
+#: and digits whole; no skeleton key has a digit, no place token begins so)
+ACRONYM_MARK = "acr0"
+#: acronyms of this many words (letters)
+ACRONYM_MIN, ACRONYM_MAX = 3, 5
+#: words an acronym leaves out: function words of the languages CORDIS names are in
+_ACRONYM_SKIPPED = STOP_WORDS | frozenset(
+    [
+        "after",
+        "al",
+        "am",
+        "auf",
+        "bei",
+        "da",
+        "das",
+        "degli",
+        "della",
+        "dei",
+        "do",
+        "dos",
+        "en",
+        "fuer",
+        "fur",
+        "i",
+        "na",
+        "och",
+        "og",
+        "para",
+        "per",
+        "pour",
+        "sur",
+        "y",
+        "zu",
+        "zum",
+        "zur",
+    ]
+)
+#: the name of a person the organisation is named after follows these: not in its acronym
+#: ("MOSKOVSKIY GOSUDARSTVENNYY UNIVERSITET IMENI M.V. LOMONOSOVA" is MGU)
+_ACRONYM_CUT = frozenset({"imeni", "имени", "im", "им", "named"})
+#: words that begin an organisation's own name inside a longer one ("INSTITUTE OF APPLIED
+#: PHYSICS OF THE RUSSIAN ACADEMY OF SCIENCES": IPF, and RAS at its end)
+_HEAD_WORDS = ("институт", "университет", "академия", "центр", "лаборатория", "школа")
+_ACRONYM_HEADS = frozenset(
+    [
+        *_HEAD_WORDS,
+        *(word for word, russian in TRANSLATIONS.items() if russian[0] in _HEAD_WORDS),
+        *("institut", "universitet", "akademiya", "akademii", "академии", "tsentr"),
+        *("laboratoriya", "shkola"),
+    ]
+)
+_ACRONYM_SEPARATORS = re.compile(r"[,;:()\[\]/]")
+
+
+def _initials(word: str) -> tuple[str, str]:
+    """A word's first letter in Cyrillic (a Latin word's Russian translation's, else its
+    reading in Cyrillic) written in Latin letters, and its first Latin letter."""
+    lowered = fold(word).lower()
+    if has_cyrillic(lowered):
+        cyrillic = lowered[0]
+        latin = to_latin(cyrillic).lower()
+        return latin, latin
+    translated = TRANSLATIONS.get(lowered)
+    cyrillic = translated[0][0] if translated else _word_to_cyrillic(lowered)[:1]
+    return to_latin(cyrillic).lower(), lowered[0]
+
+
+def name_acronyms(name: str) -> list[str]:
+    """The acronym keys of one name: the initials of its first, its last and its head words'
+    (``_ACRONYM_HEADS``) first three to five words, each part of the name on its own (parts
+    end at a comma or bracket and before the name of a person it is named after), without
+    function words or initials. Each run in two spellings: its Russian initials in Latin
+    letters ("LOMONOSOV MOSCOW STATE UNIVERSITY" and "Московский государственный университет":
+    "mgu", МГУ) and its Latin initials ("msu")."""
+    keys: dict[str, None] = {}
+    for part in _ACRONYM_SEPARATORS.split(name):
+        segment: list[str] = []
+        segments = [segment]
+        for word in words_of(part):
+            lowered = fold(word).lower()
+            if lowered in _ACRONYM_CUT:
+                segment = []
+                segments.append(segment)
+            elif len(word) > 1 and word.isalpha() and lowered not in _ACRONYM_SKIPPED:
+                segment.append(word)
+        for words in segments:
+            starts = {0} | {i for i, w in enumerate(words) if fold(w).lower() in _ACRONYM_HEADS}
+            runs: set[tuple[int, int]] = set()
+            for length in range(ACRONYM_MIN, ACRONYM_MAX + 1):
+                if length <= len(words):
+                    runs.add((len(words) - length, len(words)))
+                runs.update((i, i + length) for i in starts if i + length <= len(words))
+            initials = [_initials(w) for w in words]
+            for start, end in sorted(runs):
+                for spelling in (0, 1):
+                    letters = "".join(initials[i][spelling] for i in range(start, end))
+                    keys[ACRONYM_MARK + letters] = None
+    return list(keys)
+
+
+def acronym_keys(word: str) -> tuple[str, ...]:
+    """The acronym keys a query word may stand for: a word of three to six letters typed in
+    capitals ("МГУ", "JINR", "СПбГУ" counts its capitals), or of three or four letters in any
+    case ("мфти"); in Cyrillic letters written in Latin ones, and as typed."""
+    folded = fold(word)
+    if not folded.isalpha() or not ACRONYM_MIN <= len(folded) <= ACRONYM_MAX + 1:
+        return ()
+    capitals = sum(ch.isupper() for ch in folded)
+    if capitals < 2 and len(folded) > 4:
+        return ()
+    lowered = folded.lower()
+    cyrillic = lowered if has_cyrillic(lowered) else _word_to_cyrillic(lowered)
+    keys = [ACRONYM_MARK + to_latin(cyrillic).lower()]
+    if not has_cyrillic(lowered):
+        keys.append(ACRONYM_MARK + lowered)
+    return tuple(dict.fromkeys(keys))
 
 
 # -- parsing queries -------------------------------------------------------------------------

@@ -257,6 +257,70 @@ def test_the_places_file_is_what_search_place_names_writes():
     assert len(expected) > 1000
 
 
+MSU_NAMES = [
+    "LOMONOSOV MOSCOW STATE UNIVERSITY",
+    "MOSKOVSKIY GOSUDARSTVENNYY UNIVERSITET IMENI M.V. LOMONOSOVA",
+    "Московский государственный университет имени М. В. Ломоносова",
+]
+ACRONYMS = [
+    ("МГУ", MSU_NAMES),
+    ("мгу", MSU_NAMES),
+    ("MGU", MSU_NAMES),
+    ("MSU", ["LOMONOSOV MOSCOW STATE UNIVERSITY"]),
+    ("ИПФ РАН", ["INSTITUTE OF APPLIED PHYSICS OF THE RUSSIAN ACADEMY OF SCIENCES"]),
+    ("ОИЯИ", ["JOINT INSTITUTE FOR NUCLEAR RESEARCH"]),
+    ("JINR", ["JOINT INSTITUTE FOR NUCLEAR RESEARCH"]),
+    ("ВШЭ", ["NATIONAL RESEARCH UNIVERSITY HIGHER SCHOOL OF ECONOMICS"]),
+    ("мфти", ["Московский физико-технический институт"]),
+    ("CNRS", ["CENTRE NATIONAL DE LA RECHERCHE SCIENTIFIQUE"]),
+    ("KIT", ["KARLSRUHER INSTITUT FUER TECHNOLOGIE"]),
+]
+
+
+def test_an_acronym_finds_the_names_it_abbreviates():
+    for name in {n for _query, expected in ACRONYMS for n in expected}:
+        org(name)
+    others = [
+        org("MOSCOW INSTITUTE OF PHYSICS AND TECHNOLOGY"),  # MIPT, not MGU or MSU
+        # MGU and MSU only inside its name (neither its beginning, nor its end, nor after an
+        # institution's word)
+        org("NOVOSIBIRSK MEDICAL STATE UNIVERSITY FOR PHYSICIANS"),
+        org("SAMARA UNIVERSITY"),
+    ]
+    for query, expected in ACRONYMS:
+        found = names(query)
+        assert sorted(found) == sorted(expected), query
+    assert not {o.name for o in others} & set(names("MSU") + names("МГУ"))
+    # a name holding the word as typed ranks above one it abbreviates
+    typed = org("MSU Partner Network", description="MSU")
+    assert names("MSU") == [typed.name, "LOMONOSOV MOSCOW STATE UNIVERSITY"]
+
+
+def test_acronym_keys_of_names_and_of_query_words():
+    def acronyms(name: str) -> set[str]:
+        return {key.removeprefix(text.ACRONYM_MARK) for key in text.name_acronyms(name)}
+
+    # Russian initials in Latin letters (from a translation, a romanisation or Cyrillic) and
+    # the Latin initials; function words, initials and the person named after left out
+    assert {"mgu", "msu"} <= acronyms("LOMONOSOV MOSCOW STATE UNIVERSITY")
+    assert acronyms("MOSKOVSKIY GOSUDARSTVENNYY UNIVERSITET IMENI M.V. LOMONOSOVA") == {"mgu"}
+    # the first words, the last words and those from an institution's word on
+    legal = acronyms(
+        "FEDERAL STATE BUDGETARY INSTITUTION OF SCIENCE INSTITUTE OF APPLIED PHYSICS OF THE "
+        "RUSSIAN ACADEMY OF SCIENCES"
+    )
+    assert {"ipf", "iap", "ran", "ras"} <= legal
+    assert "bii" not in legal  # no run from the middle of the name
+    assert acronyms("Samara") == set()
+    # a query word: three to six letters in capitals, or three or four in any case
+    assert text.acronym_keys("МГУ") == (text.ACRONYM_MARK + "mgu",)
+    assert text.ACRONYM_MARK + "jinr" in text.acronym_keys("JINR")
+    assert text.acronym_keys("мфти") == (text.ACRONYM_MARK + "mfti",)
+    assert text.acronym_keys("research") == ()
+    assert text.acronym_keys("Samara") == ()
+    assert text.acronym_keys("M2") == ()
+
+
 def test_spelled_out_letters():
     assert text.spell_out("München Århus Øresund") == "Muenchen Aarhus Oeresund"
     assert text.spelled_variants("Universitaet") == ["Universitat"]
