@@ -404,6 +404,17 @@ def _stem(word: str) -> str:
 _NAME_ADJECTIVE = ("вск", "нск", "мск", "гск")
 #: ... when the name has at least this many letters ("Минский" stays "Минск")
 _NAME_ADJECTIVE_BASE = 4
+#: the stems of adjectives made from a city's two words ("Нижегородский" from "Нижний
+#: Новгород"): they give the keys of both words, so that "Nizhny Novgorod" and "Нижний
+#: Новгород" find a name that holds only the adjective
+_TWO_WORD_ADJECTIVES = {
+    "нижегородск": ("нижний", "новгород"),
+    "нижнетагильск": ("нижний", "тагил"),
+    "набережночелнинск": ("набережные", "челны"),
+    "старооскольск": ("старый", "оскол"),
+    "великолукск": ("великие", "луки"),
+    "великоустюгск": ("великий", "устюг"),
+}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -416,11 +427,13 @@ def word_keys(word: str, *, places: bool = True) -> tuple[str, ...]:
     russian = [lowered if has_cyrillic(lowered) else to_cyrillic(lowered)]
     russian.extend(TRANSLATIONS.get(lowered, ()))
     keys: list[str] = []
-    for form in russian:
+    for i, form in enumerate(russian):
         stem = _stem(form)
         stems = [stem]
         if stem.endswith(_NAME_ADJECTIVE) and len(stem) - 2 >= _NAME_ADJECTIVE_BASE:
             stems.append(_stem(stem[:-2]))
+        if i == 0:  # the word itself, not a translation ("Nizhny" is not "Novgorod")
+            stems.extend(_stem(part) for part in _TWO_WORD_ADJECTIVES.get(stem, ()))
         for one in stems:
             key = skeleton(to_latin(one))
             if len(key) > 1 and key not in keys:

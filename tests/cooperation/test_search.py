@@ -359,6 +359,9 @@ CROSS_SCRIPT = [
     ("Менделеевский", ["D. MENDELEEV UNIVERSITY OF CHEMICAL TECHNOLOGY OF RUSSIA"]),
     ("Пермский университет", ["PERM STATE UNIVERSITY"]),
     ("Нижегородский", ["LOBACHEVSKY STATE UNIVERSITY OF NIZHNI NOVGOROD"]),
+    # a name holding only the adjective of a city's two words
+    ("Nizhny Novgorod", ["Нижегородский государственный технический университет"]),
+    ("Нижнем Новгороде", ["NIZHEGORODSKIY GOSUDARSTVENNYY ARKHITEKTURNO-STROITELNYY UNIVERSITET"]),
     # the words of research institutions' names in English
     ("Объединенный институт ядерных исследований", ["JOINT INSTITUTE FOR NUCLEAR RESEARCH"]),
     ("Физико-технический институт", ["IOFFE PHYSICAL TECHNICAL INSTITUTE"]),

@@ -1,7 +1,8 @@
 """The skeleton keys of every searchable row computed again, as ``portal.search.text`` now
 makes them: with the acronyms of each name (``name_acronyms``: "LOMONOSOV MOSCOW STATE
-UNIVERSITY" gives ``acr0mgu`` and ``acr0msu``, which "МГУ" and "MSU" look up). Only the rows
-whose keys changed are written (``keys_refresh``)."""
+UNIVERSITY" gives ``acr0mgu`` and ``acr0msu``, which "МГУ" and "MSU" look up), and with
+the keys of both words of a city that an adjective is made from ("Нижегородский": "Нижний"
+and "Новгород"). Only the rows whose keys changed are written (``keys_refresh``)."""
 
 from django.db import migrations
 
