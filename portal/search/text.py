@@ -567,19 +567,27 @@ def name_acronyms(name: str) -> list[str]:
 
 def acronym_keys(word: str) -> tuple[str, ...]:
     """The acronym keys a query word may stand for: a word of three to six letters typed in
-    capitals ("МГУ", "JINR", "СПбГУ" counts its capitals), or of three or four letters in any
-    case ("мфти"); in Cyrillic letters written in Latin ones, and as typed."""
+    capitals ("МГУ", "JINR"; "СПбГУ" counts its capitals), or of three or four letters in any
+    case ("мфти"); in Cyrillic letters written in Latin ones, and as typed. A word with
+    small letters among its capitals also stands for its capitals alone: a word of the name
+    may give two letters ("СПбГУ", "УрФУ": Санкт-Петербургский, Уральский) and a
+    conjunction one ("МИСиС"), the capitals are the initials."""
     folded = fold(word)
     if not folded.isalpha() or not ACRONYM_MIN <= len(folded) <= ACRONYM_MAX + 1:
         return ()
-    capitals = sum(ch.isupper() for ch in folded)
-    if capitals < 2 and len(folded) > 4:
+    capitals = "".join(ch for ch in folded if ch.isupper())
+    if len(capitals) < 2 and len(folded) > 4:
         return ()
-    lowered = folded.lower()
-    cyrillic = lowered if has_cyrillic(lowered) else _word_to_cyrillic(lowered)
-    keys = [ACRONYM_MARK + to_latin(cyrillic).lower()]
-    if not has_cyrillic(lowered):
-        keys.append(ACRONYM_MARK + lowered)
+    spellings = [folded]
+    if ACRONYM_MIN <= len(capitals) < len(folded):
+        spellings.append(capitals)
+    keys: list[str] = []
+    for spelling in spellings:
+        lowered = spelling.lower()
+        cyrillic = lowered if has_cyrillic(lowered) else _word_to_cyrillic(lowered)
+        keys.append(ACRONYM_MARK + to_latin(cyrillic).lower())
+        if not has_cyrillic(lowered):
+            keys.append(ACRONYM_MARK + lowered)
     return tuple(dict.fromkeys(keys))
 
 

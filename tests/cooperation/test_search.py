@@ -274,6 +274,12 @@ ACRONYMS = [
     ("мфти", ["Московский физико-технический институт"]),
     ("CNRS", ["CENTRE NATIONAL DE LA RECHERCHE SCIENTIFIQUE"]),
     ("KIT", ["KARLSRUHER INSTITUT FUER TECHNOLOGIE"]),
+    # the capitals of an acronym that takes two letters of a word
+    (
+        "СПбГУ",
+        ["SAINT PETERSBURG STATE UNIVERSITY", "Санкт-Петербургский государственный университет"],
+    ),
+    ("УрФУ", ["URAL FEDERAL UNIVERSITY NAMED AFTER THE FIRST PRESIDENT OF RUSSIA B.N. YELTSIN"]),
 ]
 
 
@@ -316,6 +322,7 @@ def test_acronym_keys_of_names_and_of_query_words():
     assert text.acronym_keys("МГУ") == (text.ACRONYM_MARK + "mgu",)
     assert text.ACRONYM_MARK + "jinr" in text.acronym_keys("JINR")
     assert text.acronym_keys("мфти") == (text.ACRONYM_MARK + "mfti",)
+    assert text.acronym_keys("СПбГУ") == (text.ACRONYM_MARK + "spbgu", text.ACRONYM_MARK + "spgu")
     assert text.acronym_keys("research") == ()
     assert text.acronym_keys("Samara") == ()
     assert text.acronym_keys("M2") == ()
