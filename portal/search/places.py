@@ -120,6 +120,9 @@ def place_tokens(word: str, russian: Iterable[str] = ()) -> list[str]:
     found: list[str] = list(words.get(word, ()))
     if not found and len(word) > 5 and word.endswith("s"):
         found.extend(words.get(word[:-1], ()))
+    if not found:
+        for form in _name_forms(word):
+            found.extend(words.get(form, ()))
     for form in russian:
         if form[:_BEGINNING] not in beginnings:  # no name or stem begins so: nothing to stem
             continue
@@ -132,6 +135,32 @@ def place_tokens(word: str, russian: Iterable[str] = ()) -> list[str]:
             if len(one) >= MIN_STEM:
                 found.extend(stems.get(one, ()))
     return list(dict.fromkeys(found))
+
+
+#: the endings of a Polish adjective made from a city's name ("WARSZAWSKI", "KRAKOWSKA",
+#: "GDANSKIEGO", "LODZKI"): the city's name is the word without it and its "-sk"/"-k", or
+#: with "-a" for it ("warszaw-a")
+_POLISH_ADJECTIVE = re.compile(r"(?<=k)(?:i|a|ie|iego|iej)$")
+#: Finnish genitives (HELSINGIN YLIOPISTO, TAMPEREEN, OULUN, JYVASKYLAN, LAPPEENRANNAN: the
+#: consonant gradations nk/ng, nt/nn) and Greek ones (ATHINON, IOANNINON: of Athina, of
+#: Ioannina)
+_GENITIVES = (("ngin", "nki"), ("nnan", "nta"), ("een", "e"), ("an", "a"), ("un", "u"), ("on", "a"))
+
+
+def _name_forms(word: str) -> list[str]:
+    """The city names a word of another grammatical form may be: a Polish adjective, a Finnish
+    or Greek genitive (Latin letters, lower case, folded; a Scandinavian one is
+    ``place_tokens``' own). Only looked up when the word is no city's name itself."""
+    forms: list[str] = []
+    adjective = _POLISH_ADJECTIVE.sub("", word)
+    if adjective != word and len(adjective) > MIN_STEM:
+        base = adjective[:-2] if adjective.endswith("sk") else adjective[:-1]
+        forms += [adjective, base, base + "a"]
+    for ending, nominative in _GENITIVES:
+        nominative_form = word[: -len(ending)] + nominative
+        if word.endswith(ending) and len(nominative_form) >= MIN_STEM:
+            forms.append(nominative_form)
+    return forms
 
 
 def generate() -> list[str]:

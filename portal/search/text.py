@@ -308,8 +308,8 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "saint": ("санкт",),
     "st": ("санкт",),
     "school": ("школа",),
-    "science": ("наука",),
-    "sciences": ("наука",),
+    "science": ("наука", "научный"),
+    "sciences": ("наука", "научный"),
     "scientific": ("научный",),
     "siberian": ("сибирский",),
     "society": ("общество",),
@@ -321,6 +321,80 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "technologies": ("технология",),
     "university": ("университет",),
     "ural": ("уральский", "урал"),
+    # fields and kinds of science that institutes are named after ("Институт катализа",
+    # "Институт общей физики": BORESKOV INSTITUTE OF CATALYSIS, INSTITUTE OF GENERAL PHYSICS)
+    "aerospace": ("аэрокосмический",),
+    "agrarian": ("аграрный",),
+    "astronomy": ("астрономия",),
+    "astrophysics": ("астрофизика",),
+    "aviation": ("авиационный", "авиация"),
+    "biochemistry": ("биохимия",),
+    "bioorganic": ("биоорганический",),
+    "biophysics": ("биофизика",),
+    "cardiology": ("кардиология",),
+    "catalysis": ("катализ",),
+    "computer": ("вычислительный", "компьютерный"),
+    "computing": ("вычислительный",),
+    "crystallography": ("кристаллография",),
+    "cybernetics": ("кибернетика",),
+    "earth": ("земля",),
+    "ecology": ("экология",),
+    "electronics": ("электроника",),
+    "experimental": ("экспериментальный",),
+    "food": ("пищевой",),
+    "forest": ("лес", "лесной"),
+    "forestry": ("лесной",),
+    "gas": ("газ",),
+    "general": ("общий",),
+    "genetics": ("генетика",),
+    "geography": ("география",),
+    "geology": ("геология",),
+    "geophysics": ("геофизика",),
+    "history": ("история",),
+    "informatics": ("информатика",),
+    "inorganic": ("неорганический",),
+    "linguistics": ("лингвистика",),
+    "marine": ("морской",),
+    "mathematical": ("математический",),
+    "metallurgy": ("металлургия",),
+    "microbiology": ("микробиология",),
+    "mining": ("горный",),
+    "molecular": ("молекулярный",),
+    "nanotechnology": ("нанотехнология",),
+    "nanotechnologies": ("нанотехнология",),
+    "northern": ("северный",),
+    "oceanology": ("океанология",),
+    "oil": ("нефть", "нефтяной"),
+    "oncology": ("онкология",),
+    "optics": ("оптика",),
+    "organic": ("органический",),
+    "pedagogical": ("педагогический",),
+    "petroleum": ("нефть", "нефтяной"),
+    "pharmaceutical": ("фармацевтический",),
+    "philosophy": ("философия",),
+    "photonics": ("фотоника",),
+    "polar": ("полярный",),
+    "polymer": ("полимер",),
+    "polymers": ("полимер",),
+    "problems": ("проблема",),
+    "psychology": ("психология",),
+    "railway": ("железнодорожный",),
+    "railways": ("железнодорожный",),
+    "robotics": ("робототехника",),
+    "semiconductor": ("полупроводник",),
+    "semiconductors": ("полупроводник",),
+    "sociology": ("социология",),
+    "solar": ("солнечный",),
+    "southern": ("южный",),
+    "spectroscopy": ("спектроскопия",),
+    "theoretical": ("теоретический",),
+    "thermophysics": ("теплофизика",),
+    "veterinary": ("ветеринарный",),
+    # polytechnic as CORDIS writes it in the languages of the EU ("POLITECNICO DI MILANO")
+    **dict.fromkeys(
+        ("politecnico", "politecnica", "politechnika", "polytechnique", "politehnica"),
+        ("политехнический",),
+    ),
     # the same two institution words as CORDIS writes them in the languages of the EU
     # ("TECHNISCHE UNIVERSITAET MUENCHEN", "UNIVERSITE LIBRE DE BRUXELLES")
     **dict.fromkeys(
@@ -398,10 +472,10 @@ def _stem(word: str) -> str:
 
 
 #: the stem of an adjective made from a place or a person's name ("Казанский", "Тюменский",
-#: "Курчатовский", "Менделеевский", "Пермский", "Гамбургский": "-ский" after the name) also
-#: gives the name's key (KAZAN, TYUMEN, KURCHATOV, MENDELEEV, PERM, HAMBURG); not "-ический",
-#: "-йский" ("Технический", "Российский")
-_NAME_ADJECTIVE = ("вск", "нск", "мск", "гск")
+#: "Курчатовский", "Менделеевский", "Пермский", "Гамбургский", "Кольский": "-ский" after the
+#: name) also gives the name's key (KAZAN, TYUMEN, KURCHATOV, MENDELEEV, PERM, HAMBURG, KOLA);
+#: not "-ический", "-йский" ("Технический", "Российский")
+_NAME_ADJECTIVE = ("вск", "нск", "мск", "гск", "льск")
 #: ... when the name has at least this many letters ("Минский" stays "Минск")
 _NAME_ADJECTIVE_BASE = 4
 #: the stems of adjectives made from a city's two words ("Нижегородский" from "Нижний
@@ -481,6 +555,13 @@ _ACRONYM_SKIPPED = STOP_WORDS | frozenset(
         "da",
         "das",
         "degli",
+        "delle",
+        "dello",
+        "dem",
+        "den",
+        "het",
+        "ter",
+        "voor",
         "della",
         "dei",
         "do",
@@ -534,7 +615,8 @@ def _initials(word: str) -> tuple[str, str]:
 
 def name_acronyms(name: str) -> list[str]:
     """The acronym keys of one name: the initials of its first, its last and its head words'
-    (``_ACRONYM_HEADS``) first three to five words, each part of the name on its own (parts
+    (``_ACRONYM_HEADS``) first three to five words, and of its first two words when it has
+    more (TU, KU), each part of the name on its own (parts
     end at a comma or bracket and before the name of a person it is named after), without
     function words or initials. Each run in two spellings: its Russian initials in Latin
     letters ("LOMONOSOV MOSCOW STATE UNIVERSITY" and "Московский государственный университет":
@@ -552,7 +634,8 @@ def name_acronyms(name: str) -> list[str]:
                 segment.append(word)
         for words in segments:
             starts = {0} | {i for i, w in enumerate(words) if fold(w).lower() in _ACRONYM_HEADS}
-            runs: set[tuple[int, int]] = set()
+            # two letters only for the first two words ("TECHNISCHE UNIVERSITEIT DELFT": TU)
+            runs: set[tuple[int, int]] = {(0, 2)} if len(words) > 2 else set()
             for length in range(ACRONYM_MIN, ACRONYM_MAX + 1):
                 if length <= len(words):
                     runs.add((len(words) - length, len(words)))
@@ -566,17 +649,17 @@ def name_acronyms(name: str) -> list[str]:
 
 
 def acronym_keys(word: str) -> tuple[str, ...]:
-    """The acronym keys a query word may stand for: a word of three to six letters typed in
-    capitals ("МГУ", "JINR"; "СПбГУ" counts its capitals), or of three or four letters in any
-    case ("мфти"); in Cyrillic letters written in Latin ones, and as typed. A word with
+    """The acronym keys a query word may stand for: a word of two to six letters typed in
+    capitals ("МГУ", "JINR", "TU"; "СПбГУ" counts its capitals), or of three or four letters
+    in any case ("мфти"); in Cyrillic letters written in Latin ones, and as typed. A word with
     small letters among its capitals also stands for its capitals alone: a word of the name
     may give two letters ("СПбГУ", "УрФУ": Санкт-Петербургский, Уральский) and a
     conjunction one ("МИСиС"), the capitals are the initials."""
     folded = fold(word)
-    if not folded.isalpha() or not ACRONYM_MIN <= len(folded) <= ACRONYM_MAX + 1:
+    if not folded.isalpha() or not 2 <= len(folded) <= ACRONYM_MAX + 1:
         return ()
     capitals = "".join(ch for ch in folded if ch.isupper())
-    if len(capitals) < 2 and len(folded) > 4:
+    if len(capitals) < 2 and (len(folded) > 4 or len(folded) == 2):
         return ()
     spellings = [folded]
     if ACRONYM_MIN <= len(capitals) < len(folded):

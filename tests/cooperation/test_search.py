@@ -274,6 +274,9 @@ ACRONYMS = [
     ("мфти", ["Московский физико-технический институт"]),
     ("CNRS", ["CENTRE NATIONAL DE LA RECHERCHE SCIENTIFIQUE"]),
     ("KIT", ["KARLSRUHER INSTITUT FUER TECHNOLOGIE"]),
+    # two capitals: the first two words of a name
+    ("TU Delft", ["TECHNISCHE UNIVERSITEIT DELFT"]),
+    ("KU Leuven", ["KATHOLIEKE UNIVERSITEIT LEUVEN"]),
     # the capitals of an acronym that takes two letters of a word
     (
         "СПбГУ",
@@ -309,7 +312,8 @@ def test_acronym_keys_of_names_and_of_query_words():
     # Russian initials in Latin letters (from a translation, a romanisation or Cyrillic) and
     # the Latin initials; function words, initials and the person named after left out
     assert {"mgu", "msu"} <= acronyms("LOMONOSOV MOSCOW STATE UNIVERSITY")
-    assert acronyms("MOSKOVSKIY GOSUDARSTVENNYY UNIVERSITET IMENI M.V. LOMONOSOVA") == {"mgu"}
+    # (and the first two words: "mg")
+    assert acronyms("MOSKOVSKIY GOSUDARSTVENNYY UNIVERSITET IMENI M.V. LOMONOSOVA") == {"mgu", "mg"}
     # the first words, the last words and those from an institution's word on
     legal = acronyms(
         "FEDERAL STATE BUDGETARY INSTITUTION OF SCIENCE INSTITUTE OF APPLIED PHYSICS OF THE "
@@ -389,6 +393,17 @@ CROSS_SCRIPT = [
     ("Брюссель", ["UNIVERSITE LIBRE DE BRUXELLES", "VRIJE UNIVERSITEIT BRUSSEL"]),
     ("Köln", ["UNIVERSITY OF COLOGNE"]),
     ("университет Тарту", ["TARTU ULIKOOL"]),
+    # a Polish adjective, Finnish and Greek genitives of a city's name
+    ("Варшавский университет", ["UNIWERSYTET WARSZAWSKI"]),
+    ("Gdansk", ["UNIWERSYTET GDANSKI"]),
+    ("Хельсинки", ["HELSINGIN YLIOPISTO"]),
+    ("Tampere", ["TAMPEREEN TEKNILLINEN YLIOPISTO"]),
+    ("Athens", ["ETHNIKO KAI KAPODISTRIAKO PANEPISTIMIO ATHINON"]),
+    # fields of science, polytechnic in another language, an adjective in "-льский"
+    ("Институт катализа", ["BORESKOV INSTITUTE OF CATALYSIS"]),
+    ("научный центр", ["KOLA SCIENCE CENTRE OF THE RUSSIAN ACADEMY OF SCIENCES"]),
+    ("Кольский", ["KOLA SCIENCE CENTRE OF THE RUSSIAN ACADEMY OF SCIENCES"]),
+    ("Миланский политехнический", ["POLITECNICO DI MILANO"]),
 ]
 
 
@@ -594,7 +609,9 @@ def test_other_lists_use_the_same_search():
     assert [o.title for o in offer_list({"q": "lazernye"}).rows] == [
         "Лазерные технологии для медицины"
     ]
-    assert [c.title for c in call_list({"q": "Фотоника photonic"}).rows] == []
+    # a Russian word finds its translation (text.TRANSLATIONS); every word must match
+    assert [c.title for c in call_list({"q": "Фотоника"}).rows] == ["Horizon call on photonics"]
+    assert [c.title for c in call_list({"q": "Фотоника laser"}).rows] == []
     assert [c.title for c in call_list({"q": "photonics"}).rows] == ["Horizon call on photonics"]
 
 
