@@ -555,20 +555,18 @@ _ACRONYM_SKIPPED = STOP_WORDS | frozenset(
         "da",
         "das",
         "degli",
+        "dei",
+        "della",
         "delle",
         "dello",
         "dem",
         "den",
-        "het",
-        "ter",
-        "voor",
-        "della",
-        "dei",
         "do",
         "dos",
         "en",
         "fuer",
         "fur",
+        "het",
         "i",
         "na",
         "och",
@@ -577,6 +575,8 @@ _ACRONYM_SKIPPED = STOP_WORDS | frozenset(
         "per",
         "pour",
         "sur",
+        "ter",
+        "voor",
         "y",
         "zu",
         "zum",
@@ -616,11 +616,11 @@ def _initials(word: str) -> tuple[str, str]:
 def name_acronyms(name: str) -> list[str]:
     """The acronym keys of one name: the initials of its first, its last and its head words'
     (``_ACRONYM_HEADS``) first three to five words, and of its first two words when it has
-    more (TU, KU), each part of the name on its own (parts
-    end at a comma or bracket and before the name of a person it is named after), without
-    function words or initials. Each run in two spellings: its Russian initials in Latin
-    letters ("LOMONOSOV MOSCOW STATE UNIVERSITY" and "Московский государственный университет":
-    "mgu", МГУ) and its Latin initials ("msu")."""
+    more (TU, KU), each part of the name on its own (parts end at a comma or bracket and
+    before the name of a person it is named after), without function words or initials.
+    Each run in two spellings: its Russian initials in Latin letters ("LOMONOSOV MOSCOW STATE
+    UNIVERSITY" and "Московский государственный университет": "mgu", МГУ) and its Latin
+    initials ("msu")."""
     keys: dict[str, None] = {}
     for part in _ACRONYM_SEPARATORS.split(name):
         segment: list[str] = []
