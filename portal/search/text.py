@@ -600,6 +600,7 @@ _ACRONYM_HEADS = frozenset(
 _ACRONYM_SEPARATORS = re.compile(r"[,;:()\[\]/]")
 
 
+@functools.lru_cache(maxsize=65536)
 def _initials(word: str) -> tuple[str, str]:
     """A word's first letter in Cyrillic (a Latin word's Russian translation's, else its
     reading in Cyrillic) written in Latin letters, and its first Latin letter."""
