@@ -63,7 +63,14 @@ def _forms(name: str) -> set[str]:
 def _russian_stems(names: Iterable[str]) -> set[str]:
     from portal.search import text
 
-    stems = {_stem_once(text.fold(name).lower()) for name in names if text.has_cyrillic(name)}
+    stems = set()
+    for name in names:
+        if text.has_cyrillic(name):
+            folded = text.fold(name).lower()
+            stem = _stem_once(folded)
+            # a name the stemmer cuts short ("Цюрих": "цюр", as an adjective's "-их") is its
+            # own stem: "Цюриха" is stemmed to it
+            stems.add(stem if len(stem) >= MIN_STEM else folded)
     return {stem for stem in stems if len(stem) >= MIN_STEM}
 
 
@@ -142,14 +149,18 @@ def place_tokens(word: str, russian: Iterable[str] = ()) -> list[str]:
 #: with "-a" for it ("warszaw-a")
 _POLISH_ADJECTIVE = re.compile(r"(?<=k)(?:i|a|ie|iego|iej)$")
 #: Finnish genitives (HELSINGIN YLIOPISTO, TAMPEREEN, OULUN, JYVASKYLAN, LAPPEENRANNAN: the
-#: consonant gradations nk/ng, nt/nn) and Greek ones (ATHINON, IOANNINON: of Athina, of
-#: Ioannina)
-_GENITIVES = (("ngin", "nki"), ("nnan", "nta"), ("een", "e"), ("an", "a"), ("un", "u"), ("on", "a"))
+#: consonant gradations nk/ng, nt/nn), Greek ones (ATHINON, IOANNINON: of Athina, of
+#: Ioannina), Lithuanian ones (VILNIAUS, KLAIPEDOS UNIVERSITETAS) and Latvian ones
+#: (RIGAS TEHNISKA UNIVERSITATE, LIEPAJAS)
+_GENITIVES = (
+    *(("ngin", "nki"), ("nnan", "nta"), ("een", "e"), ("an", "a"), ("un", "u"), ("on", "a")),
+    *(("aus", "us"), ("os", "a"), ("as", "a")),
+)
 
 
 def _name_forms(word: str) -> list[str]:
-    """The city names a word of another grammatical form may be: a Polish adjective, a Finnish
-    or Greek genitive (Latin letters, lower case, folded; a Scandinavian one is
+    """The city names a word of another grammatical form may be: a Polish adjective, a Finnish,
+    Greek, Lithuanian or Latvian genitive (Latin letters, lower case, folded; a Scandinavian one is
     ``place_tokens``' own). Only looked up when the word is no city's name itself."""
     forms: list[str] = []
     adjective = _POLISH_ADJECTIVE.sub("", word)

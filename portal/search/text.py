@@ -425,6 +425,195 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+#: the words of institution names as CORDIS writes them in the languages of the EU (folded,
+#: lower case), and more English ones, with their Russian counterparts: "Общество Макса
+#: Планка" and "Max Planck Society" find MAX-PLANCK-GESELLSCHAFT, "Национальный институт
+#: ядерной физики" ISTITUTO NAZIONALE DI FISICA NUCLEARE, "Technical University of Denmark"
+#: DANMARKS TEKNISKE UNIVERSITET. A word whose transliteration already gives the Russian
+#: word's key is not listed (INSTITUT, AKADEMIE, FIZYKI, NAUK). The adjectives "technical"
+#: of the EU languages are also "technology": a TECHNISCHE UNIVERSITEIT is a "University of
+#: Technology" in English.
+_EU_INSTITUTION_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("институт",),
+        "istituto instituto instytut institutet instituut institutt institutul intezet "
+        "instituttet ustav",
+    ),
+    (
+        ("общество",),
+        "gesellschaft societe societa sociedad sociedade towarzystwo spolecnost selskab selskap "
+        "vereniging",
+    ),
+    (("центр",), "zentrum centro centrum keskus kozpont centrul centras centrs kentro kentron"),
+    (
+        ("исследование", "исследовательский"),
+        "forschung recherche recherches ricerca ricerche investigacion investigaciones "
+        "investigacao investigacio onderzoek badan badawczy tutkimus forskning cercetare "
+        "cercetari vyzkum vyzkumu vyzkumny tyrimu erevnas ereunas erevnon kutato kutatointezet",
+    ),
+    (
+        ("научный", "наука"),
+        "scientifique scientifiques scientifica scientifico scientifiche cientifica cientifico "
+        "cientificas cientificos wissenschaftliche wissenschaftlichen wissenschaftliches "
+        "naukowy naukowe naukowa wetenschappelijk wetenschappelijke tudomanyos stiintifica "
+        "stiintifice tieteellinen vedecky vedecke",
+    ),
+    (
+        ("наука", "научный"),
+        "wissenschaften wissenschaft scienze ciencias ciencia ciencies wetenschappen vetenskap "
+        "vetenskaper videnskab videnskaber stiinte tieteiden epistimon",
+    ),
+    (
+        ("национальный",),
+        "nazionale nacional nationale nationaal narodowy narodowe narodni nemzeti kansallinen "
+        "ethniko ethnikon nacionalinis nationella",
+    ),
+    (("академия",), "academie accademia academia akademia akadimia"),
+    (
+        ("физика", "физический"),
+        "physik physique fisica fysik fysica fyziky fizika fizikos fysiikan",
+    ),
+    (("химия", "химический"), "chemie chimie chimica quimica kemi kemia chemii"),
+    (
+        ("ядерный",),
+        "nucleaire nucleaires nucleare nucleari jadrowej jadrowych jaderny jaderne kernphysik",
+    ),
+    (("атомный",), "atomic atomique atomica atomico atomowej"),
+    (("энергия", "энергетика"), "energie energia energies energetica energetique"),
+    (
+        ("технология", "технологический"),
+        "technologie technologies tecnologia tecnologias tecnologie technologii teknologi "
+        "teknologia technologias tecnologic",
+    ),
+    (
+        ("технологический",),
+        "technologique tecnologico tecnologica technologisch technologische technologischen "
+        "technologiczny",
+    ),
+    (
+        ("технический", "технология"),
+        "technische technischen technique techniques tecnica tecnico technicka teknisk tekniska "
+        "tekniske teknillinen technicke techniky tehnica tehnicka techniczna technicznej "
+        "tecnicas",
+    ),
+    (("высший",), "superior superieure superieur superiore hoger hogere vysoke wyzsza wyzszej"),
+    (("школа",), "ecole escuela escola scuola skola szkola schule"),
+    (("школа", "высший"), "hochschule hojskole korkeakoulu hogeschool fachhochschule"),
+    # a Swedish "tekniska högskola" is an institute of technology (KUNGLIGA TEKNISKA
+    # HOEGSKOLAN: Royal Institute of Technology), a Czech "vysoké učení technické" a
+    # university of technology
+    (("школа", "высший", "институт"), "hogskola hogskolan hoegskolan hoegskola"),
+    (("университет",), "uceni"),
+    (("медицина", "медицинский"), "medizin medecine medicina geneeskunde"),
+    (
+        ("медицинский",),
+        "medicale medicales medizinische medizinischen medico medica medicas medicos medyczny "
+        "medyczna",
+    ),
+    (("здоровье",), "health sante salute salud saude gesundheit zdrowia"),
+    (
+        ("комиссариат", "комиссия"),
+        "commissariat commission commissione comision kommission komisja",
+    ),
+    (("совет",), "council consiglio consejo conseil raad rada"),
+    (("агентство",), "agency agence agenzia agencia agentur agentschap agentia"),
+    (
+        ("фонд",),
+        "fondazione fundacion fundacao fondation stiftung stichting fundacja fundatia saatio "
+        "idryma fonden fundacio",
+    ),
+    (
+        ("лаборатория",),
+        "laboratoire laboratoires laboratorio laboratori laboratorium laboratoriet laboratorios",
+    ),
+    (("государственный",), "statale estatal staatliche staatlichen statni panstwowy panstwowa"),
+    (("королевский",), "royal koninklijk koninklijke kungliga kongelige"),
+    (
+        ("католический",),
+        "catholic katholieke katholische cattolica catolica catholique katolicki katolikus "
+        "katolicka",
+    ),
+    (("свободный",), "free libre vrije freie libera"),
+    (("открытый",), "open aperta abierta ouverte offene otwarty"),
+    (
+        ("европейский",),
+        "european europeen europeenne europaische europaisches europea europeo europese "
+        "europejski europeia",
+    ),
+    (("федеральный",), "federale federaal eidgenossische eidgenoessische"),
+    (
+        ("прикладной",),
+        "angewandte angewandten appliquee appliquees applicata applicate aplicada aplicadas "
+        "toegepast toegepaste",
+    ),
+    (
+        ("экономический",),
+        "economique economica economico economiche economice ekonomiczny ekonomicky economische "
+        "economicas",
+    ),
+    (("сельскохозяйственный",), "agricole agraria agrarie agricola landbouw rolniczy agronomique"),
+    (("инженерный",), "ingenieria ingegneria ingenierie ingenieurs"),
+    (("информатика",), "informatique informatica informatik informatyki informatiky"),
+    (("автоматика", "автоматизация"), "automatique automatica automatisierung"),
+    (("космический",), "spatial spatiale spatiales spaziale espacial"),
+    # LUFT- UND RAUMFAHRT: aviation and space flight ("aerospace")
+    (("космический", "космонавтика", "аэрокосмический"), "raumfahrt"),
+    (("авиация", "авиационный", "аэрокосмический"), "luftfahrt luft"),
+    (("авиация", "авиационный"), "aeronautique aeronautica aeronautics"),
+    (
+        ("новый",),
+        "new nuove nuovo nuova nouveau nouvelle nouvelles nuevo nueva nuevas neue neuen nowy "
+        "nowe nieuwe",
+    ),
+    (("университет",), "universitaire universitario universitaria"),
+    # the countries of the EU and of its neighbours in their institutions' names, as nouns and
+    # adjectives: "Технический университет Дании", "Польской академии наук", "Italian"
+    (
+        ("германия", "немецкий", "германский"),
+        "germany german deutschland deutsch deutsche deutsches deutschen deutscher",
+    ),
+    (("франция", "французский"), "france french francais francaise"),
+    (("италия", "итальянский"), "italy italian italia italiano italiana italiani italiane"),
+    (("испания", "испанский"), "spain spanish espana espanol espanola espanoles"),
+    (("португалия", "португальский"), "portugal portuguese portugues portuguesa"),
+    (("польша", "польский"), "poland polish polska polski polskiej polskie polskich"),
+    (("чехия", "чешский"), "czech czechia ceske cesky ceska ceskych ceskoslovenska"),
+    (("словакия", "словацкий"), "slovakia slovak slovenska slovensky slovenskej"),
+    (("венгрия", "венгерский"), "hungary hungarian magyar magyarorszag"),
+    (("дания", "датский"), "denmark danish danmark danmarks dansk danske"),
+    (("швеция", "шведский"), "sweden swedish sverige sveriges svenska svensk"),
+    (("финляндия", "финский"), "finland finnish suomi suomen"),
+    (("норвегия", "норвежский"), "norway norwegian norge norges norsk norske"),
+    (
+        ("нидерланды", "нидерландский", "голландский"),
+        "netherlands dutch nederland nederlandse nederlands holland",
+    ),
+    (("бельгия", "бельгийский"), "belgium belgian belgique belge belgie"),
+    (
+        ("австрия", "австрийский"),
+        "austria austrian osterreich oesterreich osterreichische oesterreichische",
+    ),
+    (("швейцария", "швейцарский"), "switzerland swiss schweiz schweizerische suisse svizzera"),
+    (("греция", "греческий"), "greece greek hellenic elliniko ellinikon ellados"),
+    (("румыния", "румынский"), "romania romanian romana romaniei"),
+    (("болгария", "болгарский"), "bulgaria bulgarian bulgarska balgarska"),
+    (("литва", "литовский"), "lithuania lithuanian lietuvos"),
+    (("латвия", "латвийский"), "latvia latvian latvijas latvija"),
+    (("эстония", "эстонский"), "estonia estonian eesti"),
+    (("ирландия", "ирландский"), "ireland irish eireann"),
+    (("словения", "словенский"), "slovenia slovenian slovenije slovenskih"),
+    (("хорватия", "хорватский"), "croatia croatian hrvatska hrvatske hrvatski"),
+    (("кипр", "кипрский"), "cyprus cypriot kyprou"),
+    (("британия", "британский"), "britain british"),
+)
+for _russian, _words in _EU_INSTITUTION_WORDS:
+    for _word in _words.split():
+        TRANSLATIONS[_word] = (
+            TRANSLATIONS[_word] + tuple(r for r in _russian if r not in TRANSLATIONS[_word])
+            if _word in TRANSLATIONS
+            else _russian
+        )
+
 _STEMMER = snowballstemmer.stemmer("russian")
 _SKELETON_RULES = (
     ("shch", "s"),

@@ -241,6 +241,11 @@ def test_place_tokens_join_a_citys_names_and_no_others():
     # a Scandinavian genitive; a Russian adjective; the names of other cities
     assert tokens("GOETEBORGS") == tokens("Gothenburg") != set()
     assert tokens("Цюрихский") == tokens("Zurich") != set()
+    # a case of a name that the stemmer cuts short as an adjective ("Цюрих": "цюр")
+    assert tokens("Цюриха") == tokens("Zurich")
+    # Lithuanian and Latvian genitives (VILNIAUS UNIVERSITETAS, RIGAS TEHNISKA UNIVERSITATE)
+    assert tokens("VILNIAUS") == tokens("Вильнюс") != set()
+    assert tokens("RIGAS") == tokens("Рига") != set()
     assert not tokens("Mainz") & munich
     assert not tokens("Monaco") & munich
     # a former name of one city that is another's own name is left out: Korolev was
@@ -407,6 +412,25 @@ CROSS_SCRIPT = [
     ("научный центр", ["KOLA SCIENCE CENTRE OF THE RUSSIAN ACADEMY OF SCIENCES"]),
     ("Кольский", ["KOLA SCIENCE CENTRE OF THE RUSSIAN ACADEMY OF SCIENCES"]),
     ("Миланский политехнический", ["POLITECNICO DI MILANO"]),
+    # institution names as CORDIS writes them in the languages of the EU, asked for in Russian
+    # or English (text._EU_INSTITUTION_WORDS)
+    ("Общество Макса Планка", ["MAX-PLANCK-GESELLSCHAFT ZUR FORDERUNG DER WISSENSCHAFTEN EV"]),
+    ("Fraunhofer Society", ["FRAUNHOFER-GESELLSCHAFT ZUR FOERDERUNG DER ANGEWANDTEN FORSCHUNG"]),
+    ("Национальный центр научных исследований", ["CENTRE NATIONAL DE LA RECHERCHE SCIENTIFIQUE"]),
+    ("National Research Council", ["CONSIGLIO NAZIONALE DELLE RICERCHE"]),
+    ("Национальный институт ядерной физики", ["ISTITUTO NAZIONALE DI FISICA NUCLEARE"]),
+    ("Комиссариат по атомной энергии", ["COMMISSARIAT A L ENERGIE ATOMIQUE"]),
+    ("Технический университет Дании", ["DANMARKS TEKNISKE UNIVERSITET"]),
+    ("Technical University of Denmark", ["DANMARKS TEKNISKE UNIVERSITET"]),
+    ("Delft University of Technology", ["TECHNISCHE UNIVERSITEIT DELFT"]),
+    ("Royal Institute of Technology", ["KUNGLIGA TEKNISKA HOEGSKOLAN"]),
+    ("Catholic University of Leuven", ["KATHOLIEKE UNIVERSITEIT LEUVEN"]),
+    ("Итальянский технологический институт", ["FONDAZIONE ISTITUTO ITALIANO DI TECNOLOGIA"]),
+    ("German Aerospace Center", ["DEUTSCHES ZENTRUM FUER LUFT - UND RAUMFAHRT EV"]),
+    ("Polish Academy of Sciences", ["INSTYTUT FIZYKI POLSKIEJ AKADEMII NAUK"]),
+    ("Венгерская академия наук", ["MAGYAR TUDOMANYOS AKADEMIA"]),
+    ("Высшая техническая школа Цюриха", ["EIDGENOESSISCHE TECHNISCHE HOCHSCHULE ZUERICH"]),
+    ("Вильнюсский университет", ["VILNIAUS UNIVERSITETAS"]),
 ]
 
 

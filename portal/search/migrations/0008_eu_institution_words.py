@@ -1,0 +1,20 @@
+"""The skeleton keys of every searchable row computed again, as ``portal.search.text`` now
+makes them: the words of institution names in the languages of the EU (GESELLSCHAFT,
+RICERCHE, ISTITUTO, TEKNISKE, HOCHSCHULE, DANMARKS, ...) with their Russian counterparts
+(``_EU_INSTITUTION_WORDS``), the Lithuanian and Latvian genitives of a city's name
+(VILNIAUS, RIGAS), and the cases of city names that the stemmer cut short ("Цюриха").
+Only the rows whose keys changed are written (``keys_refresh``)."""
+
+from django.db import migrations
+
+from portal.search.indexing import keys_refresh_all
+
+
+def refresh(apps, schema_editor):
+    keys_refresh_all(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("search", "0007_name_acronyms")]
+
+    operations = [migrations.RunPython(refresh, migrations.RunPython.noop)]
