@@ -680,6 +680,9 @@ _TWO_WORD_ADJECTIVES = {
 }
 
 
+_TECH = "tech"
+
+
 @functools.lru_cache(maxsize=65536)
 def word_keys(word: str, *, places: bool = True) -> tuple[str, ...]:
     """The skeleton keys of one word (one, or more for a word with translations), and the
@@ -689,6 +692,10 @@ def word_keys(word: str, *, places: bool = True) -> tuple[str, ...]:
         return ()
     russian = [lowered if has_cyrillic(lowered) else to_cyrillic(lowered)]
     russian.extend(TRANSLATIONS.get(lowered, ()))
+    if lowered.endswith(_TECH) and len(lowered) > len(_TECH) and not has_cyrillic(lowered):
+        # "-tech" of a portmanteau is Russian "-тех" (the Greek chi), not the "ч" that CH
+        # romanises: SKOLTECH, POLYTECH, BIOTECH are "Сколтех", "Политех", "Биотех"
+        russian.append(to_cyrillic(lowered[: -len(_TECH)]) + "тех")
     keys: list[str] = []
     for i, form in enumerate(russian):
         stem = _stem(form)

@@ -489,6 +489,17 @@ def test_cyrillic_queries_in_any_case_find_every_romanisation_and_translation(qu
         assert name in found, (query, name, found[:10])
 
 
+def test_a_portmanteau_in_tech_is_found_in_russian_letters():
+    """CORDIS gives Skoltech's short name, SKOLTECH; Russians write "Сколтех" (the "-tech" of a
+    portmanteau is "-тех", not the "ч" that CH romanises)."""
+    org("SKOLKOVO INSTITUTE OF SCIENCE AND TECHNOLOGY", short_name="SKOLTECH")
+    org("SKOLKOVO FOUNDATION")
+    org("TOMSK POLYTECHNIC UNIVERSITY")
+    for query in ("Сколтех", "Сколтеха", "Skoltech"):
+        assert names(query) == ["SKOLKOVO INSTITUTE OF SCIENCE AND TECHNOLOGY"], query
+    assert text.word_keys("POLYTECH")[-1] == text.word_keys("Политех")[0]
+
+
 def test_vernadsky_finds_the_genitive_romanisation_below_exact_matches():
     """Fuzzy and word-form matches appear when other rows match exactly, ranked below them."""
     for i in range(25):

@@ -2,7 +2,8 @@
 makes them: the words of institution names in the languages of the EU (GESELLSCHAFT,
 RICERCHE, ISTITUTO, TEKNISKE, HOCHSCHULE, DANMARKS, ...) with their Russian counterparts
 (``_EU_INSTITUTION_WORDS``), the Lithuanian and Latvian genitives of a city's name
-(VILNIAUS, RIGAS), and the cases of city names that the stemmer cut short ("Цюриха").
+(VILNIAUS, RIGAS), the cases of city names that the stemmer cut short ("Цюриха"), and the
+"-тех" of a portmanteau in "-tech" (SKOLTECH: "Сколтех").
 Only the rows whose keys changed are written (``keys_refresh``)."""
 
 from django.db import migrations
