@@ -793,6 +793,9 @@ _ACRONYM_HEADS = frozenset(
         *("laboratoriya", "shkola"),
     ]
 )
+#: English institution words that a Russian name puts first ("Институт ядерной физики": not
+#: "university", whose adjectives stay in front, "Московский государственный университет")
+_ENGLISH_HEADS = frozenset(("institute", "centre", "center", "laboratory"))
 _ACRONYM_SEPARATORS = re.compile(r"[,;:()\[\]/]")
 
 
@@ -842,6 +845,18 @@ def name_acronyms(name: str) -> list[str]:
                 for spelling in (0, 1):
                     letters = "".join(initials[i][spelling] for i in range(start, end))
                     keys[ACRONYM_MARK + letters] = None
+            # Russian names put the head word first where English ones end with it after
+            # nouns ("SPACE RESEARCH INSTITUTE": "Институт космических исследований", ИКИ):
+            # an English head word after two or three words that are no head words gives
+            # the Russian initials of it and them
+            for j in sorted(starts - {0}):
+                if fold(words[j]).lower() not in _ENGLISH_HEADS:
+                    continue
+                for before in range(2, 4):
+                    run = range(j - before, j)
+                    if run.start >= 0 and not any(i in starts for i in run if i):
+                        letters = initials[j][0] + "".join(initials[i][0] for i in run)
+                        keys[ACRONYM_MARK + letters] = None
     return list(keys)
 
 

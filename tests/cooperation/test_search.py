@@ -274,6 +274,9 @@ ACRONYMS = [
     ("MSU", ["LOMONOSOV MOSCOW STATE UNIVERSITY"]),
     ("ИПФ РАН", ["INSTITUTE OF APPLIED PHYSICS OF THE RUSSIAN ACADEMY OF SCIENCES"]),
     ("ОИЯИ", ["JOINT INSTITUTE FOR NUCLEAR RESEARCH"]),
+    # the head word first, as the Russian name has it: "Институт космических исследований"
+    ("ИКИ РАН", ["SPACE RESEARCH INSTITUTE OF THE RUSSIAN ACADEMY OF SCIENCES"]),
+    ("ИЯФ", ["BUDKER NUCLEAR PHYSICS INSTITUTE"]),
     ("JINR", ["JOINT INSTITUTE FOR NUCLEAR RESEARCH"]),
     ("ВШЭ", ["NATIONAL RESEARCH UNIVERSITY HIGHER SCHOOL OF ECONOMICS"]),
     ("мфти", ["Московский физико-технический институт"]),
