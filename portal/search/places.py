@@ -131,13 +131,19 @@ def place_tokens(word: str, russian: Iterable[str] = ()) -> list[str]:
         for form in _name_forms(word):
             found.extend(words.get(form, ()))
     for form in russian:
-        if form[:_BEGINNING] not in beginnings:  # no name or stem begins so: nothing to stem
-            continue
+        beginning = form[:_BEGINNING]
+        if beginning not in beginnings and beginning.replace("ж", "г") not in beginnings:
+            continue  # no name or stem begins so: nothing to stem ("Рижский": "Рига")
         stem = _stem_once(form)
         candidates = [stem, _stem_once(stem)]
         if stem.endswith("ск"):  # an adjective: the name ("Цюрихский": "цюрих")
-            found.extend(words.get(stem[:-2], ()))
-            candidates += [stem[:-2], _stem_once(stem[:-2])]
+            base = stem[:-2]
+            found.extend(words.get(base, ()))
+            # of a name in "-а" ("Венский": "вена"), its "г" changed ("Пражский": "прага")
+            found.extend(words.get(base + "а", ()))
+            if base.endswith("ж"):
+                found.extend(words.get(base[:-1] + "га", ()))
+            candidates += [base, _stem_once(base)]
         for one in candidates:
             if len(one) >= MIN_STEM:
                 found.extend(stems.get(one, ()))
@@ -155,6 +161,9 @@ _POLISH_ADJECTIVE = re.compile(r"(?<=k)(?:i|a|ie|iego|iej)$")
 _GENITIVES = (
     *(("ngin", "nki"), ("nnan", "nta"), ("een", "e"), ("an", "a"), ("un", "u"), ("on", "a")),
     *(("aus", "us"), ("os", "a"), ("as", "a")),
+    # a Hungarian adjective (BUDAPESTI, DEBRECENI, SZEGEDI), a Croatian or Slovene locative
+    # (SVEUCILISTE U ZAGREBU, SPLITU)
+    *(("i", ""), ("u", "")),
 )
 
 

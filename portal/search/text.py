@@ -565,7 +565,19 @@ _EU_INSTITUTION_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
         "new nuove nuovo nuova nouveau nouvelle nouvelles nuevo nueva nuevas neue neuen nowy "
         "nowe nieuwe",
     ),
-    (("университет",), "universitaire universitario universitaria"),
+    (("университет",), "universitaire universitario universitaria sveuciliste univerza"),
+    (("университет", "государственный"), "rijksuniversiteit"),
+    (("технический", "технология"), "muszaki tehniska tehniskas tehnikos"),
+    (("технология", "технологический"), "technologijos tehnoloogia"),
+    # compounds of the Estonian and Finnish names: "technical university", "higher school"
+    (("технический", "университет", "технология"), "tehnikaulikool"),
+    (("университет", "школа", "высший"), "korkeakoulusaatio"),
+    (("колледж",), "college colleges collegio colegio kolegium"),
+    (("имперский",), "imperial"),
+    (
+        ("организация",),
+        "organization organisation organizzazione organizacion organisatie organizacja",
+    ),
     # the countries of the EU and of its neighbours in their institutions' names, as nouns and
     # adjectives: "Технический университет Дании", "Польской академии наук", "Italian"
     (
@@ -662,9 +674,10 @@ def _stem(word: str) -> str:
 
 #: the stem of an adjective made from a place or a person's name ("Казанский", "Тюменский",
 #: "Курчатовский", "Менделеевский", "Пермский", "Гамбургский", "Кольский": "-ский" after the
-#: name) also gives the name's key (KAZAN, TYUMEN, KURCHATOV, MENDELEEV, PERM, HAMBURG, KOLA);
+#: name; "Университетский" after a noun) also gives the name's key (KAZAN, TYUMEN, KURCHATOV,
+#: MENDELEEV, PERM, HAMBURG, KOLA, UNIVERSITY);
 #: not "-ический", "-йский" ("Технический", "Российский")
-_NAME_ADJECTIVE = ("вск", "нск", "мск", "гск", "льск")
+_NAME_ADJECTIVE = ("вск", "нск", "мск", "гск", "льск", "тск", "жск")
 #: ... when the name has at least this many letters ("Минский" stays "Минск")
 _NAME_ADJECTIVE_BASE = 4
 #: the stems of adjectives made from a city's two words ("Нижегородский" from "Нижний
@@ -701,7 +714,9 @@ def word_keys(word: str, *, places: bool = True) -> tuple[str, ...]:
         stem = _stem(form)
         stems = [stem]
         if stem.endswith(_NAME_ADJECTIVE) and len(stem) - 2 >= _NAME_ADJECTIVE_BASE:
-            stems.append(_stem(stem[:-2]))
+            base = stem[:-2]
+            # "Пражский": "Прага" (the "г" of the name is "ж" before "-ский")
+            stems.append(_stem(base[:-1] + "г" if base.endswith("ж") else base))
         if i == 0:  # the word itself, not a translation ("Nizhny" is not "Novgorod")
             stems.extend(_stem(part) for part in _TWO_WORD_ADJECTIVES.get(stem, ()))
         for one in stems:

@@ -434,6 +434,20 @@ CROSS_SCRIPT = [
     ("Венгерская академия наук", ["MAGYAR TUDOMANYOS AKADEMIA"]),
     ("Высшая техническая школа Цюриха", ["EIDGENOESSISCHE TECHNISCHE HOCHSCHULE ZUERICH"]),
     ("Вильнюсский университет", ["VILNIAUS UNIVERSITETAS"]),
+    (
+        "Европейская организация ядерных исследований",
+        ["EUROPEAN ORGANIZATION FOR NUCLEAR RESEARCH"],
+    ),
+    ("Имперский колледж", ["IMPERIAL COLLEGE OF SCIENCE TECHNOLOGY AND MEDICINE"]),
+    ("University of Groningen", ["RIJKSUNIVERSITEIT GRONINGEN"]),
+    ("Tallinn University of Technology", ["TALLINNA TEHNIKAULIKOOL"]),
+    # a noun's adjective ("Университетский"); the adjective of a city's name in "-а" and with
+    # its "г" as "ж" (Вена, Прага, Рига); a Croatian locative (ZAGREBU)
+    ("Университетский колледж Лондона", ["UNIVERSITY COLLEGE LONDON"]),
+    ("Венский университет", ["UNIVERSITAET WIEN"]),
+    ("Пражский", ["CZECH TECHNICAL UNIVERSITY IN PRAGUE"]),
+    ("Рижский технический университет", ["RIGAS TEHNISKA UNIVERSITATE"]),
+    ("Загребский университет", ["SVEUCILISTE U ZAGREBU"]),
 ]
 
 
