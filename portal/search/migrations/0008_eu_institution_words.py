@@ -4,7 +4,8 @@ RICERCHE, ISTITUTO, TEKNISKE, HOCHSCHULE, DANMARKS, ...) with their Russian coun
 (``_EU_INSTITUTION_WORDS``), the Lithuanian and Latvian genitives of a city's name
 (VILNIAUS, RIGAS), the cases of city names that the stemmer cut short ("Цюриха"), and the
 "-тех" of a portmanteau in "-tech" (SKOLTECH: "Сколтех"), and the Russian acronym of an
-English name that ends with its institution word (SPACE RESEARCH INSTITUTE: ИКИ).
+English name that ends with its institution word (SPACE RESEARCH INSTITUTE: ИКИ), and the
+new adjective rules ("Университетский", "Венский", "Пражский", ZAGREBU, DEBRECENI).
 Only the rows whose keys changed are written (``keys_refresh``)."""
 
 from django.db import migrations
