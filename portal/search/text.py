@@ -574,6 +574,8 @@ _EU_INSTITUTION_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("университет", "школа", "высший"), "korkeakoulusaatio"),
     (("колледж",), "college colleges collegio colegio kolegium"),
     (("имперский",), "imperial"),
+    # a king's name that a university is named after (UNIVERZITA KARLOVA: Charles University)
+    (("карл",), "charles"),
     (
         ("организация",),
         "organization organisation organizzazione organizacion organisatie organizacja",

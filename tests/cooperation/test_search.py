@@ -448,6 +448,7 @@ CROSS_SCRIPT = [
     ("Пражский", ["CZECH TECHNICAL UNIVERSITY IN PRAGUE"]),
     ("Рижский технический университет", ["RIGAS TEHNISKA UNIVERSITATE"]),
     ("Загребский университет", ["SVEUCILISTE U ZAGREBU"]),
+    ("Charles University", ["UNIVERZITA KARLOVA"]),
 ]
 
 
