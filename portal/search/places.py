@@ -168,8 +168,9 @@ _GENITIVES = (
 
 
 def _name_forms(word: str) -> list[str]:
-    """The city names a word of another grammatical form may be: a Polish adjective, a Finnish,
-    Greek, Lithuanian or Latvian genitive (Latin letters, lower case, folded; a Scandinavian one is
+    """The city names a word of another grammatical form may be: a Polish or Hungarian
+    adjective, a Finnish, Greek, Lithuanian or Latvian genitive, a Croatian or Slovene
+    locative (Latin letters, lower case, folded; a Scandinavian one is
     ``place_tokens``' own). Only looked up when the word is no city's name itself."""
     forms: list[str] = []
     adjective = _POLISH_ADJECTIVE.sub("", word)
