@@ -182,11 +182,19 @@ _LAT_TO_CYR_MULTI = (
 _LAT_TO_CYR = dict(zip("abvgdezijklmnoprstufhcwxq", "абвгдезийклмнопрстуфхцвкк", strict=True))
 _LAT_TO_CYR["x"] = "кс"
 _VOWELS = set("aeiouy")
+#: a C before these letters is "ц" ("Centre", "Cyprus"); else "к" when read as the languages
+#: of the EU read it (``word_keys``)
+_SOFT_C = frozenset({"e", "i", "y"})
+#: a Latin word with a C that the languages of the EU read "к": COMPLUTENSE, COIMBRA, CURIE,
+#: CLINIC, MARC (ISO 9 and the scientific romanisation write "ц" and "ч" as C: CVETKOV)
+_HARD_C = re.compile(r"c(?![eiyhkz])")
 _LATIN_RUN = re.compile(r"[A-Za-z']+")
 
 
 @functools.lru_cache(maxsize=65536)
-def _word_to_cyrillic(word: str) -> str:
+def _word_to_cyrillic(word: str, *, hard_c: bool = False) -> str:
+    """One Latin word in Cyrillic letters; ``hard_c``: a C before A, O, U, a consonant or at
+    the end is read "к" (as the languages of the EU read it), not "ц"."""
     word = word.lower()
     out: list[str] = []
     i = 0
@@ -203,6 +211,8 @@ def _word_to_cyrillic(word: str) -> str:
                 out.append("й" if i > 0 and word[i - 1] in _VOWELS else "ы")
             elif ch == "'":
                 out.append("ь")
+            elif ch == "c" and hard_c and word[i + 1 : i + 2] not in _SOFT_C:
+                out.append("к")
             else:
                 out.append(_LAT_TO_CYR.get(ch, ch))
             i += 1
@@ -707,6 +717,9 @@ def word_keys(word: str, *, places: bool = True) -> tuple[str, ...]:
         return ()
     russian = [lowered if has_cyrillic(lowered) else to_cyrillic(lowered)]
     russian.extend(TRANSLATIONS.get(lowered, ()))
+    if not has_cyrillic(lowered) and _HARD_C.search(lowered):
+        # also as the languages of the EU read it: "Комплутенсе", "Коимбра", "Кюри"
+        russian.append(_word_to_cyrillic(lowered, hard_c=True))
     if lowered.endswith(_TECH) and len(lowered) > len(_TECH) and not has_cyrillic(lowered):
         # "-tech" of a portmanteau is Russian "-тех" (the Greek chi), not the "ч" that CH
         # romanises: SKOLTECH, POLYTECH, BIOTECH are "Сколтех", "Политех", "Биотех"

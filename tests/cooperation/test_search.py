@@ -449,6 +449,12 @@ CROSS_SCRIPT = [
     ("Рижский технический университет", ["RIGAS TEHNISKA UNIVERSITATE"]),
     ("Загребский университет", ["SVEUCILISTE U ZAGREBU"]),
     ("Charles University", ["UNIVERZITA KARLOVA"]),
+    # a Latin C that the languages of the EU read "к" (CVETKOV, as ISO 9 writes Цветков, keeps
+    # its "ц": test_every_romanisation_and_case_of_a_word_has_a_key_in_common)
+    ("Мадридский университет Комплутенсе", ["UNIVERSIDAD COMPLUTENSE DE MADRID"]),
+    ("Институт Кюри", ["INSTITUT CURIE"]),
+    ("Карла", ["CARL ZEISS AG"]),
+    ("клиника", ["CLINICA UNIVERSIDAD DE NAVARRA"]),
 ]
 
 
