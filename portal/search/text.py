@@ -717,9 +717,6 @@ def word_keys(word: str, *, places: bool = True) -> tuple[str, ...]:
         return ()
     russian = [lowered if has_cyrillic(lowered) else to_cyrillic(lowered)]
     russian.extend(TRANSLATIONS.get(lowered, ()))
-    if not has_cyrillic(lowered) and _HARD_C.search(lowered):
-        # also as the languages of the EU read it: "Комплутенсе", "Коимбра", "Кюри"
-        russian.append(_word_to_cyrillic(lowered, hard_c=True))
     if lowered.endswith(_TECH) and len(lowered) > len(_TECH) and not has_cyrillic(lowered):
         # "-tech" of a portmanteau is Russian "-тех" (the Greek chi), not the "ч" that CH
         # romanises: SKOLTECH, POLYTECH, BIOTECH are "Сколтех", "Политех", "Биотех"
@@ -743,20 +740,37 @@ def word_keys(word: str, *, places: bool = True) -> tuple[str, ...]:
     return tuple(keys)
 
 
+@functools.lru_cache(maxsize=65536)
+def hard_c_keys(word: str) -> tuple[str, ...]:
+    """The keys of a Latin word with a C read "к", as the languages of the EU read it before A,
+    O, U, a consonant or at a word's end ("Комплутенсе": COMPLUTENSE, "Кюри": CURIE) and that
+    ``word_keys`` (which reads it "ц": ISO 9 writes Цветков CVETKOV) does not give. For the
+    words of names and of queries: the English words of themes and keywords ("Security",
+    "Climate") would get a useless key each."""
+    lowered = fold(word).lower()
+    if has_cyrillic(lowered) or not _HARD_C.search(lowered) or lowered in STOP_WORDS:
+        return ()
+    key = skeleton(to_latin(_stem(_word_to_cyrillic(lowered, hard_c=True))))
+    return () if len(key) < 2 or key in word_keys(word) else (key,)
+
+
 def words_of(text: str) -> list[str]:
     """The words of ``text`` (letters and digits), in order."""
     return _WORD.findall(text)
 
 
 def skeleton_keys(names: str | None, *texts: str | None) -> str:
-    """The skeleton keys of every word of ``names`` and ``texts``, and the acronyms of each
-    line of ``names`` (``name_acronyms``), space-separated, no repeats (what a row stores in
-    ``search_keys``)."""
+    """The skeleton keys of every word of ``names`` and ``texts``, the keys of the words of
+    ``names`` with a C read "к" (``hard_c_keys``), and the acronyms of each line of ``names``
+    (``name_acronyms``), space-separated, no repeats (what a row stores in ``search_keys``)."""
     keys: dict[str, None] = {}
     for text in (names, *texts):
         for word in words_of(text or ""):
             for key in word_keys(word):
                 keys[key] = None
+    for word in words_of(names or ""):
+        for key in hard_c_keys(word):
+            keys[key] = None
     for line in (names or "").splitlines():
         for key in name_acronyms(line):
             keys[key] = None
