@@ -118,6 +118,13 @@ def _stem_once(word: str) -> str:
 _STEMMER = snowballstemmer.stemmer("russian")
 
 
+def adjective_base(base: str) -> str:
+    """The name an adjective's stem without its "-ск" is made from, its last consonant as the
+    name has it: "праж" (Пражский) -> "праг" (Прага), "риж" (Рижский) -> "риг" (Рига). The
+    one home of this rule: ``text.word_keys`` and ``place_tokens`` use it."""
+    return base[:-1] + "г" if base.endswith("ж") else base
+
+
 def place_tokens(word: str, russian: Iterable[str] = ()) -> list[str]:
     """The tokens of the cities ``word`` names: as one of their names (``word`` lower-case
     and folded; a Scandinavian genitive without its "s"), or by the stem of one of its
@@ -132,7 +139,7 @@ def place_tokens(word: str, russian: Iterable[str] = ()) -> list[str]:
             found.extend(words.get(form, ()))
     for form in russian:
         beginning = form[:_BEGINNING]
-        if beginning not in beginnings and beginning.replace("ж", "г") not in beginnings:
+        if beginning not in beginnings and adjective_base(beginning) not in beginnings:
             continue  # no name or stem begins so: nothing to stem ("Рижский": "Рига")
         stem = _stem_once(form)
         candidates = [stem, _stem_once(stem)]
@@ -141,8 +148,8 @@ def place_tokens(word: str, russian: Iterable[str] = ()) -> list[str]:
             found.extend(words.get(base, ()))
             # of a name in "-а" ("Венский": "вена"), its "г" changed ("Пражский": "прага")
             found.extend(words.get(base + "а", ()))
-            if base.endswith("ж"):
-                found.extend(words.get(base[:-1] + "га", ()))
+            if adjective_base(base) != base:
+                found.extend(words.get(adjective_base(base) + "а", ()))
             candidates += [base, _stem_once(base)]
         for one in candidates:
             if len(one) >= MIN_STEM:
@@ -161,7 +168,7 @@ _POLISH_ADJECTIVE = re.compile(r"(?<=k)(?:i|a|ie|iego|iej)$")
 _GENITIVES = (
     *(("ngin", "nki"), ("nnan", "nta"), ("een", "e"), ("an", "a"), ("un", "u"), ("on", "a")),
     *(("aus", "us"), ("os", "a"), ("as", "a")),
-    # a Hungarian adjective (BUDAPESTI, DEBRECENI, SZEGEDI), a Croatian or Slovene locative
+    # a Hungarian adjective (SZEGEDI, PECSI, GYORI, MISKOLCI), a Croatian or Slovene locative
     # (SVEUCILISTE U ZAGREBU, SPLITU)
     *(("i", ""), ("u", "")),
 )

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import snowballstemmer  # type: ignore[import-untyped]
 from anyascii import anyascii
 
-from portal.search.places import place_tokens
+from portal.search.places import adjective_base, place_tokens
 
 #: longer queries are cut (characters) ...
 MAX_QUERY_LENGTH = 200
@@ -630,13 +630,18 @@ _EU_INSTITUTION_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("кипр", "кипрский"), "cyprus cypriot kyprou"),
     (("британия", "британский"), "britain british"),
 )
-for _russian, _words in _EU_INSTITUTION_WORDS:
-    for _word in _words.split():
-        TRANSLATIONS[_word] = (
-            TRANSLATIONS[_word] + tuple(r for r in _russian if r not in TRANSLATIONS[_word])
-            if _word in TRANSLATIONS
-            else _russian
-        )
+
+
+def _add_translations(entries: tuple[tuple[tuple[str, ...], str], ...]) -> None:
+    """Each word of ``entries`` into ``TRANSLATIONS``; a word already there keeps its own
+    counterparts first."""
+    for russian, words in entries:
+        for word in words.split():
+            known = TRANSLATIONS.get(word, ())
+            TRANSLATIONS[word] = known + tuple(r for r in russian if r not in known)
+
+
+_add_translations(_EU_INSTITUTION_WORDS)
 
 _STEMMER = snowballstemmer.stemmer("russian")
 _SKELETON_RULES = (
@@ -726,9 +731,8 @@ def word_keys(word: str, *, places: bool = True) -> tuple[str, ...]:
         stem = _stem(form)
         stems = [stem]
         if stem.endswith(_NAME_ADJECTIVE) and len(stem) - 2 >= _NAME_ADJECTIVE_BASE:
-            base = stem[:-2]
             # "Пражский": "Прага" (the "г" of the name is "ж" before "-ский")
-            stems.append(_stem(base[:-1] + "г" if base.endswith("ж") else base))
+            stems.append(_stem(adjective_base(stem[:-2])))
         if i == 0:  # the word itself, not a translation ("Nizhny" is not "Novgorod")
             stems.extend(_stem(part) for part in _TWO_WORD_ADJECTIVES.get(stem, ()))
         for one in stems:

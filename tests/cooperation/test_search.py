@@ -246,6 +246,9 @@ def test_place_tokens_join_a_citys_names_and_no_others():
     # Lithuanian and Latvian genitives (VILNIAUS UNIVERSITETAS, RIGAS TEHNISKA UNIVERSITATE)
     assert tokens("VILNIAUS") == tokens("Вильнюс") != set()
     assert tokens("RIGAS") == tokens("Рига") != set()
+    # a Hungarian adjective, a Croatian locative (SZEGEDI TUDOMANYEGYETEM, SVEUCILISTE U ZAGREBU)
+    assert tokens("SZEGEDI") == tokens("Szeged") != set()
+    assert tokens("ZAGREBU") == tokens("Загреб") != set()
     assert not tokens("Mainz") & munich
     assert not tokens("Monaco") & munich
     # a former name of one city that is another's own name is left out: Korolev was

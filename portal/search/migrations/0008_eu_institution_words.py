@@ -5,7 +5,7 @@ RICERCHE, ISTITUTO, TEKNISKE, HOCHSCHULE, DANMARKS, ...) with their Russian coun
 (VILNIAUS, RIGAS), the cases of city names that the stemmer cut short ("Цюриха"), and the
 "-тех" of a portmanteau in "-tech" (SKOLTECH: "Сколтех"), and the Russian acronym of an
 English name that ends with its institution word (SPACE RESEARCH INSTITUTE: ИКИ), and the
-new adjective rules ("Университетский", "Венский", "Пражский", ZAGREBU, DEBRECENI), and a
+new adjective rules ("Университетский", "Венский", "Пражский", ZAGREBU, SZEGEDI), and a
 Latin C read "к" as well as "ц" (COMPLUTENSE, CURIE).
 Only the rows whose keys changed are written (``keys_refresh``)."""
 
