@@ -294,7 +294,7 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "humanities": ("гуманитарный",),
     "institute": ("институт",),
     "international": ("международный",),
-    "joint": ("объединенный",),
+    "joint": ("объединенный", "акционерный"),
     "laboratory": ("лаборатория",),
     "library": ("библиотека",),
     "mathematics": ("математика",),
@@ -312,7 +312,8 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "physical": ("физический", "физика"),
     "physics": ("физика",),
     "polytechnic": ("политехнический",),
-    "research": ("исследовательский", "исследование"),
+    # "научно-исследовательский": a RESEARCH CENTRE is a "научно-исследовательский центр"
+    "research": ("исследовательский", "исследование", "научный"),
     "russian": ("российский", "русский"),
     "russia": ("россия",),
     "saint": ("санкт",),
@@ -327,7 +328,8 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "state": ("государственный",),
     "technical": ("технический",),
     "technological": ("технологический",),
-    "technology": ("технология",),
+    # "физико-технический": the MOSCOW INSTITUTE OF PHYSICS AND TECHNOLOGY
+    "technology": ("технология", "технический"),
     "technologies": ("технология",),
     "university": ("университет",),
     "ural": ("уральский", "урал"),
@@ -433,6 +435,99 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
         ("technische", "technischen", "technique", "tecnica", "tecnico", "technicka"),
         ("технический",),
     ),
+}
+
+#: more words of the names of Russian institutions and companies as CORDIS writes them in
+#: English ("MAIN BOTANICAL GARDEN", "WATER PROBLEMS INSTITUTE", "INSTITUTE OF CONTROL
+#: SCIENCES", "LIMITED LIABILITY COMPANY", "PETER THE GREAT ST. PETERSBURG POLYTECHNIC
+#: UNIVERSITY"), with their Russian counterparts
+_RUSSIAN_INSTITUTION_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("сад",), "garden gardens"),
+    (("главный",), "main chief"),
+    (("вода", "водный"), "water waters"),
+    (("вычислительный", "численный"), "numerical computational"),
+    (("система", "системный"), "system systems"),
+    (("программирование", "программный"), "programming software"),
+    (("управление",), "control management governance"),
+    (("металл",), "metal metals"),
+    (("бюджетный",), "budgetary budget"),
+    (("учреждение",), "institution establishment"),
+    (("ограниченный",), "limited"),
+    (("ответственность",), "liability"),
+    (("общество",), "company"),
+    (("акционерный",), "stock"),
+    (("закрытый",), "closed"),
+    (("публичный",), "public"),
+    (("петр",), "peter pyotr petr"),
+    (("великий",), "great"),
+    (("экономика", "хозяйство"), "economy"),
+    (("народный",), "national"),
+    (("железный", "дорога"), "railway railways"),
+    # "экономика переходного периода": the ECONOMY IN TRANSITION
+    (("переход", "переходный", "период"), "transition"),
+    (("период",), "period"),
+    (("твердый", "тело"), "solid"),
+    (("океан",), "ocean oceans"),
+    (("региональный",), "regional"),
+    (("федерация",), "federation"),
+    (("президентский",), "presidential"),
+    (("администрация", "управление"), "administration"),
+    (("информация", "информационный"), "information"),
+    (("морской",), "sea"),
+    (("озеро",), "lake"),
+    (("река",), "river"),
+    (("горный", "гора"), "mountain mountains"),
+    (("степь",), "steppe"),
+    (("северный",), "north"),
+    (("южный",), "south"),
+    (("западный",), "west western"),
+    (("восточный",), "east"),
+    (("высокий",), "high"),
+    (("низкий",), "low"),
+    (("температура",), "temperature temperatures"),
+    (("энергия",), "power"),
+    (("здоровье", "здравоохранение"), "health healthcare"),
+    (("больница",), "hospital"),
+    (("сельский", "сельскохозяйственный"), "rural agriculture"),
+    (("строительство", "строительный"), "construction building"),
+    (("транспорт", "транспортный"), "transport"),
+    (("связь",), "communications telecommunications"),
+    (("окружающий", "среда"), "environment environmental"),
+    (("охрана",), "protection"),
+    (("безопасность",), "security safety"),
+    (("промышленный", "промышленность"), "industrial industry"),
+    (("торговый", "торговля"), "trade commerce"),
+    (("палата",), "chamber"),
+    (("агентство",), "agency"),
+    (("служба",), "service"),
+    (("министерство",), "ministry"),
+    (("музей",), "museum"),
+    (("парк",), "park"),
+    (("заповедник",), "reserve"),
+    (("обсерватория",), "observatory"),
+    (("станция",), "station"),
+    (("завод",), "works factory"),
+    (("бюро",), "bureau"),
+    (("фонд",), "fund"),
+    (("союз",), "union"),
+    (("ассоциация",), "association"),
+    # the Russian Academy of Sciences as CORDIS abbreviates it: "SB RAS", "RAS"
+    (("ран",), "ras"),
+    (("объединение",), "association union"),
+)
+
+#: the legal forms of Russian companies: their Russian initials (as ``name_acronyms`` writes
+#: the initials of a name that spells them out, "OBSHCHESTVO S OGRANICHENNOI
+#: OTVETSTVENNOSTYU": "ooo") for every way CORDIS and users write them ("ООО", "OOO",
+#: "LLC")
+LEGAL_FORMS: dict[str, str] = {
+    **dict.fromkeys(("ооо", "ooo", "llc"), "ooo"),
+    **dict.fromkeys(("зао", "zao", "cjsc"), "zao"),
+    **dict.fromkeys(("оао", "oao", "ojsc"), "oao"),
+    **dict.fromkeys(("пао", "pao", "pjsc"), "pao"),
+    **dict.fromkeys(("ао", "jsc"), "ao"),
+    **dict.fromkeys(("фгуп", "fgup", "fsue"), "fgup"),
+    **dict.fromkeys(("нии", "nii"), "nii"),
 }
 
 #: the words of institution names as CORDIS writes them in the languages of the EU (folded,
@@ -642,6 +737,7 @@ def _add_translations(entries: tuple[tuple[tuple[str, ...], str], ...]) -> None:
 
 
 _add_translations(_EU_INSTITUTION_WORDS)
+_add_translations(_RUSSIAN_INSTITUTION_WORDS)
 
 _STEMMER = snowballstemmer.stemmer("russian")
 _SKELETON_RULES = (
@@ -722,6 +818,7 @@ def word_keys(word: str, *, places: bool = True) -> tuple[str, ...]:
         return ()
     russian = [lowered if has_cyrillic(lowered) else to_cyrillic(lowered)]
     russian.extend(TRANSLATIONS.get(lowered, ()))
+    russian.extend(r for r in cognates(lowered) if r not in russian)
     if lowered.endswith(_TECH) and len(lowered) > len(_TECH) and not has_cyrillic(lowered):
         # "-tech" of a portmanteau is Russian "-тех" (the Greek chi), not the "ч" that CH
         # romanises: SKOLTECH, POLYTECH, BIOTECH are "Сколтех", "Политех", "Биотех"
@@ -739,23 +836,74 @@ def word_keys(word: str, *, places: bool = True) -> tuple[str, ...]:
             key = skeleton(to_latin(one))
             if len(key) > 1 and key not in keys:
                 keys.append(key)
+    if lowered in LEGAL_FORMS:
+        keys.append(ACRONYM_MARK + LEGAL_FORMS[lowered])
     if places:
         keys.extend(place_tokens(lowered, russian))
     return tuple(keys)
+
+
+#: English endings of learned words and the Russian endings of the same words: "zoological",
+#: "зоологический"; "optics", "оптика"; "economic", "экономический"; "federation",
+#: "федерация" (longest first)
+_COGNATE_ENDINGS = (
+    ("ation", "ация"),
+    ("ical", "ический"),
+    ("ics", "ика"),
+    ("ic", "ический"),
+)
+#: ... for words of at least this many letters ("music", "topic" are not adjectives)
+_COGNATE_MIN = 7
+#: a C before these letters is read "ц" in a learned word; "CH" is "х" (Greek chi:
+#: "technical", "mechanics", "psychology")
+_GREEK_CH = re.compile(r"(?<![st])ch")
+#: ... and an S between vowels (or before the ending) is "з": "physical", "физический";
+#: "organisation", "организация"
+_VOICED_S = re.compile(r"(?<=[aeiouy])s(?=[aeiouy]|$)")
+
+
+@functools.lru_cache(maxsize=65536)
+def cognates(word: str) -> tuple[str, ...]:
+    """The Russian forms of a Latin word made of Greek or Latin roots by its ending
+    (``_COGNATE_ENDINGS``): CORDIS writes the names of Russian institutes in English
+    ("ZOOLOGICAL INSTITUTE", "MARINE HYDROPHYSICAL INSTITUTE", "INSTITUTE OF CYTOLOGY AND
+    GENETICS"), users ask in Russian ("Зоологический институт") and the other way round.
+    The root is read with a hard C, and also with "CH" as "х" and "OU" as "у" ("acoustics",
+    "акустика"), and with a voiced S; a wrong reading only adds a key no Russian word has."""
+    lowered = fold(word).lower()
+    if len(lowered) < _COGNATE_MIN or has_cyrillic(lowered) or not lowered.isalpha():
+        return ()
+    for ending, russian in _COGNATE_ENDINGS:
+        if lowered.endswith(ending):
+            root = lowered[: -len(ending)]
+            roots = [root, _GREEK_CH.sub("kh", root).replace("ou", "u")]
+            roots += [_VOICED_S.sub("z", r) for r in roots]
+            readings = (_word_to_cyrillic(r, hard_c=True) + russian for r in roots)
+            return tuple(dict.fromkeys(readings))
+    return ()
 
 
 @functools.lru_cache(maxsize=65536)
 def hard_c_keys(word: str) -> tuple[str, ...]:
     """The keys of a Latin word with a C read "к", as the languages of the EU read it before A,
     O, U, a consonant or at a word's end ("Комплутенсе": COMPLUTENSE, "Кюри": CURIE) and that
-    ``word_keys`` (which reads it "ц": ISO 9 writes Цветков CVETKOV) does not give. For the
+    ``word_keys`` (which reads it "ц": ISO 9 writes Цветков CVETKOV) does not give, and with
+    a CH read "х". For the
     words of names and of queries: the English words of themes and keywords ("Security",
     "Climate") would get a useless key each."""
     lowered = fold(word).lower()
-    if has_cyrillic(lowered) or not _HARD_C.search(lowered) or lowered in STOP_WORDS:
+    if has_cyrillic(lowered) or lowered in STOP_WORDS:
         return ()
-    key = skeleton(to_latin(_stem(_word_to_cyrillic(lowered, hard_c=True))))
-    return () if len(key) < 2 or key in word_keys(word) else (key,)
+    readings = []
+    if _HARD_C.search(lowered):
+        readings.append(_word_to_cyrillic(lowered, hard_c=True))
+    if _GREEK_CH.search(lowered):
+        # German, Dutch, Polish and Czech CH is "х" ("Бах": BACH, "Ахен": AACHEN, "Бохум":
+        # BOCHUM); romanised Russian CH is "ч"
+        readings.append(_word_to_cyrillic(_GREEK_CH.sub("kh", lowered), hard_c=True))
+    own = word_keys(word)
+    keys = (skeleton(to_latin(_stem(reading))) for reading in readings)
+    return tuple(dict.fromkeys(key for key in keys if len(key) > 1 and key not in own))
 
 
 def words_of(text: str) -> list[str]:
@@ -896,15 +1044,19 @@ def name_acronyms(name: str) -> list[str]:
             # Russian names put the head word first where English ones end with it after
             # nouns ("SPACE RESEARCH INSTITUTE": "Институт космических исследований", ИКИ):
             # an English head word after two or three words that are no head words gives
-            # the Russian initials of it and them
+            # the Russian initials of it and them, the head first when they are nouns
+            # ("SPACE RESEARCH INSTITUTE": "Институт космических исследований", ИКИ), last
+            # when they are adjectives ("PHYSICAL-TECHNICAL INSTITUTE": "Физико-технический
+            # институт", ФТИ)
             for j in sorted(starts - {0}):
                 if fold(words[j]).lower() not in _ENGLISH_HEADS:
                     continue
                 for before in range(2, 4):
                     run = range(j - before, j)
                     if run.start >= 0 and not any(i in starts for i in run if i):
-                        letters = initials[j][0] + "".join(initials[i][0] for i in run)
-                        keys[ACRONYM_MARK + letters] = None
+                        others = "".join(initials[i][0] for i in run)
+                        keys[ACRONYM_MARK + initials[j][0] + others] = None
+                        keys[ACRONYM_MARK + others + initials[j][0]] = None
     return list(keys)
 
 

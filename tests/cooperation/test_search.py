@@ -280,6 +280,14 @@ ACRONYMS = [
     # the head word first, as the Russian name has it: "Институт космических исследований"
     ("ИКИ РАН", ["SPACE RESEARCH INSTITUTE OF THE RUSSIAN ACADEMY OF SCIENCES"]),
     ("ИЯФ", ["BUDKER NUCLEAR PHYSICS INSTITUTE"]),
+    # ... last, after adjectives: "Физико-технический институт"
+    (
+        "ФТИ",
+        [
+            "IOFFE PHYSICAL-TECHNICAL INSTITUTE OF THE RUSSIAN ACADEMY OF SCIENCES",
+            "Московский физико-технический институт",
+        ],
+    ),
     ("JINR", ["JOINT INSTITUTE FOR NUCLEAR RESEARCH"]),
     ("ВШЭ", ["NATIONAL RESEARCH UNIVERSITY HIGHER SCHOOL OF ECONOMICS"]),
     ("мфти", ["Московский физико-технический институт"]),
@@ -458,6 +466,38 @@ CROSS_SCRIPT = [
     ("Институт Кюри", ["INSTITUT CURIE"]),
     ("Карла", ["CARL ZEISS AG"]),
     ("клиника", ["CLINICA UNIVERSIDAD DE NAVARRA"]),
+    # learned words by their endings (text.cognates): -ical/-ic and -ический, -ics and -ика,
+    # -ation and -ация, with CH read "х" and a voiced S
+    ("Зоологический институт", ["ZOOLOGICAL INSTITUTE OF THE RUSSIAN ACADEMY OF SCIENCES"]),
+    ("Zoological Institute", ["ZOOLOGICHESKII INSTITUT RAN"]),
+    ("Гидрофизический институт", ["MARINE HYDROPHYSICAL INSTITUTE"]),
+    ("Лимнологический", ["LIMNOLOGICAL INSTITUTE SIBERIAN BRANCH"]),
+    ("акустика", ["ACOUSTICS INSTITUTE"]),
+    (
+        "гидрометеорологический центр Федерации",
+        ["HYDROMETEOROLOGICAL CENTRE OF RUSSIAN FEDERATION"],
+    ),
+    # words of Russian institutions' names in English (text._RUSSIAN_INSTITUTION_WORDS)
+    ("Главный ботанический сад", ["MAIN BOTANICAL GARDEN NAMED AFTER N.V. TSITSIN"]),
+    ("Институт водных проблем", ["WATER PROBLEMS INSTITUTE"]),
+    ("Институт системного программирования", ["INSTITUTE FOR SYSTEM PROGRAMMING"]),
+    ("Российские железные дороги", ["RUSSIAN RAILWAYS"]),
+    (
+        "Политехнический университет Петра Великого",
+        ["PETER THE GREAT ST.PETERSBURG POLYTECHNIC UNIVERSITY"],
+    ),
+    ("Institute of Metal Physics", ["INSTITUT FIZIKI METALLOV IMENI M.N. MIKHEEVA"]),
+    ("Closed joint stock company", ["ZAKRYTOE AKTSIONERNOE OBSHCHESTVO NANOTEKH"]),
+    (
+        "Federal state budgetary institution",
+        ["FEDERALNOE GOSUDARSTVENNOE BYUDZHETNOE UCHREZHDENIE"],
+    ),
+    ("СО РАН", ["V.N. SUKACHEV INSTITUTE OF FOREST SB RAS"]),
+    # a company's legal form in any script or language (text.LEGAL_FORMS)
+    ("ООО Газпром", ["GAZPROM LLC"]),
+    ("LLC", ["OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU TEKHNOLOGIYA"]),
+    # a German CH is "х" in Russian
+    ("Институт биохимии Баха", ["A.N. BACH INSTITUTE OF BIOCHEMISTRY"]),
 ]
 
 

@@ -1,0 +1,23 @@
+"""The skeleton keys of every searchable row computed again, as ``portal.search.text`` now
+makes them: learned words by their endings ("ZOOLOGICAL", "Зоологический"; "ACOUSTICS",
+"акустика"; "FEDERATION", "Федерация": ``text.cognates``), the English words of Russian
+institutions' names (GARDEN, WATER, CONTROL, LIMITED LIABILITY, RAILWAYS, PETER THE GREAT,
+RAS: ``_RUSSIAN_INSTITUTION_WORDS``), the legal forms of Russian companies in any script
+(ООО, LLC: ``text.LEGAL_FORMS``), a German CH read "х" (BACH: "Баха") and the Russian
+acronym of an English name whose institution word follows adjectives (PHYSICAL-TECHNICAL
+INSTITUTE: ФТИ).
+Only the rows whose keys changed are written (``keys_refresh``)."""
+
+from django.db import migrations
+
+from portal.search.indexing import keys_refresh_all
+
+
+def refresh(apps, schema_editor):
+    keys_refresh_all(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("search", "0008_eu_institution_words")]
+
+    operations = [migrations.RunPython(refresh, migrations.RunPython.noop)]
