@@ -550,6 +550,9 @@ _EU_INSTITUTION_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
         "vereniging",
     ),
     (("центр",), "zentrum centro centrum keskus kozpont centrul centras centrs kentro kentron"),
+    # German compounds of research: FORSCHUNGSZENTRUM JUELICH, FORSCHUNGSINSTITUT
+    (("исследовательский", "исследование", "центр"), "forschungszentrum"),
+    (("исследовательский", "исследование", "институт"), "forschungsinstitut"),
     (
         ("исследование", "исследовательский"),
         "forschung recherche recherches ricerca ricerche investigacion investigaciones "
@@ -845,12 +848,14 @@ def word_keys(word: str, *, places: bool = True) -> tuple[str, ...]:
 
 #: English endings of learned words and the Russian endings of the same words: "zoological",
 #: "зоологический"; "optics", "оптика"; "economic", "экономический"; "federation",
-#: "федерация" (longest first)
+#: "федерация"; "experimental", NORMALE, "нормальный" (longest first)
 _COGNATE_ENDINGS = (
     ("ation", "ация"),
     ("ical", "ический"),
     ("ics", "ика"),
     ("ic", "ический"),
+    ("ale", "альный"),
+    ("al", "альный"),
 )
 #: ... for words of at least this many letters ("music", "topic" are not adjectives)
 _COGNATE_MIN = 7
@@ -860,6 +865,13 @@ _GREEK_CH = re.compile(r"(?<![st])ch")
 #: ... and an S between vowels (or before the ending) is "з": "physical", "физический";
 #: "organisation", "организация"
 _VOICED_S = re.compile(r"(?<=[aeiouy])s(?=[aeiouy]|$)")
+#: an S between vowels
+_BETWEEN_VOWELS_S = re.compile(r"(?<=[aeiouy])s(?=[aeiouy])")
+#: German umlauts as CORDIS spells them out (JUELICH, GOETTINGEN), as Russian writes them
+_UMLAUTS = (("ue", "u"), ("oe", "e"), ("ae", "e"))
+_SPELLED_UMLAUT = re.compile(r"[uoa]e")
+#: a Z that German and Italian read "ц" (not in ZH, TZ, DZ, CZ, SZ, RZ: Russian, Polish)
+_GERMAN_Z = re.compile(r"(?<![tdcsr])z(?!h)")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -888,7 +900,7 @@ def hard_c_keys(word: str) -> tuple[str, ...]:
     """The keys of a Latin word with a C read "к", as the languages of the EU read it before A,
     O, U, a consonant or at a word's end ("Комплутенсе": COMPLUTENSE, "Кюри": CURIE) and that
     ``word_keys`` (which reads it "ц": ISO 9 writes Цветков CVETKOV) does not give, and with
-    a CH read "х". For the
+    a CH read "х", a Z "ц" and an S between vowels "з". For the
     words of names and of queries: the English words of themes and keywords ("Security",
     "Climate") would get a useless key each."""
     lowered = fold(word).lower()
@@ -897,10 +909,15 @@ def hard_c_keys(word: str) -> tuple[str, ...]:
     readings = []
     if _HARD_C.search(lowered):
         readings.append(_word_to_cyrillic(lowered, hard_c=True))
-    if _GREEK_CH.search(lowered):
+    if _GREEK_CH.search(lowered) or _GERMAN_Z.search(lowered) or _SPELLED_UMLAUT.search(lowered):
         # German, Dutch, Polish and Czech CH is "х" ("Бах": BACH, "Ахен": AACHEN, "Бохум":
-        # BOCHUM); romanised Russian CH is "ч"
-        readings.append(_word_to_cyrillic(_GREEK_CH.sub("kh", lowered), hard_c=True))
+        # BOCHUM), German and Italian Z "ц" ("Цейсс": ZEISS, "Вейцмана": WEIZMANN), an S
+        # between vowels "з" ("Цузе": ZUSE), a spelled-out umlaut one vowel ("Юлих": JUELICH);
+        # romanised Russian CH is "ч", Z "з"
+        eu = _BETWEEN_VOWELS_S.sub("z", _GERMAN_Z.sub("ts", _GREEK_CH.sub("kh", lowered)))
+        for spelled, umlaut in _UMLAUTS:
+            eu = eu.replace(spelled, umlaut)
+        readings.append(_word_to_cyrillic(eu, hard_c=True))
     own = word_keys(word)
     keys = (skeleton(to_latin(_stem(reading))) for reading in readings)
     return tuple(dict.fromkeys(key for key in keys if len(key) > 1 and key not in own))

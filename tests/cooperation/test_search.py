@@ -496,8 +496,16 @@ CROSS_SCRIPT = [
     # a company's legal form in any script or language (text.LEGAL_FORMS)
     ("ООО Газпром", ["GAZPROM LLC"]),
     ("LLC", ["OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU TEKHNOLOGIYA"]),
-    # a German CH is "х" in Russian
+    # a German CH is "х" in Russian, a German or Italian Z "ц", a spelled-out umlaut one vowel
     ("Институт биохимии Баха", ["A.N. BACH INSTITUTE OF BIOCHEMISTRY"]),
+    ("Цейсс", ["CARL ZEISS AG"]),
+    ("Институт Вейцмана", ["WEIZMANN INSTITUTE OF SCIENCE"]),
+    ("Университет Лейбница", ["LEIBNIZ UNIVERSITAET HANNOVER"]),
+    ("Сапиенца", ["UNIVERSITA DEGLI STUDI DI ROMA LA SAPIENZA"]),
+    ("Юлих", ["FORSCHUNGSZENTRUM JUELICH GMBH"]),
+    ("Исследовательский центр", ["FORSCHUNGSZENTRUM JUELICH GMBH"]),
+    # -ale and -al: "-альный"
+    ("Высшая нормальная школа", ["ECOLE NORMALE SUPERIEURE"]),
 ]
 
 

@@ -3,9 +3,11 @@ makes them: learned words by their endings ("ZOOLOGICAL", "Зоологичес�
 "акустика"; "FEDERATION", "Федерация": ``text.cognates``), the English words of Russian
 institutions' names (GARDEN, WATER, CONTROL, LIMITED LIABILITY, RAILWAYS, PETER THE GREAT,
 RAS: ``_RUSSIAN_INSTITUTION_WORDS``), the legal forms of Russian companies in any script
-(ООО, LLC: ``text.LEGAL_FORMS``), a German CH read "х" (BACH: "Баха") and the Russian
-acronym of an English name whose institution word follows adjectives (PHYSICAL-TECHNICAL
-INSTITUTE: ФТИ).
+(ООО, LLC: ``text.LEGAL_FORMS``), a German CH read "х" (BACH: "Баха"), a German or Italian
+Z "ц" (ZEISS: "Цейсс", SAPIENZA), a spelled-out umlaut one vowel (JUELICH: "Юлих"), "-al" and
+"-ale" as "-альный" (NORMALE), German compounds of research (FORSCHUNGSZENTRUM) and the
+Russian acronym of an English name whose institution word follows adjectives
+(PHYSICAL-TECHNICAL INSTITUTE: ФТИ).
 Only the rows whose keys changed are written (``keys_refresh``)."""
 
 from django.db import migrations
