@@ -810,6 +810,28 @@ _TWO_WORD_ADJECTIVES = {
 
 
 _TECH = "tech"
+#: letters with diacritics that stand for a Russian sound folding loses (ISO 9: ŝ щ, š ш,
+#: č ч, ž ж, û ю, â я, ë ё, è э, ʹ ь; Czech and Polish: ř рж, ś ш, ć ч, ź ж, ż ж, ł л, ě е)
+_DIACRITIC_DIGRAPHS = str.maketrans(
+    {
+        "ŝ": "shch",
+        "š": "sh",
+        "č": "ch",
+        "ž": "zh",
+        "û": "yu",
+        "â": "ya",
+        "ë": "yo",
+        "è": "e",
+        "ʹ": "'",
+        "ř": "rzh",
+        "ś": "sh",
+        "ć": "ch",
+        "ź": "zh",
+        "ż": "zh",
+        "ł": "l",
+        "ě": "ye",
+    }
+)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -820,6 +842,13 @@ def word_keys(word: str, *, places: bool = True) -> tuple[str, ...]:
     if not lowered or lowered in STOP_WORDS:
         return ()
     russian = [lowered if has_cyrillic(lowered) else to_cyrillic(lowered)]
+    if not word.isascii() and not has_cyrillic(lowered):
+        # ISO 9 and the scientific romanisation with their diacritics ("Ŝukin", "Čajkovskij",
+        # "Žukov"), and Czech and Polish names ("Dvořák", "Wiśniewski"): what folding would
+        # read as S, C, Z is Ш, Щ, Ч, Ж
+        digraphs = fold(word.lower().translate(_DIACRITIC_DIGRAPHS))
+        if digraphs != lowered:
+            russian.append(to_cyrillic(digraphs))
     russian.extend(TRANSLATIONS.get(lowered, ()))
     russian.extend(r for r in cognates(lowered) if r not in russian)
     if lowered.endswith(_TECH) and len(lowered) > len(_TECH) and not has_cyrillic(lowered):
@@ -861,15 +890,23 @@ _COGNATE_ENDINGS = (
 _COGNATE_MIN = 7
 #: a C before these letters is read "ц" in a learned word; "CH" is "х" (Greek chi:
 #: "technical", "mechanics", "psychology")
-_GREEK_CH = re.compile(r"(?<![st])ch")
+_GREEK_CH = re.compile(r"(?<![sth])ch")
 #: ... and an S between vowels (or before the ending) is "з": "physical", "физический";
 #: "organisation", "организация"
 _VOICED_S = re.compile(r"(?<=[aeiouy])s(?=[aeiouy]|$)")
 #: an S between vowels
 _BETWEEN_VOWELS_S = re.compile(r"(?<=[aeiouy])s(?=[aeiouy])")
+#: an S before a vowel at a word's start, in a Russian surname as German writes it (its
+#: initial S is "с" or "з": SACHAROW, SAIZEW, SINOWJEW)
+_INITIAL_S = re.compile(r"^s(?=[aeiouy])")
+_GERMAN_SURNAME = ("ow", "ew", "owa", "ewa")
 #: German umlauts as CORDIS spells them out (JUELICH, GOETTINGEN), as Russian writes them
 _UMLAUTS = (("ue", "u"), ("oe", "e"), ("ae", "e"))
 _SPELLED_UMLAUT = re.compile(r"[uoa]e")
+#: a word that German or Italian reads otherwise than the romanisations of Russian
+_GERMAN_READING = re.compile(
+    r"(?<![sth])ch|(?<![tdcsr])z(?!h)|[uoa]e|tsch|^s[aeiouy].*(ow|ew|owa|ewa)$|j[eo]"
+)
 #: a Z that German and Italian read "ц" (not in ZH, TZ, DZ, CZ, SZ, RZ: Russian, Polish)
 _GERMAN_Z = re.compile(r"(?<![tdcsr])z(?!h)")
 
@@ -909,15 +946,21 @@ def hard_c_keys(word: str) -> tuple[str, ...]:
     readings = []
     if _HARD_C.search(lowered):
         readings.append(_word_to_cyrillic(lowered, hard_c=True))
-    if _GREEK_CH.search(lowered) or _GERMAN_Z.search(lowered) or _SPELLED_UMLAUT.search(lowered):
+    if _GERMAN_READING.search(lowered):
         # German, Dutch, Polish and Czech CH is "х" ("Бах": BACH, "Ахен": AACHEN, "Бохум":
         # BOCHUM), German and Italian Z "ц" ("Цейсс": ZEISS, "Вейцмана": WEIZMANN), an S
         # between vowels "з" ("Цузе": ZUSE), a spelled-out umlaut one vowel ("Юлих": JUELICH);
-        # romanised Russian CH is "ч", Z "з"
-        eu = _BETWEEN_VOWELS_S.sub("z", _GERMAN_Z.sub("ts", _GREEK_CH.sub("kh", lowered)))
+        # romanised Russian CH is "ч", Z "з". German writes Russian names so too (Duden):
+        # SCHTSCH, TSCH, JE and JO are щ, ч, е and ё, a surname's initial S may be з
+        # (CHRUSCHTSCHOW, TSCHAIKOWSKI, FJODOROW, SAIZEW)
+        eu = lowered.replace("schtsch", "shch").replace("tsch", "tch")
+        eu = _GERMAN_Z.sub("ts", _GREEK_CH.sub("kh", eu)).replace("je", "ye").replace("jo", "yo")
         for spelled, umlaut in _UMLAUTS:
             eu = eu.replace(spelled, umlaut)
+        eu = _BETWEEN_VOWELS_S.sub("z", eu)
         readings.append(_word_to_cyrillic(eu, hard_c=True))
+        if _INITIAL_S.match(eu) and eu.endswith(_GERMAN_SURNAME):  # "с" or "з": SAIZEW
+            readings.append(_word_to_cyrillic(_INITIAL_S.sub("z", eu), hard_c=True))
     own = word_keys(word)
     keys = (skeleton(to_latin(_stem(reading))) for reading in readings)
     return tuple(dict.fromkeys(key for key in keys if len(key) > 1 and key not in own))

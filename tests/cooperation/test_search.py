@@ -564,6 +564,31 @@ def test_cyrillic_queries_in_any_case_find_every_romanisation_and_translation(qu
         assert name in found, (query, name, found[:10])
 
 
+#: a person's name as users and other sources write it, and the query that must find it
+PERSON_NAMES = [
+    # ISO 9 (GOST 7.79) and the scientific romanisation with their diacritics
+    ("Щукин", "Aleksandr Ŝukin"),
+    ("Чайковский", "Pëtr Čajkovskij"),
+    ("Жукова", "Marina Žukova"),
+    ("Юрьев", "Ûrij Ûrʹev"),
+    # Czech and Polish names, asked for as Russian writes them
+    ("Дворжак", "Antonín Dvořák"),
+    ("Вишневский", "Jan Wiśniewski"),
+    # Russian names as German writes them (Duden)
+    ("Хрущёв", "Nikita Chruschtschow"),
+    ("Зайцев", "Boris Saizew"),
+    ("Фёдоров", "Iwan Fjodorow"),
+]
+
+
+@pytest.mark.parametrize(("query", "name"), PERSON_NAMES)
+def test_a_persons_name_in_any_romanisation_is_found_in_russian(query, name):
+    researcher = ResearcherProfileFactory(user__name=name)
+    ResearcherProfileFactory(user__name="Anna Sidorova")  # another row, found by nothing
+    result = partners.researcher_list({"q": query})
+    assert [row.pk for row in result.page.object_list] == [researcher.pk]
+
+
 def test_a_portmanteau_in_tech_is_found_in_russian_letters():
     """CORDIS gives Skoltech's short name, SKOLTECH; Russians write "Сколтех" (the "-tech" of a
     portmanteau is "-тех", not the "ч" that CH romanises)."""

@@ -4,7 +4,9 @@ makes them: learned words by their endings ("ZOOLOGICAL", "Зоологичес�
 institutions' names (GARDEN, WATER, CONTROL, LIMITED LIABILITY, RAILWAYS, PETER THE GREAT,
 RAS: ``_RUSSIAN_INSTITUTION_WORDS``), the legal forms of Russian companies in any script
 (ООО, LLC: ``text.LEGAL_FORMS``), a German CH read "х" (BACH: "Баха"), a German or Italian
-Z "ц" (ZEISS: "Цейсс", SAPIENZA), a spelled-out umlaut one vowel (JUELICH: "Юлих"), "-al" and
+Z "ц" (ZEISS: "Цейсс", SAPIENZA), a spelled-out umlaut one vowel (JUELICH: "Юлих"), Russian
+names as German writes them (CHRUSCHTSCHOW, SAIZEW), the diacritics of ISO 9 and of Czech and
+Polish names (Ûrʹev, Dvořák), "-al" and
 "-ale" as "-альный" (NORMALE), German compounds of research (FORSCHUNGSZENTRUM) and the
 Russian acronym of an English name whose institution word follows adjectives
 (PHYSICAL-TECHNICAL INSTITUTE: ФТИ).
