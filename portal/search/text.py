@@ -509,11 +509,10 @@ _RUSSIAN_INSTITUTION_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("завод",), "works factory"),
     (("бюро",), "bureau"),
     (("фонд",), "fund"),
-    (("союз",), "union"),
-    (("ассоциация",), "association"),
+    (("ассоциация", "объединение"), "association"),
+    (("союз", "объединение"), "union"),
     # the Russian Academy of Sciences as CORDIS abbreviates it: "SB RAS", "RAS"
     (("ран",), "ras"),
-    (("объединение",), "association union"),
 )
 
 #: the legal forms of Russian companies: their Russian initials (as ``name_acronyms`` writes
@@ -527,7 +526,6 @@ LEGAL_FORMS: dict[str, str] = {
     **dict.fromkeys(("пао", "pao", "pjsc"), "pao"),
     **dict.fromkeys(("ао", "jsc"), "ao"),
     **dict.fromkeys(("фгуп", "fgup", "fsue"), "fgup"),
-    **dict.fromkeys(("нии", "nii"), "nii"),
 }
 
 #: the words of institution names as CORDIS writes them in the languages of the EU (folded,
