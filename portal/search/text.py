@@ -1115,6 +1115,14 @@ def name_acronyms(name: str) -> list[str]:
                         others = "".join(initials[i][0] for i in run)
                         keys[ACRONYM_MARK + initials[j][0] + others] = None
                         keys[ACRONYM_MARK + others + initials[j][0]] = None
+            # a city's name, an English head word and what the institution is of: in Russian
+            # the city's adjective, the adjectives of the fields, the head word last ("MOSCOW
+            # INSTITUTE OF PHYSICS AND TECHNOLOGY": "Московский физико-технический институт",
+            # МФТИ)
+            if len(words) >= 4 and 1 in starts and fold(words[1]).lower() in _ENGLISH_HEADS:
+                for end in range(4, min(len(words), ACRONYM_MAX) + 1):
+                    fields = "".join(initials[i][0] for i in range(2, end))
+                    keys[ACRONYM_MARK + initials[0][0] + fields + initials[1][0]] = None
     return list(keys)
 
 
