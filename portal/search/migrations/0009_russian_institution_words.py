@@ -8,8 +8,8 @@ Z "ц" (ZEISS: "Цейсс", SAPIENZA), a spelled-out umlaut one vowel (JUELICH:
 names as German writes them (CHRUSCHTSCHOW, SAIZEW), the diacritics of ISO 9 and of Czech and
 Polish names (Ûrʹev, Dvořák), "-al" and
 "-ale" as "-альный" (NORMALE), German compounds of research (FORSCHUNGSZENTRUM) and the
-Russian acronym of an English name whose institution word follows adjectives
-(PHYSICAL-TECHNICAL INSTITUTE: ФТИ).
+Russian acronyms of English names in the Russian order (PHYSICAL-TECHNICAL INSTITUTE: ФТИ;
+MOSCOW INSTITUTE OF PHYSICS AND TECHNOLOGY: МФТИ).
 Only the rows whose keys changed are written (``keys_refresh``)."""
 
 from django.db import migrations
