@@ -1247,5 +1247,29 @@ def spelled_variants(word: str) -> list[str]:
     return [folded] if folded != word else []
 
 
+#: the Russian (ЙЦУКЕН) and the English (QWERTY) keyboard: the same keys
+_QWERTY = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`"
+_JCUKEN = "йцукенгшщзхъфывапролджэячсмитьбюё"
+_TO_RUSSIAN_KEYS = str.maketrans(_QWERTY, _JCUKEN)
+_TO_ENGLISH_KEYS = str.maketrans(_JCUKEN, _QWERTY)
+
+
+def other_keyboard(word: str) -> str | None:
+    """``word`` as typed on the other keyboard of the same keys, when it was typed with the
+    wrong one switched on ("vjcrdf": "москва", "eybdthcbntn": "университет", "штыешегеу":
+    "institute"); None for a word of both scripts, of other letters or too short. (The
+    Russian letters on punctuation keys, б ю ж э х ъ, are split off as punctuation before a
+    word gets here: "gtnth,ehu" is two words.)"""
+    lowered = word.lower()
+    if len(lowered) < 3:
+        return None
+    if all(ch in _QWERTY for ch in lowered):
+        return lowered.translate(_TO_RUSSIAN_KEYS)
+    if all(ch in _JCUKEN for ch in lowered):
+        swapped = lowered.translate(_TO_ENGLISH_KEYS)
+        return swapped if swapped.isalpha() else None
+    return None
+
+
 def unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(values))

@@ -91,7 +91,8 @@ def lookup(
     lexemes_of: Sequence[str] = (),
 ) -> Lookups:
     """The words of the table most similar to each of ``words`` (lower case), best first (a
-    word that is in the table exactly is not corrected), and the words that begin with
+    word that is in the table exactly is not corrected; a word of the table that the same keys
+    type on the other keyboard comes first: ``text.other_keyboard``), and the words that begin with
     ``beginning`` (lower case, no accents: a query's last word), and the lexemes
     ``SEARCH_CONFIG`` makes of each of ``lexemes_of`` and of each word found, in one query.
 
@@ -127,7 +128,15 @@ def lookup(
         UNION ALL
         SELECT 3, NULL, v.v, tsvector_to_array(to_tsvector('{SEARCH_CONFIG}', v.v))
         FROM unnest(%s::text[]) AS v (v)
+        UNION ALL
+        SELECT 4, k.w, t.word, tsvector_to_array(to_tsvector('{SEARCH_CONFIG}', t.word))
+        FROM unnest(%s::text[], %s::text[]) AS k (w, s)
+        JOIN {table} t ON t.word = k.s
+        WHERE NOT EXISTS (SELECT 1 FROM {table} e WHERE e.word = k.w)
     """  # noqa: S608
+    # a word typed with the other keyboard switched on: the word of the table that the same
+    # keys type on the other one is its first correction
+    keyboard = {w: swapped for w in wanted if (swapped := text.other_keyboard(w))}
     corrections: dict[str, list[str]] = {}
     completions: list[str] = []
     lexemes: dict[str, list[str]] = {}
@@ -141,6 +150,8 @@ def lookup(
                 pattern,
                 MAX_COMPLETIONS + 1,
                 list(lexemes_of),
+                list(keyboard),
+                list(keyboard.values()),
             ],
         )
         for kind, word, found, found_lexemes in cursor.fetchall():
@@ -148,6 +159,8 @@ def lookup(
                 completions.append(found)
             elif kind == 1:
                 corrections.setdefault(word, []).append(found)
+            elif kind == 4:
+                corrections.setdefault(word, []).insert(0, found)
             lexemes[found] = found_lexemes
     if not beginning or len(completions) > MAX_COMPLETIONS:
         return Lookups(corrections, None, lexemes)

@@ -595,6 +595,23 @@ def test_a_persons_name_in_any_romanisation_is_found_in_russian(query, name):
     assert [row.pk for row in result.page.object_list] == [researcher.pk]
 
 
+def test_a_word_typed_with_the_other_keyboard_switched_on_is_found():
+    """Russian users type a word with the English keyboard still switched on ("vjcrjdcrbq"
+    for "московский") and the other way round ("штыешегеу" for "institute")."""
+    moscow = org("Московский государственный университет")
+    physics = org("INSTITUTE OF PHYSICS")
+    org("Томский политехнический университет")
+    org("Vernadsky Foundation", description="Moscow and Tomsk.")
+    result = partners.organisation_list({"q": "vjcrjdcrbq eybdthcbntn"})
+    assert [row.pk for row in result.page.object_list] == [moscow.pk]
+    assert result.corrected_words == ["московский", "университет"]
+    assert names("Штыешегеу of physics") == [physics.name]
+    assert text.other_keyboard("vjcrdf") == "москва"
+    assert text.other_keyboard("Vernadsky") == "муктфвылн"  # a word, looked up, not found
+    assert names("Vernadsky") == ["Vernadsky Foundation"]
+    assert text.other_keyboard("mixedйц") is None
+
+
 def test_a_portmanteau_in_tech_is_found_in_russian_letters():
     """CORDIS gives Skoltech's short name, SKOLTECH; Russians write "Сколтех" (the "-tech" of a
     portmanteau is "-тех", not the "ч" that CH romanises)."""
