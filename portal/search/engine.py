@@ -695,7 +695,7 @@ def word_forms(
         query = f"( {query} | {tsquery_operand(text.fold(word).lower())}:* )"
     # its skeleton keys, and the acronyms it may stand for ("МГУ": a name whose initials
     # these are, ``text.name_acronyms``)
-    keys = text.word_keys(word) + text.hard_c_keys(word) + text.acronym_keys(word)
+    keys = text.word_keys(word) + text.eu_reading_keys(word) + text.acronym_keys(word)
     if not keys:
         return WordForms(query, None)
     return WordForms(query, _alternatives(keys), _alternatives([KEY_MARK + k for k in keys]))

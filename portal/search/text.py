@@ -886,8 +886,8 @@ _COGNATE_ENDINGS = (
 )
 #: ... for words of at least this many letters ("music", "topic" are not adjectives)
 _COGNATE_MIN = 7
-#: a C before these letters is read "ц" in a learned word; "CH" is "х" (Greek chi:
-#: "technical", "mechanics", "psychology")
+#: a CH that is "х": the Greek chi of a learned word ("technical", "mechanics",
+#: "psychology"), and German, Dutch, Polish and Czech CH (not in SCH, TCH, SHCH)
 _GREEK_CH = re.compile(r"(?<![sth])ch")
 #: ... and an S between vowels (or before the ending) is "з": "physical", "физический";
 #: "organisation", "организация"
@@ -900,13 +900,22 @@ _INITIAL_S = re.compile(r"^s(?=[aeiouy])")
 _GERMAN_SURNAME = ("ow", "ew", "owa", "ewa")
 #: German umlauts as CORDIS spells them out (JUELICH, GOETTINGEN), as Russian writes them
 _UMLAUTS = (("ue", "u"), ("oe", "e"), ("ae", "e"))
-_SPELLED_UMLAUT = re.compile(r"[uoa]e")
-#: a word that German or Italian reads otherwise than the romanisations of Russian
-_GERMAN_READING = re.compile(
-    r"(?<![sth])ch|(?<![tdcsr])z(?!h)|[uoa]e|tsch|^s[aeiouy].*(ow|ew|owa|ewa)$|j[eo]"
-)
 #: a Z that German and Italian read "ц" (not in ZH, TZ, DZ, CZ, SZ, RZ: Russian, Polish)
 _GERMAN_Z = re.compile(r"(?<![tdcsr])z(?!h)")
+#: a word that German or Italian reads otherwise than the romanisations of Russian: any of
+#: the patterns above, TSCH, JE or JO, or a German surname's initial S
+_GERMAN_READING = re.compile(
+    "|".join(
+        [
+            _GREEK_CH.pattern,
+            _GERMAN_Z.pattern,
+            *(spelled for spelled, _umlaut in _UMLAUTS),
+            "tsch",
+            "j[eo]",
+            _INITIAL_S.pattern + ".*(?:" + "|".join(_GERMAN_SURNAME) + ")$",
+        ]
+    )
+)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -931,11 +940,12 @@ def cognates(word: str) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=65536)
-def hard_c_keys(word: str) -> tuple[str, ...]:
-    """The keys of a Latin word with a C read "к", as the languages of the EU read it before A,
-    O, U, a consonant or at a word's end ("Комплутенсе": COMPLUTENSE, "Кюри": CURIE) and that
-    ``word_keys`` (which reads it "ц": ISO 9 writes Цветков CVETKOV) does not give, and with
-    a CH read "х", a Z "ц" and an S between vowels "з". For the
+def eu_reading_keys(word: str) -> tuple[str, ...]:
+    """The keys of a Latin word read as the languages of the EU read it, that ``word_keys``
+    (the romanisations of Russian) does not give: with a C read "к" before A, O, U, a
+    consonant or at a word's end ("Комплутенсе": COMPLUTENSE, "Кюри": CURIE; ISO 9 writes
+    Цветков CVETKOV), and the German and Italian way: CH "х", Z "ц", an S between vowels
+    "з", a spelled-out umlaut one vowel, and Russian names as German writes them. For the
     words of names and of queries: the English words of themes and keywords ("Security",
     "Climate") would get a useless key each."""
     lowered = fold(word).lower()
@@ -971,7 +981,8 @@ def words_of(text: str) -> list[str]:
 
 def skeleton_keys(names: str | None, *texts: str | None) -> str:
     """The skeleton keys of every word of ``names`` and ``texts``, the keys of the words of
-    ``names`` with a C read "к" (``hard_c_keys``), and the acronyms of each line of ``names``
+    ``names`` read as the languages of the EU read them (``eu_reading_keys``), and the
+    acronyms of each line of ``names``
     (``name_acronyms``), space-separated, no repeats (what a row stores in ``search_keys``)."""
     keys: dict[str, None] = {}
     for text in (names, *texts):
@@ -979,7 +990,7 @@ def skeleton_keys(names: str | None, *texts: str | None) -> str:
             for key in word_keys(word):
                 keys[key] = None
     for word in words_of(names or ""):
-        for key in hard_c_keys(word):
+        for key in eu_reading_keys(word):
             keys[key] = None
     for line in (names or "").splitlines():
         for key in name_acronyms(line):
