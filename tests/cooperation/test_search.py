@@ -933,7 +933,8 @@ def _slow_fuzzy(monkeypatch: pytest.MonkeyPatch, *, all_slow: bool = False) -> N
 
     def limited(using, sql, params, milliseconds, settings=None):
         if all_slow or "keys_vector" in sql:
-            sql = f"SELECT * FROM ({sql}) AS s WHERE pg_sleep(0.05) IS NOT NULL"  # noqa: S608
+            # a condition of no row: it sleeps before the first, whether there are rows or not
+            sql = f"SELECT * FROM ({sql}) AS s WHERE (SELECT pg_sleep(0.05)) IS NOT NULL"  # noqa: S608
             return real(using, sql, params, 10, settings)
         return real(using, sql, params, milliseconds, settings)
 
@@ -988,7 +989,8 @@ def test_a_ranking_cut_short_is_filled_with_the_rows_the_probe_found(monkeypatch
 
     def ranking_slow(using, sql, params, milliseconds, settings=None):
         if '"pk" FROM' in sql:  # the ranking's statements, not the probe's
-            sql = f"SELECT * FROM ({sql}) AS s WHERE pg_sleep(0.05) IS NOT NULL"  # noqa: S608
+            # a condition of no row: it sleeps before the first, whether there are rows or not
+            sql = f"SELECT * FROM ({sql}) AS s WHERE (SELECT pg_sleep(0.05)) IS NOT NULL"  # noqa: S608
             return real(using, sql, params, 10, settings)
         return real(using, sql, params, milliseconds, settings)
 
