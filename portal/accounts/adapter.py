@@ -5,10 +5,11 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 
 from portal.accounts.models import User
 from portal.accounts.services import account_mail_queue, user_default_roles_assign
@@ -39,6 +40,24 @@ class AccountAdapter(DefaultAccountAdapter):
             }
             message = self.render_mail(template_prefix, email, full_context)
             account_mail_queue(template_prefix=template_prefix, message=message, user=user)
+
+    def clean_email(self, email: str) -> str:
+        """Every address allauth's forms take (sign-up, log-in, password reset, a new address)
+        fits the account's column, and the outbox's: Django's form field lets through 320
+        characters, the longest an address can be, and a longer one than the column's 254
+        made the reset page fail on the outbox's row."""
+        longest = User._meta.get_field("email").max_length or 254
+        if len(email) > longest:
+            raise ValidationError(
+                ngettext(
+                    "Enter an e-mail address of at most %(limit)d character.",
+                    "Enter an e-mail address of at most %(limit)d characters.",
+                    longest,
+                )
+                % {"limit": longest},
+                code="max_length",
+            )
+        return super().clean_email(email)
 
     def format_email_subject(self, subject: str) -> str:
         return subject_prefix() + subject

@@ -1312,6 +1312,7 @@ def probe(
     facets are counted from them, without reading the rows again). ``limit`` (tests): a
     smaller ``COUNT_LIMIT``."""
     limit = COUNT_LIMIT if limit is None else limit
+    first_read = limit + 1
     extra = {f"probe_column_{i}": column for i, column in enumerate(columns)}
     first_extra = 2
     head = [tier for tier in sorted(prepared.tiers) if tier in HEAD_TIERS]
@@ -1323,7 +1324,7 @@ def probe(
         default: int,
         settings: dict[str, str],
         ms: int,
-        rows_read: int = limit + 1,
+        rows_read: int = first_read,
     ) -> list[Any] | None:
         """The first ``rows_read`` rows of ``condition``, each given the tier of the first of
         ``whens`` that holds (else ``default``), ranked."""

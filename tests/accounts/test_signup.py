@@ -14,6 +14,8 @@ pytestmark = pytest.mark.django_db
 
 SIGNUP_EN = "/en/accounts/signup/"
 SIGNUP_RU = "/ru/accounts/signup/"
+#: a well-formed address of 312 characters (labels of at most 63, as DNS allows)
+LONG_EMAIL = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".com"
 
 
 def _signup(client, url=SIGNUP_EN, **overrides):
@@ -104,6 +106,8 @@ def test_unverified_user_cannot_log_in_until_the_email_is_confirmed(client, mail
         ({"password1": "password", "password2": "password"}, "password1", "too common"),
         ({"password2": "something-else-entirely-9"}, "password2", "same password"),
         ({"name": "Я" * 151}, "name", "at most 150 characters"),
+        # a valid address, longer than the account's column (Django's form field takes 320)
+        ({"email": LONG_EMAIL}, "email", "at most 254 characters"),
     ],
 )
 def test_signup_rejects_bad_input_with_a_message_and_saves_nothing(
@@ -193,3 +197,19 @@ def test_role_groups_exist():
     from django.contrib.auth.models import Group
 
     assert set(Group.objects.values_list("name", flat=True)) >= {r.value for r in Role}
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/en/accounts/password/reset/", "at most 254 characters"),
+        ("/ru/accounts/password/reset/", "не длиннее 254 символов"),
+    ],
+)
+def test_password_reset_with_an_address_too_long_for_an_account_says_so(client, url, message):
+    response = client.post(url, {"email": LONG_EMAIL})
+
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors["email"])
+    assert LONG_EMAIL in response.content.decode()  # kept in the box
+    assert not OutgoingMail.objects.exists()
