@@ -690,7 +690,10 @@ def word_forms(
     # the word as the beginning of a longer one ("Novosib"): the words that begin with it
     # (novosibirsk, novosibirskiy) when known, else a prefix
     written_out = list(completions or ()) if beginning else []
-    query = _alternatives([*text.script_variants(word), *corrections, *written_out])
+    # and in the other language ("Россия": "russia"), for the texts without keys
+    query = _alternatives(
+        [*text.script_variants(word), *text.translations(word), *corrections, *written_out]
+    )
     if beginning and not written_out:
         query = f"( {query} | {tsquery_operand(text.fold(word).lower())}:* )"
     # its skeleton keys, and the acronyms it may stand for ("МГУ": a name whose initials

@@ -737,8 +737,31 @@ def _add_translations(entries: tuple[tuple[tuple[str, ...], str], ...]) -> None:
             TRANSLATIONS[word] = known + tuple(r for r in russian if r not in known)
 
 
+#: the words of the portal's own subject, as its calls, offers and twinning requests write
+#: them in either language ("EU-Russia cooperation", "сотрудничество ЕС и России")
+_COOPERATION_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("ес",), "eu"),
+    (("европа",), "europe"),
+    (("сотрудничество",), "cooperation collaboration"),
+    (("программа",), "programme program programmes programs"),
+    (("проект",), "project projects"),
+    (("конкурс",), "call calls"),
+    (("партнер", "партнерство"), "partner partners partnership"),
+    (("обмен",), "exchange exchanges"),
+    (("двусторонний",), "bilateral"),
+    (("мобильность",), "mobility"),
+    (("молодой",), "young"),
+    (("грант", "финансирование"), "grant grants funding"),
+    (("образование", "обучение"), "education training"),
+    (("климат",), "climate"),
+    (("сеть",), "network networks"),
+    (("развитие",), "development"),
+    (("инновация", "инновационный"), "innovation innovations innovative"),
+)
+
 _add_translations(_EU_INSTITUTION_WORDS)
 _add_translations(_RUSSIAN_INSTITUTION_WORDS)
+_add_translations(_COOPERATION_WORDS)
 
 _STEMMER = snowballstemmer.stemmer("russian")
 _SKELETON_RULES = (
@@ -1211,6 +1234,43 @@ def parse_query(text: str) -> ParsedQuery:
     if not any(t != "OR" for t in positive):
         positive = []
     return ParsedQuery(tuple(positive[: MAX_QUERY_TERMS * 2]), tuple(negative[:MAX_QUERY_TERMS]))
+
+
+#: at most this many of a word's counterparts in the other language are searched for
+MAX_TRANSLATIONS = 4
+
+
+@functools.lru_cache(maxsize=4096)
+def translations(word: str) -> tuple[str, ...]:
+    """A word's counterparts in the other language, as a text in that language writes them:
+    the Russian words ``TRANSLATIONS`` gives an English word ("Russia": "россия"), and the
+    English words whose Russian counterpart a Russian word is a form of ("России", "Россия":
+    "russia"; "Германии": "germany", "german"). The skeleton keys give names and terms
+    these translations (``word_keys``); a description has no keys: "Россия" finds a call
+    whose text says "EU-Russia cooperation" through these (``engine.word_forms``)."""
+    lowered = fold(word).lower()
+    if not lowered or lowered in STOP_WORDS:
+        return ()
+    if not has_cyrillic(lowered):
+        return TRANSLATIONS.get(lowered, ())[:MAX_TRANSLATIONS]
+    return _english_counterparts().get(_translation_key(lowered), ())[:MAX_TRANSLATIONS]
+
+
+def _translation_key(russian: str) -> str:
+    return skeleton(to_latin(_stem(russian)))
+
+
+@functools.cache
+def _english_counterparts() -> dict[str, tuple[str, ...]]:
+    """The key of each Russian word of ``TRANSLATIONS`` -> the English words it translates,
+    in the table's order."""
+    found: dict[str, list[str]] = {}
+    for english, russian_words in TRANSLATIONS.items():
+        for russian in russian_words:
+            words = found.setdefault(_translation_key(russian), [])
+            if english not in words:
+                words.append(english)
+    return {key: tuple(words) for key, words in found.items() if len(key) > 1}
 
 
 def script_variants(word: str) -> list[str]:

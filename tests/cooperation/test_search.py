@@ -521,15 +521,16 @@ def test_keys_refresh_gives_rows_indexed_earlier_the_keys_the_rules_now_make():
     """What migration search.0005 does when the rules of the keys change."""
     from portal.search.indexing import keys_refresh
 
-    joint = org("JOINT INSTITUTE FOR NUCLEAR RESEARCH")
-    org("INSTITUTE FOR NUCLEAR SAFETY")
-    # the keys as the rules made them before "research" had "исследование"
-    before = text.skeleton_keys(joint.search_names, joint.search_terms).replace(" isled", "")
-    Organisation.objects.filter(pk=joint.pk).update(search_keys=before)
-    query = "Объединенный институт ядерных исследований"
-    assert "JOINT INSTITUTE FOR NUCLEAR RESEARCH" not in names(query)
+    cologne = org("UNIVERSITY OF COLOGNE")
+    org("UNIVERSITY OF BONN")
+    # the keys as the rules made them before a city's names in other languages had a token
+    keys = text.skeleton_keys(cologne.search_names, cologne.search_terms).split()
+    before = " ".join(key for key in keys if not key.startswith("geo"))
+    Organisation.objects.filter(pk=cologne.pk).update(search_keys=before)
+    query = "Кёльнский университет"
+    assert "UNIVERSITY OF COLOGNE" not in names(query)
     assert keys_refresh(Organisation) == 1  # the other row's keys are unchanged: not written
-    assert names(query)[0] == "JOINT INSTITUTE FOR NUCLEAR RESEARCH"
+    assert names(query) == ["UNIVERSITY OF COLOGNE"]
     assert keys_refresh(Organisation) == 0
 
 
@@ -778,6 +779,35 @@ def test_other_lists_use_the_same_search():
     assert [c.title for c in call_list({"q": "Фотоника"}).rows] == ["Horizon call on photonics"]
     assert [c.title for c in call_list({"q": "Фотоника laser"}).rows] == []
     assert [c.title for c in call_list({"q": "photonics"}).rows] == ["Horizon call on photonics"]
+
+
+
+def test_a_word_finds_its_translation_in_texts_without_keys():
+    """A description has no skeleton keys: "Россия" finds "EU-Russia" in a call's English text
+    through the word's English counterpart (``text.translations``), an English word finds a
+    Russian summary, and a query of the portal's own words (ЕС, сотрудничество) finds the
+    English text that writes them."""
+    from cooperation.selectors.calls import call_list
+    from cooperation.selectors.offers_public import offer_list
+
+    FundingCallFactory(
+        title="Joint call 2027",
+        description="Supports EU-Russia cooperation in research on permafrost.",
+    )
+    FundingCallFactory(title="Horizon call on photonics", description="Photonics in Germany.")
+    OfferFactory(title="Лаборатория ищет партнёров", summary="Сотрудничество с Россией и Германией.")
+
+    def calls(query: str) -> list[str]:
+        return [c.title for c in call_list({"q": query}).rows]
+
+    assert calls("Россия") == ["Joint call 2027"]
+    assert calls("России") == ["Joint call 2027"]
+    assert calls("ЕС-Россия") == ["Joint call 2027"]
+    assert calls("сотрудничество") == ["Joint call 2027"]
+    assert calls("Германии") == ["Horizon call on photonics"]
+    assert [o.title for o in offer_list({"q": "Germany cooperation"}).rows] == [
+        "Лаборатория ищет партнёров"
+    ]
 
 
 # -- the ranking order -----------------------------------------------------------------------
