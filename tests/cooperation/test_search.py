@@ -781,7 +781,6 @@ def test_other_lists_use_the_same_search():
     assert [c.title for c in call_list({"q": "photonics"}).rows] == ["Horizon call on photonics"]
 
 
-
 def test_a_word_finds_its_translation_in_texts_without_keys():
     """A description has no skeleton keys: "Россия" finds "EU-Russia" in a call's English text
     through the word's English counterpart (``text.translations``), an English word finds a
@@ -795,7 +794,9 @@ def test_a_word_finds_its_translation_in_texts_without_keys():
         description="Supports EU-Russia cooperation in research on permafrost.",
     )
     FundingCallFactory(title="Horizon call on photonics", description="Photonics in Germany.")
-    OfferFactory(title="Лаборатория ищет партнёров", summary="Сотрудничество с Россией и Германией.")
+    OfferFactory(
+        title="Лаборатория ищет партнёров", summary="Сотрудничество с Россией и Германией."
+    )
 
     def calls(query: str) -> list[str]:
         return [c.title for c in call_list({"q": query}).rows]
