@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,3 +41,24 @@ def validate_plausible_date(value: datetime.date | datetime.datetime | None) -> 
             code="date_out_of_range",
             params={"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
         )
+
+
+# --- numbers -------------------------------------------------------------------------------------
+
+_NUMBER_FIELDS = (models.IntegerField, models.DecimalField, models.FloatField)
+
+
+def number_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """A model form's field, its number bounds taken from the model field's validators (a
+    ``formfield_callback``): the model states each minimum and maximum once, and the form asks
+    the same, and the number input shows them (``min``, ``max``). Without this a positive
+    column's form field refuses -2 as "less than 0", then the model refuses 0 as "less than 1"."""
+    if isinstance(db_field, _NUMBER_FIELDS):
+        lows = [v.limit_value for v in db_field.validators if isinstance(v, MinValueValidator)]
+        highs = [v.limit_value for v in db_field.validators if isinstance(v, MaxValueValidator)]
+        lows, highs = [v for v in lows if not callable(v)], [v for v in highs if not callable(v)]
+        if lows:
+            kwargs.setdefault("min_value", max(lows))
+        if highs:
+            kwargs.setdefault("max_value", min(highs))
+    return db_field.formfield(**kwargs)

@@ -18,9 +18,16 @@ from portal.filtering import MAX_ID
 from portal.form_layout import Section, SectionsMixin
 from portal.reference.models import ThematicPriority
 from portal.text_input import TextInputMixin
-from portal.validators import validate_plausible_date
+from portal.validators import number_formfield, validate_plausible_date
 from portal.widgets import SearchableSelect
-from twinning.models import Activity, OutcomeReport, TwinningRequest, TwinningResponse
+from twinning.models import (
+    Activity,
+    OutcomeReport,
+    Side,
+    TwinningRequest,
+    TwinningResponse,
+    countries_min_error,
+)
 
 
 def normalise_keywords(value: str) -> str:
@@ -87,6 +94,7 @@ class RequestForm(SectionsMixin, TextInputMixin, forms.ModelForm):
 
     class Meta:
         model = TwinningRequest
+        formfield_callback = number_formfield
         fields = [
             "organisation",
             *bilingual.localized_names("title", "research_area", "objectives"),
@@ -138,8 +146,9 @@ class RequestForm(SectionsMixin, TextInputMixin, forms.ModelForm):
         ).order_by("name", "email")
         contact.required = False
         contact.empty_label = _("Me")
-        self.fields["partners_wanted"].widget.attrs.update({"min": 1, "max": 20})
-        self.fields["countries_min"].widget.attrs.update({"min": 1, "max": 20})
+        # A required choice with no default: no blank "---------" radio; none is checked
+        # until the author picks a side (or the instance has one).
+        cast(forms.TypedChoiceField, self.fields["partner_side"]).choices = Side.choices
         if self.instance.pk:
             self.fields["organisation"].disabled = True
         else:
@@ -156,6 +165,12 @@ class RequestForm(SectionsMixin, TextInputMixin, forms.ModelForm):
             self.add_error(
                 "objectives_en", _("Give the objectives in English or Russian (or both).")
             )
+        countries_error = countries_min_error(
+            partners_wanted=cleaned.get("partners_wanted"),
+            countries_min=cleaned.get("countries_min"),
+        )
+        if countries_error is not None:
+            self.add_error("countries_min", countries_error)
         return cleaned
 
     def service_data(self) -> dict[str, Any]:
@@ -215,6 +230,7 @@ class ResponseForm(TextInputMixin, forms.ModelForm):
 class OutcomeForm(TextInputMixin, forms.ModelForm):
     class Meta:
         model = OutcomeReport
+        formfield_callback = number_formfield
         fields = ["exchanges_done", "joint_publications", "joint_proposals", "funding_won", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 

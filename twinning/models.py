@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -42,6 +43,22 @@ class Side(models.TextChoices):
 
     EU = "eu", _("EU Member State or Associated Country")
     RUSSIA = "ru", pgettext_lazy("side of the border", "Russia")
+
+
+#: The rule "no more countries than partners": the request's check constraint and the service and
+#: form checks that put it on the countries field all say it in these words, with this code.
+COUNTRIES_GT_PARTNERS = _("The number of countries cannot exceed the number of partners.")
+COUNTRIES_GT_PARTNERS_CODE = "countries_gt_partners"
+
+
+def countries_min_error(
+    *, partners_wanted: int | None, countries_min: int | None
+) -> ValidationError | None:
+    """The error for the ``countries_min`` field when it asks for more countries than partners
+    (``None`` when it does not, or when either number is missing: that is its own error)."""
+    if partners_wanted is None or countries_min is None or countries_min <= partners_wanted:
+        return None
+    return ValidationError(COUNTRIES_GT_PARTNERS, code=COUNTRIES_GT_PARTNERS_CODE)
 
 
 class TwinningRequest(SearchableMixin):
@@ -181,6 +198,8 @@ class TwinningRequest(SearchableMixin):
             models.CheckConstraint(
                 condition=Q(countries_min__lte=models.F("partners_wanted")),
                 name="twinning_request_countries_le_partners",
+                violation_error_code=COUNTRIES_GT_PARTNERS_CODE,
+                violation_error_message=COUNTRIES_GT_PARTNERS,
             ),
         ]
 

@@ -36,6 +36,7 @@ from twinning.models import (
     Partnership,
     TwinningRequest,
     TwinningResponse,
+    countries_min_error,
 )
 
 Status = TwinningRequest.Status
@@ -134,13 +135,12 @@ def _validate_request(*, author: User, values: dict[str, Any]) -> None:
             _("The deadline for responses can be at most two years ahead."),
             "too_late",
         )
-    wanted, countries = values.get("partners_wanted") or 1, values.get("countries_min") or 1
-    if countries > wanted:
-        add(
-            "countries_min",
-            _("The number of countries cannot exceed the number of partners."),
-            "countries_gt_partners",
-        )
+    countries_error = countries_min_error(
+        partners_wanted=values.get("partners_wanted") or 1,
+        countries_min=values.get("countries_min") or 1,
+    )
+    if countries_error is not None:
+        errors.setdefault("countries_min", []).append(countries_error)
     call: FundingCall | None = values.get("call")
     if call is not None and call.closes_at is not None and call.closes_at < timezone.now():
         add("call", _("This call has closed."), "call_closed")

@@ -99,21 +99,48 @@ def _is_eu(p: Profile) -> bool:
     )
 
 
-def suggestions(*, profile: Profile, limit: int = 6) -> list[Suggestion]:
+@dataclass(frozen=True)
+class Contacts:
+    """The people (profile ids) a profile already has an active request or a meeting with."""
+
+    accepted: frozenset[int] = frozenset()  # a meeting agreed, whoever asked
+    sent: frozenset[int] = frozenset()  # the profile asked; waiting for their answer
+    received: frozenset[int] = frozenset()  # they asked; waiting for the profile's answer
+
+    @property
+    def all(self) -> frozenset[int]:
+        return self.accepted | self.sent | self.received
+
+
+def contacts_of(profile: Profile) -> Contacts:
+    """Whom ``profile`` may not ask again (one active request per pair): one query."""
+    accepted: set[int] = set()
+    sent: set[int] = set()
+    received: set[int] = set()
+    for requester, recipient, status in MeetingRequest.objects.filter(
+        Q(requester=profile) | Q(recipient=profile), status__in=MeetingRequest.ACTIVE
+    ).values_list("requester_id", "recipient_id", "status"):
+        other = recipient if requester == profile.pk else requester
+        if status == MeetingRequest.Status.ACCEPTED:
+            accepted.add(other)
+        else:
+            (sent if requester == profile.pk else received).add(other)
+    return Contacts(frozenset(accepted), frozenset(sent), frozenset(received))
+
+
+def suggestions(
+    *, profile: Profile, limit: int = 6, contacts: Contacts | None = None
+) -> list[Suggestion]:
     """Participants worth meeting: shared themes (2 points each), what one offers matching what
     the other seeks (3), one from Russia and one from the EU (2); those already asked or met
-    are left out."""
+    (``contacts``, read when not given) are left out."""
     others = (
         Profile.objects.filter(event_id=profile.event_id)
         .exclude(pk=profile.pk)
         .select_related("country", "organisation")
         .prefetch_related("themes", _published_offers())
     )
-    asked = set()
-    for a, b in MeetingRequest.objects.filter(
-        Q(requester=profile) | Q(recipient=profile), status__in=MeetingRequest.ACTIVE
-    ).values_list("requester_id", "recipient_id"):
-        asked |= {a, b}
+    asked = (contacts_of(profile) if contacts is None else contacts).all
     mine = {t.pk: t for t in profile.themes.all()}
     my_offer = _words(all_languages_text(profile, "offers"))
     my_seek = _words(all_languages_text(profile, "seeks"))

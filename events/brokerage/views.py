@@ -52,12 +52,27 @@ def _error(request: AuthedHttpRequest, exc: PortalError | ValidationError) -> No
 @login_required
 def marketplace(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = _event(slug)
-    me = _own_profile(request, event)
+    return _marketplace_page(request, event, me=_own_profile(request, event))
+
+
+def _marketplace_page(
+    request: AuthedHttpRequest,
+    event: Event,
+    *,
+    me: Profile | None,
+    request_form: RequestForm | None = None,
+    form_for: Profile | None = None,
+) -> HttpResponse:
+    """The marketplace for ``me`` (their profile, if any); ``request_form``, bound and with its
+    errors, is drawn again on the card of ``form_for`` (a request that could not be sent keeps
+    the message typed). People ``me`` already has a request or a meeting with get a note, not
+    a form."""
     query = request.GET.get("q", "")[:200]
     theme = parse_id(request.GET.get("theme"))
     side = request.GET.get("side", "")
     side = side if side in ("eu", "ru") else ""
     profiles = selectors.marketplace(event=event, query=query, theme=theme, side=side)
+    contacts = selectors.contacts_of(me) if me else selectors.Contacts()
     return render(
         request,
         "brokerage/marketplace.html",
@@ -69,10 +84,12 @@ def marketplace(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "theme": theme,
             "side": side,
             "themes": ThematicPriority.objects.all(),
-            "suggestions": selectors.suggestions(profile=me) if me else [],
+            "suggestions": selectors.suggestions(profile=me, contacts=contacts) if me else [],
+            "contacts": contacts,
             "registered": services.is_participant(request.user, event),
             "organiser": can_manage_event(request.user, event),
-            "request_form": RequestForm(),
+            "request_form": request_form or RequestForm(),
+            "form_for": form_for,
         },
     )
 
@@ -113,10 +130,11 @@ def profile_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 def request_create(request: AuthedHttpRequest, slug: str, profile_id: int) -> HttpResponse:
     event = _event(slug)
     recipient = Profile.objects.filter(pk=profile_id).first()
-    form = RequestForm(request.POST)
     if recipient is None:
         messages.error(request, _("This person does not take part in the event's meetings."))
-    elif form.is_valid():
+        return redirect("brokerage:requests", slug=event.slug)
+    form = RequestForm(request.POST)
+    if form.is_valid():
         try:
             services.request_create(
                 event=event,
@@ -125,14 +143,20 @@ def request_create(request: AuthedHttpRequest, slug: str, profile_id: int) -> Ht
                 message=form.cleaned_data["message"],
             )
         except (PortalError, ValidationError) as exc:
-            _error(request, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(
                 request, _("Your request to %(name)s is sent.") % {"name": recipient.name}
             )
-    else:
+            return redirect("brokerage:requests", slug=event.slug)
+    me = _own_profile(request, event)
+    if me is None or recipient.pk == me.pk or recipient.event_id != event.pk:
+        # No card of the marketplace has a form for this person: say why on the requests page.
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("brokerage:requests", slug=event.slug)
+        return redirect("brokerage:requests", slug=event.slug)
+    # Refused (a request made meanwhile, requests closed, a limit, bad input): the marketplace
+    # again, the message kept on the person's card with the reason.
+    return _marketplace_page(request, event, me=me, request_form=form, form_for=recipient)
 
 
 @login_required

@@ -5,7 +5,9 @@ review queue, the partnership page with its outcome form."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from tests.cooperation.factories import ncp_staff_user, quick_user, theme
 from tests.mail.outbox import send_queued
@@ -17,7 +19,7 @@ from tests.twinning.factories import (
     sent_response,
 )
 from twinning import services
-from twinning.models import OutcomeReport, Partnership, TwinningRequest
+from twinning.models import OutcomeReport, Partnership, Side, TwinningRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +278,99 @@ def test_the_request_form_chooses_the_only_organisation_of_its_author(client):
     page = client.get(reverse("twinning:create")).content.decode()
     assert f'<option value="{organisation.pk}" selected>' in page
     assert "---------" not in page.split('name="organisation"', 1)[1].split("</select>", 1)[0]
+
+
+def _request_form_data(organisation_pk: int, **overrides: object) -> dict[str, object]:
+    values = request_values()
+    data: dict[str, object] = {
+        "organisation": organisation_pk,
+        "title_en": "Smart grid twinning",
+        "objectives_en": "Build capacity.",
+        "activities": values["activities"],
+        "partner_side": "ru",
+        "partners_wanted": "1",
+        "countries_min": "1",
+        "response_deadline": values["response_deadline"].isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+def _field_errors(page: str, name: str) -> str:
+    """The error list Django draws for the field ``name`` (empty when it has none)."""
+    marker = f'id="id_{name}_error"'
+    if marker not in page:
+        return ""
+    return page.split(marker, 1)[1].split("</ul>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", "The number of countries cannot exceed the number of partners."),
+        ("ru", "Число стран не может быть больше числа партнёров."),
+    ],
+)
+def test_more_countries_than_partners_is_an_error_on_the_countries_field(client, lang, message):
+    """Not the raw 'Constraint … is violated' at the top of the form: the translated rule, on
+    the field the author has to change."""
+    author, organisation = member_organisation()
+    client.force_login(author)
+    url = reverse("twinning:create").replace("/en/", f"/{lang}/", 1)
+    response = client.post(
+        url, _request_form_data(organisation.pk, partners_wanted="1", countries_min="3")
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in _field_errors(page, "countries_min")
+    assert "twinning_request_countries_le_partners" not in page
+    assert not TwinningRequest.objects.exists()
+
+
+def test_the_countries_constraint_speaks_the_rule_not_its_name():
+    """The check constraint itself (as the admin or any model validation meets it) gives the
+    translated rule with its code."""
+    request = draft_request(partners_wanted=2, countries_min=2)
+    request.countries_min = 3
+    for lang, message in (
+        ("en", "The number of countries cannot exceed the number of partners."),
+        ("ru", "Число стран не может быть больше числа партнёров."),
+    ):
+        with translation.override(lang), pytest.raises(ValidationError) as excinfo:
+            request.validate_constraints()
+        (error,) = excinfo.value.error_dict[NON_FIELD_ERRORS]
+        assert error.code == "countries_gt_partners"
+        assert error.messages == [message]
+
+
+def test_partner_side_is_a_required_choice_without_a_blank_radio(client):
+    author, organisation = member_organisation()
+    client.force_login(author)
+    page = client.get(reverse("twinning:create")).content.decode()
+    group = page.split('id="id_partner_side"', 1)[1].split("</fieldset>", 1)[0]
+    radios = group.split('name="partner_side"')[1:]
+    assert [r.split('value="', 1)[1].split('"', 1)[0] for r in radios] == Side.values
+    assert "---------" not in group
+    assert "checked" not in group
+    data = _request_form_data(organisation.pk)
+    del data["partner_side"]
+    page = client.post(reverse("twinning:create"), data).content.decode()
+    assert "This field is required." in _field_errors(page, "partner_side")
+    assert not TwinningRequest.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["partners_wanted", "countries_min", "duration_months"])
+def test_numbers_below_the_minimum_get_one_message(client, name):
+    """-2 and 0 are refused alike, with the model's minimum (1), and the input shows it."""
+    author, organisation = member_organisation()
+    client.force_login(author)
+    page = client.get(reverse("twinning:create")).content.decode()
+    field = page.split(f'name="{name}"', 1)[1].split(">", 1)[0]
+    assert 'min="1"' in field
+    for typed in ("-2", "0"):
+        data = _request_form_data(organisation.pk, **{name: typed})
+        page = client.post(reverse("twinning:create"), data).content.decode()
+        errors = _field_errors(page, name)
+        assert "Ensure this value is greater than or equal to 1." in errors, typed
+        assert "greater than or equal to 0" not in page
+    assert not TwinningRequest.objects.exists()

@@ -297,6 +297,32 @@ def test_marketplace_search_and_suggestions(fair: Any) -> None:
     assert other.pk not in {s.profile.pk for s in suggested}
 
 
+def test_contacts_of_sorts_the_people_already_asked_or_met_in_one_query(
+    fair: Any, django_assert_num_queries: Any
+) -> None:
+    """Accepted meetings, requests sent and requests received (whoever asked); declined and
+    cancelled ones are not contacts, and the suggestions leave the contacts out."""
+    shared = [theme("ict", "Information technologies", "Информационные технологии")]
+    anna_user, anna = fair.participant("Anna", themes=shared)
+    people = {
+        name: fair.participant(name, themes=shared)
+        for name in ("Olga", "Jan", "Petr", "Ivan", "Mia")
+    }
+    services.request_create(event=fair.event, user=anna_user, recipient=people["Jan"][1])
+    met = services.request_create(event=fair.event, user=anna_user, recipient=people["Olga"][1])
+    services.request_accept(request=met, user=people["Olga"][0])
+    services.request_create(event=fair.event, user=people["Petr"][0], recipient=anna)
+    no = services.request_create(event=fair.event, user=people["Ivan"][0], recipient=anna)
+    services.request_decline(request=no, user=anna_user)
+    with django_assert_num_queries(1):
+        contacts = selectors.contacts_of(anna)
+    assert contacts.accepted == {people["Olga"][1].pk}
+    assert contacts.sent == {people["Jan"][1].pk}
+    assert contacts.received == {people["Petr"][1].pk}
+    suggested = {s.profile.pk for s in selectors.suggestions(profile=anna, contacts=contacts)}
+    assert suggested == {people["Ivan"][1].pk, people["Mia"][1].pk}
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_accepts_never_exceed_the_limit(fair: Any) -> None:
     """Two people accept requests to the same person at once; the limit is 1. Real commits

@@ -4,6 +4,7 @@ Russian pages are translated, the marketplace's queries do not grow with its row
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from events.brokerage import services
-from events.brokerage.models import Meeting, Slot, Unavailability
+from events.brokerage.models import Meeting, MeetingRequest, Slot, Unavailability
 from tests.cooperation.factories import OfferFactory, OrganisationFactory
 from tests.events.factories import EventFactory, person
 
@@ -209,3 +210,80 @@ def test_start_page_shows_meetings_to_answer_and_the_organisers_events(
     page = client.get(url("pages:start")).content.decode()
     assert "Your brokerage meetings" not in page
     assert "Brokerage events you organise" not in page
+
+
+def _card(page: str, profile_pk: int, prefix: str = "m") -> str:
+    """The marketplace card of one participant (from its heading to the next card)."""
+    cards = page.split('<ul class="brk-cards">')
+    listed = cards[-1] if prefix == "m" else cards[1]
+    card = listed.split(f'<h3 id="p-{profile_pk}">', 1)[1]
+    return re.split(r'<h3 id="p-|</section>', card, maxsplit=1)[0]
+
+
+def test_marketplace_offers_no_request_form_to_people_already_asked_or_met(
+    client: Any, fair: Any
+) -> None:
+    """Someone the user has a meeting or a pending request with (whoever asked) gets a short
+    note linking to the requests page, not a form whose request would be refused."""
+    anna_user, anna = fair.participant("Anna")
+    olga_user, olga = fair.participant("Olga")
+    _jan_user, jan = fair.participant("Jan")
+    petr_user, _petr = fair.participant("Petr")
+    _ivan_user, ivan = fair.participant("Ivan")
+    services.request_create(event=fair.event, user=anna_user, recipient=jan)
+    met = services.request_create(event=fair.event, user=anna_user, recipient=olga)
+    services.request_accept(request=met, user=olga_user)
+    services.request_create(event=fair.event, user=petr_user, recipient=anna)
+    client.force_login(anna_user)
+    slug = fair.event.slug
+    page = client.get(url("brokerage:marketplace", slug)).content.decode()
+    requests_page = url("brokerage:requests", slug)
+    olga_card, jan_card = _card(page, olga.pk), _card(page, jan.pk)
+    petr_card, ivan_card = _card(page, _petr.pk), _card(page, ivan.pk)
+    assert "Meeting accepted." in olga_card
+    assert "Request pending: waiting for their answer." in jan_card
+    assert "Petr has asked you for a meeting." in petr_card
+    for card in (olga_card, jan_card, petr_card):
+        assert "<form" not in card
+        assert f'href="{requests_page}' in card
+    assert url("brokerage:request_create", slug, ivan.pk) in ivan_card
+    assert "<textarea" in ivan_card
+    russian = client.get(url("brokerage:marketplace", slug, lang="ru")).content.decode()
+    assert "Встреча согласована." in _card(russian, olga.pk)
+    assert "Запрос отправлен и ждёт ответа." in _card(russian, jan.pk)
+
+
+def test_a_request_refused_meanwhile_shows_the_reason_and_keeps_the_message(
+    client: Any, fair: Any
+) -> None:
+    """The form was on the page, but the other person asked first: the marketplace comes back
+    with the reason on that person's card and the message still in its box."""
+    anna_user, _anna = fair.participant("Anna")
+    jan_user, jan = fair.participant("Jan")
+    client.force_login(anna_user)
+    slug = fair.event.slug
+    page = client.get(url("brokerage:marketplace", slug)).content.decode()
+    assert url("brokerage:request_create", slug, jan.pk) in _card(page, jan.pk)
+    services.request_create(event=fair.event, user=jan_user, recipient=_anna, message="Hi")
+    typed = "Let us talk about photonic sensors & the testbed."
+    response = client.post(url("brokerage:request_create", slug, jan.pk), {"message": typed})
+    assert response.status_code == 200
+    page = response.content.decode()
+    card = _card(page, jan.pk)
+    assert "There is already a request or a meeting between you two." in card
+    assert "Let us talk about photonic sensors &amp; the testbed.</textarea>" in card
+    assert f'aria-describedby="msg-m{jan.pk}-error"' in card
+    assert "Your request to Jan was not sent:" in page
+    assert MeetingRequest.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"), [("en", "Participants from"), ("ru", "Откуда участники")]
+)
+def test_the_side_filter_says_what_it_filters(
+    client: Any, fair: Any, lang: str, label: str
+) -> None:
+    user, _me = fair.participant("Anna")
+    client.force_login(user)
+    page = client.get(url("brokerage:marketplace", fair.event.slug, lang=lang)).content.decode()
+    assert f'<label for="side">{label}</label>' in page
