@@ -1237,7 +1237,7 @@ def parse_query(text: str) -> ParsedQuery:
 
 
 #: at most this many of a word's counterparts in the other language are searched for
-MAX_TRANSLATIONS = 4
+MAX_TRANSLATIONS = 2
 
 
 @functools.lru_cache(maxsize=4096)
