@@ -55,6 +55,7 @@ from cooperation.filters import (
     ResearcherFilterSet,
 )
 from cooperation.models import CooperationOffer, Organisation, ResearcherProfile
+from portal import bilingual
 from portal.bilingual import bilingual_label
 from portal.reference.models import ThematicPriority
 from portal.reference.selectors import labels as reference_labels
@@ -359,6 +360,10 @@ def _search_page_rows(spec: ListSpec, prepared: Prepared, rows: QuerySet[Any]) -
     without the columns it does not show (``search_page_defer``), without the related rows
     that ``attach`` replaces."""
     rows = rows.annotate(headline=engine.headline(spec.search, prepared))
+    if spec.search.description:
+        # the language of the description the excerpt is cut from (``shown_lang``)
+        name = spec.search.description
+        rows = rows.annotate(**{bilingual.language_annotation(name): bilingual.ShownLanguage(name)})
     if spec.search_page_defer:
         rows = rows.defer(*spec.search_page_defer)
     if spec.attach is not None:
