@@ -124,6 +124,14 @@ class ListResult:
     time_limited: bool = False
     #: the corrections of misspelled query words that were searched too
     corrections: dict[str, list[str]] = field(default_factory=dict)
+    #: the text typed in the search box when it has no letter or digit to search for ("!!!"):
+    #: the list is shown as browsing, and the page says why
+    unsearched_query: str = ""
+
+    @property
+    def typed_query(self) -> str:
+        """What the search box shows: the search, or the text that had nothing to search."""
+        return self.query or self.unsearched_query
 
     @property
     def rows(self) -> list[Any]:
@@ -274,6 +282,7 @@ def build_list(
         filterset=filterset,
         sort=found.sort,
         sort_options=found.sort_options,
+        unsearched_query="" if text.has_words(found.query) else found.query,
     )
 
 
