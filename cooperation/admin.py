@@ -138,7 +138,7 @@ class CallDeadlineAdminForm(TextInputMixin, forms.ModelForm):
 
     class Meta:
         model = CallDeadline
-        fields = ["deadline", "timezone", "label"]
+        fields = ["deadline", "timezone", *bilingual.localized_names("label")]
         help_texts = {"deadline": _("Local time in the deadline's own time zone.")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -337,6 +337,9 @@ class CallDeadline(models.Model):
         _("time zone"), max_length=64, default="Europe/Brussels", validators=[validate_timezone]
     )
     label = models.CharField(_("label"), max_length=100, blank=True)
+    # per-language columns added by django-modeltranslation (translation.py; portal/bilingual.py)
+    label_en: str | None
+    label_ru: str | None
 
     class Meta:
         ordering = ["deadline"]

@@ -3,7 +3,7 @@ portal/bilingual.py). Both languages are indexed for search (portal.search.field
 
 from modeltranslation.translator import TranslationOptions, register
 
-from cooperation.models import CooperationOffer, FundingCall, Organisation
+from cooperation.models import CallDeadline, CooperationOffer, FundingCall, Organisation
 
 
 @register(Organisation)
@@ -15,6 +15,12 @@ class OrganisationTranslation(TranslationOptions):
 @register(FundingCall)
 class FundingCallTranslation(TranslationOptions):
     fields = ("title", "description")
+    empty_values = ""
+
+
+@register(CallDeadline)
+class CallDeadlineTranslation(TranslationOptions):
+    fields = ("label",)  # "First stage" / "Первый этап"
     empty_values = ""
 
 

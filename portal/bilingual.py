@@ -21,7 +21,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.db.models import F, Func, TextField, Value
+from django.db.models import Case, CharField, F, Func, Q, TextField, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.text import format_lazy
 from django.utils.translation import get_language, gettext_lazy
@@ -109,6 +109,22 @@ def shown(obj: object, name: str, language: str | None = None) -> Shown:
         if _meaningful(value):
             return Shown(value=value, language=code, page_language=page)
     return Shown(value=getattr(obj, localized(name, page), None), language="", page_language=page)
+
+
+def language_annotation(name: str) -> str:
+    """The name of the annotation ``ShownLanguage(name)`` is given in a query whose rows leave
+    the columns of ``name`` out (a search page's rows: ``shown_language`` reads it)."""
+    return f"{name}_shown_language"
+
+
+def shown_language(obj: object, name: str) -> str:
+    """The language of field ``name`` as the page shows it (``shown(obj, name).language``):
+    from the row's ``ShownLanguage`` annotation when the query gave it one, without reading
+    the texts (a search page's rows carry the excerpt, not the description)."""
+    annotated = getattr(obj, language_annotation(name), None)
+    if isinstance(annotated, str):
+        return annotated
+    return shown(obj, name).language
 
 
 def value_in(obj: object, name: str, language: str) -> Any:
@@ -247,5 +263,26 @@ class Localized(Func):
             NullIf(F(localized(self.name, code)), Value("")) for code in languages_in_order()
         ]
         return Coalesce(*columns, Value(""), output_field=TextField()).resolve_expression(
+            *args, **kwargs
+        )
+
+
+class ShownLanguage(Func):
+    """The language ``Localized(name)`` takes its text from, in SQL: "ru", "en", or "" when
+    no column has a text (annotate it as ``language_annotation(name)``)."""
+
+    output_field = CharField()
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__()
+
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> Any:
+        column = {code: localized(self.name, code) for code in languages_in_order()}
+        whens = [
+            When(Q(**{f"{name}__isnull": False}) & ~Q(**{name: ""}), then=Value(code))
+            for code, name in column.items()
+        ]
+        return Case(*whens, default=Value(""), output_field=CharField()).resolve_expression(
             *args, **kwargs
         )

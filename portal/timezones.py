@@ -15,7 +15,8 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-# The zones of the portal's people: the EU's and Russia's (west to east), then a few others.
+# The zones of the portal's people: the EU's, then every one of Russia's (zone.tab's RU lines,
+# west to east; tests/pages/test_timezones.py checks that none is missing).
 COMMON_ZONES: dict[str, str | Promise] = {
     "UTC": "UTC",
     "Europe/Lisbon": _("Lisbon"),
@@ -39,16 +40,30 @@ COMMON_ZONES: dict[str, str | Promise] = {
     "Europe/Bucharest": _("Bucharest"),
     "Europe/Kaliningrad": _("Kaliningrad"),
     "Europe/Moscow": _("Moscow"),
+    "Europe/Kirov": _("Kirov"),
+    "Europe/Volgograd": _("Volgograd"),
     "Europe/Samara": _("Samara"),
+    "Europe/Astrakhan": _("Astrakhan"),
+    "Europe/Saratov": _("Saratov"),
+    "Europe/Ulyanovsk": _("Ulyanovsk"),
     "Asia/Yekaterinburg": _("Yekaterinburg"),
     "Asia/Omsk": _("Omsk"),
     "Asia/Novosibirsk": _("Novosibirsk"),
+    "Asia/Barnaul": _("Barnaul"),
+    "Asia/Tomsk": _("Tomsk"),
+    "Asia/Novokuznetsk": _("Novokuznetsk"),
     "Asia/Krasnoyarsk": _("Krasnoyarsk"),
     "Asia/Irkutsk": _("Irkutsk"),
+    "Asia/Chita": _("Chita"),
     "Asia/Yakutsk": _("Yakutsk"),
+    "Asia/Khandyga": _("Khandyga"),
     "Asia/Vladivostok": _("Vladivostok"),
+    "Asia/Ust-Nera": _("Ust-Nera"),
     "Asia/Magadan": _("Magadan"),
+    "Asia/Sakhalin": _("Yuzhno-Sakhalinsk"),
+    "Asia/Srednekolymsk": _("Srednekolymsk"),
     "Asia/Kamchatka": _("Petropavlovsk-Kamchatsky"),
+    "Asia/Anadyr": _("Anadyr"),
 }
 
 

@@ -4,7 +4,8 @@
 without JavaScript) that ``static/js/searchable-select.js`` turns into a combobox one can type
 into (the WAI-ARIA combobox pattern: arrow keys, Enter, Escape; the number of matches is
 announced). Options match on their label and on ``data-alt`` (for countries: the name in the
-other language and the ISO code), ignoring case and accents. The script and its style are
+other language and the ISO code), ignoring case and accents; the option whose ``data-code`` is
+what was typed comes first ("DE": Germany), then those whose label starts with it. The script and its style are
 served by the portal (``Media``), never from a CDN.
 """
 
@@ -40,6 +41,9 @@ class _Searchable(forms.Select):
         aliases = self.option_aliases(value)
         if aliases:
             option["attrs"]["data-alt"] = aliases
+        code = getattr(getattr(value, "instance", None), "code", "")
+        if code:
+            option["attrs"]["data-code"] = code
         return option
 
     def option_aliases(self, value: Any) -> str:

@@ -19,7 +19,8 @@ class CallSpec:
     title: str
     themes: tuple[str, ...]
     opens: int  # days from today (negative: in the past)
-    deadlines: tuple[tuple[int, str, str], ...]  # (days from today, time zone, label)
+    # (days from today, time zone, label "English / Russian", each part to its language)
+    deadlines: tuple[tuple[int, str, str], ...]
     description: str
     budget: int | None = None
     currency: str = "EUR"
@@ -100,7 +101,10 @@ CALLS: tuple[CallSpec, ...] = (
         "Digital and emerging technologies for competitiveness / Цифровые и перспективные технологии для конкурентоспособности",
         ("ICT", "NMP"),
         -10,
-        ((40, _BRUSSELS, "First stage"), (160, _BRUSSELS, "Second stage")),
+        (
+            (40, _BRUSSELS, "First stage / Первый этап"),
+            (160, _BRUSSELS, "Second stage / Второй этап"),
+        ),
         "Two-stage call on photonics, quantum technologies and advanced materials.",
         budget=240_000_000,
     ),
@@ -140,7 +144,7 @@ CALLS: tuple[CallSpec, ...] = (
         "Конкурс РНФ «Проведение инициативных исследований молодыми учёными» 2027 / RSF call: exploratory research by young scientists 2027",
         ("IDEAS",),
         -15,
-        ((25, _MOSCOW, "Подача заявок"),),
+        ((25, _MOSCOW, "Applications / Подача заявок"),),
         "Гранты Российского научного фонда молодым учёным. Russian Science Foundation grants "
         "for early-career researchers.",
         budget=1_500_000_000,
@@ -153,7 +157,7 @@ CALLS: tuple[CallSpec, ...] = (
         "Конкурс РНФ на создание лабораторий мирового уровня / RSF call for world-class laboratories",
         ("IDEAS", "INFRASTRUCTURES"),
         -200,
-        ((-120, _MOSCOW, "Подача заявок"),),
+        ((-120, _MOSCOW, "Applications / Подача заявок"),),
         "Laboratories led by leading scientists. Лаборатории под руководством ведущих учёных.",
         budget=3_000_000_000,
         currency="RUB",
@@ -165,7 +169,10 @@ CALLS: tuple[CallSpec, ...] = (
         "Совместный конкурс РФФИ–DFG 2019 / Joint RFBR–DFG call 2019",
         ("IDEAS",),
         -2700,
-        ((-2620, _MOSCOW, "РФФИ"), (-2610, "Europe/Berlin", "DFG")),
+        (
+            (-2620, _MOSCOW, "Russian side (RFBR) / Российская сторона (РФФИ)"),
+            (-2610, "Europe/Berlin", "German side (DFG) / Германская сторона (DFG)"),
+        ),
         "Joint German-Russian projects in basic research; each side funds its own team.",
         countries=("RU", "DE"),
     ),
@@ -185,7 +192,10 @@ CALLS: tuple[CallSpec, ...] = (
         "M-ERA.NET Call 2027: materials research and innovation / Конкурс M-ERA.NET 2027: исследования и инновации в области материалов",
         ("NMP",),
         -30,
-        ((20, _BRUSSELS, "Pre-proposals"), (140, _BRUSSELS, "Full proposals")),
+        (
+            (20, _BRUSSELS, "Pre-proposals / Предварительные заявки"),
+            (140, _BRUSSELS, "Full proposals / Полные заявки"),
+        ),
         "Transnational materials research projects, national funding rules apply.",
         budget=30_000_000,
     ),

@@ -137,12 +137,32 @@ def _seed_researchers(ref: Reference) -> int:
     return len(missing) + len(created_ids)
 
 
+def _fill_deadline_labels(identifiers: set[str]) -> None:
+    """The labels of the deadlines of calls seeded before labels had a column per language
+    (migration 0020 moved each to the column of its script): the language missing is filled
+    in, deadline by deadline in date order."""
+    for spec in CALLS:
+        if spec.identifier not in identifiers:
+            continue
+        rows = CallDeadline.objects.filter(call__identifier=spec.identifier).order_by("deadline")
+        specs = sorted(spec.deadlines, key=lambda d: d[0])
+        for row, (_days, _tz, label) in zip(rows, specs, strict=False):
+            missing = {
+                name: text
+                for name, text in by_script("label", label).items()
+                if not getattr(row, name)
+            }
+            if missing:
+                CallDeadline.objects.filter(pk=row.pk).update(**missing)
+
+
 def _seed_calls(ref: Reference) -> int:
     existing = set(
         FundingCall.objects.filter(identifier__in=[c.identifier for c in CALLS]).values_list(
             "identifier", flat=True
         )
     )
+    _fill_deadline_labels(existing)
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     created_ids: list[int] = []
     for spec in CALLS:
@@ -174,7 +194,9 @@ def _seed_calls(ref: Reference) -> int:
             )
             CallDeadline.objects.bulk_create(
                 [
-                    CallDeadline(call=call, deadline=deadline, timezone=tz, label=label)
+                    CallDeadline(
+                        call=call, deadline=deadline, timezone=tz, **by_script("label", label)
+                    )
                     for deadline, tz, label in deadlines
                 ]
             )

@@ -55,6 +55,7 @@ from cooperation.filters import (
     ResearcherFilterSet,
 )
 from cooperation.models import CooperationOffer, Organisation, ResearcherProfile
+from portal import bilingual
 from portal.bilingual import bilingual_label
 from portal.reference.models import ThematicPriority
 from portal.reference.selectors import labels as reference_labels
@@ -123,6 +124,14 @@ class ListResult:
     time_limited: bool = False
     #: the corrections of misspelled query words that were searched too
     corrections: dict[str, list[str]] = field(default_factory=dict)
+    #: the text typed in the search box when it has no letter or digit to search for ("!!!"):
+    #: the list is shown as browsing, and the page says why
+    unsearched_query: str = ""
+
+    @property
+    def typed_query(self) -> str:
+        """What the search box shows: the search, or the text that had nothing to search."""
+        return self.query or self.unsearched_query
 
     @property
     def rows(self) -> list[Any]:
@@ -273,6 +282,7 @@ def build_list(
         filterset=filterset,
         sort=found.sort,
         sort_options=found.sort_options,
+        unsearched_query="" if text.has_words(found.query) else found.query,
     )
 
 
@@ -359,6 +369,10 @@ def _search_page_rows(spec: ListSpec, prepared: Prepared, rows: QuerySet[Any]) -
     without the columns it does not show (``search_page_defer``), without the related rows
     that ``attach`` replaces."""
     rows = rows.annotate(headline=engine.headline(spec.search, prepared))
+    if spec.search.description:
+        # the language of the description the excerpt is cut from (``shown_lang``)
+        name = spec.search.description
+        rows = rows.annotate(**{bilingual.language_annotation(name): bilingual.ShownLanguage(name)})
     if spec.search_page_defer:
         rows = rows.defer(*spec.search_page_defer)
     if spec.attach is not None:

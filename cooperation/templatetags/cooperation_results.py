@@ -23,6 +23,7 @@ from django.utils.formats import localize
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
+from portal.pages.templatetags.portal_bilingual import shown_lang
 from portal.pages.templatetags.portal_lang import lang_attr
 
 register = template.Library()
@@ -64,9 +65,12 @@ def organisation_results(rows: Iterable[Any], query: str) -> SafeString:
             meta += f" · {escaped(participations)}"
         snippet = ""
         if org.snippet:
-            snippet = f'<p class="snippet">{escaped(org.snippet)}</p>'
+            description_lang = shown_lang(org, "description")
+            snippet = f'<p class="snippet"{description_lang}>{escaped(org.snippet)}</p>'
         elif not searching and org.description:
-            snippet = f'<p class="snippet">{escaped(truncatewords(org.description, 40))}</p>'
+            description_lang = shown_lang(org, "description")
+            text = escaped(truncatewords(org.description, 40))
+            snippet = f'<p class="snippet"{description_lang}>{text}</p>'
         themes = ""
         if org.theme_list:
             labels = "".join(f"<li>{escaped(theme.label)}</li>" for theme in org.theme_list)

@@ -997,6 +997,12 @@ def eu_reading_keys(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(key for key in keys if len(key) > 1 and key not in own))
 
 
+def has_words(query: str) -> bool:
+    """Whether ``query`` has a letter or a digit to search for ("!!!", "%" and "😀" have none:
+    the lists show everything and say so)."""
+    return _WORD.search(query) is not None
+
+
 def words_of(text: str) -> list[str]:
     """The words of ``text`` (letters and digits), in order."""
     return _WORD.findall(text)

@@ -35,6 +35,7 @@
       return {
         option: option,
         label: option.textContent.trim(),
+        code: fold(option.getAttribute("data-code")),
         key: fold(option.textContent + " " + (option.getAttribute("data-alt") || "")),
         id: id + "-option-" + index
       };
@@ -154,14 +155,27 @@
           return item.key.indexOf(word) !== -1;
         });
       });
-      // Names that start with what was typed first.
+      // The option whose code is what was typed first ("DE": Germany, "FI": Finland before
+      // Fiji), then names that start with it, then the rest, each group in its own order.
       if (words.length) {
+        var typed = words.join(" ");
         var first = words[0];
-        shown.sort(function (a, b) {
-          var sa = fold(a.label).indexOf(first) === 0 ? 0 : 1;
-          var sb = fold(b.label).indexOf(first) === 0 ? 0 : 1;
-          return sa - sb;
-        });
+        var rank = function (item) {
+          if (item.code && item.code === typed) {
+            return 0;
+          }
+          return fold(item.label).indexOf(first) === 0 ? 1 : 2;
+        };
+        shown = shown
+          .map(function (item, index) {
+            return { item: item, rank: rank(item), index: index };
+          })
+          .sort(function (a, b) {
+            return a.rank - b.rank || a.index - b.index;
+          })
+          .map(function (entry) {
+            return entry.item;
+          });
       }
       list.textContent = "";
       shown.forEach(function (item) {

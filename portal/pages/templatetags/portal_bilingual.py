@@ -22,10 +22,10 @@ register = template.Library()
 
 @register.filter
 def shown_lang(obj: object, name: str) -> SafeString:
-    item = bilingual.shown(obj, name)
-    if not item.fallback:
+    language = bilingual.shown_language(obj, name)
+    if not language or language == bilingual.active_language():
         return mark_safe("")
-    return format_html(' lang="{}"', item.language)
+    return format_html(' lang="{}"', language)
 
 
 @register.filter
