@@ -228,9 +228,9 @@ class _Importer:
 
     def finish(self) -> None:
         """Insert the new organisations with their track records, recompute those of the
-        existing ones (writing only those that changed), add the words of the new organisations
-        to the word table, merge the search indexes' pending entries and analyse the tables
-        written.
+        existing ones (writing only those that changed) and add the words of the new
+        organisations to the word table (``tidy`` then leaves the tables ready, once the
+        import has committed).
 
         The import changes no searchable text (names, city, country, themes, keywords) of the
         organisations that already existed; the new ones are inserted with their search
@@ -255,6 +255,11 @@ class _Importer:
         for ids in _chunks(self.created):
             words.words_add(indexing.ORGANISATION_SEARCH, ids)
         organisation_list_invalidate()
+
+    def tidy(self) -> None:
+        """After the import's transaction: vacuum and analyse the tables written
+        (``words.indexes_tidy``: the first searches then read no row whose visibility is still
+        to be checked, no pending index entries), when anything was written."""
         if self.created or self.report.organisations_changed or self.report.participations_created:
             words.indexes_tidy(indexing.ORGANISATION_SEARCH)
             with connection.cursor() as cursor:
@@ -391,4 +396,5 @@ def cordis_import(
         importer.write(batch)
         report.imported += len(batch)
         importer.finish()
+    importer.tidy()
     return report

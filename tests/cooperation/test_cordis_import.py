@@ -452,6 +452,32 @@ def test_failure_during_import_rolls_everything_back(monkeypatch: pytest.MonkeyP
 # --- Large files -------------------------------------------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_import_leaves_the_tables_vacuumed_for_the_first_searches(tmp_path: Path) -> None:
+    """After its transaction, the import vacuums what it wrote (``words.indexes_tidy``): the
+    pages are known all-visible and no row's visibility is left to the first search to
+    check (a common search on a table just written took twice as long the first time)."""
+
+    def all_visible_pages() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relallvisible FROM pg_class WHERE oid = %s::regclass",
+                [Organisation._meta.db_table],
+            )
+            return int(cursor.fetchone()[0])
+
+    rows = [
+        f"{100_000 + n};{100_000 + n};P{n};participant;{900_000_000 + n};ORGANISATION {n};O{n};"
+        f"REC;false;1000,50;DE;Street {n};Berlin;{n};www.o{n}.example;Legal;Dr;First;Last;Boss;"
+        f"1;2;x{n}@o.example"
+        for n in range(400)
+    ]
+    run(write_fp7(tmp_path, *rows))
+
+    assert Organisation.objects.count() == 400
+    assert all_visible_pages() > 0
+
+
 def test_30000_rows_import_whole(tmp_path: Path) -> None:
     organisations, per_project = 8000, 10
     codes = ["DE", "RU", "EL", "UK", "FR"]
