@@ -11,7 +11,8 @@ realistic repetition: "University of <city>", "<city> State University", "<surna
 for <field>", companies, in Cyrillic, romanised upper case as CORDIS writes them, or English),
 with descriptions of 300-2,000 characters, inserted in clustered batches (as imports of one
 country's file arrive: rows of one country and type together), then 10% of them updated
-through the services' indexing (a new sentence and keyword), as edits after an import do.
+through the services' indexing (a new sentence and keyword), as edits after an import do;
+then vacuumed and analysed, as the CORDIS import leaves its tables (``words.indexes_tidy``).
 
 **Queries**: ``BENCH_QUERIES`` (250) distinct queries per class, each used once, built from the
 vocabulary (never a seeded name as is): rare (made-up company names), common (a city, with a
