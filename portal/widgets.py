@@ -27,7 +27,7 @@ class _Searchable(forms.Select):
         return {
             "data-searchable": "",
             # "%s" is replaced by the number (or the name) in the script
-            "data-text-results": gettext("%s matches"),
+            "data-text-results": gettext("Matches: %s"),
             "data-text-none": gettext("No match"),
             "data-text-remove": gettext("Remove %s"),
             "data-text-hint": gettext("Type to search, then choose with the arrow keys."),
