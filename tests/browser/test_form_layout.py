@@ -96,6 +96,9 @@ def test_each_field_of_a_long_form_is_a_block_of_its_own(
                     problems.append(
                         f"{name}: “{item['text']}” is on the line of the previous field's input"
                     )
+                elif previous and not beside and top < previous[3] + 6:
+                    # the questions' and sessions' fields of the event form had no gap
+                    problems.append(f"{name}: “{item['text']}” touches the previous input")
             problems += [f"{name}: help text in columns: {text}" for text in found["columned"]]
             options = found["options"]
             assert options, f"{name}: no theme options"
