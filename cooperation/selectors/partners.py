@@ -129,6 +129,12 @@ class ListResult:
     unsearched_query: str = ""
 
     @property
+    def unsearched_words(self) -> bool:
+        """The unsearched query has words, but none to look for: only excluded ones
+        ("-energy") or "OR"."""
+        return text.has_words(self.unsearched_query)
+
+    @property
     def typed_query(self) -> str:
         """What the search box shows: the search, or the text that had nothing to search."""
         return self.query or self.unsearched_query
@@ -282,7 +288,8 @@ def build_list(
         filterset=filterset,
         sort=found.sort,
         sort_options=found.sort_options,
-        unsearched_query="" if text.has_words(found.query) else found.query,
+        # a query without a word to find ("!!!", "-energy", "OR"): shown as browsing
+        unsearched_query=found.query,
     )
 
 

@@ -80,3 +80,24 @@ def test_searches_with_words_and_no_search_say_nothing_of_it(client, name, param
 def test_has_words(query, expected):
     assert has_words(query) is expected
     assert has_words(query + " ёж") is True
+
+
+EXCLUDING_NOTE = {
+    "en": "The search has no word to look for (only excluded words or OR)",
+    "ru": "В запросе нет слов, которые можно было бы искать",
+}
+
+
+@pytest.mark.usefixtures("rows")
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("query", ["-energy", "OR", "-photonics -laser"])
+@pytest.mark.parametrize(("name", "params", "row"), LISTS)
+def test_a_search_of_excluded_words_only_is_kept_and_explained(
+    client, name, params, row, query, lang
+):
+    page = client.get(url(name, lang), {**params, "q": query}).content.decode()
+
+    assert EXCLUDING_NOTE[lang] in page
+    assert NOTE[lang] not in page
+    assert f'name="q" value="{html.escape(query)}"' in page
+    assert row in page  # the list as browsing: every row
