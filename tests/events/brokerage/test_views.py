@@ -245,7 +245,12 @@ def test_marketplace_offers_no_request_form_to_people_already_asked_or_met(
     assert "Petr has asked you for a meeting." in petr_card
     for card in (olga_card, jan_card, petr_card):
         assert "<form" not in card
-        assert f'href="{requests_page}' in card
+    # each note links to the request with that person on the requests page
+    listed = client.get(requests_page).content.decode()
+    for card, other in ((olga_card, olga), (jan_card, jan), (petr_card, _petr)):
+        assert f'href="{requests_page}#with-{other.pk}"' in card
+        item = listed.split(f'<li id="with-{other.pk}">', 1)[1].split("</li>", 1)[0]
+        assert other.name in item
     assert url("brokerage:request_create", slug, ivan.pk) in ivan_card
     assert "<textarea" in ivan_card
     russian = client.get(url("brokerage:marketplace", slug, lang="ru")).content.decode()
