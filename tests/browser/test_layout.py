@@ -97,6 +97,22 @@ def test_phones_show_search_and_results_before_filters(
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
+def test_a_search_with_nothing_to_look_for_says_so_on_a_phones_first_screen(
+    phone: Page, language: str, live_server: LiveServer
+) -> None:
+    """A search of "!!!" or "-energy" shows the list without a search: the note saying why is next to
+    the search box, within the first screen (below the list's controls it was not)."""
+    some_of_everything()
+    for name in LISTS[:3]:
+        for query in ("!!!", "-energy"):
+            phone.goto(f"{url(name, language)}?q={query}")
+            note = phone.locator(".search-box .search-note")
+            expect(note).to_be_visible()
+            found = box(note)
+            assert found["y"] + found["height"] <= PHONE["height"], f"{name} {query}: {found}"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
 def test_filters_beside_the_results_on_desktops(
     browser: Browser,
     live_server: LiveServer,
