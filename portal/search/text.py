@@ -742,6 +742,8 @@ def _add_translations(entries: tuple[tuple[tuple[str, ...], str], ...]) -> None:
 _COOPERATION_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("ес",), "eu"),
     (("европа",), "europe"),
+    # English texts say "Russian" where Russian ones say "Россия" ("Russian partners")
+    (("россия",), "russian"),
     (("сотрудничество",), "cooperation collaboration"),
     (("программа",), "programme program programmes programs"),
     (("проект",), "project projects"),

@@ -811,6 +811,23 @@ def test_a_word_finds_its_translation_in_texts_without_keys():
     ]
 
 
+def test_russia_in_russian_finds_texts_that_say_russian():
+    """English texts say "Russian" where a Russian one says "Россия" ("Russian partners",
+    "российские партнёры"): "Россия" in any case finds them, and "Russia" still does."""
+    from cooperation.selectors.calls import call_list
+
+    FundingCallFactory(
+        title="Mobility call", description="Grants for Russian and European postdocs."
+    )
+    FundingCallFactory(title="Horizon call on photonics", description="Photonics in Germany.")
+
+    def calls(query: str) -> list[str]:
+        return [c.title for c in call_list({"q": query}).rows]
+
+    for query in ("Россия", "России", "Russia", "Russian", "российские"):
+        assert calls(query) == ["Mobility call"], query
+
+
 # -- the ranking order -----------------------------------------------------------------------
 
 
