@@ -27,6 +27,7 @@ from fp7_contacts.models import ContactPoint, Service
 from fp7_contacts.services.points import contact_point_create, contact_point_update
 from portal.csv_export import FORMULA_PREFIXES
 from portal.reference.models import FederalDistrict, FederalSubject, ThematicPriority
+from portal.text_input import validate_multi_line
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -110,10 +111,31 @@ def _row_data(row: dict[str, str], lookup: dict[str, dict[str, Any]]) -> dict[st
                 errors[column] = [_("write 1 or 0")]
             data[column] = value.lower() in ("1", "true", "yes", "")
         else:
+            try:  # a NUL would fail the statement that stores it
+                validate_multi_line(value)
+            except ValidationError as exc:
+                errors[column] = list(exc.messages)
             data[column] = value
     if errors:
         raise ValidationError({k: v for k, v in errors.items()})
     return data
+
+
+def _not_csv(reader: Any, exc: csv.Error) -> ValidationError:
+    return ValidationError(
+        _("The file is not valid CSV (line %(line)s: %(error)s).")
+        % {"line": reader.line_num, "error": exc},
+        code="csv",
+    )
+
+
+def _rows(reader: csv.DictReader[str], report: ImportReport) -> Iterator[dict[str, str]]:
+    """The rows of ``reader``; one that is not CSV (a field past the csv module's limit)
+    ends the import there, reported: the rows before it are imported."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        report.rejected.append(Rejected(reader.line_num, "", _not_csv(reader, exc).messages))
 
 
 def points_import(*, by: Any, file: Any) -> ImportReport:
@@ -128,7 +150,11 @@ def points_import(*, by: Any, file: Any) -> ImportReport:
     except UnicodeDecodeError:
         raise ValidationError(_("The file is not UTF-8 text."), code="encoding") from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [c for c in ("code", "kind") if c not in (reader.fieldnames or [])]
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as exc:
+        raise _not_csv(reader, exc) from exc
+    missing = [c for c in ("code", "kind") if c not in fieldnames]
     if missing:
         raise ValidationError(
             _("The file has no column %(columns)s.") % {"columns": ", ".join(missing)},
@@ -137,7 +163,7 @@ def points_import(*, by: Any, file: Any) -> ImportReport:
     report = ImportReport()
     lookup = _lookup()
     existing = {p.code: p for p in ContactPoint.objects.all()}
-    for index, row in enumerate(reader):
+    for index, row in enumerate(_rows(reader, report)):
         line = index + 2
         if index >= MAX_ROWS:
             report.rejected.append(

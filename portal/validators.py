@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -62,3 +62,20 @@ def number_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.F
         if highs:
             kwargs.setdefault("max_value", min(highs))
     return db_field.formfield(**kwargs)
+
+
+#: the longest e-mail address (RFC 5321's path of 256 less the brackets; every address column)
+MAX_EMAIL_LENGTH = 254
+
+
+def is_email_address(value: str) -> bool:
+    """Whether ``value`` is an address mail can be sent to and a column can hold: Django's
+    e-mail validation, at most ``MAX_EMAIL_LENGTH`` characters (no control characters: a NUL
+    reaching PostgreSQL in a query fails it)."""
+    if len(value) > MAX_EMAIL_LENGTH:
+        return False
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True

@@ -40,6 +40,7 @@ from portal.newsletter.tokens import (
     subscriber_for_confirm_token,
     subscriber_for_manage_token,
 )
+from portal.validators import is_email_address
 
 
 def _ip(request: HttpRequest) -> str | None:
@@ -196,13 +197,15 @@ def bounce_webhook(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": "wrong or missing secret"}, status=403)
     try:
         payload = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # nested too deep: not ours
         return JsonResponse({"error": "the body is not JSON"}, status=400)
     events = payload if isinstance(payload, list) else [payload]
     suppressed = 0
     for event in events:
         if not isinstance(event, dict) or not isinstance(event.get("email"), str):
             return JsonResponse({"error": "each event needs an 'email'"}, status=400)
+        if not is_email_address(event["email"].strip()):
+            return JsonResponse({"error": "an 'email' is not an e-mail address"}, status=400)
         kind = event.get("type")
         if kind not in ("bounce", "complaint"):
             return JsonResponse({"error": "'type' is 'bounce' or 'complaint'"}, status=400)
@@ -288,6 +291,12 @@ def issue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action == "test":
             as_email = request.POST.get("email", "").strip()
+            if as_email and not is_email_address(as_email):
+                messages.error(
+                    request,
+                    _("The subscriber's address for the test is not a valid e-mail address."),
+                )
+                return redirect("newsletter:issue_detail", pk=pk)
             as_subscriber = (
                 Subscriber.objects.filter(email__iexact=as_email).first() if as_email else None
             )

@@ -112,6 +112,34 @@ def test_import_page_shows_the_report_and_refuses_bad_files(client: Client) -> N
     assert "has no column" in no_columns.content.decode()
 
 
+def test_import_refuses_control_characters_and_oversized_fields_with_a_reason(
+    client: Client,
+) -> None:
+    """A NUL in a cell failed the row's insert and a field past the csv module's limit
+    (131,072 characters) the reader (500s): the row is rejected with the reason, the rows
+    before an unreadable one are imported, and a header past the limit refuses the file."""
+    header = "code,kind,name_en,host_institution_en\n"
+    report = csv_io.points_import(
+        by=site_staff(),
+        file=upload(f"{header}rcp-a,regional,Good,Host\nrcp-b,regional,Na\x00me,Host\n"),
+    )
+    assert report.created == 1
+    ((line, code, errors),) = [(r.line, r.code, r.errors) for r in report.rejected]
+    assert (line, code) == (3, "rcp-b")
+    assert "control characters" in " ".join(errors)
+    huge = "x" * 200_000
+    report = csv_io.points_import(
+        by=site_staff(),
+        file=upload(f"{header}rcp-c,regional,C,Host\nrcp-d,regional,{huge},Host\n"),
+    )
+    assert report.created == 1
+    assert "not valid CSV" in " ".join(report.rejected[0].errors)
+    client.force_login(site_staff())
+    page = client.post("/en/contacts/manage/import/", {"file": upload(f"code,kind,{huge}\n")})
+    assert page.status_code == 200
+    assert "not valid CSV" in page.content.decode()
+
+
 def test_ncp_staff_cannot_import() -> None:
     from django.core.exceptions import PermissionDenied
 

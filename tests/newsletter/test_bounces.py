@@ -153,3 +153,31 @@ def test_the_webhook_needs_the_secret_and_rejects_bad_bodies(client, settings):
     assert ok.json() == {"suppressed": 1}
     anna.refresh_from_db()
     assert anna.suppression == "complaint"
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ('{"email": "a\\u0000b@example.org", "type": "bounce"}', "not an e-mail address"),
+        ('{"email": "\\ud800@example.org", "type": "bounce"}', "not an e-mail address"),
+        ('{"email": "' + "a" * 300 + '@example.org", "type": "bounce"}', "not an e-mail address"),
+        ("[" * 100_000 + "]" * 100_000, "not JSON"),
+    ],
+)
+def test_the_webhook_answers_400_with_a_reason_to_impossible_addresses_and_bodies(
+    client, settings, body, reason
+):
+    """A NUL or a lone surrogate in an address failed the query (500), and JSON nested
+    100,000 deep the parser (RecursionError): the provider gets a 400 and the reason."""
+    settings.NEWSLETTER_WEBHOOK_SECRET = "s3cret-shared-with-the-provider"
+    anna = subscriber("anna@example.org")
+    response = client.post(
+        reverse("newsletter:bounce_webhook"),
+        body,
+        content_type="application/json",
+        HTTP_X_NEWSLETTER_SECRET=settings.NEWSLETTER_WEBHOOK_SECRET,
+    )
+    assert response.status_code == 400
+    assert reason in response.json()["error"]
+    anna.refresh_from_db()
+    assert anna.suppression == ""

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.mail.models import OutgoingMail
 from portal.mail.services import mail_claim, mail_send_claimed
@@ -396,3 +396,23 @@ def test_a_test_send_goes_to_the_staff_member_only_as_the_chosen_subscriber(clie
     assert _ledger(issue) == []  # not a delivery of the issue
     issue.refresh_from_db()
     assert issue.status == Issue.Status.DRAFT
+
+
+def test_a_test_send_as_an_impossible_address_says_so_and_sends_nothing(client, staff, calls):
+    """A NUL in the address failed the subscriber's query (500): the page says the address
+    is not one, in the staff member's language, and no test is queued."""
+    issue = make_issue(by=staff, subject="Зима")
+    send_queued()
+    mail.outbox.clear()
+    client.force_login(staff)
+    for language, message in (
+        ("en", "is not a valid e-mail address"),
+        ("ru", "не адрес электронной почты"),
+    ):
+        with translation.override(language):
+            url = reverse("newsletter:issue_action", args=[issue.pk, "test"])
+        response = client.post(url, {"email": "a\x00b@example.org"}, follow=True)
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    send_queued()
+    assert mail.outbox == []
