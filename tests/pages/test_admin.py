@@ -151,3 +151,27 @@ def test_models_with_services_of_their_own_are_shown_but_not_changed_in_the_admi
     event.refresh_from_db()
     offer.refresh_from_db()
     assert (event.title, offer.title) == ("Kept", "Kept offer")
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "data", "reason"),
+    [
+        ("get", "admin:reference_thematicpriority_changelist", {"programme__exact": "\x00"}, "NUL"),
+        ("get", "admin:mail_outgoingmail_changelist", {"created_at__year": "9" * 20}, "too large"),
+        (
+            "post",
+            "admin:auth_group_changelist",
+            {"action": "delete_selected", "_selected_action": "\x00"},
+            "NUL",
+        ),
+    ],
+)
+def test_impossible_input_to_the_admin_gets_a_400_with_the_reason(
+    staff_client, method, name, data, reason
+):
+    """Django's admin failed these (a NUL reaching PostgreSQL, a year overflowing its date
+    arithmetic) with a 500."""
+    response = getattr(staff_client, method)(reverse(name), data)
+    assert response.status_code == 400
+    assert reason in response.content.decode()
+    assert staff_client.get(reverse(name)).status_code == 200
