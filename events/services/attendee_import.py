@@ -22,7 +22,6 @@ from events.services.registrations import (
     STATUS_FIELDS,
     apply_status,
     check_organiser_can_add,
-    email_validator,
     event_locked,
     fill_from_waitlist,
     new_claim_token,
@@ -33,6 +32,7 @@ from events.services.registrations import (
 from portal.accounts.models import User
 from portal.mail.language import recipient_language
 from portal.text_input import normalise_text, validate_single_line
+from portal.validators import is_email_address
 
 Status = Registration.Status
 
@@ -189,11 +189,7 @@ def _validate_rows(rows: list[_CsvRow], report: ImportReport) -> list[_CsvRow]:
         if len(name) > 150:
             report.skip(row.line, row.email, _("The name is longer than 150 characters."))
             continue
-        try:
-            if len(email) > 254:
-                raise ValidationError("too long")
-            email_validator(email)
-        except ValidationError:
+        if not is_email_address(email):
             report.skip(row.line, row.email, _("This is not a valid e-mail address."))
             continue
         if email in seen:
