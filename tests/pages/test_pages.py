@@ -153,3 +153,25 @@ def test_500_page_in_the_sites_language(lang, title):
     assert response.status_code == 500
     assert f"<h1>{title}</h1>" in html
     assert f'<html lang="{lang}">' in html
+
+
+def test_the_chrome_links_are_those_of_the_pages_language_whichever_came_first(client):
+    """The header's and footer's links and assets are worked out once per process
+    (``{% site_url %}``, ``{% site_static %}``): each language keeps its own prefix."""
+    import re
+
+    for lang in ["en", "ru", "en", "ru"]:
+        html = client.get(f"/{lang}/privacy/").content.decode()
+        nav = html[
+            html.index('class="nav-menu-list"') : html.index("</nav>", html.index("main-nav"))
+        ]
+        links = re.findall(r'href="([^"]+)"', nav)
+        assert f"/{lang}/partners/" in links
+        assert f"/{lang}/events/" in links
+        assert all(link.startswith(f"/{lang}/") for link in links)
+        assert f'href="/{lang}/accessibility/"' in html  # the footer
+        assert f'action="/{lang}/accounts/logout/"' not in html  # a visitor: no logout form
+        assert f'href="/{lang}/accounts/login/"' in html
+        assert re.search(
+            r'<link rel="stylesheet" href="/static/css/portal(\.[0-9a-f]+)?\.css">', html
+        )
