@@ -39,12 +39,12 @@ if __name__ == "__main__":
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 from django.conf import settings  # noqa: E402
-from django.core.wsgi import get_wsgi_application  # noqa: E402
 from django.urls import path  # noqa: E402
 
-application = get_wsgi_application()
-
+from portal import wsgi  # noqa: E402 - sets Django up: the portal's application, as served
 from portal.urls import urlpatterns as portal_urlpatterns  # noqa: E402
+
+application = wsgi.application
 
 urlpatterns = [
     path("bench/ok", ok, name="bench-ok"),
