@@ -51,13 +51,13 @@ from cooperation import indexing, permissions
 from cooperation.filters import (
     Facet,
     FacetedFilterSet,
+    FacetOption,
     OrganisationFilterSet,
     ResearcherFilterSet,
 )
 from cooperation.models import CooperationOffer, Organisation, ResearcherProfile
 from portal import bilingual
 from portal.bilingual import bilingual_label
-from portal.reference.models import ThematicPriority
 from portal.reference.selectors import labels as reference_labels
 from portal.search import engine, text
 from portal.search.engine import Prepared, SearchSpec
@@ -505,11 +505,20 @@ def _attach_labels(rows: list[Organisation], facets: dict[str, Facet]) -> None:
     needed = set().union(*row_ids.values())
     themes: list[Any] = list(facets["theme"].options)
     if not needed <= {option.value for option in themes}:
-        # A row outside the pool the facets counted (a capped search with filters) or a
-        # theme added since the counts were cached: read these themes (rare).
-        themes = list(ThematicPriority.objects.filter(pk__in=[int(pk) for pk in needed]))
-        for theme in themes:
-            theme.value = str(theme.pk)
+        # A row outside the pool the facets counted (a search of more than COUNT_LIMIT
+        # matches counts the first found, and the page's rows are the best ranked: two in
+        # five pages of two very common words), or a theme added since the counts were
+        # cached: named from the process's labels, in the facet's order.
+        names = reference_labels(theme_ids=[int(pk) for pk in needed]).themes
+        named = sorted(
+            (position, str(pk), name_en, name_ru)
+            for pk, (name_en, name_ru, position) in names.items()
+            if str(pk) in needed
+        )
+        themes = [
+            FacetOption(pk, bilingual_label(name_en, name_ru), 0, False)
+            for _position, pk, name_en, name_ru in named
+        ]
     type_labels = {value: str(label) for value, label in Organisation.Type.choices}
     countries = reference_labels(country_ids={row.country_id for row in rows}).countries
     for row in rows:
