@@ -13,7 +13,7 @@ import functools
 from django import template
 from django.conf import settings
 from django.templatetags.static import static
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language
 
 from portal.site import site_name as _site_name
@@ -28,9 +28,9 @@ def site_name() -> str:
 
 @register.simple_tag
 def site_url(name: str) -> str:
-    """``reverse(name)`` (a URL without arguments: the same for every request of a language)."""
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _reversed(name, get_language() or "", get_script_prefix(), urlconf)
+    """``reverse(name)`` (a URL without arguments: the same for every request of a language;
+    the portal sets no URLconf of its own on a request)."""
+    return _reversed(name, get_language() or "", get_script_prefix(), settings.ROOT_URLCONF)
 
 
 @functools.lru_cache(maxsize=256)
