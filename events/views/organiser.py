@@ -16,7 +16,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -61,13 +67,16 @@ def _managed_event(request: HttpRequest, slug: str) -> Event:
     return event
 
 
-def _back(request: HttpRequest, default: str) -> str:
+def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    """A redirect to ``next`` when it is a path of this site, else to ``default``. Only a path
+    ("/en/events/...") is followed: anything else ("abc", "25:99") would be taken by Django's
+    ``redirect()`` for the name of a view, and a name that is none is a 500."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return target
-    return default
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(default)
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -342,7 +351,7 @@ def _decide(request: AuthedHttpRequest, slug: str, pk: int, *, approve: bool) ->
             else _("The registration of %(name)s is declined.")
         )
         messages.success(request, text % {"name": registration.name})
-    return redirect(_back(request, reverse("events:dashboard", args=[event.slug])))
+    return _back(request, reverse("events:dashboard", args=[event.slug]))
 
 
 @login_required

@@ -810,6 +810,22 @@ def test_approve_and_decline_pending_registrations(client, boss):
     assert client.get(url("registration_approve", event.slug, yes.pk)).status_code == 405
 
 
+@pytest.mark.parametrize("target", ["abc", "25:99", "a\x00b", "0", "dashboard", "events"])
+def test_a_next_that_is_not_a_path_leads_to_the_dashboard(client, boss, target):
+    """Django's ``redirect()`` reads a "next" without "/" or "." as the name of a view: one that
+    names none was a 500 after the registration had been approved."""
+    event = EventFactory(organisers=[boss], approval_required=True, capacity=5)
+    pending = RegistrationFactory(event=event, status=Registration.Status.PENDING, name="Vera")
+
+    response = client.post(url("registration_approve", event.slug, pending.pk), {"next": target})
+
+    assert response.status_code == 302
+    assert response["Location"] == url("dashboard", event.slug)
+    pending.refresh_from_db()
+    assert pending.status == Registration.Status.CONFIRMED
+    assert "Vera is approved." in text_of(client.get(response["Location"]))
+
+
 def test_add_one_attendee(client, boss):
     event = EventFactory(organisers=[boss], capacity=1)
     response = client.post(
