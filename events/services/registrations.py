@@ -27,7 +27,7 @@ The other registration services (``attendee_import``, ``attendee_messages``, ``c
 ``claims``) build on this module's shared steps, public for them and only for them:
 ``event_locked`` (the lock above), ``seat_counts``, ``fill_from_waitlist``, ``apply_status``
 and ``STATUS_FIELDS``, ``require_manager`` (the organiser's permission),
-``check_organiser_can_add``, ``email_validator``, ``new_claim_token`` and
+``check_organiser_can_add``, ``new_claim_token`` and
 ``notify_registrations`` (queue a kind of mail for registrations).
 """
 
@@ -40,8 +40,7 @@ import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import EmailValidator
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
@@ -58,6 +57,7 @@ from portal import bilingual
 from portal.accounts.models import User
 from portal.locking import busy_on_lock_timeout, lock_sql
 from portal.mail.language import recipient_language
+from portal.validators import is_email_address
 
 Status = Registration.Status
 
@@ -67,7 +67,6 @@ OPEN_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
 ANSWER_TEXT_MAX = 2000
 
 TICKET_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-email_validator = EmailValidator()
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -277,10 +276,8 @@ def _check_open(event: Event, now: datetime.datetime) -> None:
 
 def _normalise_email(value: str) -> str:
     email = (value or "").strip().lower()
-    try:
-        email_validator(email)
-    except ValidationError as exc:
-        raise RegistrationError(_("Enter a valid e-mail address."), code="invalid_email") from exc
+    if not is_email_address(email):
+        raise RegistrationError(_("Enter a valid e-mail address."), code="invalid_email")
     return email
 
 
