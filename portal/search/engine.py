@@ -1154,15 +1154,17 @@ def _statistics(qs: models.QuerySet[Any]) -> _Statistics:
 
 def estimated_share(prepared: Prepared, qs: models.QuerySet[Any]) -> float:
     """The share of ``qs``'s table's rows estimated to have every word of the query as typed
-    (tier 4), as PostgreSQL estimates it: each word's share (its lexemes', summed over the
-    scripts it is searched in), multiplied, as if the words were independent. 0 for a query
-    with a phrase, ``OR`` or an excluded word (``Prepared.term_lexemes``)."""
+    (tier 4): each word's share (that of its most common lexeme: a word's spellings in the
+    two scripts, "университет" and "universitet", are in the same rows; summed, a word in
+    half the rows counted as in all of them), multiplied, as if the words were independent,
+    as PostgreSQL estimates them. 0 for a query with a phrase, ``OR`` or an excluded word
+    (``Prepared.term_lexemes``)."""
     if not prepared.term_lexemes:
         return 0.0
     shares = _statistics(qs).shares.get("search_vector", {})
     share = 1.0
     for lexemes in prepared.term_lexemes:
-        share *= min(1.0, sum(shares.get(lexeme, 0.0) for lexeme in lexemes))
+        share *= max((shares.get(lexeme, 0.0) for lexeme in lexemes), default=0.0)
     return share
 
 

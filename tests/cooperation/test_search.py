@@ -2211,6 +2211,49 @@ def test_words_that_meet_in_most_rows_are_probed_by_a_scan_finding_what_the_bitm
         )
 
 
+def test_a_words_spellings_in_the_same_rows_are_not_counted_twice_in_its_share(monkeypatch):
+    """A Cyrillic word is searched as typed and romanised ("университет", "universitet"):
+    both spellings are in the same rows (a Russian name is indexed in both scripts), so the
+    word is in as many rows as its most common spelling, not their sum. Counted twice, a
+    word in half the rows and another in the other half were taken to meet in most rows,
+    and the probe scanned the table for its whole share of the time before reading the
+    bitmaps (a very common search's p95)."""
+    rows = [(f"Казанский университет {i}", "physics", "Surfaces.", i % 3) for i in range(300)]
+    rows += [
+        (f"Partners Network {i}", "partners", "Work with partners.", i % 3) for i in range(300)
+    ]
+    rows += [(f"Университет партнёров {i}", "partners", "Partners.", 0) for i in range(20)]
+    _bulk(rows)
+    _analysed(monkeypatch)
+    found = partners.organisation_rows({"q": "Университет partners"})
+    prepared = found.prepared
+    assert prepared is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e, f FROM pg_stats, unnest(most_common_elems::text::text[], "
+            "most_common_elem_freqs) AS u (e, f) WHERE tablename = 'cooperation_organisation' "
+            "AND attname = 'search_vector'"
+        )
+        shares = dict(cursor.fetchall())
+    spellings, partner = prepared.term_lexemes
+    assert {"университет", "universitet"} <= set(spellings)
+    assert shares["университет"] > 0.4
+    assert shares["universitet"] > 0.4
+    word = max(shares.get(lexeme, 0.0) for lexeme in spellings)
+    other = max(shares.get(lexeme, 0.0) for lexeme in partner)
+    assert engine.estimated_share(prepared, found.filtered) == pytest.approx(word * other)
+    assert engine.estimated_share(prepared, found.filtered) < engine.DENSE_SHARE
+    with CaptureQueriesContext(connection) as statements:
+        probe = engine.probe(found.filtered, indexing.ORGANISATION_SEARCH, prepared)
+    # the words as typed (the probe's first read) are read from the bitmaps, not by a scan
+    first = next(q["sql"] for q in statements.captured_queries if "WITH probe" in q["sql"])
+    assert "max_parallel_workers_per_gather" not in first
+    assert probe.exact is not None
+    assert sorted(pk for pk, _tier in probe.exact) == sorted(
+        reference_ids("Университет partners")[:20]
+    )
+
+
 def test_a_walk_over_its_share_of_the_time_is_read_from_the_gin_index_instead(monkeypatch):
     """A tier the planner may walk gets ``WALK_TIME_MS``; past it (here: no time at all) the
     tier is read from the GIN index and sorted: the same rows, not a time-limited page."""
