@@ -37,7 +37,7 @@ query with a country), page2 (the second page of a common query). For each query
 
 **Page against bare**: ``/en/partners/?q=<a different search every request>`` and a bare view
 (``/bench/ok``) on one gunicorn (2 sync workers on 127.0.0.1, started and stopped here), in
-``BENCH_ROUNDS`` (4) alternating rounds. The pages are ``BENCH_HTTP_QUERIES`` (250) more
+``BENCH_ROUNDS`` (4) alternating rounds. The pages are ``BENCH_HTTP_QUERIES`` (400) more
 searches of every class, drawn like the classes' but none of theirs, each asked once (the
 benchmark stops when they run out); ``page_found_share`` is the share of them that showed rows
 (until 2026-12-06 a number was appended to a class's query to make it new: no page found
@@ -75,7 +75,7 @@ HTTP_SECONDS = float(os.environ.get("BENCH_HTTP_SECONDS", "10"))
 HTTP_THREADS = int(os.environ.get("BENCH_HTTP_THREADS", "4"))
 HTTP_ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 #: distinct searches per class for the page-against-bare rounds (each page asked once)
-HTTP_QUERIES_PER_CLASS = int(os.environ.get("BENCH_HTTP_QUERIES", "250"))
+HTTP_QUERIES_PER_CLASS = int(os.environ.get("BENCH_HTTP_QUERIES", "400"))
 CLUSTER = 20_000  # rows per "imported file": sorted by country and type within it
 BATCH = 2_000
 
