@@ -1,12 +1,13 @@
 """CSV import and export of contact points.
 
 The export writes one row per point with the columns ``COLUMNS`` (relations as codes separated
-by ``;``). The import reads the same file: a row whose ``code`` exists updates that point, a new
-code creates one, each through the services (so permissions, validation and the change history
-apply); a row that repeats what is stored changes nothing, so importing a file twice, or the
-export itself, writes nothing the second time. Rows that cannot be saved are rejected one by one
-(each in its own savepoint) and listed in the report with their line and reasons; the others
-are saved.
+by ``;``). The import reads the same file, or one saved with semicolons between the cells
+(``portal.csv_import``, the rule every import follows): a row whose ``code`` exists updates
+that point, a new code creates one, each through the services (so permissions, validation and
+the change history apply); a row that repeats what is stored changes nothing, so importing a
+file twice, or the export itself, writes nothing the second time. Rows that cannot be saved
+are rejected one by one (each in its own savepoint) and listed in the report with their line
+and reasons; the others are saved.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from fp7_contacts import permissions
 from fp7_contacts.csv_columns import COLUMNS, RELATIONS
 from fp7_contacts.models import ContactPoint, Service
 from fp7_contacts.services.points import contact_point_create, contact_point_update
+from portal import csv_import
 from portal.csv_export import FORMULA_PREFIXES
 from portal.reference.models import FederalDistrict, FederalSubject, ThematicPriority
 from portal.text_input import validate_multi_line
@@ -121,39 +123,27 @@ def _row_data(row: dict[str, str], lookup: dict[str, dict[str, Any]]) -> dict[st
     return data
 
 
-def _not_csv(reader: Any, exc: csv.Error) -> ValidationError:
-    return ValidationError(
-        _("The file is not valid CSV (line %(line)s: %(error)s).")
-        % {"line": reader.line_num, "error": exc},
-        code="csv",
-    )
-
-
 def _rows(reader: csv.DictReader[str], report: ImportReport) -> Iterator[dict[str, str]]:
     """The rows of ``reader``; one that is not CSV (a field past the csv module's limit)
     ends the import there, reported: the rows before it are imported."""
     try:
         yield from reader
     except csv.Error as exc:
-        report.rejected.append(Rejected(reader.line_num, "", _not_csv(reader, exc).messages))
+        report.rejected.append(
+            Rejected(reader.line_num, "", csv_import.not_csv(reader.line_num, exc).messages)
+        )
 
 
 def points_import(*, by: Any, file: Any) -> ImportReport:
     """Import a CSV file of contact points (site staff only); see the module's documentation."""
     if not permissions.can_manage_points(by):
         raise PermissionDenied
-    raw = file.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise ValidationError(_("The file is larger than 2 MB."), code="too_large")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(_("The file is not UTF-8 text."), code="encoding") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    text = csv_import.read_text(file, max_bytes=MAX_BYTES)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=csv_import.delimiter(text))
     try:
         fieldnames = reader.fieldnames or []
     except csv.Error as exc:
-        raise _not_csv(reader, exc) from exc
+        raise csv_import.not_csv(reader.line_num, exc) from exc
     missing = [c for c in ("code", "kind") if c not in fieldnames]
     if missing:
         raise ValidationError(

@@ -29,6 +29,7 @@ from events.services.registrations import (
     require_manager,
     seat_counts,
 )
+from portal import csv_import
 from portal.accounts.models import User
 from portal.mail.language import recipient_language
 from portal.text_input import normalise_text, validate_single_line
@@ -89,31 +90,13 @@ class _CsvRow:
 
 def _read_csv(file: BinaryIO) -> list[_CsvRow]:
     """Decode and parse the file, or raise ImportFileError (the whole file is rejected)."""
-    raw = file.read(CSV_MAX_BYTES + 1)
-    if isinstance(raw, str):
-        raw = raw.encode("utf-8")
-    if len(raw) > CSV_MAX_BYTES:
-        raise ImportFileError(
-            _("The file is larger than %(size)d MB.") % {"size": CSV_MAX_BYTES // (1024 * 1024)},
-            code="too_large",
-        )
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            _(
-                "The file is not UTF-8 text. Save it as “CSV UTF-8” from your spreadsheet "
-                "and upload it again."
-            ),
-            code="encoding",
-        ) from exc
-    if "\x00" in text:
-        raise ImportFileError(_("This is not a CSV text file."), code="binary")
-    if not text.strip():
-        raise ImportFileError(_("The file is empty."), code="empty")
-    first_line = text.lstrip("\r\n").splitlines()[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        text = csv_import.read_text(file, max_bytes=CSV_MAX_BYTES)
+    except ValidationError as exc:
+        raise ImportFileError(exc.messages[0], code=exc.code or "") from exc
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=csv_import.delimiter(text), strict=True
+    )
     header_error = ImportFileError(
         _(
             "The first line must be a header naming the columns “name” and “email”, separated "
@@ -163,9 +146,7 @@ def _read_csv(file: BinaryIO) -> list[_CsvRow]:
             )
     except csv.Error as exc:
         raise ImportFileError(
-            _("The file is not valid CSV (line %(line)s: %(error)s).")
-            % {"line": reader.line_num, "error": exc},
-            code="csv",
+            csv_import.not_csv(reader.line_num, exc).messages[0], code="csv"
         ) from exc
     return rows
 

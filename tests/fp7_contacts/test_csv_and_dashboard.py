@@ -115,13 +115,14 @@ def test_import_page_shows_the_report_and_refuses_bad_files(client: Client) -> N
 def test_import_refuses_control_characters_and_oversized_fields_with_a_reason(
     client: Client,
 ) -> None:
-    """A NUL in a cell failed the row's insert and a field past the csv module's limit
-    (131,072 characters) the reader (500s): the row is rejected with the reason, the rows
-    before an unreadable one are imported, and a header past the limit refuses the file."""
+    """A control character in a cell and a field past the csv module's limit (131,072
+    characters) failed the row's insert and the reader (500s): the row is rejected with the
+    reason, the rows before an unreadable one are imported, and a header past the limit
+    refuses the file. A NUL is a binary file (``portal.csv_import``): refused whole."""
     header = "code,kind,name_en,host_institution_en\n"
     report = csv_io.points_import(
         by=site_staff(),
-        file=upload(f"{header}rcp-a,regional,Good,Host\nrcp-b,regional,Na\x00me,Host\n"),
+        file=upload(f"{header}rcp-a,regional,Good,Host\nrcp-b,regional,Na\x01me,Host\n"),
     )
     assert report.created == 1
     ((line, code, errors),) = [(r.line, r.code, r.errors) for r in report.rejected]
@@ -138,6 +139,43 @@ def test_import_refuses_control_characters_and_oversized_fields_with_a_reason(
     page = client.post("/en/contacts/manage/import/", {"file": upload(f"code,kind,{huge}\n")})
     assert page.status_code == 200
     assert "not valid CSV" in page.content.decode()
+
+
+def test_a_file_excel_saved_with_semicolons_is_imported() -> None:
+    """Excel in a Russian (or German, French) locale saves "CSV UTF-8" with semicolons
+    between the cells and a byte order mark; the codes of a relation, separated by ";"
+    inside a cell, are then quoted. Read with commas only, every such file had "no column
+    code, kind"."""
+    text = (
+        "\ufeffcode;kind;name_en;host_institution_en;themes\n"
+        'rcp-omsk;regional;Omsk point;Omsk State University;"ICT;NMP"\n'
+    )
+    report = csv_io.points_import(by=site_staff(), file=upload(text))
+    assert (report.created, report.rejected) == (1, [])
+    point = ContactPoint.objects.get(code="rcp-omsk")
+    assert point.host_institution_en == "Omsk State University"
+    assert sorted(t.code for t in point.themes.all()) == ["ICT", "NMP"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\n \n", "The file is empty."),
+        (b"PK\x03\x04\x00\x00code,kind", "This is not a CSV text file."),
+        (b"code,kind\n" + b"x" * (csv_io.MAX_BYTES), "The file is larger than 2 MB."),
+    ],
+)
+def test_a_file_that_is_not_csv_text_is_refused_whole_with_the_reason(
+    client: Client, content: bytes, message: str
+) -> None:
+    client.force_login(site_staff())
+    response = client.post(
+        "/en/contacts/manage/import/",
+        {"file": SimpleUploadedFile("points.csv", content, content_type="text/csv")},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ContactPoint.objects.exists()
 
 
 def test_ncp_staff_cannot_import() -> None:
