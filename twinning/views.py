@@ -23,6 +23,7 @@ from cooperation.models import Organisation
 from portal.errors import PortalError, form_add_errors
 from portal.filtering import parse_id
 from portal.http import AuthedHttpRequest
+from portal.pagination import pagination
 from twinning import permissions, selectors, services
 from twinning.forms import AlertForm, OutcomeForm, RequestForm, ResponseForm, ReviewForm
 from twinning.models import TwinningRequest, TwinningResponse
@@ -46,13 +47,10 @@ def _error_message(exc: ValidationError | PortalError) -> str:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     result = selectors.request_list(request.GET, page=_page_number(request))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "filter_form": result.filterset.form,
-        "page_obj": result.page,
+        **pagination(request, result.page),
         "query": result.query,
-        "filters_query": query.urlencode(),
         "has_organisation": permissions.has_organisation(request.user),
     }
     return render(request, "twinning/request_list.html", context)

@@ -30,6 +30,7 @@ from cooperation.selectors.partners import (
     researcher_get_public,
     researcher_list,
 )
+from portal.pagination import pagination
 
 PAGE_SIZES = (10, 20, 50, 100)
 DEFAULT_PAGE_SIZE = 20
@@ -75,15 +76,9 @@ def _with_snippets(result: ListResult) -> ListResult:
 
 
 def _list_context(request: HttpRequest, result: ListResult, **extra: Any) -> dict[str, Any]:
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
-    page = result.page
     return {
         "result": _with_snippets(result),
-        "page_obj": page,
-        "page_range": list(page.paginator.get_elided_page_range(page.number)),
-        "ellipsis": page.paginator.ELLIPSIS,
+        **pagination(request, result.page, drop=["format"]),
         # A facet with nothing to count in these results (and nothing chosen) is left out, not
         # shown as an empty group.
         "facets": [
@@ -95,7 +90,6 @@ def _list_context(request: HttpRequest, result: ListResult, **extra: Any) -> dic
         "filter_form": result.filterset.form,
         "page_sizes": PAGE_SIZES,
         "per_page": _page_size(request),
-        "filters_query": query.urlencode(),
         **extra,
     }
 

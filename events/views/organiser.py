@@ -53,6 +53,7 @@ from events.services import registrations as registration_services
 from events.services.events import EventStateError
 from portal.errors import form_add_errors
 from portal.http import AuthedHttpRequest
+from portal.pagination import pagination
 
 TEMPLATES = "events/manage"
 ATTENDEES_PAGE_SIZE = 50
@@ -253,17 +254,11 @@ def attendees(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     result = attendee_list(
         event=event, params=request.GET, page=request.GET.get("page"), page_size=ATTENDEES_PAGE_SIZE
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    page = result.page
     context = {
         "event": event,
         "result": result,
-        "page_obj": page,
-        "page_range": list(page.paginator.get_elided_page_range(page.number)),
-        "ellipsis": page.paginator.ELLIPSIS,
+        **pagination(request, result.page),
         "filter_form": result.filterset.form,
-        "filters_query": query.urlencode(),
         "statuses": Registration.Status,
     }
     return _page(request, "attendees.html", context)

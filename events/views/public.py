@@ -31,6 +31,7 @@ from events.selectors.events import (
     registration_closes_at,
     registration_for_viewer,
 )
+from portal.pagination import pagination
 
 PAGE_SIZE = 20
 ICS_DESCRIPTION_MAX = 1000
@@ -38,12 +39,9 @@ ICS_DESCRIPTION_MAX = 1000
 
 def _list_context(request: HttpRequest) -> dict[str, Any]:
     result = event_list_public(request.GET, page=request.GET.get("page"), page_size=PAGE_SIZE)
-    page = result.page
     return {
         "result": result,
-        "page_obj": page,
-        "page_range": list(page.paginator.get_elided_page_range(page.number)),
-        "ellipsis": page.paginator.ELLIPSIS,
+        **pagination(request, result.page),
         "filter_form": result.filterset.form,
         "form_errors": result.filterset.form.errors,
         "when": result.when,

@@ -374,3 +374,27 @@ def test_numbers_below_the_minimum_get_one_message(client, name):
         assert "Ensure this value is greater than or equal to 1." in errors, typed
         assert "greater than or equal to 0" not in page
     assert not TwinningRequest.objects.exists()
+
+
+def test_the_list_of_requests_has_the_portals_page_numbers_and_keeps_its_filters(client):
+    """The twinning list had its own pagination: "Page 2 of 3" between Previous and Next, no
+    way to reach a page but the next one. It now has the portal's (``portal.pagination``):
+    every page number near the current one, each link keeping the list's filters."""
+    author, organisation = member_organisation(code="DE")
+    for i in range(45):
+        published_request(author=author, organisation=organisation, title_en=f"Grid twinning {i}")
+    published_request(
+        author=author, organisation=organisation, title_en="EU side", partner_side=Side.EU
+    )
+    page = client.get("/en/twinning/", {"side": Side.RUSSIA, "page": 2}).content.decode()
+    assert '<nav class="pagination" aria-label="Pages of results">' in page
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>2<' in page
+    for number in (1, 3):
+        assert (
+            f'<a href="?side=ru&amp;page={number}"><span class="visually-hidden">Page </span>'
+            f"{number}</a>"
+        ) in page
+    assert 'href="?side=ru&amp;page=3" rel="next"' in page
+    last = client.get("/en/twinning/", {"side": Side.RUSSIA, "page": 3}).content.decode()
+    assert last.count("Grid twinning") == 5
+    assert "EU side" not in last
