@@ -75,7 +75,7 @@ def _russian_stems(names: Iterable[str]) -> set[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], frozenset[str]]:
+def tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], frozenset[str]]:
     """(forms of the names -> tokens, stems of the Russian names -> tokens, the first letters
     of the Russian stems and names)."""
     from portal.search import text
@@ -130,7 +130,7 @@ def place_tokens(word: str, russian: Iterable[str] = ()) -> list[str]:
     and folded; a Scandinavian genitive without its "s"), or by the stem of one of its
     Russian forms (``russian``: a grammatical case, "Мюнхена"; an adjective, "Мюнхенский",
     "Цюрихский": the stem without its "-ск")."""
-    words, stems, beginnings = _tables()
+    words, stems, beginnings = tables()
     found: list[str] = list(words.get(word, ()))
     if not found and len(word) > 5 and word.endswith("s"):
         found.extend(words.get(word[:-1], ()))

@@ -1261,7 +1261,7 @@ def translations(word: str) -> tuple[str, ...]:
         return ()
     if not has_cyrillic(lowered):
         return TRANSLATIONS.get(lowered, ())[:MAX_TRANSLATIONS]
-    return _english_counterparts().get(_translation_key(lowered), ())[:MAX_TRANSLATIONS]
+    return english_counterparts().get(_translation_key(lowered), ())[:MAX_TRANSLATIONS]
 
 
 def _translation_key(russian: str) -> str:
@@ -1269,7 +1269,7 @@ def _translation_key(russian: str) -> str:
 
 
 @functools.cache
-def _english_counterparts() -> dict[str, tuple[str, ...]]:
+def english_counterparts() -> dict[str, tuple[str, ...]]:
     """The key of each Russian word of ``TRANSLATIONS`` -> the English words it translates,
     in the table's order."""
     found: dict[str, list[str]] = {}
