@@ -3,11 +3,13 @@ from django-csp, configured in settings)."""
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.template import loader
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
@@ -69,3 +71,41 @@ class AdminBadInputMiddleware:
         if _in_admin(request) and isinstance(exception, OverflowError):
             return HttpResponseBadRequest(_("A number in the request is too large."))
         return None
+
+
+#: the content type of a form's body whose declared charset Django refuses unless it is "utf-8"
+_FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+
+class FormCharsetMiddleware:
+    """A form body declared in a charset other than "utf-8" (``Content-Type:
+    application/x-www-form-urlencoded; charset=...``), which no browser sends: Django refuses
+    to read it (``BadRequest``) wherever it is first read, and again when its page for a bad
+    request checks the CSRF token, so the person got a 500. The same charset under another
+    name ("utf8", "UTF_8") is read as UTF-8; any other is answered 400 with the reason before
+    anything reads the body. Before ``CsrfViewMiddleware`` (which reads the body first)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        declared = request.encoding
+        if request.content_type == _FORM_CONTENT_TYPE and declared and declared != "utf-8":
+            # a charset Python does not know is ignored by Django (request.encoding is None)
+            if codecs.lookup(declared).name == "utf-8":
+                request.encoding = "utf-8"
+            else:
+                return bad_request_page(
+                    _(
+                        "The form was sent in the %(charset)s encoding; the portal reads forms "
+                        "sent in UTF-8 only. Go back, reload the page and send the form again."
+                    )
+                    % {"charset": declared}
+                )
+        return self.get_response(request)
+
+
+def bad_request_page(reason: str) -> HttpResponseBadRequest:
+    """The portal's page for a request it cannot read (``400.html``) with the reason, drawn
+    without the request (as Django draws it for a request it refuses: no menus, no query)."""
+    return HttpResponseBadRequest(loader.render_to_string("400.html", {"reason": reason}))
