@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cooperation.models import Organisation
 from portal.errors import PortalError, form_add_errors
@@ -44,7 +44,7 @@ def _error_message(exc: ValidationError | PortalError) -> str:
 # -- public ------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     result = selectors.request_list(request.GET, page=_page_number(request))
     context = {
@@ -56,7 +56,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "twinning/request_list.html", context)
 
 
-@require_GET
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.user
     twinning_request = selectors.request_get_for_viewer(pk=pk, viewer=viewer)
@@ -119,7 +119,7 @@ def _own_request(request: AuthedHttpRequest, pk: int) -> TwinningRequest:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_create(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if not permissions.has_organisation(user):
@@ -140,7 +140,7 @@ def request_create(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     twinning_request = _own_request(request, pk)
     editable = twinning_request.status == Status.DRAFT
@@ -212,7 +212,7 @@ def request_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def review_queue(request: AuthedHttpRequest) -> HttpResponse:
     if not permissions.can_review_requests(request.user):
         raise PermissionDenied
@@ -222,7 +222,7 @@ def review_queue(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_review_requests(request.user):
         raise PermissionDenied
@@ -258,7 +258,7 @@ def review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def respond(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     twinning_request = selectors.request_get_for_viewer(pk=pk, viewer=user)
@@ -303,7 +303,7 @@ def _contact(response: TwinningResponse, *, for_requester: bool) -> dict[str, An
 
 
 @login_required
-@require_GET
+@require_safe
 def response_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     response = selectors.response_get_for_party(pk=pk, user=request.user)
     if response is None:
@@ -378,7 +378,7 @@ def response_decline(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def my_requests(request: AuthedHttpRequest) -> HttpResponse:
     context = {
         "requests": list(selectors.requests_of_user(user=request.user)),
@@ -389,14 +389,14 @@ def my_requests(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def my_responses(request: AuthedHttpRequest) -> HttpResponse:
     context = {"responses": list(selectors.responses_of_user(user=request.user))}
     return render(request, "twinning/my_responses.html", context)
 
 
 @login_required
-@require_GET
+@require_safe
 def fitting(request: AuthedHttpRequest) -> HttpResponse:
     from twinning.matching import requests_fitting
 
@@ -449,7 +449,7 @@ def alert_toggle(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def partnership(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     found = selectors.partnership_get(pk=pk, viewer=request.user)
     if found is None:

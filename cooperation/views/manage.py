@@ -58,7 +58,7 @@ def _page(
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def organisation_create(request: AuthedHttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST) if request.method == "POST" else OrganisationForm()
     if request.method == "POST" and form.is_valid():
@@ -78,7 +78,7 @@ def organisation_create(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def organisation_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     if not permissions.can_edit_organisation(request.user, organisation):
@@ -127,7 +127,7 @@ def organisation_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile_edit(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     profile = offer_selectors.researcher_profile_for_user(user=user)
@@ -158,7 +158,7 @@ def _own_offer(request: HttpRequest, pk: int) -> CooperationOffer:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def offer_create(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     form = OfferForm(request.POST, user=user) if request.method == "POST" else OfferForm(user=user)
@@ -177,7 +177,7 @@ def offer_create(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def offer_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     offer = _own_offer(request, pk)
     editable = offer.status == CooperationOffer.Status.DRAFT
@@ -273,7 +273,7 @@ def review_queue(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def offer_review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_review_offers(request.user):
         raise PermissionDenied
@@ -306,7 +306,7 @@ def offer_review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def interest_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     offer = get_object_or_404(offer_selectors.offer_queryset_published(), pk=pk)

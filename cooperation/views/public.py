@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from cooperation import exports, feeds, permissions
 from cooperation.selectors.calls import call_get, call_list, calls_closing_soon, deadline_rows
@@ -101,7 +101,7 @@ def _partner_kind(request: HttpRequest) -> str:
     return "researchers" if request.GET.get("kind") == "researchers" else "organisations"
 
 
-@require_GET
+@require_safe
 def partner_index(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if request.GET.get("format") == "csv":
         return partner_export(request)
@@ -120,14 +120,14 @@ def partner_index(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     return render(request, "cooperation/partner_index.html", context)
 
 
-@require_GET
+@require_safe
 def partner_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if _partner_kind(request) == "researchers":
         return exports.researcher_csv(request)
     return exports.organisation_csv(request)
 
 
-@require_GET
+@require_safe
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_get_public(pk=pk, viewer=request.user)
     if organisation is None:
@@ -144,7 +144,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cooperation/organisation_detail.html", context)
 
 
-@require_GET
+@require_safe
 def researcher_detail(request: HttpRequest, pk: int) -> HttpResponse:
     profile = researcher_get_public(pk=pk, viewer=request.user)
     if profile is None:
@@ -155,7 +155,7 @@ def researcher_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # -- offers ---------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def offer_list_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if request.GET.get("format") == "csv":
         return exports.offer_csv(request)
@@ -170,12 +170,12 @@ def offer_list_view(request: HttpRequest) -> HttpResponse | StreamingHttpRespons
     return render(request, "cooperation/offer_list.html", context)
 
 
-@require_GET
+@require_safe
 def offer_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     return exports.offer_csv(request)
 
 
-@require_GET
+@require_safe
 def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offer = offer_get_for_viewer(pk=pk, viewer=request.user)
     if offer is None:
@@ -199,7 +199,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # -- calls ----------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def call_index(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if request.GET.get("format") == "csv":
         return exports.call_csv(request)
@@ -215,12 +215,12 @@ def call_index(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     return render(request, "cooperation/call_index.html", context)
 
 
-@require_GET
+@require_safe
 def call_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     return exports.call_csv(request)
 
 
-@require_GET
+@require_safe
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     call = call_get(pk=pk, now=now)
@@ -237,7 +237,7 @@ def _calendar_response(content: str, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def call_deadlines_ics(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     content = feeds.ical_calendar(
@@ -249,7 +249,7 @@ def call_deadlines_ics(request: HttpRequest) -> HttpResponse:
     return _calendar_response(content, "call-deadlines.ics")
 
 
-@require_GET
+@require_safe
 def call_ics(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     call = call_get(pk=pk, now=now)
@@ -264,7 +264,7 @@ def call_ics(request: HttpRequest, pk: int) -> HttpResponse:
     return _calendar_response(content, f"call-{call.pk}.ics")
 
 
-feed_atom = require_GET(feeds.LatestFeed())
+feed_atom = require_safe(feeds.LatestFeed())
 
 
 def closing_soon_context(request: HttpRequest) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from events.exceptions import CheckInError, RegistrationError
 from events.forms import CheckInForm, RegistrationForm
@@ -93,7 +93,7 @@ def _status_message(registration: Registration) -> str:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def register(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     loaded = event_get_for_registration(slug=slug)
     if loaded is None:
@@ -144,7 +144,7 @@ def _qr(code: str) -> segno.QRCode:
     return segno.make(code, error="m", micro=False)
 
 
-@require_GET
+@require_safe
 def ticket(request: HttpRequest, code: str) -> HttpResponse:
     registration = _ticket_or_404(code)
     event = registration.event
@@ -166,7 +166,7 @@ def ticket(request: HttpRequest, code: str) -> HttpResponse:
     return _private(render(request, "events/attendee/ticket.html", context))
 
 
-@require_GET
+@require_safe
 def ticket_qr(request: HttpRequest, code: str) -> HttpResponse:
     registration = _ticket_or_404(code)
     buffer = io.BytesIO()
@@ -174,7 +174,7 @@ def ticket_qr(request: HttpRequest, code: str) -> HttpResponse:
     return _private(HttpResponse(buffer.getvalue(), content_type="image/svg+xml"))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def ticket_cancel(request: HttpRequest, code: str) -> HttpResponse:
     registration = _ticket_or_404(code)
     if request.method == "POST":
@@ -204,7 +204,7 @@ def ticket_cancel(request: HttpRequest, code: str) -> HttpResponse:
     return _private(render(request, "events/attendee/ticket_cancel.html", context))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def claim(request: HttpRequest, token: str) -> HttpResponse:
     registration = registration_for_claim_token(token=token)
     error = None
@@ -236,7 +236,7 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def check_in(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = event_get_managed(slug=slug)
     if event is None:
@@ -266,7 +266,7 @@ def check_in(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def my_registrations(request: AuthedHttpRequest) -> HttpResponse:
     """The person's registrations: coming up (with their tickets), then past and cancelled."""
     context = {

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from events import exports
 from events.exceptions import RegistrationError
@@ -88,7 +88,7 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpR
 
 
 @login_required
-@require_GET
+@require_safe
 def my_events(request: AuthedHttpRequest) -> HttpResponse:
     if not can_organise(request.user):
         raise PermissionDenied
@@ -97,7 +97,7 @@ def my_events(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_create(request: AuthedHttpRequest) -> HttpResponse:
     if not can_organise(request.user):
         raise PermissionDenied
@@ -117,7 +117,7 @@ def event_create(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
     if event.status == Event.Status.CANCELLED:
@@ -154,7 +154,7 @@ def event_publish(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_cancel(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
     if event.status == Event.Status.CANCELLED:
@@ -226,7 +226,7 @@ def status_chart(counts: list[StatusCount]) -> dict[str, Any]:
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
     counts = event_registration_counts(event=event)
@@ -248,7 +248,7 @@ def dashboard(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def attendees(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
     result = attendee_list(
@@ -265,14 +265,14 @@ def attendees(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def attendees_export(request: AuthedHttpRequest, slug: str) -> StreamingHttpResponse:
     event = _managed_event(request, slug)
     return exports.attendee_csv(event=event, params=request.GET)
 
 
 @login_required
-@require_GET
+@require_safe
 def badges(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
     layout = "sheet" if request.GET.get("layout") == "sheet" else "badges"
@@ -281,7 +281,7 @@ def badges(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def attendee_add(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
     form = AttendeeAddForm(request.POST if request.method == "POST" else None)
@@ -305,7 +305,7 @@ def attendee_add(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def attendee_upload(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
     report = None
@@ -362,7 +362,7 @@ def registration_decline(request: AuthedHttpRequest, slug: str, pk: int) -> Http
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def message(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
     form = MessageForm(request.POST if request.method == "POST" else None)

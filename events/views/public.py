@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from events import ics
 from events.models import Event
@@ -49,12 +49,12 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "events/event_index.html", _list_context(request))
 
 
-@require_GET
+@require_safe
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_public(slug=slug, viewer=request.user)
     if event is None:
@@ -78,7 +78,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/event_detail.html", context)
 
 
-@require_GET
+@require_safe
 def participants(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_public(slug=slug, viewer=request.user)
     if event is None:
@@ -108,7 +108,7 @@ def _calendar_response(text: str, *, filename: str, attachment: bool) -> HttpRes
     return response
 
 
-@require_GET
+@require_safe
 def feed_ics(request: HttpRequest) -> HttpResponse:
     text = ics.calendar_for_events(
         event_feed_list(),
@@ -119,7 +119,7 @@ def feed_ics(request: HttpRequest) -> HttpResponse:
     return _calendar_response(text, filename="events.ics", attachment=False)
 
 
-@require_GET
+@require_safe
 def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_ics(slug=slug)
     if event is None:

@@ -18,7 +18,7 @@ from portal.http import AuthedHttpRequest
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
@@ -59,7 +59,7 @@ def data_export(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def account_delete(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     form = AccountDeleteForm(request.POST or None, user=user)

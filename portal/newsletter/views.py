@@ -54,7 +54,7 @@ def _bad_link(request: HttpRequest, exc: BadToken) -> HttpResponse:
 # -- subscription ------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def index(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if request.method == "POST":
@@ -96,7 +96,7 @@ def requested(request: HttpRequest) -> HttpResponse:
     return render(request, "newsletter/requested.html")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button (a link scanner's GET confirms nothing); POST confirms."""
     try:
@@ -116,7 +116,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "newsletter/confirm.html", {"subscriber": subscriber})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request: HttpRequest, token: str) -> HttpResponse:
     try:
         subscriber = subscriber_for_manage_token(token)
@@ -160,7 +160,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @csrf_exempt  # RFC 8058: the mail client's POST carries no cookie and no token
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET: a page with a button (link scanners unsubscribe nobody). POST (the button, or the
     mail client's one-click ``List-Unsubscribe=One-Click``): unsubscribed, 200, no redirect."""
@@ -174,7 +174,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def manage_link(request: HttpRequest) -> HttpResponse:
     """ "Send me the link to my preferences": the same answer whether the address is known."""
     form = ManageLinkForm(request.POST or None)
@@ -237,7 +237,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def issue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _staff(request)
     issue = get_object_or_404(Issue, pk=pk) if pk else Issue()

@@ -9,7 +9,7 @@ from django.templatetags.static import static
 from django.utils import translation
 from django.views import i18n
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.http import AuthedHttpRequest
 from portal.pages import health
@@ -22,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def start(request: AuthedHttpRequest) -> HttpResponse:
     """The person's start page after logging in: what they have to do, by role."""
     return render(request, "pages/start.html", {"sections": render_start_sections(request)})
@@ -53,14 +53,14 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     status = health.health()
     code = 200 if all(v == "ok" for v in status.values()) else 503
     return JsonResponse(status, status=code)
 
 
-@require_GET
+@require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
     """``/favicon.ico``, which browsers and crawlers ask for whatever the page links: the SVG icon.
 
