@@ -1,8 +1,11 @@
 """Time zones as people read them: by city ("Brussels", "Москва"), the common ones first.
 
-``zone_city`` names a zone's city in the active language (the common zones are translated; any
-other zone gives its own city, "America/Sao_Paulo" -> "Sao Paulo"); ``timezone_choices`` is the
-choice list of every form that asks for a zone (an event's, a person's own), common zones first.
+``zone_city`` names a zone's city in the active language: the common zones from the portal's
+catalogue, any other from the Unicode CLDR's names of the zones' cities in that language
+(Babel: "America/Port_of_Spain" is "Порт-оф-Спейн" in Russian; a list of 500 zones in English
+on Russian pages before), else the city of its name ("America/Sao_Paulo" -> "Sao Paulo");
+``timezone_choices`` is the choice list of every form that asks for a zone (an event's, a
+person's own), common zones first.
 """
 
 from __future__ import annotations
@@ -11,8 +14,11 @@ import datetime
 import zoneinfo
 from functools import cache
 
+from babel import UnknownLocaleError
+from babel.dates import get_timezone, get_timezone_location
 from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 
 # The zones of the portal's people: the EU's, then every one of Russia's (zone.tab's RU lines,
@@ -71,7 +77,19 @@ def zone_city(zone: str) -> str:
     """The city a zone is named after, in the active language where the portal knows it."""
     if zone in COMMON_ZONES:
         return str(COMMON_ZONES[zone])
-    return zone.rsplit("/", 1)[-1].replace("_", " ")
+    return _cldr_city(zone, get_language() or "en")
+
+
+@cache
+def _cldr_city(zone: str, language: str) -> str:
+    """The CLDR's name of ``zone``'s city in ``language``; the city of the zone's name when
+    the CLDR has none (a zone or a language newer than the installed Babel)."""
+    try:
+        return str(
+            get_timezone_location(get_timezone(zone), locale=to_locale(language), return_city=True)
+        )
+    except (LookupError, UnknownLocaleError, ValueError):
+        return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
 @cache

@@ -85,3 +85,20 @@ def test_the_russian_zones_are_offered_first_with_their_russian_names():
     labels = dict(common)
     assert labels["Asia/Tomsk"] == "Томск (Asia/Tomsk)"
     assert labels["Asia/Sakhalin"] == "Южно-Сахалинск (Asia/Sakhalin)"
+
+
+def test_every_other_zone_is_named_in_the_page_language():
+    """The 500 zones after the common ones: their cities in Russian on a Russian page (they
+    were all in English), in English on an English one."""
+    for language in ("ru", "en"):
+        with translation.override(language):
+            _common, (_all, others) = timezone_choices()
+        assert len(others) > 300
+        for zone, label in others:
+            city = label.removesuffix(f" ({zone})")
+            assert script_language(city) == language, (language, zone, label)
+    with translation.override("ru"):
+        assert zone_city("America/Port_of_Spain") == "Порт-оф-Спейн"
+        assert zone_city("Europe/Isle_of_Man") == "о-в Мэн"
+    with translation.override("en"):
+        assert zone_city("America/Port_of_Spain") == "Port of Spain"
