@@ -1,10 +1,9 @@
 """CSV export of an event's attendees, for the organisers.
 
-Excel-friendly: UTF-8 with a byte order mark (Excel then reads Cyrillic correctly), ``;`` as the
-delimiter (the list separator of Excel in Russian and most EU locales, where ``,`` is the decimal
-comma), and every cell holding ``;``, a quote or a line break quoted as RFC 4180 says. Cells a
-spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``) get a leading apostrophe. Rows
-are streamed; one column per registration question holds the answers.
+Excel-friendly as every export (``portal.csv_export``): UTF-8 with a byte order mark, ``;`` as
+the delimiter, and every cell holding ``;``, a quote or a line break quoted as RFC 4180 says.
+Cells a spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``) get a leading
+apostrophe. Rows are streamed; one column per registration question holds the answers.
 
 Answers are stored in ``Registration.answers`` keyed by the question's id (``"12"``); a list
 for multiple choice, a boolean for a checkbox, a string otherwise.
@@ -23,8 +22,6 @@ from events.models import Event, Question, Registration
 from events.selectors.events import attendee_export_rows
 from portal.csv_export import cell as escape_cell
 from portal.csv_export import csv_response
-
-DELIMITER = ";"
 
 
 def cell(value: Any) -> Any:
@@ -92,7 +89,6 @@ def attendee_csv(*, event: Event, params: Mapping[str, Any]) -> StreamingHttpRes
         header=header,
         rows=rows,
         to_cell=cell,
-        delimiter=DELIMITER,
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,6 +1,7 @@
 """Streaming CSV downloads shared by the apps' exports.
 
-UTF-8 with a byte order mark so that Excel opens Cyrillic text correctly. Cells that a spreadsheet
+UTF-8 with a byte order mark so that Excel opens Cyrillic text correctly, cells separated by
+``;`` (``DELIMITER``). Cells that a spreadsheet
 would read as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) get a leading apostrophe
 and NUL characters are dropped. The body is streamed in the language of the page that asked for it.
 """
@@ -15,6 +16,11 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
 
 BOM = "\ufeff"
+#: the list separator of Excel in Russian and in most EU locales (German, French, Italian,
+#: Spanish, Polish...), where ``,`` is the decimal comma: a file with commas opened there shows
+#: every row in one column (the partner, offer and call lists were such files; the attendee
+#: list already had semicolons). Every export uses it; the imports read either.
+DELIMITER = ";"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -36,7 +42,7 @@ def cell(value: Any) -> Any:
     return value
 
 
-def csv_writer(*, delimiter: str = ",") -> Any:
+def csv_writer(*, delimiter: str = DELIMITER) -> Any:
     return csv.writer(Echo(), delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
 
 
@@ -46,7 +52,7 @@ def csv_response(
     header: Callable[[], Sequence[Any]],
     rows: Callable[[], Iterable[Sequence[Any]]],
     to_cell: Callable[[Any], Any] = cell,
-    delimiter: str = ",",
+    delimiter: str = DELIMITER,
 ) -> StreamingHttpResponse:
     """A streamed ``<filename>-<YYYY-MM-DD>.csv`` download.
 

@@ -47,7 +47,7 @@ def download(client, path: str, params: dict | None = None) -> tuple[bytes, list
     assert response["Content-Disposition"].startswith("attachment; filename=")
     raw = response.getvalue()
     assert raw.startswith(b"\xef\xbb\xbf")  # the UTF-8 byte order mark, for Excel
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
     return raw, rows
 
 

@@ -45,7 +45,7 @@ def test_export_then_import_changes_nothing(client: Client) -> None:
     make_point(code="ncp-ict", kind=ContactPoint.Kind.NATIONAL, themes=("ICT",))
     client.force_login(site_staff())
     text = export_text(client)
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert [r["code"] for r in rows] == ["ncp-ict", "rcp-tomsk"]
     assert rows[1]["themes"] == "ICT;NMP"
     assert rows[1]["phone"] == "'+7 3822 123-456"  # the spreadsheet guard
@@ -227,7 +227,7 @@ def test_dashboard_figures(client: Client, answered_network) -> None:
     client.force_login(answered_network["staff"])
     response = client.get("/en/contacts/manage/rcp-tomsk/dashboard/", {"format": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == [
         "Breakdown",
         "Group",
