@@ -578,6 +578,12 @@ def prepare(query: str, *, using: str = "default", all_index: bool = False) -> P
         lexemes_of=text.unique(v for vs in variants.values() for v in vs),
     )
     corrections = found.corrections
+    if beginning and found.completions != []:
+        # The last word begins words of the table (written out, or too many to): it is a word
+        # being typed, not a misspelling. Its corrections ("krasnoyarsk" for "Krasnod") put
+        # the rows of other words among those of the word it begins (tier 5 is ranked by the
+        # tie-break only) and the page said it had also searched for them.
+        corrections = {word: found for word, found in corrections.items() if word != beginning}
     excluded = _excluded_query(parsed)
     negation = Q(search_vector=_tsquery(excluded)) if excluded else None
 

@@ -1783,6 +1783,21 @@ def test_only_the_last_word_is_also_read_as_the_beginning_of_a_longer_one():
     assert "Novosibirsk State University" not in names("Novosib State")
 
 
+def test_a_last_word_being_typed_is_completed_not_corrected():
+    """"Krasnod" begins "Krasnodar": the rows of Krasnoyarsk (a correction of it) are not
+    ranked among Krasnodar's, nor does the page say it searched for them; a misspelt last
+    word that begins nothing ("Krasnodr") is still corrected."""
+    krasnodar = {org(f"Krasnodar Institute {i}").pk for i in range(3)}
+    for i in range(3):
+        org(f"Krasnoyarsk Institute {i}")
+    result = partners.organisation_list({"q": "Krasnod"})
+    assert {row.pk for row in result.page.object_list} == krasnodar
+    assert result.corrections == {}
+    misspelt = partners.organisation_list({"q": "Krasnodr"})
+    assert krasnodar <= {row.pk for row in misspelt.page.object_list}
+    assert "krasnodar" in misspelt.corrections["krasnodr"]
+
+
 def test_forms_and_keys_of_tier_5_are_read_in_one_index_scan():
     """Migration cooperation 0012: one GIN index over search_vector and keys_vector, so that a
     word read by its forms and another by its keys are intersected in one index scan."""
