@@ -1784,7 +1784,7 @@ def test_only_the_last_word_is_also_read_as_the_beginning_of_a_longer_one():
 
 
 def test_a_last_word_being_typed_is_completed_not_corrected():
-    """"Krasnod" begins "Krasnodar": the rows of Krasnoyarsk (a correction of it) are not
+    """ "Krasnod" begins "Krasnodar": the rows of Krasnoyarsk (a correction of it) are not
     ranked among Krasnodar's, nor does the page say it searched for them; a misspelt last
     word that begins nothing ("Krasnodr") is still corrected."""
     krasnodar = {org(f"Krasnodar Institute {i}").pk for i in range(3)}
