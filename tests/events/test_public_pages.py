@@ -175,6 +175,22 @@ def test_index_paginates(client):
     assert 'rel="next"' in first.content.decode()
 
 
+def test_index_page_links_keep_the_filters(client):
+    """Page 2 of a filtered list is page 2 of the same filter (portal.pagination)."""
+    for day in range(25):
+        EventFactory(starts_at=in_days(5 + day), type=Event.Type.TRAINING)
+    EventFactory(starts_at=in_days(3), type=Event.Type.CONFERENCE)
+    first = client.get(url("index"), {"type": "training"})
+    html = first.content.decode()
+    assert first.context["page_obj"].paginator.count == 25
+    links = re.findall(r'href="\?([^"]*page=2)"', html)
+    assert links
+    for link in links:
+        second = client.get(url("index") + "?" + link.replace("&amp;", "&"))
+        assert len(second.context["page_obj"].object_list) == 5
+        assert {e.type for e in second.context["page_obj"].object_list} == {"training"}
+
+
 @pytest.mark.parametrize("rows", [3, 15])
 def test_index_query_count_is_constant(client, django_assert_num_queries, rows):
     health, ict = theme("HEALTH"), theme("ICT")
