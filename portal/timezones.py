@@ -16,6 +16,7 @@ from functools import cache
 
 from babel import UnknownLocaleError
 from babel.dates import get_timezone, get_timezone_location
+from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import get_language, to_locale
@@ -101,6 +102,15 @@ def _other_zones() -> tuple[str, ...]:
             if "/" in z and not z.startswith(("Etc/", "SystemV/")) and z not in COMMON_ZONES
         )
     )
+
+
+def load_names() -> None:
+    """Name every zone's city in each of the portal's languages now (``portal.wsgi``, at a
+    worker's start): the first list of zones in a language read the CLDR's data while its
+    visitor waited (130 ms in Russian)."""
+    for language, _name in settings.LANGUAGES:
+        for zone in _other_zones():
+            _cldr_city(zone, language)
 
 
 def zone_time(value: datetime.datetime, zone: str) -> str:
