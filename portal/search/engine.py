@@ -583,7 +583,7 @@ def prepare(query: str, *, using: str = "default", all_index: bool = False) -> P
         # being typed, not a misspelling. Its corrections ("krasnoyarsk" for "Krasnod") put
         # the rows of other words among those of the word it begins (tier 5 is ranked by the
         # tie-break only) and the page said it had also searched for them.
-        corrections = {word: found for word, found in corrections.items() if word != beginning}
+        corrections = {word: forms for word, forms in corrections.items() if word != beginning}
     excluded = _excluded_query(parsed)
     negation = Q(search_vector=_tsquery(excluded)) if excluded else None
 
