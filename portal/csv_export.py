@@ -1,9 +1,9 @@
 """Streaming CSV downloads shared by the apps' exports.
 
 UTF-8 with a byte order mark so that Excel opens Cyrillic text correctly, cells separated by
-``;`` (``DELIMITER``). Cells that a spreadsheet
-would read as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) get a leading apostrophe
-and NUL characters are dropped. The body is streamed in the language of the page that asked for it.
+``;`` (``DELIMITER``). Cells that a spreadsheet would read as a formula (``=``, ``+``, ``-``,
+``@``, tab, carriage return) get a leading apostrophe and NUL characters are dropped. The body is
+streamed in the language of the page that asked for it.
 """
 
 from __future__ import annotations
