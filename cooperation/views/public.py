@@ -13,8 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -34,24 +32,6 @@ from portal.pagination import pagination
 
 PAGE_SIZES = (10, 20, 50, 100)
 DEFAULT_PAGE_SIZE = 20
-HIGHLIGHT_TAGS = ("b", "mark")
-
-
-def highlight_html(headline: Any) -> SafeString | None:
-    """The search snippet as HTML.
-
-    A headline the search module already marked safe is used as it is. Anything else is escaped,
-    and only the bare highlight tags (``<b>``, ``<mark>``) that PostgreSQL's ``ts_headline``
-    puts around matches are given back, so a name such as ``<script>`` shows as text.
-    """
-    if not headline:
-        return None
-    if isinstance(headline, SafeData):
-        return headline  # type: ignore[return-value]
-    text: str = escape(str(headline))
-    for tag in HIGHLIGHT_TAGS:
-        text = text.replace(f"&lt;{tag}&gt;", f"<{tag}>").replace(f"&lt;/{tag}&gt;", f"</{tag}>")
-    return mark_safe(text)  # noqa: S308 - escaped above, only bare highlight tags restored
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -70,8 +50,10 @@ def _page_size(request: HttpRequest) -> int:
 
 
 def _with_snippets(result: ListResult) -> ListResult:
+    # a search's rows carry their excerpt as safe HTML (``portal.search.engine.headline``:
+    # the text escaped, the matches in <mark>); browsing has none
     for row in result.page.object_list:
-        row.snippet = highlight_html(getattr(row, "headline", None))
+        row.snippet = getattr(row, "headline", None)
     return result
 
 

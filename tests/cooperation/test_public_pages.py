@@ -8,11 +8,9 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 
 from cooperation.models import CooperationOffer, FundingCall, ResearcherProfile
 from cooperation.selectors.calls import calls_closing_soon
-from cooperation.views.public import highlight_html
 from tests.accounts.factories import UserFactory
 from tests.cooperation.factories import (
     FundingCallFactory,
@@ -368,13 +366,21 @@ def test_a_name_with_markup_is_shown_as_text(client):
     assert "&lt;script&gt;" in html
 
 
-def test_highlight_html_escapes_all_but_the_highlight_tags():
-    assert highlight_html(None) is None
-    assert highlight_html("") is None
-    assert highlight_html("<b>Tomsk</b> & <i>x</i>") == "<b>Tomsk</b> &amp; &lt;i&gt;x&lt;/i&gt;"
-    assert highlight_html("<mark>a</mark><script>") == "<mark>a</mark>&lt;script&gt;"
-    trusted = mark_safe("<b>ok</b> &amp;")
-    assert highlight_html(trusted) is trusted
+def test_an_excerpt_highlights_the_match_and_shows_markup_in_the_text_as_text(client):
+    OrganisationFactory(
+        name="Tomsk Plasma Laboratory",
+        description="Plasma <b>physics</b> for R&D <script>alert(1)</script> on the Tomsk campus.",
+    )
+
+    html = client.get(url("partner_index"), {"q": "plasma"}).content.decode()
+    snippet = re.search(r'<p class="snippet"[^>]*>(.*?)</p>', html, re.S)
+
+    assert snippet is not None
+    # the match marked, the text's own markup never markup (ts_headline drops tags), "&" escaped
+    assert "<mark>Plasma</mark>" in snippet.group(1)
+    assert "R&amp;D" in snippet.group(1)
+    assert re.sub(r"</?mark>", "", snippet.group(1)).count("<") == 0
+    assert "<script>" not in html
 
 
 # -- sorting and pagination -----------------------------------------------------------------
