@@ -259,3 +259,37 @@ def test_result_lines_are_not_broken_by_the_filter_forms_span_rule(
         phone.goto(url(name, "ru"))
         assert phone.locator(".result-list .result").count() > 0, name
         assert phone.evaluate(blocks) == [], name
+
+
+#: WCAG 2.1's reflow width (1.4.10): 320 CSS pixels, the page never scrolls sideways
+NARROW = {"width": 320, "height": 640}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_pages_reflow_at_320_px_without_scrolling_sideways(
+    browser: Browser, live_server: LiveServer, django_db_serialized_rollback: None, language: str
+) -> None:
+    """Long Russian words ("Предварительные заявки" in a deadline table, "Предстоящие" and
+    "Прошедшие" as tabs) once pushed these pages past a 320 px phone's edge."""
+    call = FundingCallFactory(title="Photonics call", deadlines=[in_days(30), in_days(90)])
+    labels = [("Pre-proposals", "Предварительные заявки"), ("Full proposals", "Полные заявки")]
+    for deadline, (english, russian) in zip(call.deadlines.all(), labels, strict=True):
+        deadline.label_en, deadline.label_ru = english, russian
+        deadline.save(update_fields=["label_en", "label_ru"])
+    quick_event(title="Photonics brokerage day", status=Event.Status.PUBLISHED)
+    with translation.override(language):
+        paths = [reverse("events:index"), reverse("cooperation:call_detail", args=[call.pk])]
+    ctx = context(browser, live_server, NARROW)
+    try:
+        page = ctx.new_page()
+        wider = {}
+        for path in paths:
+            page.goto(path)
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if overflow > 0:
+                wider[path] = overflow
+        assert wider == {}, f"pages wider than 320 px (extra pixels): {wider}"
+    finally:
+        ctx.close()
