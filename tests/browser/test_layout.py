@@ -19,7 +19,7 @@ from pytest_django.live_server_helper import LiveServer
 from events.models import Event
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS, log_in
 from tests.cooperation.factories import FundingCallFactory, OfferFactory, OrganisationFactory
-from tests.events.factories import in_days, quick_event
+from tests.events.factories import attendee, in_days, quick_event, register
 
 pytestmark = pytest.mark.browser
 
@@ -293,3 +293,49 @@ def test_pages_reflow_at_320_px_without_scrolling_sideways(
         assert wider == {}, f"pages wider than 320 px (extra pixels): {wider}"
     finally:
         ctx.close()
+
+
+def sideways_overflow(page: Page) -> int:
+    return int(
+        page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_wide_tables_scroll_in_their_own_region_on_a_320_px_phone(
+    browser: Browser, live_server: LiveServer, django_db_serialized_rollback: None, language: str
+) -> None:
+    """An organiser's attendee table and an attendee's registrations are wider than a phone:
+    they scroll inside a named group that takes keyboard focus, and the page itself keeps to
+    the screen (before, the whole page scrolled sideways by up to 300 px, header and all)."""
+    event = quick_event(
+        title="Международный брокерский день по фотонике и лазерным технологиям",
+        status=Event.Status.PUBLISHED,
+    )
+    organiser = event.organisers.get()
+    person = attendee(name="Константин Константинопольский", organisation_name="Институт")
+    register(event, person)
+    with translation.override(language):
+        paths = {
+            organiser: reverse("events:attendees", args=[event.slug]),
+            person: reverse("events:my_registrations"),
+        }
+    for user, path in paths.items():
+        ctx = log_in(context(browser, live_server, NARROW), live_server, user)
+        try:
+            page = ctx.new_page()
+            page.goto(path)
+            region = page.locator(".table-scroll").first
+            assert sideways_overflow(page) == 0, f"{path} is wider than 320 px"
+            assert region.evaluate("e => e.scrollWidth > e.clientWidth"), f"{path}: fits"
+            expect(region).to_have_attribute("role", "group")
+            expect(region).to_have_attribute("tabindex", "0")
+            label = page.locator(f"#{region.get_attribute('aria-labelledby')}")
+            expect(label).to_have_count(1)
+            region.focus()
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function("() => document.querySelector('.table-scroll').scrollLeft > 0")
+        finally:
+            ctx.close()
