@@ -339,3 +339,57 @@ def test_wide_tables_scroll_in_their_own_region_on_a_320_px_phone(
             page.wait_for_function("() => document.querySelector('.table-scroll').scrollLeft > 0")
         finally:
             ctx.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_contact_points_map_and_district_list_beside_the_list_on_desktops(
+    browser: Browser, live_server: LiveServer, django_db_serialized_rollback: None, language: str
+) -> None:
+    """The list's own grid area (``.list-main``) once made up grid tracks on the contact
+    points' page: the map and the district list were squeezed into a column of no width,
+    one word a line."""
+    ctx = context(browser, live_server, DESKTOP)
+    try:
+        page = ctx.new_page()
+        page.goto(url("fp7_contacts:index", language))
+        main, aside = box(page.locator(".list-main")), box(page.locator(".contacts-map"))
+        assert aside["x"] >= main["x"] + main["width"], "the map is not beside the list"
+        assert aside["width"] > 300, f"the map's column is {aside['width']} px wide"
+        summary = box(page.locator(".district-list summary"))
+        assert summary["width"] > 150, f"a district's summary is {summary['width']} px wide"
+    finally:
+        ctx.close()
+
+
+def test_a_date_field_shows_the_focus_ring_when_tabbed_to(
+    browser: Browser, live_server: LiveServer, django_db_serialized_rollback: None
+) -> None:
+    """Tab moves through a date field's parts (day, month, year) and its calendar button; on
+    the button, Chromium's field matches neither :focus-visible nor :focus, and the focus
+    indicator disappeared (WCAG 2.4.7)."""
+    ctx = context(browser, live_server, DESKTOP)
+    try:
+        page = ctx.new_page()
+        page.goto(url("twinning:index"))
+        field = page.locator('input[type="date"]').first
+        for _ in range(200):
+            page.keyboard.press("Tab")
+            if field.evaluate("e => e.matches(':focus-within')"):
+                break
+        else:
+            pytest.fail("the date field was never reached with Tab")
+        # Tab on through the field's parts (day, month, year) to its calendar button, where
+        # the field is no longer :focus, only :focus-within
+        for _ in range(6):
+            page.keyboard.press("Tab")
+            if field.evaluate("e => !e.matches(':focus') && e.matches(':focus-within')"):
+                break
+        else:
+            pytest.fail("Tab never reached the date field's calendar button")
+        style = field.evaluate(
+            "e => { const s = getComputedStyle(e); return [s.outlineStyle, s.outlineWidth]; }"
+        )
+        assert style[0] != "none", f"no focus ring: {style}"
+        assert style[1] != "0px", f"no focus ring: {style}"
+    finally:
+        ctx.close()
