@@ -261,6 +261,14 @@ def test_result_lines_are_not_broken_by_the_filter_forms_span_rule(
         assert phone.evaluate(blocks) == [], name
 
 
+def sideways_overflow(page: Page) -> int:
+    return int(
+        page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+    )
+
+
 #: WCAG 2.1's reflow width (1.4.10): 320 CSS pixels, the page never scrolls sideways
 NARROW = {"width": 320, "height": 640}
 
@@ -285,22 +293,11 @@ def test_pages_reflow_at_320_px_without_scrolling_sideways(
         wider = {}
         for path in paths:
             page.goto(path)
-            overflow = page.evaluate(
-                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            if overflow > 0:
+            if overflow := sideways_overflow(page):
                 wider[path] = overflow
         assert wider == {}, f"pages wider than 320 px (extra pixels): {wider}"
     finally:
         ctx.close()
-
-
-def sideways_overflow(page: Page) -> int:
-    return int(
-        page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-    )
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
