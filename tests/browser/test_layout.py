@@ -9,6 +9,8 @@ and below that it never runs past the window.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -59,6 +61,20 @@ def phone(
     browser: Browser, live_server: LiveServer, django_db_serialized_rollback: None
 ) -> Iterator[Page]:
     ctx = context(browser, live_server, PHONE)
+    try:
+        yield ctx.new_page()
+    finally:
+        ctx.close()
+
+
+@contextmanager
+def opened_page(
+    browser: Browser, live_server: LiveServer, viewport: dict[str, int], user: Any = None
+) -> Iterator[Page]:
+    """A page in a context of its own at ``viewport`` (as ``user``, when given), closed after."""
+    ctx = context(browser, live_server, viewport)
+    if user is not None:
+        log_in(ctx, live_server, user)
     try:
         yield ctx.new_page()
     finally:
@@ -287,21 +303,17 @@ def test_pages_reflow_at_320_px_without_scrolling_sideways(
     quick_event(title="Photonics brokerage day", status=Event.Status.PUBLISHED)
     with translation.override(language):
         paths = [reverse("events:index"), reverse("cooperation:call_detail", args=[call.pk])]
-    ctx = context(browser, live_server, NARROW)
-    try:
-        page = ctx.new_page()
+    with opened_page(browser, live_server, NARROW) as page:
         wider = {}
         for path in paths:
             page.goto(path)
             if overflow := sideways_overflow(page):
                 wider[path] = overflow
         assert wider == {}, f"pages wider than 320 px (extra pixels): {wider}"
-    finally:
-        ctx.close()
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
-def test_wide_tables_scroll_in_their_own_region_on_a_320_px_phone(
+def test_wide_tables_scroll_in_their_own_box_on_a_320_px_phone(
     browser: Browser, live_server: LiveServer, django_db_serialized_rollback: None, language: str
 ) -> None:
     """An organiser's attendee table and an attendee's registrations are wider than a phone:
@@ -320,22 +332,18 @@ def test_wide_tables_scroll_in_their_own_region_on_a_320_px_phone(
             person: reverse("events:my_registrations"),
         }
     for user, path in paths.items():
-        ctx = log_in(context(browser, live_server, NARROW), live_server, user)
-        try:
-            page = ctx.new_page()
+        with opened_page(browser, live_server, NARROW, user) as page:
             page.goto(path)
-            region = page.locator(".table-scroll").first
+            scroller = page.locator(".table-scroll").first
             assert sideways_overflow(page) == 0, f"{path} is wider than 320 px"
-            assert region.evaluate("e => e.scrollWidth > e.clientWidth"), f"{path}: fits"
-            expect(region).to_have_attribute("role", "group")
-            expect(region).to_have_attribute("tabindex", "0")
-            label = page.locator(f"#{region.get_attribute('aria-labelledby')}")
+            assert scroller.evaluate("e => e.scrollWidth > e.clientWidth"), f"{path}: fits"
+            expect(scroller).to_have_attribute("role", "group")
+            expect(scroller).to_have_attribute("tabindex", "0")
+            label = page.locator(f"#{scroller.get_attribute('aria-labelledby')}")
             expect(label).to_have_count(1)
-            region.focus()
+            scroller.focus()
             page.keyboard.press("ArrowRight")
             page.wait_for_function("() => document.querySelector('.table-scroll').scrollLeft > 0")
-        finally:
-            ctx.close()
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
@@ -345,17 +353,13 @@ def test_contact_points_map_and_district_list_beside_the_list_on_desktops(
     """The list's own grid area (``.list-main``) once made up grid tracks on the contact
     points' page: the map and the district list were squeezed into a column of no width,
     one word a line."""
-    ctx = context(browser, live_server, DESKTOP)
-    try:
-        page = ctx.new_page()
+    with opened_page(browser, live_server, DESKTOP) as page:
         page.goto(url("fp7_contacts:index", language))
         main, aside = box(page.locator(".list-main")), box(page.locator(".contacts-map"))
         assert aside["x"] >= main["x"] + main["width"], "the map is not beside the list"
         assert aside["width"] > 300, f"the map's column is {aside['width']} px wide"
         summary = box(page.locator(".district-list summary"))
         assert summary["width"] > 150, f"a district's summary is {summary['width']} px wide"
-    finally:
-        ctx.close()
 
 
 def test_a_date_field_shows_the_focus_ring_when_tabbed_to(
@@ -364,9 +368,7 @@ def test_a_date_field_shows_the_focus_ring_when_tabbed_to(
     """Tab moves through a date field's parts (day, month, year) and its calendar button; on
     the button, Chromium's field matches neither :focus-visible nor :focus, and the focus
     indicator disappeared (WCAG 2.4.7)."""
-    ctx = context(browser, live_server, DESKTOP)
-    try:
-        page = ctx.new_page()
+    with opened_page(browser, live_server, DESKTOP) as page:
         page.goto(url("twinning:index"))
         field = page.locator('input[type="date"]').first
         for _ in range(200):
@@ -388,5 +390,3 @@ def test_a_date_field_shows_the_focus_ring_when_tabbed_to(
         )
         assert style[0] != "none", f"no focus ring: {style}"
         assert style[1] != "0px", f"no focus ring: {style}"
-    finally:
-        ctx.close()
