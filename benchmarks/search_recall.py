@@ -6,7 +6,8 @@ them (in English, or romanised: ZOOLOGICAL INSTITUTE OF THE RUSSIAN ACADEMY OF S
 INSTITUT KATALIZA IM. G.K. BORESKOVA, GAZPROM LLC), asked for in Russian or English
 ("Зоологический институт", "Institute of Catalysis", "ООО Газпром"); EU organisations in
 their own languages (FORSCHUNGSZENTRUM JUELICH, UNIVERSITA DEGLI STUDI DI ROMA LA SAPIENZA),
-asked for in Russian ("Юлих", "Сапиенца"). Every name is registered once, with other rows
+asked for in Russian ("Юлих", "Сапиенца"); and ``later_pairs``, both kinds, written a day later
+to check the rules on names they were not made for. Every name is registered once, with other rows
 that share its words, in the benchmark's own database (``portal_bench_recall``), in a
 transaction rolled back at the end; each query is one ``organisation_list`` (the
 ``/partners/`` code path, 100 rows a page).
@@ -34,6 +35,8 @@ import _recall_pairs as pairs
 SETS = {
     "russian_institutions": pairs.RUSSIAN_INSTITUTIONS,
     "eu_institutions": pairs.EU_INSTITUTIONS,
+    # written later, as a check of the rules on names they were not made for
+    "later_pairs": pairs.LATER_PAIRS,
 }
 #: rows that share the pairs' words, so that recall does not depend on an empty table
 OTHERS = (

@@ -478,8 +478,10 @@ _RUSSIAN_INSTITUTION_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("река",), "river"),
     (("горный", "гора"), "mountain mountains"),
     (("степь",), "steppe"),
-    (("северный",), "north"),
-    (("южный",), "south"),
+    # with the first halves of compound adjectives: "Северо-Восточный", "Юго-Западный"
+    # (NORTH-EASTERN, SOUTH-WEST)
+    (("северный", "северо"), "north"),
+    (("южный", "юго"), "south"),
     (("западный",), "west western"),
     (("восточный",), "east"),
     (("высокий",), "high"),
@@ -812,11 +814,11 @@ def _stem(word: str) -> str:
 
 
 #: the stem of an adjective made from a place or a person's name ("Казанский", "Тюменский",
-#: "Курчатовский", "Менделеевский", "Пермский", "Гамбургский", "Кольский": "-ский" after the
-#: name; "Университетский" after a noun) also gives the name's key (KAZAN, TYUMEN, KURCHATOV,
-#: MENDELEEV, PERM, HAMBURG, KOLA, UNIVERSITY);
+#: "Курчатовский", "Менделеевский", "Пермский", "Гамбургский", "Кольский", "Балкарский":
+#: "-ский" after the name; "Университетский" after a noun) also gives the name's key (KAZAN,
+#: TYUMEN, KURCHATOV, MENDELEEV, PERM, HAMBURG, KOLA, BALKARIAN, UNIVERSITY);
 #: not "-ический", "-йский" ("Технический", "Российский")
-_NAME_ADJECTIVE = ("вск", "нск", "мск", "гск", "льск", "тск", "жск")
+_NAME_ADJECTIVE = ("вск", "нск", "мск", "гск", "льск", "тск", "жск", "рск")
 #: ... when the name has at least this many letters ("Минский" stays "Минск")
 _NAME_ADJECTIVE_BASE = 4
 #: the stems of adjectives made from a city's two words ("Нижегородский" from "Нижний
@@ -908,6 +910,8 @@ _COGNATE_ENDINGS = (
     ("ic", "ический"),
     ("ale", "альный"),
     ("al", "альный"),
+    # a Latin noun's "-um" that Russian drops: QUANTUM "квант", CENTRUM "центр"
+    ("um", ""),
 )
 #: ... for words of at least this many letters ("music", "topic" are not adjectives)
 _COGNATE_MIN = 7
@@ -927,6 +931,9 @@ _GERMAN_SURNAME = ("ow", "ew", "owa", "ewa")
 _UMLAUTS = (("ue", "u"), ("oe", "e"), ("ae", "e"))
 #: a Z that German and Italian read "ц" (not in ZH, TZ, DZ, CZ, SZ, RZ: Russian, Polish)
 _GERMAN_Z = re.compile(r"(?<![tdcsr])z(?!h)")
+#: a German H after a vowel that only makes it long, which Russian does not write ("Бор":
+#: BOHR, "Рур": RUHR, "Ган": HAHN); KH, CH, SH and ZH have a consonant before it
+_SILENT_H = re.compile(r"(?<=[aeiouy])h(?![aeiouy])")
 #: a word that German or Italian reads otherwise than the romanisations of Russian: any of
 #: the patterns above, TSCH, JE or JO, or a German surname's initial S
 _GERMAN_READING = re.compile(
@@ -934,6 +941,7 @@ _GERMAN_READING = re.compile(
         [
             _GREEK_CH.pattern,
             _GERMAN_Z.pattern,
+            _SILENT_H.pattern,
             *(spelled for spelled, _umlaut in _UMLAUTS),
             "tsch",
             "j[eo]",
@@ -957,7 +965,8 @@ def cognates(word: str) -> tuple[str, ...]:
     for ending, russian in _COGNATE_ENDINGS:
         if lowered.endswith(ending):
             root = lowered[: -len(ending)]
-            roots = [root, _GREEK_CH.sub("kh", root).replace("ou", "u")]
+            # ... and QU as "кв" ("quantum", "квант"; "aquatic", "акватический")
+            roots = [root, _GREEK_CH.sub("kh", root).replace("ou", "u").replace("qu", "kv")]
             roots += [_VOICED_S.sub("z", r) for r in roots]
             readings = (_word_to_cyrillic(r, hard_c=True) + russian for r in roots)
             return tuple(dict.fromkeys(readings))
@@ -976,6 +985,25 @@ def eu_reading_keys(word: str) -> tuple[str, ...]:
     lowered = fold(word).lower()
     if has_cyrillic(lowered) or lowered in STOP_WORDS:
         return ()
+    readings = _eu_readings(lowered)
+    if len(lowered) >= _ENDING_S_MIN and lowered.endswith("s") and lowered[-2] != "s":
+        # a German genitive, an English or French plural ("Максимилиана":
+        # LUDWIG-MAXIMILIANS; "материалы": MATERIALS): the word without its "-s", read as
+        # above and as it is (the romanisations of Russian add no "-s" a Russian word drops)
+        singular = lowered[:-1]
+        readings += [_word_to_cyrillic(singular, hard_c=True), *_eu_readings(singular)]
+    own = word_keys(word)
+    keys = (skeleton(to_latin(_stem(reading))) for reading in readings)
+    return tuple(dict.fromkeys(key for key in keys if len(key) > 1 and key not in own))
+
+
+#: a Latin word this long ending in "-s" is also read without it (``eu_reading_keys``)
+_ENDING_S_MIN = 5
+
+
+def _eu_readings(lowered: str) -> list[str]:
+    """The Cyrillic readings of a Latin word (folded, lower case) as the languages of the EU
+    read it (``eu_reading_keys``)."""
     readings = []
     if _HARD_C.search(lowered):
         readings.append(_word_to_cyrillic(lowered, hard_c=True))
@@ -990,13 +1018,11 @@ def eu_reading_keys(word: str) -> tuple[str, ...]:
         eu = _GERMAN_Z.sub("ts", _GREEK_CH.sub("kh", eu)).replace("je", "ye").replace("jo", "yo")
         for spelled, umlaut in _UMLAUTS:
             eu = eu.replace(spelled, umlaut)
-        eu = _BETWEEN_VOWELS_S.sub("z", eu)
+        eu = _SILENT_H.sub("", _BETWEEN_VOWELS_S.sub("z", eu))
         readings.append(_word_to_cyrillic(eu, hard_c=True))
         if _INITIAL_S.match(eu) and eu.endswith(_GERMAN_SURNAME):  # "с" or "з": SAIZEW
             readings.append(_word_to_cyrillic(_INITIAL_S.sub("z", eu), hard_c=True))
-    own = word_keys(word)
-    keys = (skeleton(to_latin(_stem(reading))) for reading in readings)
-    return tuple(dict.fromkeys(key for key in keys if len(key) > 1 and key not in own))
+    return readings
 
 
 def has_words(query: str) -> bool:

@@ -514,6 +514,14 @@ CROSS_SCRIPT = [
     ("Исследовательский центр", ["FORSCHUNGSZENTRUM JUELICH GMBH"]),
     # -ale and -al: "-альный"
     ("Высшая нормальная школа", ["ECOLE NORMALE SUPERIEURE"]),
+    # a Latin "-um" that Russian drops, QU as "кв"; the first half of a compound adjective; an
+    # adjective in "-рский"; a German H that lengthens a vowel; a German genitive's "-s"
+    ("Российский квантовый центр", ["RUSSIAN QUANTUM CENTER"]),
+    ("Северо-Восточный федеральный университет", ["NORTH-EASTERN FEDERAL UNIVERSITY"]),
+    ("Юго-Западный университет", ["SOUTH-WEST UNIVERSITY"]),
+    ("Кабардино-Балкарский университет", ["KABARDINO-BALKARIAN STATE UNIVERSITY"]),
+    ("Институт Бора", ["NIELS BOHR INSTITUTE"]),
+    ("Университет Людвига-Максимилиана", ["LUDWIG-MAXIMILIANS-UNIVERSITAET MUENCHEN"]),
 ]
 
 

@@ -1,0 +1,20 @@
+"""The skeleton keys of every searchable row computed again, as ``portal.search.text`` now
+makes them: the first halves of compound adjectives ("Северо-Восточный": NORTH-EASTERN), an
+adjective in "-рский" ("Балкарский": BALKARIAN), a Latin "-um" and QU ("квантовый":
+QUANTUM), a German H that only lengthens a vowel ("Бора": BOHR) and a word's "-s" (a German
+genitive, a plural: "Максимилиана": MAXIMILIANS). Only the rows whose keys changed are
+written (``keys_refresh``)."""
+
+from django.db import migrations
+
+from portal.search.indexing import keys_refresh_all
+
+
+def refresh(apps, schema_editor):
+    keys_refresh_all(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("search", "0011_russia_russian")]
+
+    operations = [migrations.RunPython(refresh, migrations.RunPython.noop)]
