@@ -296,6 +296,9 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "international": ("международный",),
     "joint": ("объединенный", "акционерный"),
     "laboratory": ("лаборатория",),
+    "lab": ("лаборатория",),  # a company's "Lab", "Labs": KASPERSKY LAB
+    "labs": ("лаборатория",),
+    "basic": ("фундаментальный",),  # "basic research": "фундаментальные исследования"
     "library": ("библиотека",),
     "mathematics": ("математика",),
     "mechanics": ("механика",),
@@ -834,7 +837,8 @@ _TWO_WORD_ADJECTIVES = {
 }
 
 
-_TECH = "tech"
+#: the endings of a portmanteau's "technology" (SKOLTECH, ROSTEC)
+_TECH = ("tech", "tec")
 #: letters with diacritics that stand for a Russian sound folding loses (ISO 9: ŝ щ, š ш,
 #: č ч, ž ж, û ю, â я, ë ё, è э, ʹ ь; Czech and Polish: ř рж, ś ш, ć ч, ź ж, ż ж, ł л, ě е)
 _DIACRITIC_DIGRAPHS = str.maketrans(
@@ -876,10 +880,12 @@ def word_keys(word: str, *, places: bool = True) -> tuple[str, ...]:
             russian.append(to_cyrillic(digraphs))
     russian.extend(TRANSLATIONS.get(lowered, ()))
     russian.extend(r for r in cognates(lowered) if r not in russian)
-    if lowered.endswith(_TECH) and len(lowered) > len(_TECH) and not has_cyrillic(lowered):
+    ending = next((e for e in _TECH if lowered.endswith(e)), None)
+    if ending and len(lowered) > len(ending) and not has_cyrillic(lowered):
         # "-tech" of a portmanteau is Russian "-тех" (the Greek chi), not the "ч" that CH
-        # romanises: SKOLTECH, POLYTECH, BIOTECH are "Сколтех", "Политех", "Биотех"
-        russian.append(to_cyrillic(lowered[: -len(_TECH)]) + "тех")
+        # romanises: SKOLTECH, POLYTECH, BIOTECH are "Сколтех", "Политех", "Биотех"; so is
+        # a "-tec" (ROSTEC, "Ростех"), not the "ц" of a C before nothing
+        russian.append(to_cyrillic(lowered[: -len(ending)]) + "тех")
     keys: list[str] = []
     for i, form in enumerate(russian):
         stem = _stem(form)

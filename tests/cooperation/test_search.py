@@ -522,6 +522,10 @@ CROSS_SCRIPT = [
     ("Кабардино-Балкарский университет", ["KABARDINO-BALKARIAN STATE UNIVERSITY"]),
     ("Институт Бора", ["NIELS BOHR INSTITUTE"]),
     ("Университет Людвига-Максимилиана", ["LUDWIG-MAXIMILIANS-UNIVERSITAET MUENCHEN"]),
+    # a portmanteau's "-tec", a company's "Lab", "basic research"
+    ("Ростех", ["STATE CORPORATION ROSTEC"]),
+    ("Лаборатория Касперского", ["KASPERSKY LAB"]),
+    ("Российский фонд фундаментальных исследований", ["RUSSIAN FOUNDATION FOR BASIC RESEARCH"]),
 ]
 
 

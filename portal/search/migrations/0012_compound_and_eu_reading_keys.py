@@ -2,7 +2,8 @@
 makes them: the first halves of compound adjectives ("Северо-Восточный": NORTH-EASTERN), an
 adjective in "-рский" ("Балкарский": BALKARIAN), a Latin "-um" and QU ("квантовый":
 QUANTUM), a German H that only lengthens a vowel ("Бора": BOHR) and a word's "-s" (a German
-genitive, a plural: "Максимилиана": MAXIMILIANS). Only the rows whose keys changed are
+genitive, a plural: "Максимилиана": MAXIMILIANS), a portmanteau's "-tec" ("Ростех": ROSTEC),
+a company's "Lab" and "basic research" ("фундаментальных исследований"). Only the rows whose keys changed are
 written (``keys_refresh``)."""
 
 from django.db import migrations
