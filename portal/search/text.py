@@ -950,11 +950,20 @@ _GERMAN_READING = re.compile(
             _SILENT_H.pattern,
             *(spelled for spelled, _umlaut in _UMLAUTS),
             "tsch",
-            "j[eo]",
+            "j[aeiou]",
+            "w",
             _INITIAL_S.pattern + ".*(?:" + "|".join(_GERMAN_SURNAME) + ")$",
         ]
     )
 )
+#: a Russian surname as German writes it (Duden): "-ow", "-ew", "-owa", "-ewa", "-owski" ...
+_GERMAN_RUSSIAN_NAME = re.compile(r"(?:[oe]wa?|ski|skaja|in|ina)$")
+#: ... where an S that is no part of SCH, SS, ST, SP or SK may be "з" ("Кузнецов": KUSNEZOW)
+_GERMAN_VOICED_S = re.compile(r"(?<!s)s(?![schtpk])")
+#: a Russian name as French writes it: OU "у", CH "ш", TCH "ч", CHTCH "щ", J "ж", a final
+#: "-off" or "-eff" "-ов", "-ев" ("Жуков": JOUKOV, "Хрущёв": KHROUCHTCHEV, "Мечников":
+#: METCHNIKOFF, "Шостакович": CHOSTAKOVITCH, "Юрий": YOURI)
+_FRENCH_READING = re.compile(r"ou|tch|itch$|[oe]ff$|^j")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -1028,6 +1037,18 @@ def _eu_readings(lowered: str) -> list[str]:
         readings.append(_word_to_cyrillic(eu, hard_c=True))
         if _INITIAL_S.match(eu) and eu.endswith(_GERMAN_SURNAME):  # "с" or "з": SAIZEW
             readings.append(_word_to_cyrillic(_INITIAL_S.sub("z", eu), hard_c=True))
+        if _GERMAN_RUSSIAN_NAME.search(eu):
+            # German has no "ж" and no voiced "з" before a consonant: SCH and S stand for
+            # them too ("Жуков": SCHUKOW, "Ежов": JESCHOW, "Кузнецов": KUSNEZOW)
+            voiced = _GERMAN_VOICED_S.sub("z", eu.replace("sch", "zh"))
+            if voiced != eu:
+                readings.append(_word_to_cyrillic(voiced, hard_c=True))
+    if _FRENCH_READING.search(lowered):
+        french = lowered.replace("chtch", "SHCH").replace("tch", "CH").replace("ch", "SH")
+        french = french.replace("ou", "u").replace("j", "ZH").replace("ss", "s")
+        if french.endswith(("off", "eff")):
+            french = french[:-2] + "v"
+        readings.append(_word_to_cyrillic(french.lower(), hard_c=True))
     return readings
 
 

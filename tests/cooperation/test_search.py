@@ -601,6 +601,15 @@ PERSON_NAMES = [
     ("Хрущёв", "Nikita Chruschtschow"),
     ("Зайцев", "Boris Saizew"),
     ("Фёдоров", "Iwan Fjodorow"),
+    # ... with its S and SCH for "з" and "ж" too, a W anywhere
+    ("Кузнецов", "Iwan Kusnezow"),
+    ("Жуков", "Georgi Schukow"),
+    ("Тимирязев", "Kliment Timirjasew"),
+    # and as French writes them
+    ("Жуков", "Gueorgui Joukov"),
+    ("Хрущёв", "Nikita Khrouchtchev"),
+    ("Мечников", "Élie Metchnikoff"),
+    ("Шостакович", "Dmitri Chostakovitch"),
 ]
 
 

@@ -3,7 +3,9 @@ makes them: the first halves of compound adjectives ("Северо-Восточ�
 adjective in "-рский" ("Балкарский": BALKARIAN), a Latin "-um" and QU ("квантовый":
 QUANTUM), a German H that only lengthens a vowel ("Бора": BOHR) and a word's "-s" (a German
 genitive, a plural: "Максимилиана": MAXIMILIANS), a portmanteau's "-tec" ("Ростех": ROSTEC),
-a company's "Lab" and "basic research" ("фундаментальных исследований"). Only the rows whose keys changed are
+a company's "Lab" and "basic research" ("фундаментальных исследований"), and Russian names
+as German and French write them ("Кузнецов": KUSNEZOW, "Жуков": SCHUKOW and JOUKOV,
+"Мечников": METCHNIKOFF). Only the rows whose keys changed are
 written (``keys_refresh``)."""
 
 from django.db import migrations
