@@ -90,6 +90,25 @@ STOP_WORDS = frozenset(
         "von",
         "with",
         "za",
+        # Dutch, German, Nordic and Slavic function words of names (DEN HAAG, INSTITUT FUER,
+        # UNIVERSITEIT VOOR, SVEUCILISTE U ZAGREBU, W KRAKOWIE, V PRAZE), and Russian ones
+        # romanised (ROSTOV-NA-DONU, "I" for "и"); single letters are also initials
+        "den",
+        "dem",
+        "het",
+        "voor",
+        "fur",
+        "fuer",
+        "zu",
+        "och",
+        "og",
+        "i",
+        "u",
+        "v",
+        "w",
+        "na",
+        "pri",
+        "dlya",
         "и",
         "в",
         "во",
@@ -950,20 +969,22 @@ _GERMAN_READING = re.compile(
             _SILENT_H.pattern,
             *(spelled for spelled, _umlaut in _UMLAUTS),
             "tsch",
+            "sch",
             "j[aeiou]",
             "w",
             _INITIAL_S.pattern + ".*(?:" + "|".join(_GERMAN_SURNAME) + ")$",
         ]
     )
 )
-#: a Russian surname as German writes it (Duden): "-ow", "-ew", "-owa", "-ewa", "-owski" ...
-_GERMAN_RUSSIAN_NAME = re.compile(r"(?:[oe]wa?|ski|skaja|in|ina)$")
+#: a Russian name as German writes it (Duden): "-ow", "-ew", "-owa", "-ewa", "-owski", a
+#: vowel but "-e" (NISCHNI, JUSCHNO), "-sk" ...
+_GERMAN_RUSSIAN_NAME = re.compile(r"(?:[oe]wa?|ski|skaja|in|ina|[aioy]|sk)$")
 #: ... where an S that is no part of SCH, SS, ST, SP or SK may be "з" ("Кузнецов": KUSNEZOW)
 _GERMAN_VOICED_S = re.compile(r"(?<!s)s(?![schtpk])")
 #: a Russian name as French writes it: OU "у", CH "ш", TCH "ч", CHTCH "щ", J "ж", a final
 #: "-off" or "-eff" "-ов", "-ев" ("Жуков": JOUKOV, "Хрущёв": KHROUCHTCHEV, "Мечников":
-#: METCHNIKOFF, "Шостакович": CHOSTAKOVITCH, "Юрий": YOURI)
-_FRENCH_READING = re.compile(r"ou|tch|itch$|[oe]ff$|^j")
+#: METCHNIKOFF, "Шостакович": CHOSTAKOVITCH, "Юрий": YOURI, "Нижний": NIJNI)
+_FRENCH_READING = re.compile(r"ou|tch|itch$|[oe]ff$|^j|j(?=[^aeiouy])")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -1039,7 +1060,8 @@ def _eu_readings(lowered: str) -> list[str]:
             readings.append(_word_to_cyrillic(_INITIAL_S.sub("z", eu), hard_c=True))
         if _GERMAN_RUSSIAN_NAME.search(eu):
             # German has no "ж" and no voiced "з" before a consonant: SCH and S stand for
-            # them too ("Жуков": SCHUKOW, "Ежов": JESCHOW, "Кузнецов": KUSNEZOW)
+            # them too ("Жуков": SCHUKOW, "Ежов": JESCHOW, "Кузнецов": KUSNEZOW, "Нижний":
+            # NISCHNI)
             voiced = _GERMAN_VOICED_S.sub("z", eu.replace("sch", "zh"))
             if voiced != eu:
                 readings.append(_word_to_cyrillic(voiced, hard_c=True))

@@ -526,6 +526,11 @@ CROSS_SCRIPT = [
     ("Ростех", ["STATE CORPORATION ROSTEC"]),
     ("Лаборатория Касперского", ["KASPERSKY LAB"]),
     ("Российский фонд фундаментальных исследований", ["RUSSIAN FOUNDATION FOR BASIC RESEARCH"]),
+    # a Dutch article is not required; a Russian city as French and German write it
+    ("Den Haag", ["Гаагская академия международного права"]),
+    ("Nijni Novgorod", ["Нижегородский государственный технический университет"]),
+    ("Nischni Nowgorod", ["Нижегородский государственный технический университет"]),
+    ("Juschno-Sachalinsk", ["Южно-Сахалинский институт экономики"]),
 ]
 
 
