@@ -90,9 +90,9 @@ STOP_WORDS = frozenset(
         "von",
         "with",
         "za",
-        # Dutch, German, Nordic and Slavic function words of names (DEN HAAG, INSTITUT FUER,
-        # UNIVERSITEIT VOOR, SVEUCILISTE U ZAGREBU, W KRAKOWIE, V PRAZE), and Russian ones
-        # romanised (ROSTOV-NA-DONU, "I" for "и"); single letters are also initials
+        # Dutch, German and Nordic function words of names (DEN HAAG, INSTITUT FUER,
+        # UNIVERSITEIT VOOR), and Russian ones romanised (ROSTOV-NA-DONU); not single
+        # letters, which are also initials and numerals (UNIVERSITE PARIS V)
         "den",
         "dem",
         "het",
@@ -102,10 +102,6 @@ STOP_WORDS = frozenset(
         "zu",
         "och",
         "og",
-        "i",
-        "u",
-        "v",
-        "w",
         "na",
         "pri",
         "dlya",

@@ -5,8 +5,8 @@ QUANTUM), a German H that only lengthens a vowel ("Бора": BOHR) and a word's
 genitive, a plural: "Максимилиана": MAXIMILIANS), a portmanteau's "-tec" ("Ростех": ROSTEC),
 a company's "Lab" and "basic research" ("фундаментальных исследований"), and Russian names
 as German and French write them ("Кузнецов": KUSNEZOW, "Жуков": SCHUKOW and JOUKOV,
-"Мечников": METCHNIKOFF, "Нижний": NIJNI and NISCHNI); the function words of Dutch, German,
-Nordic and Slavic names have no keys (DEN HAAG, V PRAZE). Only the rows whose keys changed are
+"Мечников": METCHNIKOFF, "Нижний": NIJNI and NISCHNI); the function words of Dutch, German
+and Nordic names have no keys (DEN HAAG, INSTITUT FUER). Only the rows whose keys changed are
 written (``keys_refresh``)."""
 
 from django.db import migrations
