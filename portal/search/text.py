@@ -420,10 +420,20 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "theoretical": ("теоретический",),
     "thermophysics": ("теплофизика",),
     "veterinary": ("ветеринарный",),
-    # polytechnic as CORDIS writes it in the languages of the EU ("POLITECNICO DI MILANO")
+    # polytechnic as CORDIS writes it in the languages of the EU ("POLITECNICO DI MILANO"),
+    # which English calls a university of technology (POLITECHNIKA WARSZAWSKA: Warsaw
+    # University of Technology; ETHNIKO METSOVIO POLYTECHNEIO: National Technical University
+    # of Athens)
     **dict.fromkeys(
-        ("politecnico", "politecnica", "politechnika", "polytechnique", "politehnica"),
-        ("политехнический",),
+        (
+            "politecnico",
+            "politecnica",
+            "politechnika",
+            "polytechnique",
+            "politehnica",
+            "polytechneio",
+        ),
+        ("политехнический", "университет", "технология", "технический"),
     ),
     # the same two institution words as CORDIS writes them in the languages of the EU
     # ("TECHNISCHE UNIVERSITAET MUENCHEN", "UNIVERSITE LIBRE DE BRUXELLES")
@@ -624,11 +634,17 @@ _EU_INSTITUTION_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
     (("высший",), "superior superieure superieur superiore hoger hogere vysoke wyzsza wyzszej"),
     (("школа",), "ecole escuela escola scuola skola szkola schule"),
-    (("школа", "высший"), "hochschule hojskole korkeakoulu hogeschool fachhochschule"),
-    # a Swedish "tekniska högskola" is an institute of technology (KUNGLIGA TEKNISKA
-    # HOEGSKOLAN: Royal Institute of Technology), a Czech "vysoké učení technické" a
-    # university of technology
-    (("школа", "высший", "институт"), "hogskola hogskolan hoegskolan hoegskola"),
+    # a school of university rank, which English calls a university or an institute
+    # (RHEINISCH-WESTFAELISCHE TECHNISCHE HOCHSCHULE AACHEN: RWTH Aachen University)
+    (
+        ("школа", "высший", "университет", "институт"),
+        "hochschule hojskole korkeakoulu hogeschool fachhochschule",
+    ),
+    # a Swedish "tekniska högskola" is an institute or a university of technology (KUNGLIGA
+    # TEKNISKA HOEGSKOLAN: Royal Institute of Technology; CHALMERS TEKNISKA HOGSKOLA:
+    # Chalmers University of Technology), a Czech "vysoké učení technické" a university of
+    # technology
+    (("школа", "высший", "институт", "университет"), "hogskola hogskolan hoegskolan hoegskola"),
     (("университет",), "uceni"),
     (("медицина", "медицинский"), "medizin medecine medicina geneeskunde"),
     (
@@ -666,7 +682,10 @@ _EU_INSTITUTION_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
         "european europeen europeenne europaische europaisches europea europeo europese "
         "europejski europeia",
     ),
-    (("федеральный",), "federale federaal eidgenossische eidgenoessische"),
+    (("федеральный",), "federale federaal"),
+    # the Swiss confederation's: EIDGENOESSISCHE TECHNISCHE HOCHSCHULE is the Swiss Federal
+    # Institute of Technology
+    (("федеральный", "швейцарский"), "eidgenossische eidgenoessische"),
     (
         ("прикладной",),
         "angewandte angewandten appliquee appliquees applicata applicate aplicada aplicadas "

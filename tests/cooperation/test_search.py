@@ -531,6 +531,11 @@ CROSS_SCRIPT = [
     ("Nijni Novgorod", ["Нижегородский государственный технический университет"]),
     ("Nischni Nowgorod", ["Нижегородский государственный технический университет"]),
     ("Juschno-Sachalinsk", ["Южно-Сахалинский институт экономики"]),
+    # a polytechnic, a Hochschule, a Swedish högskola as English names them
+    ("Warsaw University of Technology", ["POLITECHNIKA WARSZAWSKA"]),
+    ("Swiss Federal Institute of Technology", ["EIDGENOESSISCHE TECHNISCHE HOCHSCHULE ZUERICH"]),
+    ("Chalmers University of Technology", ["CHALMERS TEKNISKA HOGSKOLA AB"]),
+    ("Университет Аахена", ["RHEINISCH-WESTFAELISCHE TECHNISCHE HOCHSCHULE AACHEN"]),
 ]
 
 

@@ -6,7 +6,9 @@ genitive, a plural: "Максимилиана": MAXIMILIANS), a portmanteau's "-
 a company's "Lab" and "basic research" ("фундаментальных исследований"), and Russian names
 as German and French write them ("Кузнецов": KUSNEZOW, "Жуков": SCHUKOW and JOUKOV,
 "Мечников": METCHNIKOFF, "Нижний": NIJNI and NISCHNI); the function words of Dutch, German
-and Nordic names have no keys (DEN HAAG, INSTITUT FUER). Only the rows whose keys changed are
+and Nordic names have no keys (DEN HAAG, INSTITUT FUER); a polytechnic, a Hochschule and a
+högskola are also a university, a Hochschule an institute (POLITECHNIKA WARSZAWSKA: Warsaw
+University of Technology), EIDGENOESSISCHE is Swiss. Only the rows whose keys changed are
 written (``keys_refresh``)."""
 
 from django.db import migrations
