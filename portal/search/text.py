@@ -1360,15 +1360,21 @@ def _translation_key(russian: str) -> str:
 
 @functools.cache
 def english_counterparts() -> dict[str, tuple[str, ...]]:
-    """The key of each Russian word of ``TRANSLATIONS`` -> the English words it translates,
-    in the table's order."""
-    found: dict[str, list[str]] = {}
-    for english, russian_words in TRANSLATIONS.items():
-        for russian in russian_words:
+    """The key of each Russian word of ``TRANSLATIONS`` -> the English words it translates:
+    first those it is the first counterpart of, then those it is a further sense of
+    ("университет": UNIVERSITY, UNIVERSITAET before POLITECNICO, which is a polytechnic
+    first), each in the table's order."""
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    for order, (english, russian_words) in enumerate(TRANSLATIONS.items()):
+        for position, russian in enumerate(russian_words):
             words = found.setdefault(_translation_key(russian), [])
-            if english not in words:
-                words.append(english)
-    return {key: tuple(words) for key, words in found.items() if len(key) > 1}
+            if all(english != known for _p, _o, known in words):
+                words.append((position > 0, order, english))
+    return {
+        key: tuple(english for _p, _o, english in sorted(words))
+        for key, words in found.items()
+        if len(key) > 1
+    }
 
 
 def script_variants(word: str) -> list[str]:

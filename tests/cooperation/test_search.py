@@ -842,6 +842,18 @@ def test_a_word_finds_its_translation_in_texts_without_keys():
     ]
 
 
+def test_a_word_searches_texts_for_what_it_means_first_before_further_senses():
+    """A polytechnic is also a university (POLITECHNIKA: "University of Technology"), but
+    "университет" in a call's English text is "university" or a university's own word,
+    not "politecnico": its first counterparts come first (at most two are searched)."""
+    from cooperation.selectors.calls import call_list
+
+    FundingCallFactory(title="Call A", description="For a Universitaet in Germany.")
+    FundingCallFactory(title="Call B", description="For the Politecnico di Milano.")
+    assert text.translations("университет") == ("university", "universitaet")
+    assert [c.title for c in call_list({"q": "университет"}).rows] == ["Call A"]
+
+
 def test_russia_in_russian_finds_texts_that_say_russian():
     """English texts say "Russian" where a Russian one says "Россия" ("Russian partners",
     "российские партнёры"): "Россия" in any case finds them, and "Russia" still does."""
