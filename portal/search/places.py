@@ -94,6 +94,12 @@ def tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], fr
     )
 
 
+@functools.lru_cache(maxsize=1)
+def city_names() -> dict[str, str]:
+    """Each city's token -> its name (GeoNames' own, mostly the English one: "Moscow")."""
+    return {token: city for token, city, _forms, _stems in read()}
+
+
 def read(path: Path = PLACES_FILE) -> Iterator[tuple[str, str, list[str], list[str]]]:
     """(token, the city's name, the forms of its names, the stems of its Russian names) of
     every line of ``places.tsv``."""

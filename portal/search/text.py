@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import snowballstemmer  # type: ignore[import-untyped]
 from anyascii import anyascii
 
-from portal.search.places import adjective_base, place_tokens
+from portal.search.places import adjective_base, city_names, place_tokens
 
 #: longer queries are cut (characters) ...
 MAX_QUERY_LENGTH = 200
@@ -420,21 +420,6 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "theoretical": ("теоретический",),
     "thermophysics": ("теплофизика",),
     "veterinary": ("ветеринарный",),
-    # polytechnic as CORDIS writes it in the languages of the EU ("POLITECNICO DI MILANO"),
-    # which English calls a university of technology (POLITECHNIKA WARSZAWSKA: Warsaw
-    # University of Technology; ETHNIKO METSOVIO POLYTECHNEIO: National Technical University
-    # of Athens)
-    **dict.fromkeys(
-        (
-            "politecnico",
-            "politecnica",
-            "politechnika",
-            "polytechnique",
-            "politehnica",
-            "polytechneio",
-        ),
-        ("политехнический", "университет", "технология", "технический"),
-    ),
     # the same two institution words as CORDIS writes them in the languages of the EU
     # ("TECHNISCHE UNIVERSITAET MUENCHEN", "UNIVERSITE LIBRE DE BRUXELLES")
     **dict.fromkeys(
@@ -462,6 +447,23 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(
         ("technische", "technischen", "technique", "tecnica", "tecnico", "technicka"),
         ("технический",),
+    ),
+    # (after the university's own words: "университет" in a text is a university first,
+    # ``english_counterparts`` keeps the table's order)
+    # polytechnic as CORDIS writes it in the languages of the EU ("POLITECNICO DI MILANO"),
+    # which English calls a university of technology (POLITECHNIKA WARSZAWSKA: Warsaw
+    # University of Technology; ETHNIKO METSOVIO POLYTECHNEIO: National Technical University
+    # of Athens)
+    **dict.fromkeys(
+        (
+            "politecnico",
+            "politecnica",
+            "politechnika",
+            "polytechnique",
+            "politehnica",
+            "polytechneio",
+        ),
+        ("политехнический", "университет", "технология", "технический"),
     ),
 }
 
@@ -1188,15 +1190,30 @@ _ACRONYM_SEPARATORS = re.compile(r"[,;:()\[\]/]")
 @functools.lru_cache(maxsize=65536)
 def _initials(word: str) -> tuple[str, str]:
     """A word's first letter in Cyrillic (a Latin word's Russian translation's, else its
-    reading in Cyrillic) written in Latin letters, and its first Latin letter."""
+    reading in Cyrillic) written in Latin letters, and its first Latin letter (a Cyrillic
+    word's English counterpart's: its translation's or the city's it names, else its own in
+    Latin letters: "Московский государственный университет" is МГУ and MSU, "Объединённый
+    институт ядерных исследований" ОИЯИ and JINR, "Высшая школа экономики" ВШЭ and HSE)."""
     lowered = fold(word).lower()
     if has_cyrillic(lowered):
-        cyrillic = lowered[0]
-        latin = to_latin(cyrillic).lower()
-        return latin, latin
+        latin = to_latin(lowered[0]).lower()
+        return latin, _english_initial(lowered) or latin
     translated = TRANSLATIONS.get(lowered)
     cyrillic = translated[0][0] if translated else _word_to_cyrillic(lowered)[:1]
     return to_latin(cyrillic).lower(), lowered[0]
+
+
+def _english_initial(russian: str) -> str | None:
+    """The first letter of a Russian word's English counterpart: its translation, or the
+    name of the city it names ("московский": MOSCOW); None when it has neither."""
+    english = translations(russian)
+    if english:
+        return fold(english[0])[:1].lower()
+    cities = city_names()
+    for token in place_tokens(russian, [russian]):
+        if token in cities:
+            return fold(cities[token])[:1].lower()
+    return None
 
 
 def name_acronyms(name: str) -> list[str]:
@@ -1360,21 +1377,15 @@ def _translation_key(russian: str) -> str:
 
 @functools.cache
 def english_counterparts() -> dict[str, tuple[str, ...]]:
-    """The key of each Russian word of ``TRANSLATIONS`` -> the English words it translates:
-    first those it is the first counterpart of, then those it is a further sense of
-    ("университет": UNIVERSITY, UNIVERSITAET before POLITECNICO, which is a polytechnic
-    first), each in the table's order."""
-    found: dict[str, list[tuple[int, int, str]]] = {}
-    for order, (english, russian_words) in enumerate(TRANSLATIONS.items()):
-        for position, russian in enumerate(russian_words):
+    """The key of each Russian word of ``TRANSLATIONS`` -> the English words it translates,
+    in the table's order."""
+    found: dict[str, list[str]] = {}
+    for english, russian_words in TRANSLATIONS.items():
+        for russian in russian_words:
             words = found.setdefault(_translation_key(russian), [])
-            if all(english != known for _p, _o, known in words):
-                words.append((position > 0, order, english))
-    return {
-        key: tuple(english for _p, _o, english in sorted(words))
-        for key, words in found.items()
-        if len(key) > 1
-    }
+            if english not in words:
+                words.append(english)
+    return {key: tuple(words) for key, words in found.items() if len(key) > 1}
 
 
 def script_variants(word: str) -> list[str]:

@@ -8,7 +8,9 @@ as German and French write them ("Кузнецов": KUSNEZOW, "Жуков": SCH
 "Мечников": METCHNIKOFF, "Нижний": NIJNI and NISCHNI); the function words of Dutch, German
 and Nordic names have no keys (DEN HAAG, INSTITUT FUER); a polytechnic, a Hochschule and a
 högskola are also a university, a Hochschule an institute (POLITECHNIKA WARSZAWSKA: Warsaw
-University of Technology), EIDGENOESSISCHE is Swiss. Only the rows whose keys changed are
+University of Technology), EIDGENOESSISCHE is Swiss; a Russian name also has the acronym of its
+words' English counterparts ("Объединённый институт ядерных исследований": JINR,
+"Новосибирский государственный университет": NSU). Only the rows whose keys changed are
 written (``keys_refresh``)."""
 
 from django.db import migrations
