@@ -1185,6 +1185,8 @@ _ACRONYM_HEADS = frozenset(
 #: "university", whose adjectives stay in front, "Московский государственный университет")
 _ENGLISH_HEADS = frozenset(("institute", "centre", "center", "laboratory"))
 _ACRONYM_SEPARATORS = re.compile(r"[,;:()\[\]/]")
+#: an aside in brackets inside a name
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -1225,7 +1227,13 @@ def name_acronyms(name: str) -> list[str]:
     UNIVERSITY" and "Московский государственный университет": "mgu", МГУ) and its Latin
     initials ("msu")."""
     keys: dict[str, None] = {}
-    for part in _ACRONYM_SEPARATORS.split(name):
+    parts = _ACRONYM_SEPARATORS.split(name)
+    aside = _BRACKETED.sub(" ", name)
+    if aside != name:
+        # an aside in brackets is also left out: "Казанский (Приволжский) федеральный
+        # университет" is КФУ
+        parts += _ACRONYM_SEPARATORS.split(aside)
+    for part in parts:
         segment: list[str] = []
         segments = [segment]
         for word in words_of(part):

@@ -300,6 +300,9 @@ ACRONYMS = [
     ("ВШЭ", ["NATIONAL RESEARCH UNIVERSITY HIGHER SCHOOL OF ECONOMICS", "Высшая школа экономики"]),
     ("HSE", ["NATIONAL RESEARCH UNIVERSITY HIGHER SCHOOL OF ECONOMICS", "Высшая школа экономики"]),
     ("NSU", ["Новосибирский государственный университет"]),
+    # an aside in brackets left out
+    ("КФУ", ["Казанский (Приволжский) федеральный университет"]),
+    ("KFU", ["Казанский (Приволжский) федеральный университет"]),
     # ... and a city, the head word, then the fields, as "Московский физико-технический
     # институт" has them in the other order
     (

@@ -10,7 +10,8 @@ and Nordic names have no keys (DEN HAAG, INSTITUT FUER); a polytechnic, a Hochsc
 högskola are also a university, a Hochschule an institute (POLITECHNIKA WARSZAWSKA: Warsaw
 University of Technology), EIDGENOESSISCHE is Swiss; a Russian name also has the acronym of its
 words' English counterparts ("Объединённый институт ядерных исследований": JINR,
-"Новосибирский государственный университет": NSU). Only the rows whose keys changed are
+"Новосибирский государственный университет": NSU), and an acronym leaves an aside in
+brackets out ("Казанский (Приволжский) федеральный университет": КФУ). Only the rows whose keys changed are
 written (``keys_refresh``)."""
 
 from django.db import migrations
