@@ -977,7 +977,7 @@ _GERMAN_Z = re.compile(r"(?<![tdcsr])z(?!h)")
 #: BOHR, "Рур": RUHR, "Ган": HAHN); KH, CH, SH and ZH have a consonant before it
 _SILENT_H = re.compile(r"(?<=[aeiouy])h(?![aeiouy])")
 #: a word that German or Italian reads otherwise than the romanisations of Russian: any of
-#: the patterns above, TSCH, JE or JO, or a German surname's initial S
+#: the patterns above, TSCH or SCH, J before a vowel, W, or a German surname's initial S
 _GERMAN_READING = re.compile(
     "|".join(
         [
@@ -1143,26 +1143,16 @@ _ACRONYM_SKIPPED = STOP_WORDS | frozenset(
         "della",
         "delle",
         "dello",
-        "dem",
-        "den",
         "do",
         "dos",
         "en",
-        "fuer",
-        "fur",
-        "het",
         "i",
-        "na",
-        "och",
-        "og",
         "para",
         "per",
         "pour",
         "sur",
         "ter",
-        "voor",
         "y",
-        "zu",
         "zum",
         "zur",
     ]
