@@ -420,6 +420,52 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "theoretical": ("теоретический",),
     "thermophysics": ("теплофизика",),
     "veterinary": ("ветеринарный",),
+    # more fields that Russian institutes are named after, as CORDIS writes the names in
+    # English ("INSTITUTE OF PROTEIN RESEARCH": "Институт белка"; "MELNIKOV PERMAFROST
+    # INSTITUTE": "Институт мерзлотоведения"); words this common in descriptions too
+    # ("systems", "information", "control", "plant") are left out: each translation is one
+    # more form of the word in every search of it
+    "anthropology": ("антропология",),
+    "archaeology": ("археология",),
+    "biomedical": ("биомедицинский",),
+    "botanical": ("ботанический",),
+    "cartography": ("картография",),
+    "cytology": ("цитология",),
+    "endocrinology": ("эндокринология",),
+    "epidemiology": ("эпидемиология",),
+    "ethnology": ("этнология",),
+    "geodesy": ("геодезия",),
+    "glaciology": ("гляциология",),
+    "haematology": ("гематология",),
+    "hematology": ("гематология",),
+    "hydrobiology": ("гидробиология",),
+    "hydrodynamics": ("гидродинамика",),
+    "hydrology": ("гидрология",),
+    "immunology": ("иммунология",),
+    "laser": ("лазерный", "лазер"),
+    "limnology": ("лимнология",),
+    "meteorology": ("метеорология",),
+    "mineralogy": ("минералогия",),
+    "neurology": ("неврология",),
+    "ophthalmology": ("офтальмология",),
+    "paediatrics": ("педиатрия",),
+    "pediatrics": ("педиатрия",),
+    "permafrost": ("мерзлота", "мерзлотоведение"),
+    "pharmacology": ("фармакология",),
+    "philology": ("филология",),
+    "physiology": ("физиология",),
+    "plasma": ("плазма",),
+    "protein": ("белок", "белка"),  # the stem of its other cases: белка, белков, белки
+    "psychiatry": ("психиатрия",),
+    "radiology": ("радиология",),
+    "radiophysics": ("радиофизика",),
+    "seismology": ("сейсмология",),
+    "soil": ("почва", "почвенный"),
+    "surgery": ("хирургия",),
+    "toxicology": ("токсикология",),
+    "virology": ("вирусология",),
+    "volcanology": ("вулканология",),
+    "zoological": ("зоологический",),
     # the same two institution words as CORDIS writes them in the languages of the EU
     # ("TECHNISCHE UNIVERSITAET MUENCHEN", "UNIVERSITE LIBRE DE BRUXELLES")
     **dict.fromkeys(

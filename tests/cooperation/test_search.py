@@ -445,6 +445,14 @@ CROSS_SCRIPT = [
     ("научный центр", ["KOLA SCIENCE CENTRE OF THE RUSSIAN ACADEMY OF SCIENCES"]),
     ("Кольский", ["KOLA SCIENCE CENTRE OF THE RUSSIAN ACADEMY OF SCIENCES"]),
     ("Миланский политехнический", ["POLITECNICO DI MILANO"]),
+    # more fields, in any case of the Russian word (белка, белков: the stem of белок)
+    ("Институт белка", ["INSTITUTE OF PROTEIN RESEARCH RAS"]),
+    ("исследования белков", ["INSTITUTE OF PROTEIN RESEARCH RAS"]),
+    ("Институт мерзлотоведения", ["MELNIKOV PERMAFROST INSTITUTE SB RAS"]),
+    ("permafrost institute", ["Институт мерзлотоведения им. П. И. Мельникова СО РАН"]),
+    ("Почвенный институт", ["V.V. DOKUCHAEV SOIL SCIENCE INSTITUTE"]),
+    ("Институт физиологии", ["PAVLOV INSTITUTE OF PHYSIOLOGY RAS"]),
+    ("хирургии", ["VISHNEVSKY INSTITUTE OF SURGERY"]),
     # institution names as CORDIS writes them in the languages of the EU, asked for in Russian
     # or English (text._EU_INSTITUTION_WORDS)
     ("Общество Макса Планка", ["MAX-PLANCK-GESELLSCHAFT ZUR FORDERUNG DER WISSENSCHAFTEN EV"]),
