@@ -122,6 +122,8 @@ def _stem_once(word: str) -> str:
 
 
 _STEMMER = snowballstemmer.stemmer("russian")
+#: an adjective in "-имский", "-инский" (any case) and the name before its "-им", "-ин"
+_ADJECTIVE_IN_A = re.compile(r"^(\w{2,}?)(?:им|ин)ск")
 
 
 def adjective_base(base: str) -> str:
@@ -145,7 +147,14 @@ def place_tokens(word: str, russian: Iterable[str] = ()) -> list[str]:
             found.extend(words.get(form, ()))
     for form in russian:
         beginning = form[:_BEGINNING]
-        if beginning not in beginnings and adjective_base(beginning) not in beginnings:
+        # an adjective in "-имский" or "-инский" of a name in "-а" ("Уфимский": "уфа",
+        # "Читинский": "чита")
+        in_a = _ADJECTIVE_IN_A.match(form)
+        if (
+            beginning not in beginnings
+            and adjective_base(beginning) not in beginnings
+            and not (in_a and (in_a[1] + "а")[:_BEGINNING] in beginnings)
+        ):
             continue  # no name or stem begins so: nothing to stem ("Рижский": "Рига")
         stem = _stem_once(form)
         candidates = [stem, _stem_once(stem)]
@@ -156,6 +165,8 @@ def place_tokens(word: str, russian: Iterable[str] = ()) -> list[str]:
             found.extend(words.get(base + "а", ()))
             if adjective_base(base) != base:
                 found.extend(words.get(adjective_base(base) + "а", ()))
+            if in_a and base.endswith(("им", "ин")):
+                found.extend(words.get(base[:-2] + "а", ()))
             candidates += [base, _stem_once(base)]
         for one in candidates:
             if len(one) >= MIN_STEM:

@@ -453,6 +453,10 @@ CROSS_SCRIPT = [
     ("Почвенный институт", ["V.V. DOKUCHAEV SOIL SCIENCE INSTITUTE"]),
     ("Институт физиологии", ["PAVLOV INSTITUTE OF PHYSIOLOGY RAS"]),
     ("хирургии", ["VISHNEVSKY INSTITUTE OF SURGERY"]),
+    # the adjective in "-имский", "-инский" of a city's name in "-а" (Уфа, Чита)
+    ("Уфимский авиационный", ["UFA STATE AVIATION TECHNICAL UNIVERSITY"]),
+    ("Ufa", ["Уфимский государственный нефтяной технический университет"]),
+    ("Читинской", ["CHITA STATE MEDICAL ACADEMY"]),
     # institution names as CORDIS writes them in the languages of the EU, asked for in Russian
     # or English (text._EU_INSTITUTION_WORDS)
     ("Общество Макса Планка", ["MAX-PLANCK-GESELLSCHAFT ZUR FORDERUNG DER WISSENSCHAFTEN EV"]),

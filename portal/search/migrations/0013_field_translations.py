@@ -2,8 +2,9 @@
 makes them: more fields that Russian institutes are named after have their English words
 ("Институт белка": INSTITUTE OF PROTEIN RESEARCH, "Институт мерзлотоведения": MELNIKOV
 PERMAFROST INSTITUTE, "Почвенный институт": SOIL SCIENCE INSTITUTE, and the names of
-medical and earth sciences). Only the rows whose keys changed are written
-(``keys_refresh``)."""
+medical and earth sciences), and an adjective in "-имский" or "-инский" has the city whose
+name ends in "-а" ("Уфимский": UFA, "Читинская": CHITA). Only the rows whose keys changed are
+written (``keys_refresh``)."""
 
 from django.db import migrations
 
