@@ -1223,6 +1223,11 @@ _ENGLISH_HEADS = frozenset(("institute", "centre", "center", "laboratory"))
 _ACRONYM_SEPARATORS = re.compile(r"[,;:()\[\]/]")
 #: an aside in brackets inside a name
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+#: a comma inside a list of words that ends in "and" and a word ("INFORMATION TECHNOLOGIES,
+#: MECHANICS AND OPTICS"): it does not end a part of the name
+_LISTED_COMMA = re.compile(
+    r",(?=[^,;:()\[\]/]*?\s(?:and|и)\s+[^\s,;:()\[\]/]+\s*(?:[,;:()\[\]/]|$))", re.IGNORECASE
+)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -1269,6 +1274,11 @@ def name_acronyms(name: str) -> list[str]:
         # an aside in brackets is also left out: "Казанский (Приволжский) федеральный
         # университет" is КФУ
         parts += _ACRONYM_SEPARATORS.split(aside)
+    listed = _LISTED_COMMA.sub(" ", name)
+    if listed != name:
+        # a list's commas are also read as inside the part: "университет информационных
+        # технологий, механики и оптики" is ИТМО
+        parts += _ACRONYM_SEPARATORS.split(listed)
     for part in parts:
         segment: list[str] = []
         segments = [segment]

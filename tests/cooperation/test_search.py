@@ -270,6 +270,11 @@ MSU_NAMES = [
     "MOSKOVSKIY GOSUDARSTVENNYY UNIVERSITET IMENI M.V. LOMONOSOVA",
     "Московский государственный университет имени М. В. Ломоносова",
 ]
+ITMO_NAMES = [
+    "SAINT PETERSBURG NATIONAL RESEARCH UNIVERSITY OF INFORMATION TECHNOLOGIES, MECHANICS AND OPTICS",
+    "Санкт-Петербургский национальный исследовательский университет информационных технологий, "
+    "механики и оптики",
+]
 ACRONYMS = [
     ("МГУ", MSU_NAMES),
     ("мгу", MSU_NAMES),
@@ -320,6 +325,9 @@ ACRONYMS = [
         ["SAINT PETERSBURG STATE UNIVERSITY", "Санкт-Петербургский государственный университет"],
     ),
     ("УрФУ", ["URAL FEDERAL UNIVERSITY NAMED AFTER THE FIRST PRESIDENT OF RUSSIA B.N. YELTSIN"]),
+    # a list's commas inside a name ("информационных технологий, механики и оптики")
+    ("ИТМО", ITMO_NAMES),
+    ("ITMO", ITMO_NAMES),
 ]
 
 

@@ -3,8 +3,9 @@ makes them: more fields that Russian institutes are named after have their Engli
 ("Институт белка": INSTITUTE OF PROTEIN RESEARCH, "Институт мерзлотоведения": MELNIKOV
 PERMAFROST INSTITUTE, "Почвенный институт": SOIL SCIENCE INSTITUTE, and the names of
 medical and earth sciences), and an adjective in "-имский" or "-инский" has the city whose
-name ends in "-а" ("Уфимский": UFA, "Читинская": CHITA). Only the rows whose keys changed are
-written (``keys_refresh``)."""
+name ends in "-а" ("Уфимский": UFA, "Читинская": CHITA), and the commas of a list ending in
+"and" do not end a part of a name for its acronyms ("...информационных технологий, механики и
+оптики": ИТМО, ITMO). Only the rows whose keys changed are written (``keys_refresh``)."""
 
 from django.db import migrations
 
