@@ -1263,7 +1263,8 @@ def name_acronyms(name: str) -> list[str]:
     """The acronym keys of one name: the initials of its first, its last and its head words'
     (``_ACRONYM_HEADS``) first three to five words, and of its first two words when it has
     more (TU, KU), each part of the name on its own (parts end at a comma or bracket and
-    before the name of a person it is named after), without function words or initials.
+    before the name of a person it is named after; also read without an aside in brackets
+    and across the commas of a list that ends in "and"), without function words or initials.
     Each run in two spellings: its Russian initials in Latin letters ("LOMONOSOV MOSCOW STATE
     UNIVERSITY" and "Московский государственный университет": "mgu", МГУ) and its Latin
     initials ("msu")."""
