@@ -188,6 +188,16 @@ def indexes_tidy(spec: SearchSpec) -> None:
         tables.insert(1, spec.postings.table)
     vacuum = connection.get_autocommit() and not connection.in_atomic_block
     with connection.cursor() as cursor:
+        if vacuum:
+            # A commit made with synchronous_commit off (the embedded development server's
+            # setting) may not be flushed yet, and VACUUM then sets no hint bits on its rows
+            # and marks none of their pages all-visible (PostgreSQL 18 on a laptop: an import
+            # vacuumed at once left every page to the first searches). A transaction that
+            # writes and commits synchronously flushes the WAL up to its commit, the import's
+            # too: ANALYZE of the word table writes its statistics (a transaction that only
+            # takes an id writes no WAL and commits asynchronously all the same).
+            word_table = quote(SearchWord._meta.db_table)
+            cursor.execute(f"SET LOCAL synchronous_commit = on; ANALYZE {word_table}")
         for table in tables:
             # only quoted table names are put in the text
             if vacuum:
