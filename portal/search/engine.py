@@ -705,9 +705,35 @@ def word_forms(
     # its skeleton keys, and the acronyms it may stand for ("МГУ": a name whose initials
     # these are, ``text.name_acronyms``)
     keys = text.word_keys(word) + text.eu_reading_keys(word) + text.acronym_keys(word)
-    if not keys:
+    # and the names whose words it cuts short and runs together ("Физтех":
+    # PHYSICS ... TECHNOLOGY; ``text.compound_readings``), by the beginnings of their keys
+    compounds = text.compound_readings(word)
+    if not keys and not compounds:
         return WordForms(query, None)
-    return WordForms(query, _alternatives(keys), _alternatives([KEY_MARK + k for k in keys]))
+    return WordForms(
+        query, _key_alternatives(keys, compounds), _key_alternatives(keys, compounds, KEY_MARK)
+    )
+
+
+def _key_alternatives(
+    keys: Sequence[str], compounds: Sequence[tuple[str, Sequence[str]]], mark: str = ""
+) -> str:
+    """A word's skeleton keys, and its readings as a compound (a key's beginning and one of
+    the keys of the words its last part stands for), as one tsquery's text; ``mark``: each
+    key marked (``ALL_VECTOR``). The beginning of a two-part reading begins a longer key,
+    not one that is just that part: it is a word cut short (SKOLKOVO for "Скольтех", not
+    the "skol" that ECOLE and "школа" share)."""
+    parts = [tsquery_operand(mark + key) for key in keys]
+    for beginning, tail_keys in compounds:
+        prefix = f"{tsquery_operand(mark + beginning)}:*"
+        if not tail_keys:
+            parts.append(prefix)
+            continue
+        tail = " | ".join(tsquery_operand(mark + key) for key in tail_keys)
+        not_whole = f"!{tsquery_operand(mark + beginning)}"
+        parts.append(f"( {prefix} & {not_whole} & ( {tail} ) )")
+    parts = text.unique(parts)
+    return parts[0] if len(parts) == 1 else f"( {' | '.join(parts)} )"
 
 
 def exact_word(word: str) -> WordForms:

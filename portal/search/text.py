@@ -17,6 +17,10 @@ on the indexed side and on the query side alike:
    as "Г": "Гумбольдт" is HUMBOLDT), TS/TZ/C, SH/SHCH/SCH, Y/J/I, YE/E, IA/YA/JA, W/V,
    doubled letters (``skeleton``).
 
+A query word that ends as a Russian compound abbreviation does ("Физтех", "Скольтех",
+"Гидрометцентр") is also read as the beginnings of the name's words it runs together
+(``compound_readings``: beginnings of keys, on the query side only).
+
 German and Scandinavian letters are searched spelled out as CORDIS writes them and folded
 ("München": "MUENCHEN" and "Munchen"; ``spell_out``, ``spelled_variants``).
 
@@ -921,6 +925,33 @@ _TWO_WORD_ADJECTIVES = {
 
 #: the endings of a portmanteau's "technology" (SKOLTECH, ROSTEC)
 _TECH = ("tech", "tec")
+#: the last parts of Russian compound abbreviations, the beginnings of a name's words run
+#: together ("Физтех": ФИЗико-ТЕХнический; "Скольтех": СКОЛковский ... ТЕХнологий;
+#: "Гидрометцентр": ГИДРОМЕТеорологический ЦЕНТР; "Мосэнерго"), and the words each stands
+#: for: a name has the part when it has one of their keys (English names have them through
+#: ``TRANSLATIONS``: TECHNOLOGY, PHYSICS, CENTRE). Words that end otherwise are not read as
+#: compounds (``compound_readings``).
+_COMPOUND_TAILS = {
+    "тех": ("технический", "технологический", "технология", "техника"),
+    "хим": ("химический", "химия"),
+    "физ": ("физический", "физика"),
+    "пром": ("промышленный",),
+    "строй": ("строительный", "строительство"),
+    "маш": ("машиностроительный", "машиностроение"),
+    "энерго": ("энергетический", "энергия", "энергетика"),
+    "нефть": ("нефть",),
+    "центр": ("центр",),
+    "фарм": ("фармацевтический", "фармация", "фарма"),
+}
+#: the first parts that stand for Russia, Moscow, Leningrad, Siberia and the Urals: their
+#: compounds are companies whose names CORDIS writes as one word (ROSTEC, ROSNEFT,
+#: MOSENERGO), found by that word's key; read as two parts they would find every Russian or
+#: Moscow name that has the last word
+_PLACE_HEADS = frozenset(("рос", "мос", "лен", "сиб", "урал"))
+#: ... read as its first part and last part after a first part of at least this many
+#: letters of its key ("Физ"), as the beginning of one longer word after at least
+#: ``_COMPOUND_HEAD - 1`` ("Биотех": BIOTECHNOLOGY)
+_COMPOUND_HEAD = 3
 #: letters with diacritics that stand for a Russian sound folding loses (ISO 9: ŝ щ, š ш,
 #: č ч, ž ж, û ю, â я, ë ё, è э, ʹ ь; Czech and Polish: ř рж, ś ш, ć ч, ź ж, ż ж, ł л, ě е)
 _DIACRITIC_DIGRAPHS = str.maketrans(
@@ -1094,6 +1125,48 @@ def eu_reading_keys(word: str) -> tuple[str, ...]:
     own = word_keys(word)
     keys = (skeleton(to_latin(_stem(reading))) for reading in readings)
     return tuple(dict.fromkeys(key for key in keys if len(key) > 1 and key not in own))
+
+
+@functools.cache
+def _compound_tail_keys(latin: bool) -> dict[str, tuple[str, ...]]:
+    # each last part's key ("тех": "teh") and the keys of the words it stands for. A Latin
+    # word ("Skoltech", "Phystech") is read as a compound in "-tech" only (THOMAS is no
+    # "-маш"): ``word_keys`` reads its "-tech" as "тех" ("teh") and as "теч" ("tec")
+    tails = {
+        skeleton(to_latin(_stem(tail))): tuple(unique(k for w in words for k in word_keys(w)))
+        for tail, words in _COMPOUND_TAILS.items()
+    }
+    if latin:
+        return {"teh": tails["teh"], "tec": tails["teh"]}
+    return tails
+
+
+@functools.cache
+def _place_head_keys() -> frozenset[str]:
+    return frozenset(skeleton(to_latin(head)) for head in _PLACE_HEADS)
+
+
+@functools.lru_cache(maxsize=65536)
+def compound_readings(word: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``word`` read as a Russian compound abbreviation (a query word; the names keep their
+    keys): each reading the beginning of a key that a name must have and the keys of which
+    it must have one (none: the beginning alone). The whole word as the beginning of one
+    key ("Политех": POLITEKHNICHESKIY, POLYTECHNIC), and its first part as the beginning of
+    a key with its last part as one of the words that part stands for ("Физтех": PHYSICS
+    ... TECHNOLOGY; "Скольтех": SKOLKOVO ... TECHNOLOGY; "Гидрометцентра":
+    HYDROMETEOROLOGICAL ... CENTRE; not after one of ``_PLACE_HEADS``). None for a word
+    that does not end in one of ``_COMPOUND_TAILS``, or has fewer than ``_COMPOUND_HEAD`` - 1
+    letters before it."""
+    readings: list[tuple[str, tuple[str, ...]]] = []
+    tails = _compound_tail_keys(not has_cyrillic(word))
+    for key in word_keys(word, places=False):
+        for tail, words in tails.items():
+            head = len(key) - len(tail)
+            if key.endswith(tail) and head >= _COMPOUND_HEAD - 1:
+                readings.append((key, ()))
+                if head >= _COMPOUND_HEAD and key[:head] not in _place_head_keys():
+                    readings.append((key[:head], words))
+    return tuple(dict.fromkeys(readings))
 
 
 #: a Latin word this long ending in "-s" is also read without it (``eu_reading_keys``)

@@ -692,6 +692,43 @@ def test_a_portmanteau_in_tech_is_found_in_russian_letters():
     assert text.word_keys("POLYTECH")[-1] == text.word_keys("Политех")[0]
 
 
+def test_a_compound_abbreviation_finds_the_names_whose_words_it_cuts_short():
+    """Russians call institutions by the beginnings of their names' words run together
+    ("Физтех": ФИЗико-ТЕХнический; "Скольтех", "Политех", "Гидрометцентр"), in any case;
+    the first part must begin a longer word (ECOLE and "школа" share SKOLKOVO's "skol")."""
+    mipt = org("MOSCOW INSTITUTE OF PHYSICS AND TECHNOLOGY")
+    mipt_ru = org("Московский физико-технический институт")
+    skoltech = org("SKOLKOVO INSTITUTE OF SCIENCE AND TECHNOLOGY")
+    skoltech_ru = org("Сколковский институт науки и технологий")
+    polytech = org("PETER THE GREAT ST. PETERSBURG POLYTECHNIC UNIVERSITY")
+    hydromet = org("HYDROMETEOROLOGICAL RESEARCH CENTRE OF RUSSIAN FEDERATION")
+    # a word of each part only, or the first part as a whole word: not the compound
+    org("INSTITUTE OF PHYSICS")
+    org("SKOLKOVO FOUNDATION")
+    org("ECOLE POLYTECHNIQUE")
+    org("Высшая школа технологий")
+    org("RESEARCH CENTRE OF RUSSIAN FEDERATION")
+
+    def found(query: str) -> set[int]:
+        result = partners.organisation_list({"q": query}, page_size=50)
+        return {row.pk for row in result.page.object_list}
+
+    assert found("Физтех") == {mipt.pk, mipt_ru.pk}
+    assert found("Физтеха") == {mipt.pk, mipt_ru.pk}
+    assert found("Скольтех") == {skoltech.pk, skoltech_ru.pk}
+    assert found("Skoltech") == {skoltech.pk, skoltech_ru.pk}
+    assert polytech.pk in found("Политех Петра Великого")
+    assert found("Гидрометцентра") == {hydromet.pk}
+    # a company named after Russia or Moscow is found by its own word, not by every Moscow
+    # name with the last part's word
+    mosenergo = org("MOSENERGO")
+    org("Московский энергетический институт")
+    assert found("Мосэнерго") == {mosenergo.pk}
+    # a word that ends otherwise is no compound
+    assert text.compound_readings("Thomas") == ()
+    assert text.compound_readings("университет") == ()
+
+
 def test_vernadsky_finds_the_genitive_romanisation_below_exact_matches():
     """Fuzzy and word-form matches appear when other rows match exactly, ranked below them."""
     for i in range(25):
