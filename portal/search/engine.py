@@ -704,7 +704,12 @@ def word_forms(
         query = f"( {query} | {tsquery_operand(text.fold(word).lower())}:* )"
     # its skeleton keys, and the acronyms it may stand for ("МГУ": a name whose initials
     # these are, ``text.name_acronyms``)
-    keys = text.word_keys(word) + text.eu_reading_keys(word) + text.acronym_keys(word)
+    keys = (
+        text.word_keys(word)
+        + text.eu_reading_keys(word)
+        + text.acronym_keys(word)
+        + text.nickname_keys(word)
+    )
     # and the names whose words it cuts short and runs together ("Физтех":
     # PHYSICS ... TECHNOLOGY; ``text.compound_readings``), by the beginnings of their keys
     compounds = text.compound_readings(word)

@@ -1141,6 +1141,28 @@ def _compound_tail_keys(latin: bool) -> dict[str, tuple[str, ...]]:
     return tails
 
 
+#: the endings of a surname before the "-ка" of an institution's nickname ("Бауманка",
+#: "Плехановка", "Тимирязевка", "Менделеевка": BAUMAN, PLEKHANOV, TIMIRYAZEV, MENDELEEV) ...
+_NICKNAME_SURNAME = ("ов", "ев", "ин", "ан")
+#: ... of at least this many letters ("наука", "Америка" are no nicknames)
+_NICKNAME_BASE = 5
+
+
+@functools.lru_cache(maxsize=65536)
+def nickname_keys(word: str) -> tuple[str, ...]:
+    """The keys of the surname in a Russian institution's nickname (a query word): "-ка"
+    after a surname, in any case ("Бауманке", "Плехановку"); none for other words."""
+    lowered = fold(word).lower()
+    if not has_cyrillic(lowered):
+        return ()
+    stem = _stem(lowered)
+    base = stem[:-1]
+    if not stem.endswith("к") or len(base) < _NICKNAME_BASE or not base.endswith(_NICKNAME_SURNAME):
+        return ()
+    own = word_keys(word)
+    return tuple(key for key in word_keys(base, places=False) if key not in own)
+
+
 @functools.cache
 def _place_head_keys() -> frozenset[str]:
     return frozenset(skeleton(to_latin(head)) for head in _PLACE_HEADS)

@@ -729,6 +729,25 @@ def test_a_compound_abbreviation_finds_the_names_whose_words_it_cuts_short():
     assert text.compound_readings("университет") == ()
 
 
+def test_an_institutions_nickname_after_a_surname_finds_it():
+    """A nickname is "-ка" after the surname a university is named after ("Бауманка",
+    "Плехановка", "Тимирязевка"), in any case."""
+    bauman = org("BAUMAN MOSCOW STATE TECHNICAL UNIVERSITY")
+    plekhanov = org("PLEKHANOV RUSSIAN UNIVERSITY OF ECONOMICS")
+    timiryazev = org("RUSSIAN STATE AGRARIAN UNIVERSITY - MOSCOW TIMIRYAZEV AGRICULTURAL ACADEMY")
+    org("MOSCOW STATE UNIVERSITY OF ECONOMICS")
+
+    def found(query: str) -> list[int]:
+        return [row.pk for row in partners.organisation_list({"q": query}).page.object_list]
+
+    assert found("Бауманка") == [bauman.pk]
+    assert found("Плехановке") == [plekhanov.pk]
+    assert found("Тимирязевку") == [timiryazev.pk]
+    # a word in "-ка" that is no nickname ("экономика") is read as itself
+    assert text.nickname_keys("экономика") == ()
+    assert text.nickname_keys("Америка") == ()
+
+
 def test_vernadsky_finds_the_genitive_romanisation_below_exact_matches():
     """Fuzzy and word-form matches appear when other rows match exactly, ranked below them."""
     for i in range(25):
