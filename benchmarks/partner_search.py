@@ -14,6 +14,9 @@ country's file arrive: rows of one country and type together), then 10% of them 
 through the services' indexing (a new sentence and keyword), as edits after an import do;
 then vacuumed and analysed, as the CORDIS import leaves its tables (``words.indexes_tidy``).
 
+**Warm-up**: ``BENCH_WARM_UP`` (30) searches of every class, untimed, none of those measured
+below (``warm_up``): the figures are those of a server that has been answering searches.
+
 **Queries**: ``BENCH_QUERIES`` (250) distinct queries per class, each used once, built from the
 vocabulary (never a seeded name as is): rare (made-up company names), common (a city, with a
 field), very_common (two very common words), cyrillic (Russian words in several grammatical
@@ -76,6 +79,8 @@ HTTP_THREADS = int(os.environ.get("BENCH_HTTP_THREADS", "4"))
 HTTP_ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 #: distinct searches per class for the page-against-bare rounds (each page asked once)
 HTTP_QUERIES_PER_CLASS = int(os.environ.get("BENCH_HTTP_QUERIES", "400"))
+#: searches per class asked, untimed, before the classes are measured (``warm_up``)
+WARM_UP_PER_CLASS = int(os.environ.get("BENCH_WARM_UP", "30"))
 CLUSTER = 20_000  # rows per "imported file": sorted by country and type within it
 BATCH = 2_000
 
@@ -507,6 +512,24 @@ def http_queries(scale: int, used: dict[str, list[dict[str, Any]]]) -> list[dict
     return pool
 
 
+def warm_up(scale: int, used: list[dict[str, Any]]) -> int:
+    """Ask ``WARM_UP_PER_CLASS`` searches of every class, untimed, none of them among ``used``
+    (the classes' and the HTTP rounds' searches): the server is one that has been answering
+    searches, not one whose buffers another program has just filled (after a test run on the
+    same machine, the first classes measured took twice as long as on a second run). The
+    number of searches asked."""
+    from cooperation.selectors.partners import organisation_list
+
+    exclude = frozenset(_key(p) for p in used)
+    fresh = queries(scale, per_class=WARM_UP_PER_CLASS, seed=20261208, exclude=exclude)
+    asked = 0
+    for params in (p for ps in fresh.values() for p in ps):
+        search = {k: v for k, v in params.items() if k != "page"}
+        organisation_list(search, page=params.get("page", 1))
+        asked += 1
+    return asked
+
+
 def _path(params: dict[str, Any]) -> str:
     return "/en/partners/?" + urllib.parse.urlencode(params)
 
@@ -598,8 +621,10 @@ def main() -> dict[str, Any]:
     if args.seed_only:
         return {"organisations": organisations}
     all_queries = queries(args.scale)
-    classes = measure_classes(all_queries)
     pool = http_queries(args.scale, all_queries)
+    asked = warm_up(args.scale, [p for ps in all_queries.values() for p in ps] + pool)
+    common.log(f"warmed up with {asked} other searches")
+    classes = measure_classes(all_queries)
     http = measure_http(url, [p for ps in all_queries.values() for p in ps], pool)
     page_ratio = http["page_rps"] / http["bare_rps"] if http["bare_rps"] else 0.0
     cpu_ratio = http["bare_cpu_ms"] / http["page_cpu_ms"] if http["page_cpu_ms"] else 0.0
