@@ -673,7 +673,9 @@ class WordForms:
     """One word in every form it is searched in: ``forms`` a raw tsquery (``SEARCH_CONFIG``)
     of the word as typed, in Latin letters, in Cyrillic, its corrections and (four letters or
     more) as the beginning of a longer word; ``keys`` a raw tsquery (``KEY_CONFIG``) of its
-    skeleton keys (romanisations, grammatical forms, translations), None when it has none."""
+    skeleton keys (romanisations, grammatical forms, translations, the acronyms and the
+    nickname's surname it may stand for) and of its readings as a compound abbreviation
+    (``_key_alternatives``), None when it has none."""
 
     forms: str
     keys: str | None

@@ -719,6 +719,14 @@ def test_a_compound_abbreviation_finds_the_names_whose_words_it_cuts_short():
     assert found("Skoltech") == {skoltech.pk, skoltech_ru.pk}
     assert polytech.pk in found("Политех Петра Великого")
     assert found("Гидрометцентра") == {hydromet.pk}
+    # the lists without the organisations' combined index (offers, calls, researchers,
+    # twinning) read a word's keys from keys_vector: the same readings there
+    for query, expected in (
+        ("Скольтех", {skoltech.pk, skoltech_ru.pk}),
+        ("Физтех", {mipt.pk, mipt_ru.pk}),
+    ):
+        condition = engine.every_word_in_some_form([engine.word_forms(query)])
+        assert set(Organisation.objects.filter(condition).values_list("pk", flat=True)) == expected
     # a company named after Russia or Moscow is found by its own word, not by every Moscow
     # name with the last part's word
     mosenergo = org("MOSENERGO")
