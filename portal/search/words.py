@@ -195,7 +195,9 @@ def indexes_tidy(spec: SearchSpec) -> None:
             # vacuumed at once left every page to the first searches). A transaction that
             # writes and commits synchronously flushes the WAL up to its commit, the import's
             # too: ANALYZE of the word table writes its statistics (a transaction that only
-            # takes an id writes no WAL and commits asynchronously all the same).
+            # takes an id writes no WAL and commits asynchronously all the same). The two
+            # statements are one query string: one implicit transaction, whose SET LOCAL ends
+            # with it, so the vacuum and the connection keep the server's setting.
             word_table = quote(SearchWord._meta.db_table)
             cursor.execute(f"SET LOCAL synchronous_commit = on; ANALYZE {word_table}")
         for table in tables:
