@@ -1133,7 +1133,9 @@ def _compound_tail_keys(latin: bool) -> dict[str, tuple[str, ...]]:
     # word ("Skoltech", "Phystech") is read as a compound in "-tech" only (THOMAS is no
     # "-маш"): ``word_keys`` reads its "-tech" as "тех" ("teh") and as "теч" ("tec")
     tails = {
-        skeleton(to_latin(_stem(tail))): tuple(unique(k for w in words for k in word_keys(w)))
+        skeleton(to_latin(_stem(tail))): tuple(
+            unique(k for w in words for k in word_keys(w, places=False))
+        )
         for tail, words in _COMPOUND_TAILS.items()
     }
     if latin:
